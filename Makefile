@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+# TCP offload engine: the one entry point.
+#
+#   make          build libraries, tools and tests
+#   make test     install what is missing, build, run every test
+#   make demo     install what is missing, run the main job
+#   make SAN=1 test   the same with AddressSanitizer + UBSan
+#
+# Per-area rules live in mk/*.mk and are included below.
+
+BUILD   ?= build
+SAN     ?= 0
+PREFIX  ?= /usr/local
+CC      ?= cc
+CXX     ?= c++
+CFLAGS  ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+
+ifeq ($(SAN),1)
+BUILD    := $(BUILD)-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# Flags for the project's own C code.
+PROJ_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+              -D_DEFAULT_SOURCE -MD -MP -Ihost/include -Ihost/ref \
+              $(SANFLAGS)
+PROJ_LDFLAGS = $(SANFLAGS)
+# Libraries come from pkg-config, evaluated only when a recipe runs (after deps).
+PKG_LIBS = $(shell pkg-config --libs libpcap libsodium 2>/dev/null || echo -lpcap -lsodium)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# Lists the area fragments append to.
+ALL_TARGETS :=
+TEST_BINS   :=
+TEST_SCRIPTS :=
+
+.PHONY: all deps test test-run demo clean install
+all:
+
+include $(sort $(wildcard mk/*.mk))
+
+all: $(ALL_TARGETS)
+
+deps:
+	@sh mk/deps.sh
+
+# 'test' and 'demo' first make sure the packages are there, then build in a
+# second make so pkg-config sees them.
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(TEST_BINS)
+	@sh mk/run-tests.sh $(TEST_BINS) $(TEST_SCRIPTS)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * toe_tcp.h - TCP constants shared by every C part of the project:
+ * the connection state numbering (RFC 9293 order, the same numbers the RTL
+ * uses), header flag bits, and serial-number comparisons (RFC 1982 style,
+ * written once here).
+ */
+#ifndef TOE_TCP_H
+#define TOE_TCP_H
+
+#include <stdint.h>
+
+/* Connection states, in the order RFC 9293 section 3.3.2 lists them.
+ * These numbers are the engine's CSR encoding too; do not renumber. */
+enum toe_tcp_state {
+	TOE_ST_CLOSED = 0,
+	TOE_ST_LISTEN = 1,
+	TOE_ST_SYN_SENT = 2,
+	TOE_ST_SYN_RECEIVED = 3,
+	TOE_ST_ESTABLISHED = 4,
+	TOE_ST_FIN_WAIT_1 = 5,
+	TOE_ST_FIN_WAIT_2 = 6,
+	TOE_ST_CLOSE_WAIT = 7,
+	TOE_ST_CLOSING = 8,
+	TOE_ST_LAST_ACK = 9,
+	TOE_ST_TIME_WAIT = 10,
+	TOE_ST_COUNT = 11
+};
+
+/* "SYN-RECEIVED" style names, as RFC 9293 writes them. */
+const char *toe_tcp_state_name(int state);
+
+/* TCP header flag bits (byte 13 of the header). */
+enum toe_tcp_flag {
+	TOE_TCP_FIN = 0x01,
+	TOE_TCP_SYN = 0x02,
+	TOE_TCP_RST = 0x04,
+	TOE_TCP_PSH = 0x08,
+	TOE_TCP_ACK = 0x10,
+	TOE_TCP_URG = 0x20,
+	TOE_TCP_ECE = 0x40,
+	TOE_TCP_CWR = 0x80
+};
+
+/* Sequence-space comparisons modulo 2^32. */
+#define TOE_SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
+#define TOE_SEQ_LEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) <= 0)
+#define TOE_SEQ_GT(a, b) TOE_SEQ_LT(b, a)
+#define TOE_SEQ_GEQ(a, b) TOE_SEQ_LEQ(b, a)
+/* lo <= x <= hi, in sequence space */
+#define TOE_SEQ_BETWEEN(lo, x, hi) \
+	((uint32_t)((uint32_t)(x) - (uint32_t)(lo)) <= (uint32_t)((uint32_t)(hi) - (uint32_t)(lo)))
+
+#endif

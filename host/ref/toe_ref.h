@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * toe_ref.h - the software reference TCP stack (RFC 9293, 5961, 6528).
+ *
+ * A pure model: segments and time in, segments and events out. No sockets,
+ * no clock of its own, no allocation after toe_ref_new(). It makes exactly
+ * the choices the RTL engine makes, so the two can be compared byte for
+ * byte. Time is a tick count (the engine's clock cycles); every duration in
+ * the configuration is in ticks.
+ *
+ * Choices where RFC 9293 leaves room (each one is also configuration or
+ * documented in README.md, "Reference stack choices"):
+ *  - No transmit data path yet: the stack sends SYN, SYN-ACK, ACK, FIN and
+ *    RST only. toe_ref_send() reports TOE_REF_ENOTSUP (TOE_REF_EPIPE after
+ *    a close or shutdown).
+ *  - Receive: in-order payload is handed to the user stream at once (the
+ *    RTL's m_axis) and ACKed at once (no delayed ACK). There is no receive
+ *    buffer, so "unread data" (CL-10) is data arriving after close(): it
+ *    gets a RST. Out-of-order payload is dropped and answered with a
+ *    duplicate ACK. If the user stream is not ready (toe_ref_set_rx_ready),
+ *    a payload segment is dropped without an ACK.
+ *  - The advertised window is cfg.rcv_wnd on every segment except our own
+ *    SYN, which carries cfg.syn_wnd. No window scaling.
+ *  - TW-03: a RST in TIME-WAIT is ignored (RFC 1337).
+ *  - TW-04: a SYN in TIME-WAIT whose SEQ is beyond the old RCV.NXT, on a port
+ *    with a listener, ends the TIME-WAIT and is handled as a new passive
+ *    open, with ISN max(new ISN, old SND.NXT + 2^16) (MAY-2); any other SYN
+ *    in TIME-WAIT gets a challenge ACK.
+ *  - CA-06: challenge ACKs (RA-02, CA-01, CA-03, TW-04) are limited per
+ *    connection to cfg.challenge_ack_limit per cfg.challenge_ack_window.
+ *  - MS-05: a peer MSS of 0 is ignored (536 used); 1..87 is raised to 88.
+ */
+#ifndef TOE_REF_H
+#define TOE_REF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "toe/toe_tcp.h"
+#include "toe_wire.h"
+
+/* Error codes: distinct negative values. */
+enum toe_ref_err {
+	TOE_REF_OK = 0,
+	TOE_REF_EINVAL = -1,   /* bad argument or configuration */
+	TOE_REF_ENOMEM = -2,   /* connection table full */
+	TOE_REF_EADDRINUSE = -3, /* port already listening / tuple in use */
+	TOE_REF_ENOTCONN = -4, /* no such connection id */
+	TOE_REF_ESTATE = -5,   /* call not valid in the connection's state */
+	TOE_REF_EPIPE = -6,    /* send after close/shutdown */
+	TOE_REF_ENOTSUP = -7,  /* not implemented (send: no TX data path yet) */
+};
+const char *toe_ref_strerror(int err);
+
+struct toe_ref_cfg {
+	uint32_t local_ip;      /* our IPv4 address */
+	uint16_t mtu;           /* MSS we advertise = mtu - 40 (MS-01) */
+	uint16_t rcv_wnd;       /* window advertised (may be 0) */
+	uint16_t syn_wnd;       /* window in our own SYN; 0 = rcv_wnd */
+	uint8_t ttl;
+	bool df;
+	uint16_t ip_id_init;    /* IP ID of the first frame we send */
+	uint16_t ip_id_step;    /* added per frame sent */
+	uint64_t tick_hz;       /* ticks per second; multiple of 250000 */
+	uint64_t rto_init;      /* first retransmission timeout, ticks */
+	uint64_t rto_max;       /* backoff cap, ticks */
+	uint64_t syn_giveup;    /* SYN-SENT: give up after this long (>= 3 min) */
+	uint64_t synack_giveup; /* SYN-RECEIVED: give up after this long */
+	uint64_t fin_giveup;    /* FIN states: give up after this long (>= 100 s) */
+	uint64_t msl;           /* TIME-WAIT lasts 2 * msl */
+	uint32_t challenge_ack_limit;  /* per connection per window */
+	uint64_t challenge_ack_window; /* ticks */
+	uint8_t isn_key[16];    /* RFC 6528 secret */
+	uint32_t max_conns;     /* connection table size (listeners excluded) */
+	uint32_t max_listeners;
+};
+
+/* Defaults: 1500 MTU, window 8760, TTL 64, DF, IP ID 0 step 1,
+ * tick_hz 156250000, RTO 1 s doubling to 60 s, SYN give-up 180 s, SYN-ACK
+ * give-up 60 s, FIN give-up 100 s, MSL 30 s, 5 challenge ACKs per second,
+ * zero key, 1024 connections, 64 listeners. */
+void toe_ref_cfg_default(struct toe_ref_cfg *cfg);
+
+/* Events, in the order they happened. */
+enum toe_ref_event_type {
+	TOE_EV_ESTABLISHED = 1, /* handshake done (active or passive) */
+	TOE_EV_PEER_FIN = 2,    /* peer closed its side: read() would give 0 */
+	TOE_EV_CLOSED = 3,      /* orderly end: TCB deleted */
+	TOE_EV_RESET = 4,       /* ECONNRESET: RST accepted, TCB deleted */
+	TOE_EV_REFUSED = 5,     /* ECONNREFUSED: RST to our SYN, TCB deleted */
+	TOE_EV_TIMEDOUT = 6,    /* ETIMEDOUT: retransmission gave up, TCB deleted */
+	TOE_EV_RX_DATA = 7,     /* in-order payload for the user stream */
+};
+const char *toe_ref_event_name(int type);
+
+struct toe_ref_event {
+	int type;          /* enum toe_ref_event_type */
+	int conn;          /* connection id */
+	uint64_t time;     /* tick it happened */
+	const uint8_t *data; /* RX_DATA only: valid until the next input call */
+	uint16_t len;
+};
+
+/* A segment the stack sends, with the IPv4 fields it chose. */
+struct toe_ref_out {
+	struct toe_seg seg; /* opt.has_mss set on SYN and SYN-ACK only */
+	struct toe_ip_meta ip;
+	int conn;           /* connection id, or -1 (RST to no connection) */
+	uint64_t time;
+};
+
+/* A connection's variables, as the engine reports them per connection. */
+struct toe_ref_conn_info {
+	int state;          /* enum toe_tcp_state */
+	uint32_t local_ip, remote_ip;
+	uint16_t local_port, remote_port;
+	uint32_t iss, irs;
+	uint32_t snd_una, snd_nxt, snd_wnd, max_snd_wnd;
+	uint32_t rcv_nxt, rcv_wnd;
+	uint16_t peer_mss;  /* from the peer's SYN; 536 if absent */
+	uint16_t eff_mss;   /* effective send MSS (MS-04) */
+	bool passive;       /* created by a listener */
+	bool closed_by_user; /* close() called */
+	bool wr_shut;        /* shutdown(SHUT_WR) or close() called */
+	unsigned retransmits; /* of the current SYN / SYN-ACK / FIN */
+};
+
+struct toe_ref_stats {
+	uint64_t segs_in, segs_out, rst_out, challenge_acks, challenge_acks_suppressed;
+	uint64_t dropped; /* segments dropped without reply (any reason) */
+	uint64_t rx_bytes; /* payload bytes delivered in order */
+	uint64_t retransmits;
+};
+
+struct toe_ref;
+
+/* Create a stack; NULL if cfg is invalid. */
+struct toe_ref *toe_ref_new(const struct toe_ref_cfg *cfg);
+void toe_ref_free(struct toe_ref *r);
+
+/* Replace the RFC 6528 key (takes effect for the next ISN). */
+void toe_ref_set_isn_key(struct toe_ref *r, const uint8_t key[16]);
+/* Pin the ISN of the next connection created (active or passive); used once. */
+void toe_ref_pin_isn(struct toe_ref *r, uint32_t isn);
+/* The ISN the stack would choose now for this 4-tuple (RFC 6528:
+ * M + low 32 bits of SipHash-2-4(key, local_ip|local_port|remote_ip|
+ * remote_port), all big-endian, 12 bytes; M = now / (tick_hz / 250000)). */
+uint32_t toe_ref_isn(const struct toe_ref *r, uint32_t local_ip,
+		     uint16_t local_port, uint32_t remote_ip,
+		     uint16_t remote_port, uint64_t now);
+
+/* Listen on a local port. */
+int toe_ref_listen(struct toe_ref *r, uint16_t port);
+int toe_ref_unlisten(struct toe_ref *r, uint16_t port);
+/* Active open at time now: sends a SYN. Returns the connection id (>= 0). */
+int toe_ref_connect(struct toe_ref *r, uint16_t local_port, uint32_t remote_ip,
+		    uint16_t remote_port, uint64_t now);
+/* close(): FIN (or nothing in SYN-SENT, AO-08). A second close is a no-op. */
+int toe_ref_close(struct toe_ref *r, int conn, uint64_t now);
+/* shutdown(SHUT_WR): FIN, receive path keeps working (CL-09). */
+int toe_ref_shutdown_wr(struct toe_ref *r, int conn, uint64_t now);
+/* Abort (SO_LINGER 0): RST where RG-04 says so; the TCB is deleted. */
+int toe_ref_abort(struct toe_ref *r, int conn, uint64_t now);
+/* Transmit data: no TX data path yet (see top of file). */
+int toe_ref_send(struct toe_ref *r, int conn, const void *buf, size_t len);
+/* Whether the user stream can take payload now (default true). */
+void toe_ref_set_rx_ready(struct toe_ref *r, bool ready);
+
+/* Feed one received segment at time now (timers up to now run first). */
+void toe_ref_input(struct toe_ref *r, const struct toe_seg *seg, uint64_t now);
+/* Run timers up to now. */
+void toe_ref_advance(struct toe_ref *r, uint64_t now);
+/* The earliest tick at which a timer will fire, or UINT64_MAX if none. */
+uint64_t toe_ref_next_timer(const struct toe_ref *r);
+
+/* Take the next sent segment / event. 1 if one was returned, 0 if none.
+ * Queues hold up to 1024 entries each; older entries are overwritten and
+ * counted (toe_ref_lost) if the caller never drains them. */
+int toe_ref_pop_out(struct toe_ref *r, struct toe_ref_out *out);
+int toe_ref_pop_event(struct toe_ref *r, struct toe_ref_event *ev);
+uint64_t toe_ref_lost(const struct toe_ref *r);
+
+/* Per-connection read-out; TOE_REF_ENOTCONN for a free id. */
+int toe_ref_conn_info(const struct toe_ref *r, int conn,
+		      struct toe_ref_conn_info *info);
+/* Connection id of a 4-tuple (local first), or -1. */
+int toe_ref_find(const struct toe_ref *r, uint32_t local_ip, uint16_t local_port,
+		 uint32_t remote_ip, uint16_t remote_port);
+/* Connections in use (TIME-WAIT included, listeners excluded). */
+unsigned toe_ref_conn_count(const struct toe_ref *r);
+void toe_ref_stats(const struct toe_ref *r, struct toe_ref_stats *st);
+
+/*
+ * Test fixture: create a connection directly in a state, without replaying
+ * a handshake. Fields of info used: state (any synchronized state, or
+ * SYN-SENT / SYN-RECEIVED), addresses and ports, iss, irs, snd_una, snd_nxt,
+ * snd_wnd, rcv_nxt, peer_mss, passive, closed_by_user/wr_shut. Timers start
+ * at `now` as if the state had just been entered. Returns the id.
+ */
+int toe_ref_fixture(struct toe_ref *r, const struct toe_ref_conn_info *info,
+		    uint64_t now);
+
+#endif

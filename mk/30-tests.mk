@@ -1,0 +1,14 @@
+# tests/unit/test_*.c: one cmocka runner each, linked with the reference lib.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_BINS += $(UNIT_BINS)
+ALL_TARGETS += $(UNIT_BINS)
+
+# tests/unit/support/*.c: helpers shared by the runners (segment templates...)
+TEST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/support/*.c))
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(REF_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(PROJ_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+
+$(BUILD)/obj/tests/unit/%.o: PROJ_CFLAGS += -Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"'
