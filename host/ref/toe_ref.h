@@ -131,6 +131,7 @@ struct toe_ref_stats {
 	uint64_t dropped; /* segments dropped without reply (any reason) */
 	uint64_t rx_bytes; /* payload bytes delivered in order */
 	uint64_t retransmits;
+	uint64_t parse_drops[TOE_PERR_COUNT]; /* toe_ref_input_frame, by -result */
 };
 
 struct toe_ref;
@@ -169,6 +170,12 @@ void toe_ref_set_rx_ready(struct toe_ref *r, bool ready);
 
 /* Feed one received segment at time now (timers up to now run first). */
 void toe_ref_input(struct toe_ref *r, const struct toe_seg *seg, uint64_t now);
+/* Feed one Ethernet frame: parsed with toe_parse_frame; a malformed frame
+ * (bad checksum included, CK-01) is dropped silently and counted in
+ * stats.parse_drops[-result]; a good one goes to toe_ref_input. Returns the
+ * parse result. */
+int toe_ref_input_frame(struct toe_ref *r, const uint8_t *frame, size_t len,
+			uint64_t now);
 /* Run timers up to now. */
 void toe_ref_advance(struct toe_ref *r, uint64_t now);
 /* The earliest tick at which a timer will fire, or UINT64_MAX if none. */
