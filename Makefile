@@ -17,7 +17,7 @@ CFLAGS  ?= -O2 -g
 CXXFLAGS ?= -O2 -g
 
 ifeq ($(SAN),1)
-BUILD    := $(BUILD)-san
+override BUILD := $(BUILD)-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 

@@ -170,7 +170,7 @@ int toe_ip_parse(const char *s, uint32_t *ip);
 struct toe_pcap;
 /* Open for reading. On failure returns NULL with a message in err. */
 struct toe_pcap *toe_pcap_open_read(const char *path, char *err, size_t errlen);
-/* Next frame: 1 and *data/*len/*ts_usec set (valid until the next call),
+/* Next frame: 1 and *data, *len, *ts_usec set (valid until the next call),
  * 0 at end of file, -1 on a read error (message in err). */
 int toe_pcap_next(struct toe_pcap *p, const uint8_t **data, size_t *len,
 		  uint64_t *ts_usec, char *err, size_t errlen);
