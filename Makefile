@@ -50,6 +50,9 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
 test-run: $(TEST_BINS)
 	@sh mk/run-tests.sh $(TEST_BINS) $(TEST_SCRIPTS)
 

@@ -9,6 +9,9 @@ TEST_SUPPORT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/unit/suppo
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(REF_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(PROJ_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+	$(CC) $(PROJ_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 $(BUILD)/obj/tests/unit/%.o: PROJ_CFLAGS += -Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"'
+
+# Keep test objects between runs (they would be intermediate files).
+.SECONDARY:
