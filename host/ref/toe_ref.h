@@ -24,7 +24,8 @@
  *  - TW-03: a RST in TIME-WAIT is ignored (RFC 1337).
  *  - TW-04: a SYN in TIME-WAIT whose SEQ is beyond the old RCV.NXT, on a port
  *    with a listener, ends the TIME-WAIT and is handled as a new passive
- *    open, with ISN max(new ISN, old SND.NXT + 2^16) (MAY-2); any other SYN
+ *    open, with ISN max(new ISN, old SND.NXT + 2^16) (MAY-2); the old
+ *    connection reports CLOSED first. Any other SYN
  *    in TIME-WAIT gets a challenge ACK.
  *  - CA-06: challenge ACKs (RA-02, CA-01, CA-03, TW-04) are limited per
  *    connection to cfg.challenge_ack_limit per cfg.challenge_ack_window.
@@ -82,16 +83,10 @@ struct toe_ref_cfg {
  * zero key, 1024 connections, 64 listeners. */
 void toe_ref_cfg_default(struct toe_ref_cfg *cfg);
 
-/* Events, in the order they happened. */
-enum toe_ref_event_type {
-	TOE_EV_ESTABLISHED = 1, /* handshake done (active or passive) */
-	TOE_EV_PEER_FIN = 2,    /* peer closed its side: read() would give 0 */
-	TOE_EV_CLOSED = 3,      /* orderly end: TCB deleted */
-	TOE_EV_RESET = 4,       /* ECONNRESET: RST accepted, TCB deleted */
-	TOE_EV_REFUSED = 5,     /* ECONNREFUSED: RST to our SYN, TCB deleted */
-	TOE_EV_TIMEDOUT = 6,    /* ETIMEDOUT: retransmission gave up, TCB deleted */
-	TOE_EV_RX_DATA = 7,     /* in-order payload for the user stream */
-};
+/* Events, in the order they happened (enum toe_ref_event_type:
+ * TOE_EV_ESTABLISHED = 1 ... TOE_EV_RX_DATA = 7, generated from
+ * rtl/regmap/toe.toml, the engine's event codes). */
+#include "toe/toe_regs.h"
 const char *toe_ref_event_name(int type);
 
 struct toe_ref_event {
