@@ -45,27 +45,13 @@
 #define TOE_TCPOPT_TS 8
 
 /*
- * Parse results. 0 is a good TCP frame; every negative value is a reason to
- * drop the frame, and is what the engine's drop counters count (the RTL uses
- * the same reasons, in the same order of checking).
+ * Parse results (enum toe_parse_result: TOE_PARSE_OK = 0, TOE_PERR_ETH_TRUNC =
+ * -1 ... TOE_PERR_TCP_OPT = -13, TOE_PERR_COUNT = 14). 0 is a good TCP frame;
+ * every negative value is a reason to drop the frame, and is what the
+ * engine's drop counters count (the RTL uses the same reasons, in the same
+ * order of checking, as positive codes). Generated from rtl/regmap/toe.toml.
  */
-enum toe_parse_result {
-	TOE_PARSE_OK = 0,
-	TOE_PERR_ETH_TRUNC = -1,   /* shorter than an Ethernet header */
-	TOE_PERR_ETHERTYPE = -2,   /* not IPv4 (ARP is not the codec's job) */
-	TOE_PERR_IP_TRUNC = -3,    /* shorter than a 20-byte IPv4 header */
-	TOE_PERR_IP_VERSION = -4,  /* version field is not 4 */
-	TOE_PERR_IP_IHL = -5,      /* IHL < 5, or header longer than the frame */
-	TOE_PERR_IP_LEN = -6,      /* total length < IHL*4 or > the frame */
-	TOE_PERR_IP_CSUM = -7,     /* IPv4 header checksum wrong */
-	TOE_PERR_IP_FRAG = -8,     /* a fragment (MF set or offset != 0) */
-	TOE_PERR_IP_PROTO = -9,    /* not TCP */
-	TOE_PERR_TCP_TRUNC = -10,  /* IP payload shorter than 20 bytes */
-	TOE_PERR_TCP_DOFF = -11,   /* data offset < 5 or beyond the IP payload */
-	TOE_PERR_TCP_CSUM = -12,   /* TCP checksum wrong */
-	TOE_PERR_TCP_OPT = -13,    /* option length 0/1 or past the header end */
-	TOE_PERR_COUNT = 14        /* number of results, OK included */
-};
+#include "toe/toe_regs.h"
 
 /* A short stable name for a parse result ("ip_csum"), for counters and logs. */
 const char *toe_parse_result_name(int result);

@@ -10,22 +10,10 @@
 
 #include <stdint.h>
 
-/* Connection states, in the order RFC 9293 section 3.3.2 lists them.
- * These numbers are the engine's CSR encoding too; do not renumber. */
-enum toe_tcp_state {
-	TOE_ST_CLOSED = 0,
-	TOE_ST_LISTEN = 1,
-	TOE_ST_SYN_SENT = 2,
-	TOE_ST_SYN_RECEIVED = 3,
-	TOE_ST_ESTABLISHED = 4,
-	TOE_ST_FIN_WAIT_1 = 5,
-	TOE_ST_FIN_WAIT_2 = 6,
-	TOE_ST_CLOSE_WAIT = 7,
-	TOE_ST_CLOSING = 8,
-	TOE_ST_LAST_ACK = 9,
-	TOE_ST_TIME_WAIT = 10,
-	TOE_ST_COUNT = 11
-};
+/* Connection states (enum toe_tcp_state, TOE_ST_CLOSED = 0 ... TOE_ST_TIME_WAIT
+ * = 10, TOE_ST_COUNT = 11), in the order RFC 9293 section 3.3.2 lists them:
+ * generated from rtl/regmap/toe.toml with the engine's CSR encoding. */
+#include "toe/toe_regs.h"
 
 /* "SYN-RECEIVED" style names, as RFC 9293 writes them. */
 const char *toe_tcp_state_name(int state);
