@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+//
+// toe_conn_table.v - the connection table: 4-tuple -> connection id, in
+// block RAM, as a two-choice ("d-left") hash table.
+//
+// Key: {local_port 16, remote_ip 32, remote_port 16} = 64 bits (the local
+// IP is the one configured address; segments for any other are dropped
+// before the lookup). Two sub-tables of NB buckets, each bucket one RAM
+// word of WAYS entries:
+//
+//   entry  = { valid 1 | key 64 | id ID_W }     bucket = WAYS entries
+//   table t in {0,1}: bucket index h_t(key), NB = N_CONN / WAYS buckets
+//
+// so there are 2 * N_CONN slots for at most N_CONN connections (load <= 1/2).
+// A key lives in one of its two buckets; a lookup reads both at once (one
+// RAM per sub-table) and compares the 2 * WAYS entries in parallel. An
+// insert goes to the bucket holding fewer entries (table 0 on a tie), lowest
+// free way. It fails only if both buckets are full (all 2 * WAYS slots of
+// the key's two buckets hold other keys): with random keys and load 1/2
+// this has a probability far below 1e-12 per insert (two-choice hashing
+// keeps the fullest bucket near log log N); the core then treats the insert
+// as "table full" and counts it. The hash is keyed (hash_key, latched at
+// rst): a 4-bit S-box layer over key ^ K, then a Toeplitz matrix from K, so
+// without K an attacker cannot aim many tuples at one bucket pair.
+//
+// Timing (every operation has fixed latency, worst case = best case):
+//   lk_en + lk_key in cycle 0 -> hit / hit_id / can_ins valid in cycle 1
+//   and after, until the next lookup; ins_en / del_en in any later cycle
+//   modify the entry of that looked-up key (write-through: the buckets are
+//   kept in registers, so a following ins/del sees the change at once).
+// After rst the RAMs are cleared (NB cycles) before `ready` rises.
+
+`timescale 1ns / 1ps
+`default_nettype none
+
+// 4-tuple -> id hash table, two sub-tables of WAYS-way buckets.
+module toe_conn_table #(
+    // connection ids 0..N_CONN-1 (a power of two, >= 16)
+    parameter N_CONN = 1024,
+    // id width
+    parameter ID_W = $clog2(N_CONN),
+    // entries per bucket
+    parameter WAYS = 4,
+    // key width: local port, remote IP, remote port
+    parameter KEY_W = 64
+) (
+    input  wire             clk,
+    input  wire             rst,
+
+    // hash key, latched while rst is high
+    input  wire [127:0]     hash_key,
+    // cleared after rst: operations may start
+    output wire             ready,
+
+    // lookup: result from the next cycle on
+    input  wire             lk_en,
+    input  wire [KEY_W-1:0] lk_key,
+    output wire             hit,
+    output wire [ID_W-1:0]  hit_id,
+    // an insert of the looked-up key would succeed
+    output wire             can_ins,
+
+    // insert the looked-up key with this id (key not present, can_ins)
+    input  wire             ins_en,
+    input  wire [ID_W-1:0]  ins_id,
+    // delete the looked-up key (hit)
+    input  wire             del_en
+);
+
+localparam NB = N_CONN / WAYS;
+localparam IDX_W = $clog2(NB);
+localparam ENT_W = 1 + KEY_W + ID_W;
+localparam BKT_W = WAYS * ENT_W;
+localparam WAY_W = (WAYS > 1) ? $clog2(WAYS) : 1;
+
+initial begin
+    if (N_CONN < 16 || (N_CONN & (N_CONN - 1)) != 0 || ID_W != $clog2(N_CONN)) begin
+        $error("%m: N_CONN (%0d) must be a power of two >= 16, ID_W = log2", N_CONN);
+        $finish;
+    end
+    if (WAYS < 2 || (WAYS & (WAYS - 1)) != 0 || KEY_W != 64 || IDX_W > 32) begin
+        $error("%m: WAYS (%0d) must be a power of two >= 2, KEY_W 64", WAYS);
+        $finish;
+    end
+end
+
+// ---- keyed hash: S-box layer, then Toeplitz ----
+
+// a fixed constant mixed into the key so that a zero key still spreads
+localparam [127:0] HASH_C = 128'h243F6A8885A308D313198A2E03707344;
+
+reg [127:0] hkey_reg = 128'd0;
+wire [127:0] kx = hkey_reg ^ HASH_C;
+wire [255:0] kext = {kx, kx};
+
+// PRESENT cipher S-box
+function [3:0] sbox(input [3:0] x);
+    case (x)
+        4'h0: sbox = 4'hC; 4'h1: sbox = 4'h5; 4'h2: sbox = 4'h6; 4'h3: sbox = 4'hB;
+        4'h4: sbox = 4'h9; 4'h5: sbox = 4'h0; 4'h6: sbox = 4'hA; 4'h7: sbox = 4'hD;
+        4'h8: sbox = 4'h3; 4'h9: sbox = 4'hE; 4'hA: sbox = 4'hF; 4'hB: sbox = 4'h8;
+        4'hC: sbox = 4'h4; 4'hD: sbox = 4'h7; 4'hE: sbox = 4'h1; default: sbox = 4'h2;
+    endcase
+endfunction
+
+function [63:0] sbox_layer(input [63:0] x);
+    integer n;
+    begin
+        for (n = 0; n < 16; n = n + 1) begin
+            sbox_layer[n*4 +: 4] = sbox(x[n*4 +: 4]);
+        end
+    end
+endfunction
+
+// h_t: bucket index of key in sub-table t
+function [IDX_W-1:0] toeplitz(input [63:0] y, input [255:0] k, input integer base);
+    integer n;
+    begin
+        for (n = 0; n < IDX_W; n = n + 1) begin
+            toeplitz[n] = ^(y & k[base + n +: 64]);
+        end
+    end
+endfunction
+
+wire [IDX_W-1:0] lk_idx0 = toeplitz(sbox_layer(lk_key ^ kx[63:0]), kext, 64);
+wire [IDX_W-1:0] lk_idx1 = toeplitz(sbox_layer(lk_key ^ kx[127:64]), kext, 160);
+
+// ---- storage ----
+
+reg clearing_reg = 1'b1;
+reg [IDX_W-1:0] clr_reg = {IDX_W{1'b0}};
+
+reg [KEY_W-1:0] key_reg = {KEY_W{1'b0}};
+reg [IDX_W-1:0] idx0_reg = {IDX_W{1'b0}}, idx1_reg = {IDX_W{1'b0}};
+// the RAM outputs hold the buckets just read (cycle after a lookup)
+reg fresh_reg = 1'b0;
+reg [BKT_W-1:0] b0_reg = {BKT_W{1'b0}}, b1_reg = {BKT_W{1'b0}};
+
+wire [BKT_W-1:0] ram0_rdata, ram1_rdata;
+/* verilator lint_off UNUSEDSIGNAL */ wire [BKT_W-1:0] ram0_b_unused, ram1_b_unused; /* verilator lint_on UNUSEDSIGNAL */
+
+// current buckets of the looked-up key
+wire [BKT_W-1:0] b0 = fresh_reg ? ram0_rdata : b0_reg;
+wire [BKT_W-1:0] b1 = fresh_reg ? ram1_rdata : b1_reg;
+
+// ---- compare, choose ----
+
+reg [WAYS-1:0] m0, m1, v0, v1;
+reg [ID_W-1:0] hid;
+reg [WAY_W-1:0] hway;
+reg htab;
+integer w;
+always @* begin
+    hid = {ID_W{1'b0}};
+    hway = {WAY_W{1'b0}};
+    htab = 1'b0;
+    for (w = 0; w < WAYS; w = w + 1) begin
+        v0[w] = b0[w*ENT_W + ENT_W - 1];
+        v1[w] = b1[w*ENT_W + ENT_W - 1];
+        m0[w] = v0[w] && b0[w*ENT_W + ID_W +: KEY_W] == key_reg;
+        m1[w] = v1[w] && b1[w*ENT_W + ID_W +: KEY_W] == key_reg;
+    end
+    // a key is in at most one slot
+    for (w = 0; w < WAYS; w = w + 1) begin
+        if (m1[w]) begin
+            hid = b1[w*ENT_W +: ID_W];
+            hway = w[WAY_W-1:0];
+            htab = 1'b1;
+        end
+    end
+    for (w = 0; w < WAYS; w = w + 1) begin
+        if (m0[w]) begin
+            hid = b0[w*ENT_W +: ID_W];
+            hway = w[WAY_W-1:0];
+            htab = 1'b0;
+        end
+    end
+end
+
+function [WAY_W:0] popcount(input [WAYS-1:0] v);
+    integer n;
+    begin
+        popcount = {(WAY_W+1){1'b0}};
+        for (n = 0; n < WAYS; n = n + 1) begin
+            popcount = popcount + {{WAY_W{1'b0}}, v[n]};
+        end
+    end
+endfunction
+
+wire [WAY_W:0] cnt0 = popcount(v0);
+wire [WAY_W:0] cnt1 = popcount(v1);
+// insert into the less loaded bucket, table 0 on a tie
+wire itab = cnt1 < cnt0;
+wire [WAYS-1:0] ifree = itab ? ~v1 : ~v0;
+reg [WAY_W-1:0] iway;
+always @* begin
+    iway = {WAY_W{1'b0}};
+    for (w = WAYS - 1; w >= 0; w = w - 1) begin
+        if (ifree[w]) begin
+            iway = w[WAY_W-1:0];
+        end
+    end
+end
+
+assign ready = !clearing_reg;
+assign hit = |{m0, m1};
+assign hit_id = hid;
+assign can_ins = |ifree;
+
+// ---- modify and RAM ports ----
+
+reg [BKT_W-1:0] nb0, nb1;
+reg we0, we1;
+always @* begin
+    nb0 = b0;
+    nb1 = b1;
+    we0 = 1'b0;
+    we1 = 1'b0;
+    if (ins_en) begin
+        if (itab) begin
+            nb1[iway*ENT_W +: ENT_W] = {1'b1, key_reg, ins_id};
+            we1 = 1'b1;
+        end else begin
+            nb0[iway*ENT_W +: ENT_W] = {1'b1, key_reg, ins_id};
+            we0 = 1'b1;
+        end
+    end else if (del_en) begin
+        if (htab) begin
+            nb1[hway*ENT_W + ENT_W - 1] = 1'b0;
+            we1 = 1'b1;
+        end else begin
+            nb0[hway*ENT_W + ENT_W - 1] = 1'b0;
+            we0 = 1'b1;
+        end
+    end
+end
+
+wire ram0_en = clearing_reg || lk_en || we0;
+wire ram1_en = clearing_reg || lk_en || we1;
+wire ram0_we = clearing_reg || we0;
+wire ram1_we = clearing_reg || we1;
+wire [IDX_W-1:0] ram0_addr = clearing_reg ? clr_reg : (lk_en ? lk_idx0 : idx0_reg);
+wire [IDX_W-1:0] ram1_addr = clearing_reg ? clr_reg : (lk_en ? lk_idx1 : idx1_reg);
+wire [BKT_W-1:0] ram0_wdata = clearing_reg ? {BKT_W{1'b0}} : nb0;
+wire [BKT_W-1:0] ram1_wdata = clearing_reg ? {BKT_W{1'b0}} : nb1;
+
+toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W)) tab0 (
+    .clk(clk),
+    .a_en(ram0_en), .a_we(ram0_we), .a_addr(ram0_addr), .a_wdata(ram0_wdata),
+    .a_rdata(ram0_rdata),
+    .b_en(1'b0), .b_addr({IDX_W{1'b0}}), .b_rdata(ram0_b_unused)
+);
+
+toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W)) tab1 (
+    .clk(clk),
+    .a_en(ram1_en), .a_we(ram1_we), .a_addr(ram1_addr), .a_wdata(ram1_wdata),
+    .a_rdata(ram1_rdata),
+    .b_en(1'b0), .b_addr({IDX_W{1'b0}}), .b_rdata(ram1_b_unused)
+);
+
+always @(posedge clk) begin
+    b0_reg <= nb0;
+    b1_reg <= nb1;
+    fresh_reg <= 1'b0;
+    if (lk_en) begin
+        key_reg <= lk_key;
+        idx0_reg <= lk_idx0;
+        idx1_reg <= lk_idx1;
+        fresh_reg <= 1'b1;
+    end
+    if (clearing_reg) begin
+        clr_reg <= clr_reg + 1'b1;
+        if (clr_reg == {IDX_W{1'b1}}) begin
+            clearing_reg <= 1'b0;
+        end
+    end
+
+    if (rst) begin
+        hkey_reg <= hash_key;
+        clearing_reg <= 1'b1;
+        clr_reg <= {IDX_W{1'b0}};
+        fresh_reg <= 1'b0;
+    end
+end
+
+`ifndef SYNTHESIS
+// a lookup and a modification never share a cycle (one RAM port)
+always @(posedge clk) begin
+    if (!rst && lk_en && (ins_en || del_en)) begin
+        $error("%m: lookup and insert/delete in the same cycle");
+    end
+end
+`endif
+
+endmodule
+
+`resetall

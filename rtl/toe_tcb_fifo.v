@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+//
+// toe_tcb_fifo.v - small synchronous FIFO in registers for the connection
+// core's outputs (transmit descriptors, events, payload decisions) and its
+// timer-job queue. Up to NPUSH entries can be written in one cycle (a TCP
+// step may raise three events at once): the valid ones among push_valid
+// are stored in slot order, packed. The read side is a valid/ready stream
+// whose data comes straight from the head register (first-word
+// fall-through: an entry written in cycle t is visible in cycle t+1).
+// `space` says how many entries can still be written.
+
+`timescale 1ns / 1ps
+`default_nettype none
+
+// Register FIFO, 2^DEPTH_LOG2 entries of WIDTH bits, NPUSH writes per cycle.
+module toe_tcb_fifo #(
+    // entry width
+    parameter WIDTH = 32,
+    // log2 of the number of entries
+    parameter DEPTH_LOG2 = 3,
+    // writes per cycle
+    parameter NPUSH = 1
+) (
+    input  wire                   clk,
+    input  wire                   rst,
+
+    // writes: the caller checks `space` first
+    input  wire [NPUSH-1:0]       push_valid,
+    input  wire [NPUSH*WIDTH-1:0] push_data,
+    output wire [DEPTH_LOG2:0]    space,
+
+    output wire                   m_valid,
+    input  wire                   m_ready,
+    output wire [WIDTH-1:0]       m_data,
+
+    output wire [DEPTH_LOG2:0]    count
+);
+
+localparam DEPTH = 1 << DEPTH_LOG2;
+
+initial begin
+    if (NPUSH < 1 || NPUSH > DEPTH || DEPTH_LOG2 < 1) begin
+        $error("%m: NPUSH (%0d) must be 1..2^DEPTH_LOG2 (%0d), DEPTH_LOG2 >= 1",
+               NPUSH, DEPTH);
+        $finish;
+    end
+end
+
+reg [WIDTH-1:0] mem [0:DEPTH-1];
+reg [DEPTH_LOG2-1:0] rd_ptr_reg = {DEPTH_LOG2{1'b0}};
+reg [DEPTH_LOG2-1:0] wr_ptr_reg = {DEPTH_LOG2{1'b0}};
+reg [DEPTH_LOG2:0] count_reg = {(DEPTH_LOG2+1){1'b0}};
+
+wire pop = m_valid && m_ready;
+
+assign m_valid = count_reg != {(DEPTH_LOG2+1){1'b0}};
+assign m_data = mem[rd_ptr_reg];
+assign count = count_reg;
+assign space = DEPTH[DEPTH_LOG2:0] - count_reg;
+
+// how many are written this cycle
+reg [DEPTH_LOG2:0] n_push;
+integer i;
+always @* begin
+    n_push = {(DEPTH_LOG2+1){1'b0}};
+    for (i = 0; i < NPUSH; i = i + 1) begin
+        n_push = n_push + {{DEPTH_LOG2{1'b0}}, push_valid[i]};
+    end
+end
+
+// each valid entry goes to wr_ptr + (valid entries before it)
+reg [NPUSH*DEPTH_LOG2-1:0] slot;
+integer j;
+always @* begin
+    slot[DEPTH_LOG2-1:0] = wr_ptr_reg;
+    for (j = 1; j < NPUSH; j = j + 1) begin
+        slot[j*DEPTH_LOG2 +: DEPTH_LOG2] = slot[(j-1)*DEPTH_LOG2 +: DEPTH_LOG2] +
+                                           {{(DEPTH_LOG2-1){1'b0}}, push_valid[j-1]};
+    end
+end
+
+integer k;
+always @(posedge clk) begin
+    for (k = 0; k < NPUSH; k = k + 1) begin
+        if (push_valid[k]) begin
+            mem[slot[k*DEPTH_LOG2 +: DEPTH_LOG2]] <= push_data[k*WIDTH +: WIDTH];
+        end
+    end
+end
+
+always @(posedge clk) begin
+    wr_ptr_reg <= wr_ptr_reg + n_push[DEPTH_LOG2-1:0];
+    if (pop) begin
+        rd_ptr_reg <= rd_ptr_reg + 1'b1;
+    end
+    count_reg <= count_reg + n_push - {{DEPTH_LOG2{1'b0}}, pop};
+
+    if (rst) begin
+        rd_ptr_reg <= {DEPTH_LOG2{1'b0}};
+        wr_ptr_reg <= {DEPTH_LOG2{1'b0}};
+        count_reg <= {(DEPTH_LOG2+1){1'b0}};
+    end
+end
+
+`ifndef SYNTHESIS
+always @(posedge clk) begin
+    if (!rst && n_push > space) begin
+        $error("%m: overflow");
+    end
+end
+`endif
+
+endmodule
+
+`resetall

@@ -1,0 +1,1001 @@
+// SPDX-License-Identifier: MIT
+//
+// toe_tcp_fsm.v - one step of TCP processing (RFC 9293 3.10.7 with the
+// RFC 5961 mitigations), combinational: a job (segment, due timer or user
+// command) and the connection's TCB in, the new TCB, the segment to send,
+// the events and the payload decision out. toe_tcb_core runs it once per
+// job, or again when a step says so (`again`).
+//
+// It is written to be read side by side with the reference stack
+// (host/ref/tcp_ref.c), in the same order:
+//
+//   0. the TCB's own timer is due: fire it first (the reference runs every
+//      timer up to `now` before it looks at a segment or a command), using
+//      the deadline, never `now`, for the arithmetic
+//   1. segment: wrong local IP -> drop; no TCB -> LISTEN (3.10.7.2) if the
+//      port listens, else CLOSED (3.10.7.1); SYN-SENT (3.10.7.3);
+//      TIME-WAIT; the synchronized states (3.10.7.4): checks for every
+//      state first (A sequence, B RST, C SYN, D ACK bit), then the per
+//      state arms (E ACK, F text, G FIN, H one ACK)
+//   2. timer job: nothing left to do when the timer is not due (any more)
+//   3. commands: connect, close / shutdown, abort, fixture
+//
+// Every output segment is <SEQ><ACK><CTL> plus where it goes (the TCB's
+// peer, or the segment's sender for a RST answering it); the window, MSS
+// option and IP fields follow from the flags in toe_tcb_core.
+
+`timescale 1ns / 1ps
+`default_nettype none
+
+`include "toe_tcb_width.vh"
+
+// Per-step TCP decision logic (combinational).
+module toe_tcp_fsm #(
+    // connection id width
+    parameter ID_W = 10
+) (
+    // ---- the job ----
+    input  wire [2:0]        job,
+    input  wire [63:0]       now,
+
+    // the connection this step works on (tcb_valid = 0: none)
+    input  wire              tcb_valid,
+    input  wire [ID_W-1:0]   tcb_id,
+    input  wire [`TOE_TCB_W-1:0] tcb,
+
+    // segment (JOB_SEG); isn = RFC 6528 ISN for its 4-tuple
+    input  wire [47:0]       seg_src_mac,
+    input  wire [31:0]       seg_src_ip,
+    input  wire [31:0]       seg_dst_ip,
+    input  wire [15:0]       seg_src_port,
+    input  wire [15:0]       seg_dst_port,
+    input  wire [31:0]       seg_seq,
+    input  wire [31:0]       seg_ack,
+    input  wire [7:0]        seg_flags,
+    input  wire [15:0]       seg_win,
+    input  wire              seg_mss_valid,
+    input  wire [15:0]       seg_mss,
+    input  wire [15:0]       seg_len,
+    input  wire [31:0]       seg_isn,
+    // the segment's destination port has a listener
+    input  wire              listen_hit,
+
+    // command arguments (connect / fixture); cmd_isn for connect
+    input  wire [15:0]       cmd_lport,
+    input  wire [31:0]       cmd_rip,
+    input  wire [15:0]       cmd_rport,
+    input  wire [47:0]       cmd_rmac,
+    input  wire [31:0]       cmd_isn,
+    input  wire [3:0]        fx_state,
+    input  wire [31:0]       fx_iss,
+    input  wire [31:0]       fx_irs,
+    input  wire [31:0]       fx_snd_una,
+    input  wire [31:0]       fx_snd_nxt,
+    input  wire [15:0]       fx_snd_wnd,
+    input  wire [31:0]       fx_rcv_nxt,
+    input  wire [15:0]       fx_peer_mss,
+    input  wire              fx_passive,
+    input  wire              fx_cbu,
+    input  wire              fx_wr_shut,
+
+    // a new TCB can be created, with this id
+    input  wire              new_ok,
+    input  wire [ID_W-1:0]   new_id,
+    // TW-04: the ISN floor of the new passive open that ends a TIME-WAIT
+    input  wire              floor_valid,
+    input  wire [31:0]       floor,
+    // pinned ISN for the next connection created
+    input  wire              pin_valid,
+    input  wire [31:0]       pin_isn,
+    // the user stream takes payload
+    input  wire              rx_ready,
+
+    // ---- configuration ----
+    input  wire [31:0]       cfg_local_ip,
+    input  wire [15:0]       cfg_rcv_wnd,
+    input  wire [63:0]       cfg_rto_init,
+    input  wire [63:0]       cfg_rto_max,
+    input  wire [63:0]       cfg_syn_giveup,
+    input  wire [63:0]       cfg_synack_giveup,
+    input  wire [63:0]       cfg_fin_giveup,
+    input  wire [63:0]       cfg_msl,
+    input  wire [31:0]       cfg_ca_limit,
+    input  wire [63:0]       cfg_ca_window,
+
+    // ---- results ----
+    // run another step for this job, with tcb_out (if out_valid)
+    output reg               again,
+    output reg               out_valid,
+    output wire [`TOE_TCB_W-1:0] tcb_out,
+    // write tcb_out back at tcb_id / delete tcb_id / create new_id
+    output reg               do_write,
+    output reg               do_delete,
+    output reg               do_create,
+    output reg               pin_consume,
+    output reg               floor_out_valid,
+    output reg  [31:0]       floor_out,
+
+    // segment to send
+    output reg               tx_valid,
+    output reg  [7:0]        tx_flags,
+    output reg  [31:0]       tx_seq,
+    output reg  [31:0]       tx_ack,
+    // addressed to the segment's sender (else the TCB's peer)
+    output reg               tx_to_seg,
+    // connection id of the segment (-1 in the reference when !tx_conn_valid)
+    output reg               tx_conn_valid,
+    output reg  [ID_W-1:0]   tx_conn,
+
+    // up to three events, in slot order: E (ESTABLISHED / timer / close),
+    // F (RX_DATA / RESET), G (PEER_FIN)
+    output reg  [2:0]        ev_valid,
+    output reg  [2:0]        ev_type0,
+    output reg  [2:0]        ev_type1,
+    output reg  [2:0]        ev_type2,
+    output reg  [ID_W-1:0]   ev_conn,
+    output reg  [15:0]       ev_arg1,
+
+    // payload decision: the segment is done (one per segment)
+    output reg               pl_valid,
+    output reg               pl_deliver,
+    output reg  [15:0]       pl_off,
+    output reg  [15:0]       pl_len,
+
+    // counters to bump
+    output reg               st_dropped,
+    output reg               st_chack,
+    output reg               st_chack_supp,
+    output reg               st_retrans,
+    output reg               st_table_full,
+    // a timer fired inside a segment / command job (before the scanner)
+    output reg               st_tmr_inline,
+
+    // command result
+    output reg               cmd_done,
+    output reg  [3:0]        cmd_err,
+    output reg  [ID_W-1:0]   cmd_conn
+);
+
+`include "toe_regs.vh"
+`include "toe_tcb_layout.vh"
+
+// ---- serial-number comparisons (RFC 1982 style), written once ----
+function seq_lt(input [31:0] a, input [31:0] b);
+    seq_lt = $signed(a - b) < 0;
+endfunction
+
+function seq_leq(input [31:0] a, input [31:0] b);
+    seq_leq = (a == b) || seq_lt(a, b);
+endfunction
+
+function seq_gt(input [31:0] a, input [31:0] b);
+    seq_gt = seq_lt(b, a);
+endfunction
+
+// Table 6, "Segment Acceptability Tests"
+function acceptable(input [31:0] seq, input [31:0] len, input [31:0] rnxt,
+                    input [31:0] wnd);
+    begin
+        if (len == 32'd0 && wnd == 32'd0) begin
+            acceptable = seq == rnxt;
+        end else if (len == 32'd0) begin
+            acceptable = seq_leq(rnxt, seq) && seq_lt(seq, rnxt + wnd);
+        end else if (wnd == 32'd0) begin
+            acceptable = 1'b0;
+        end else begin
+            acceptable = (seq_leq(rnxt, seq) && seq_lt(seq, rnxt + wnd)) ||
+                         (seq_leq(rnxt, seq + len - 32'd1) &&
+                          seq_lt(seq + len - 32'd1, rnxt + wnd));
+        end
+    end
+endfunction
+
+// ---- the TCB's fields ----
+wire [3:0]  t_state    = tcb[TCB_STATE +: 4];
+wire [1:0]  t_tmr      = tcb[TCB_TMR +: 2];
+wire        t_passive  = tcb[TCB_PASSIVE];
+wire        t_cbu      = tcb[TCB_CBU];
+wire        t_wr_shut  = tcb[TCB_WR_SHUT];
+wire [15:0] t_lport    = tcb[TCB_LPORT +: 16];
+wire [31:0] t_rip      = tcb[TCB_RIP +: 32];
+wire [15:0] t_rport    = tcb[TCB_RPORT +: 16];
+wire [47:0] t_rmac     = tcb[TCB_RMAC +: 48];
+wire [31:0] t_iss      = tcb[TCB_ISS +: 32];
+wire [31:0] t_irs      = tcb[TCB_IRS +: 32];
+wire [31:0] t_una      = tcb[TCB_SND_UNA +: 32];
+wire [31:0] t_nxt      = tcb[TCB_SND_NXT +: 32];
+wire [15:0] t_wnd      = tcb[TCB_SND_WND +: 16];
+wire [15:0] t_max_wnd  = tcb[TCB_MAX_WND +: 16];
+wire [31:0] t_wl1      = tcb[TCB_WL1 +: 32];
+wire [31:0] t_wl2      = tcb[TCB_WL2 +: 32];
+wire [31:0] t_rcv_nxt  = tcb[TCB_RCV_NXT +: 32];
+wire [15:0] t_peer_mss = tcb[TCB_PEER_MSS +: 16];
+wire [63:0] t_deadline = tcb[TCB_DEADLINE +: 64];
+wire [63:0] t_rto      = tcb[TCB_RTO +: 64];
+wire [63:0] t_first    = tcb[TCB_FIRST +: 64];
+wire [31:0] t_retrans  = tcb[TCB_RETRANS +: 32];
+wire [63:0] t_ca_start = tcb[TCB_CA_START +: 64];
+wire [31:0] t_ca_count = tcb[TCB_CA_COUNT +: 32];
+
+// the next values
+reg [3:0]  n_state;
+reg [1:0]  n_tmr;
+reg        n_passive, n_cbu, n_wr_shut;
+reg [15:0] n_lport, n_rport;
+reg [31:0] n_rip;
+reg [47:0] n_rmac;
+reg [31:0] n_iss, n_irs, n_una, n_nxt, n_wl1, n_wl2, n_rcv_nxt;
+reg [15:0] n_wnd, n_max_wnd, n_peer_mss;
+reg [63:0] n_deadline, n_rto, n_first, n_ca_start;
+reg [31:0] n_retrans, n_ca_count;
+
+assign tcb_out = {n_ca_count, n_ca_start, n_retrans, n_first, n_rto,
+                  n_deadline, n_peer_mss, n_rcv_nxt, n_wl2, n_wl1, n_max_wnd,
+                  n_wnd, n_nxt, n_una, n_irs, n_iss, n_rmac, n_rport, n_rip,
+                  n_lport, n_wr_shut, n_cbu, n_passive, n_tmr, n_state};
+
+// ---- values several arms use ----
+
+wire s_fin = seg_flags[0];
+wire s_syn = seg_flags[1];
+wire s_rst = seg_flags[2];
+wire s_ack = seg_flags[4];
+wire [31:0] s_len = {16'd0, seg_len};
+// SEG.LEN: payload plus one for SYN and one for FIN
+wire [31:0] s_seglen = s_len + {31'd0, s_syn} + {31'd0, s_fin};
+wire [31:0] wnd = {16'd0, cfg_rcv_wnd};
+// TIME-WAIT lasts 2 * MSL
+wire [63:0] msl2 = cfg_msl + cfg_msl;
+
+// MS-03/MS-05: peer MSS from the option (absent or 0 -> 536; 1..87 -> 88)
+wire [15:0] mss_peer = (!seg_mss_valid || seg_mss == 16'd0) ? 16'd536 :
+                       (seg_mss < 16'd88) ? 16'd88 : seg_mss;
+
+// this TCB's timer has expired
+wire tmr_due = tcb_valid && t_tmr != TMR_NONE && t_deadline <= now;
+
+// CA-06: the challenge-ACK rate limit, per connection
+wire ca_reset = (now - t_ca_start) >= cfg_ca_window;
+wire [63:0] ca_start_c = ca_reset ? now : t_ca_start;
+wire [31:0] ca_count_c = ca_reset ? 32'd0 : t_ca_count;
+wire ca_send = ca_count_c < cfg_ca_limit;
+
+// retransmission give-up by state, and the next backed-off RTO
+wire [63:0] giveup = (t_state == TOE_ST_SYN_SENT) ? cfg_syn_giveup :
+                     (t_state == TOE_ST_SYN_RECEIVED) ? cfg_synack_giveup :
+                     cfg_fin_giveup;
+wire [63:0] rto_x2 = {t_rto[62:0], 1'b0};
+wire [63:0] rto_next = (rto_x2 > cfg_rto_max) ? cfg_rto_max : rto_x2;
+
+// SO-01 (reference CHOICE): in SYN-RECEIVED reached from SYN-SENT, the
+// peer's SYN-ACK is our own SYN's ACK plus its old SYN: trim the SYN
+wire so_trim = t_state == TOE_ST_SYN_RECEIVED && !t_passive &&
+               (seg_flags & 8'h17) == 8'h12 && seg_len == 16'd0 &&
+               seg_seq + 32'd1 == t_rcv_nxt && seg_ack == t_nxt;
+wire y_syn = s_syn && !so_trim;
+wire [31:0] y_seq = so_trim ? seg_seq + 32'd1 : seg_seq;
+wire [31:0] y_seglen = s_len + {31'd0, y_syn} + {31'd0, s_fin};
+// A. with the CL-11 allowance: a bare FIN at RCV.NXT with RCV.WND = 0
+wire y_ok = acceptable(y_seq, y_seglen, t_rcv_nxt, wnd) ||
+            (wnd == 32'd0 && s_fin && seg_len == 16'd0 && y_seq == t_rcv_nxt);
+// TIME-WAIT acceptability (no trimming, no allowance)
+wire tw_ok = acceptable(seg_seq, s_seglen, t_rcv_nxt, wnd);
+
+// F: the text, with what lies before RCV.NXT trimmed off
+wire p_before = seq_lt(y_seq, t_rcv_nxt);
+wire [31:0] p_off = p_before ? t_rcv_nxt - y_seq : 32'd0;
+wire [31:0] p_len = s_len - p_off;
+wire [31:0] p_seq = p_before ? t_rcv_nxt : y_seq;
+wire [31:0] p_n = (p_len < wnd) ? p_len : wnd;
+
+// the ISS of a passive open: pinned or RFC 6528, raised to the TW-04 floor
+wire [31:0] iss_c = pin_valid ? pin_isn : seg_isn;
+wire [31:0] iss_passive = (floor_valid && seq_lt(iss_c, floor)) ? floor : iss_c;
+
+// the arms below set these; what they mean is done once, at the end
+reg chack;     // send a challenge ACK, rate-limited (CA-06)
+reg need_ack;  // F/G want one <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (H)
+reg done;      // "drop the segment and return": skip the later arms
+reg [31:0] fin_seq;
+
+always @* begin
+    // ---- defaults: nothing changes ----
+    n_state = t_state;       n_tmr = t_tmr;
+    n_passive = t_passive;   n_cbu = t_cbu;          n_wr_shut = t_wr_shut;
+    n_lport = t_lport;       n_rip = t_rip;          n_rport = t_rport;
+    n_rmac = t_rmac;
+    n_iss = t_iss;           n_irs = t_irs;
+    n_una = t_una;           n_nxt = t_nxt;
+    n_wnd = t_wnd;           n_max_wnd = t_max_wnd;
+    n_wl1 = t_wl1;           n_wl2 = t_wl2;
+    n_rcv_nxt = t_rcv_nxt;   n_peer_mss = t_peer_mss;
+    n_deadline = t_deadline; n_rto = t_rto;          n_first = t_first;
+    n_retrans = t_retrans;
+    n_ca_start = t_ca_start; n_ca_count = t_ca_count;
+
+    again = 1'b0;
+    out_valid = tcb_valid;
+    do_write = 1'b0;
+    do_delete = 1'b0;
+    do_create = 1'b0;
+    pin_consume = 1'b0;
+    floor_out_valid = 1'b0;
+    floor_out = 32'd0;
+
+    tx_valid = 1'b0;
+    tx_flags = 8'd0;
+    tx_seq = 32'd0;
+    tx_ack = 32'd0;
+    tx_to_seg = 1'b0;
+    tx_conn_valid = 1'b1;
+    tx_conn = tcb_id;
+
+    ev_valid = 3'b000;
+    ev_type0 = TOE_EV_CLOSED;
+    ev_type1 = TOE_EV_RX_DATA;
+    ev_type2 = TOE_EV_PEER_FIN;
+    ev_conn = tcb_id;
+    ev_arg1 = 16'd0;
+
+    pl_valid = 1'b0;
+    pl_deliver = 1'b0;
+    pl_off = 16'd0;
+    pl_len = 16'd0;
+
+    st_dropped = 1'b0;
+    st_chack = 1'b0;
+    st_chack_supp = 1'b0;
+    st_retrans = 1'b0;
+    st_table_full = 1'b0;
+    st_tmr_inline = 1'b0;
+
+    cmd_done = 1'b0;
+    cmd_err = TOE_CMD_OK;
+    cmd_conn = tcb_id;
+
+    chack = 1'b0;
+    need_ack = 1'b0;
+    done = 1'b0;
+    fin_seq = 32'd0;
+
+    if (tmr_due) begin
+        // ==== 0. this TCB's timer first (reference: timer_fire) ====
+        again = 1'b1;
+        st_tmr_inline = job != JOB_TMR;
+        if (t_tmr == TMR_2MSL) begin
+            // "If the time-wait timeout expires on a connection, delete
+            // the TCB, enter the CLOSED state, and return."
+            do_delete = 1'b1;
+            out_valid = 1'b0;
+            ev_valid[0] = 1'b1;
+            ev_type0 = TOE_EV_CLOSED;
+        end else if (t_deadline - t_first >= giveup) begin
+            // R2 has passed (MUST-23, SHLD-11): give up
+            do_delete = 1'b1;
+            out_valid = 1'b0;
+            ev_valid[0] = 1'b1;
+            ev_type0 = TOE_EV_TIMEDOUT;
+        end else begin
+            // resend the SYN / SYN-ACK / FIN, back off (RFC 6298 5.5)
+            tx_valid = 1'b1;
+            if (t_state == TOE_ST_SYN_SENT) begin
+                tx_flags = 8'h02;
+                tx_seq = t_iss;
+            end else if (t_state == TOE_ST_SYN_RECEIVED) begin
+                tx_flags = 8'h12;
+                tx_seq = t_iss;
+                tx_ack = t_rcv_nxt;
+            end else begin
+                tx_flags = 8'h11;
+                tx_seq = t_nxt - 32'd1;
+                tx_ack = t_rcv_nxt;
+            end
+            do_write = 1'b1;
+            n_retrans = t_retrans + 32'd1;
+            st_retrans = 1'b1;
+            n_rto = rto_next;
+            n_deadline = t_deadline + rto_next;
+        end
+    end else begin
+        case (job)
+        JOB_SEG: begin
+            // ==== 1. a segment arrives ====
+            pl_valid = 1'b1;
+            if (seg_dst_ip != cfg_local_ip) begin
+                // not addressed to us at all
+                st_dropped = 1'b1;
+            end else if (!tcb_valid && listen_hit) begin
+                // ---- 3.10.7.2 LISTEN ----
+                tx_to_seg = 1'b1;
+                tx_conn_valid = 1'b0;
+                if (s_rst) begin
+                    // "An incoming RST should be ignored." (HS-02)
+                    st_dropped = 1'b1;
+                end else if (s_ack) begin
+                    // "<SEQ=SEG.ACK><CTL=RST>" (HS-03, HS-04)
+                    tx_valid = 1'b1;
+                    tx_flags = 8'h04;
+                    tx_seq = seg_ack;
+                end else if (!s_syn) begin
+                    // "Fourth, other data or control ... drop" (HS-05)
+                    st_dropped = 1'b1;
+                end else if (!new_ok) begin
+                    // table full: the SYN is dropped silently
+                    st_dropped = 1'b1;
+                    st_table_full = 1'b1;
+                end else begin
+                    // "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ",
+                    // "<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>" (HS-01)
+                    do_create = 1'b1;
+                    out_valid = 1'b1;
+                    pin_consume = pin_valid;
+                    n_state = TOE_ST_SYN_RECEIVED;
+                    n_passive = 1'b1;     n_cbu = 1'b0;       n_wr_shut = 1'b0;
+                    n_lport = seg_dst_port;
+                    n_rip = seg_src_ip;
+                    n_rport = seg_src_port;
+                    n_rmac = seg_src_mac;
+                    n_irs = seg_seq;
+                    n_rcv_nxt = seg_seq + 32'd1;
+                    n_iss = iss_passive;
+                    n_una = iss_passive;
+                    n_nxt = iss_passive + 32'd1;
+                    n_wnd = seg_win;
+                    n_max_wnd = seg_win;
+                    n_wl1 = seg_seq;
+                    n_wl2 = 32'd0;
+                    n_peer_mss = mss_peer;
+                    // rtx_start
+                    n_tmr = TMR_RTX;
+                    n_rto = cfg_rto_init;
+                    n_first = now;
+                    n_retrans = 32'd0;
+                    n_deadline = now + cfg_rto_init;
+                    n_ca_start = now;
+                    n_ca_count = 32'd0;
+                    tx_valid = 1'b1;
+                    tx_flags = 8'h12;
+                    tx_seq = iss_passive;
+                    tx_ack = seg_seq + 32'd1;
+                    tx_to_seg = 1'b0;
+                    tx_conn_valid = 1'b1;
+                    tx_conn = new_id;
+                end
+            end else if (!tcb_valid) begin
+                // ---- 3.10.7.1 CLOSED (no TCB) ----
+                tx_to_seg = 1'b1;
+                tx_conn_valid = 1'b0;
+                if (s_rst) begin
+                    // "An incoming segment containing a RST is discarded."
+                    st_dropped = 1'b1;
+                end else if (s_ack) begin
+                    // "<SEQ=SEG.ACK><CTL=RST>" (RG-01)
+                    tx_valid = 1'b1;
+                    tx_flags = 8'h04;
+                    tx_seq = seg_ack;
+                end else begin
+                    // "<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>" (RG-02)
+                    tx_valid = 1'b1;
+                    tx_flags = 8'h14;
+                    tx_ack = seg_seq + s_seglen;
+                end
+            end else if (t_state == TOE_ST_SYN_SENT) begin
+                // ---- 3.10.7.3 SYN-SENT ----
+                if (s_ack && (seq_leq(seg_ack, t_iss) || seq_gt(seg_ack, t_nxt))) begin
+                    // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset
+                    // (unless the RST bit is set, if so drop the segment)"
+                    if (s_rst) begin
+                        st_dropped = 1'b1; // AO-06
+                    end else begin
+                        tx_valid = 1'b1;   // AO-03
+                        tx_flags = 8'h04;
+                        tx_seq = seg_ack;
+                        tx_to_seg = 1'b1;
+                    end
+                end else if (s_rst) begin
+                    // "If the ACK was acceptable then signal ... reset";
+                    // "Otherwise (no ACK), drop the segment"
+                    if (s_ack) begin
+                        do_delete = 1'b1; // AO-04
+                        out_valid = 1'b0;
+                        ev_valid[0] = 1'b1;
+                        ev_type0 = TOE_EV_REFUSED;
+                    end else begin
+                        st_dropped = 1'b1; // AO-05
+                    end
+                end else if (!s_syn) begin
+                    // "if neither of the SYN or RST bits is set, drop" (AO-07)
+                    st_dropped = 1'b1;
+                end else begin
+                    // "RCV.NXT is set to SEG.SEQ+1, IRS is set to SEG.SEQ"
+                    do_write = 1'b1;
+                    n_irs = seg_seq;
+                    n_rcv_nxt = seg_seq + 32'd1;
+                    n_peer_mss = mss_peer;
+                    n_wnd = seg_win;
+                    n_max_wnd = seg_win;
+                    n_wl1 = seg_seq;
+                    n_wl2 = seg_ack;
+                    tx_valid = 1'b1;
+                    if (s_ack) begin
+                        // "change the connection state to ESTABLISHED,
+                        // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>" (AO-02)
+                        n_una = seg_ack;
+                        n_state = TOE_ST_ESTABLISHED;
+                        n_tmr = TMR_NONE;
+                        tx_flags = 8'h10;
+                        tx_seq = t_nxt;
+                        tx_ack = seg_seq + 32'd1;
+                        ev_valid[0] = 1'b1;
+                        ev_type0 = TOE_EV_ESTABLISHED;
+                    end else begin
+                        // "enter SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT>
+                        // <CTL=SYN,ACK>" (SO-01); the timer restarts
+                        n_state = TOE_ST_SYN_RECEIVED;
+                        n_passive = 1'b0;
+                        n_wl2 = 32'd0;
+                        n_tmr = TMR_RTX;
+                        n_rto = cfg_rto_init;
+                        n_first = now;
+                        n_retrans = 32'd0;
+                        n_deadline = now + cfg_rto_init;
+                        tx_flags = 8'h12;
+                        tx_seq = t_iss;
+                        tx_ack = seg_seq + 32'd1;
+                    end
+                end
+            end else if (t_state == TOE_ST_TIME_WAIT) begin
+                // ---- TIME-WAIT (RFC 1337, RFC 5961) ----
+                if (s_rst) begin
+                    // TW-03: "ignore RST segments in TIME-WAIT state"
+                    st_dropped = 1'b1;
+                end else if (s_syn) begin
+                    if (!s_ack && seq_gt(seg_seq, t_rcv_nxt) && listen_hit) begin
+                        // TW-04 (MAY-2): reopen; the old id ends with
+                        // CLOSED, then a passive open with the ISN floor
+                        do_delete = 1'b1;
+                        out_valid = 1'b0;
+                        ev_valid[0] = 1'b1;
+                        ev_type0 = TOE_EV_CLOSED;
+                        floor_out_valid = 1'b1;
+                        floor_out = t_nxt + 32'h0001_0000;
+                        again = 1'b1;
+                        pl_valid = 1'b0;
+                    end else begin
+                        // challenge ACK (rate-limited)
+                        chack = 1'b1;
+                    end
+                end else if (!tw_ok) begin
+                    // "an acknowledgment should be sent in reply"; a
+                    // retransmitted FIN also restarts 2MSL (TW-02)
+                    tx_valid = 1'b1;
+                    tx_flags = 8'h10;
+                    tx_seq = t_nxt;
+                    tx_ack = t_rcv_nxt;
+                    if (s_fin && seg_seq + s_len + 32'd1 == t_rcv_nxt) begin
+                        do_write = 1'b1;
+                        n_retrans = 32'd0;
+                        n_tmr = TMR_2MSL;
+                        n_deadline = now + msl2;
+                    end
+                end else begin
+                    // acceptable: nothing new can arrive after the FIN
+                    st_dropped = 1'b1;
+                end
+            end else begin
+                // ---- 3.10.7.4 synchronized states, SYN-RECEIVED .. LAST-ACK ----
+                if (!y_ok) begin
+                    // A. not acceptable
+                    if (s_rst) begin
+                        st_dropped = 1'b1; // RA-03
+                    end else if (y_syn) begin
+                        // CA-01: challenge ACK (rate-limited)
+                        chack = 1'b1;
+                    end else begin
+                        // CA-04: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+                        tx_valid = 1'b1;
+                        tx_flags = 8'h10;
+                        tx_seq = t_nxt;
+                        tx_ack = t_rcv_nxt;
+                    end
+                end else if (s_rst) begin
+                    // B. RST (RFC 5961 3.2)
+                    if (y_seq != t_rcv_nxt) begin
+                        // RA-02: in window, not exact: challenge ACK
+                        chack = 1'b1;
+                    end else begin
+                        // exact: reset the connection, by state
+                        do_delete = 1'b1;
+                        out_valid = 1'b0;
+                        case (t_state)
+                            TOE_ST_SYN_RECEIVED: begin
+                                // HS-08 (passive: silently) / SO-02 (REFUSED)
+                                ev_valid[0] = !t_passive;
+                                ev_type0 = TOE_EV_REFUSED;
+                            end
+                            TOE_ST_ESTABLISHED, TOE_ST_FIN_WAIT_1,
+                            TOE_ST_FIN_WAIT_2, TOE_ST_CLOSE_WAIT: begin
+                                ev_valid[0] = 1'b1; // RA-01
+                                ev_type0 = TOE_EV_RESET;
+                            end
+                            default: begin
+                                // CLOSING, LAST-ACK: "enter the CLOSED state"
+                                ev_valid[0] = 1'b1;
+                                ev_type0 = TOE_EV_CLOSED;
+                            end
+                        endcase
+                    end
+                end else if (y_syn) begin
+                    // C. SYN: challenge ACK (rate-limited), drop (CA-01)
+                    chack = 1'b1;
+                end else if (!s_ack) begin
+                    // D. "if the ACK bit is off, drop the segment" (CA-05)
+                    st_dropped = 1'b1;
+                end else begin
+                    // E. ACK processing, one arm per state
+                    do_write = 1'b1;
+                    if (t_state == TOE_ST_SYN_RECEIVED) begin
+                        if (!(seq_lt(t_una, seg_ack) && seq_leq(seg_ack, t_nxt))) begin
+                            // HS-07: <SEQ=SEG.ACK><CTL=RST>
+                            tx_valid = 1'b1;
+                            tx_flags = 8'h04;
+                            tx_seq = seg_ack;
+                            tx_to_seg = 1'b1;
+                            done = 1'b1;
+                        end else begin
+                            // HS-06: "enter ESTABLISHED state and continue"
+                            n_state = TOE_ST_ESTABLISHED;
+                            n_una = seg_ack;
+                            n_wnd = seg_win;
+                            if (seg_win > t_max_wnd) begin
+                                n_max_wnd = seg_win;
+                            end
+                            n_wl1 = y_seq;
+                            n_wl2 = seg_ack;
+                            n_tmr = TMR_NONE;
+                            ev_valid[0] = 1'b1;
+                            ev_type0 = TOE_EV_ESTABLISHED;
+                        end
+                    end else if (seq_gt(seg_ack, t_nxt)) begin
+                        // CA-02: acks something not yet sent: ACK, drop
+                        tx_valid = 1'b1;
+                        tx_flags = 8'h10;
+                        tx_seq = t_nxt;
+                        tx_ack = t_rcv_nxt;
+                        done = 1'b1;
+                    end else if (seq_lt(seg_ack, t_una - {16'd0, t_max_wnd})) begin
+                        // CA-03: older than SND.UNA - MAX.SND.WND: challenge
+                        chack = 1'b1;
+                        done = 1'b1;
+                    end else begin
+                        // window update (SND.WL1 / SND.WL2 rule)
+                        if (seq_leq(t_una, seg_ack) &&
+                            (seq_lt(t_wl1, y_seq) ||
+                             (t_wl1 == y_seq && seq_leq(t_wl2, seg_ack)))) begin
+                            n_wnd = seg_win;
+                            if (seg_win > t_max_wnd) begin
+                                n_max_wnd = seg_win;
+                            end
+                            n_wl1 = y_seq;
+                            n_wl2 = seg_ack;
+                        end
+                        // "If SND.UNA < SEG.ACK =< SND.NXT, set SND.UNA <-
+                        // SEG.ACK"; duplicates ignored (CL-08)
+                        if (seq_lt(t_una, seg_ack)) begin
+                            n_una = seg_ack;
+                        end
+                        case (t_state)
+                            TOE_ST_FIN_WAIT_1: begin
+                                // our FIN acked -> FIN-WAIT-2 (CL-02)
+                                if (n_una == t_nxt) begin
+                                    n_state = TOE_ST_FIN_WAIT_2;
+                                    n_tmr = TMR_NONE;
+                                end
+                            end
+                            TOE_ST_CLOSING: begin
+                                // FIN acked -> TIME-WAIT; else ignore (CL-03)
+                                if (n_una == t_nxt) begin
+                                    n_state = TOE_ST_TIME_WAIT;
+                                    n_retrans = 32'd0;
+                                    n_tmr = TMR_2MSL;
+                                    n_deadline = now + msl2;
+                                end
+                                done = 1'b1;
+                            end
+                            TOE_ST_LAST_ACK: begin
+                                // FIN acked -> delete, CLOSED (CL-06)
+                                if (n_una == t_nxt) begin
+                                    do_write = 1'b0;
+                                    do_delete = 1'b1;
+                                    out_valid = 1'b0;
+                                    ev_valid[0] = 1'b1;
+                                    ev_type0 = TOE_EV_CLOSED;
+                                    done = 1'b1;
+                                end
+                            end
+                            default: begin
+                            end
+                        endcase
+                    end
+
+                    // F. the segment text (ESTABLISHED, FIN-WAIT-1/2 only)
+                    if (!done && seg_len != 16'd0 &&
+                        (n_state == TOE_ST_ESTABLISHED ||
+                         n_state == TOE_ST_FIN_WAIT_1 ||
+                         n_state == TOE_ST_FIN_WAIT_2)) begin
+                        if (p_len != 32'd0 && p_seq != t_rcv_nxt) begin
+                            // out of order: no buffer, duplicate ACK (MAY-13)
+                            tx_valid = 1'b1;
+                            tx_flags = 8'h10;
+                            tx_seq = t_nxt;
+                            tx_ack = t_rcv_nxt;
+                            done = 1'b1;
+                        end else if (p_len != 32'd0 && t_cbu) begin
+                            // CL-10: data after close(): <SEQ=SND.NXT><CTL=RST>
+                            tx_valid = 1'b1;
+                            tx_flags = 8'h04;
+                            tx_seq = t_nxt;
+                            do_write = 1'b0;
+                            do_delete = 1'b1;
+                            out_valid = 1'b0;
+                            ev_valid[1] = 1'b1;
+                            ev_type1 = TOE_EV_RESET;
+                            done = 1'b1;
+                        end else if (p_len != 32'd0 && !rx_ready) begin
+                            // user stream full: drop, no ACK
+                            st_dropped = 1'b1;
+                            done = 1'b1;
+                        end else if (p_len != 32'd0) begin
+                            // deliver what fits in RCV.WND, advance RCV.NXT
+                            pl_deliver = 1'b1;
+                            pl_off = p_off[15:0];
+                            pl_len = p_n[15:0];
+                            ev_valid[1] = 1'b1;
+                            ev_type1 = TOE_EV_RX_DATA;
+                            ev_arg1 = p_n[15:0];
+                            n_rcv_nxt = t_rcv_nxt + p_n;
+                            need_ack = 1'b1;
+                        end
+                    end
+
+                    // G. the FIN, once everything before it was accepted
+                    if (!done && s_fin) begin
+                        fin_seq = y_seq + s_len;
+                        if (fin_seq != n_rcv_nxt) begin
+                            // out-of-order FIN: duplicate ACK
+                            if (seq_gt(fin_seq, n_rcv_nxt)) begin
+                                need_ack = 1'b1;
+                            end
+                        end else begin
+                            case (n_state)
+                                TOE_ST_SYN_RECEIVED, TOE_ST_ESTABLISHED: begin
+                                    n_state = TOE_ST_CLOSE_WAIT; // CL-05
+                                    n_rcv_nxt = n_rcv_nxt + 32'd1;
+                                    ev_valid[2] = 1'b1;
+                                end
+                                TOE_ST_FIN_WAIT_1: begin
+                                    n_state = TOE_ST_CLOSING; // CL-03
+                                    n_rcv_nxt = n_rcv_nxt + 32'd1;
+                                    ev_valid[2] = 1'b1;
+                                end
+                                TOE_ST_FIN_WAIT_2: begin
+                                    n_state = TOE_ST_TIME_WAIT; // CL-02
+                                    n_retrans = 32'd0;
+                                    n_tmr = TMR_2MSL;
+                                    n_deadline = now + msl2;
+                                    n_rcv_nxt = n_rcv_nxt + 32'd1;
+                                    ev_valid[2] = 1'b1;
+                                end
+                                default: begin
+                                    // CLOSE-WAIT, CLOSING, LAST-ACK: just ACK
+                                end
+                            endcase
+                            need_ack = 1'b1;
+                        end
+                    end
+
+                    // H. one <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> per segment
+                    if (!done && need_ack) begin
+                        tx_valid = 1'b1;
+                        tx_flags = 8'h10;
+                        tx_seq = t_nxt;
+                        tx_ack = n_rcv_nxt;
+                    end
+                end
+            end
+        end
+
+        JOB_TMR: begin
+            // ==== 2. the scanner's hint was stale: nothing due ====
+        end
+
+        JOB_CONNECT: begin
+            // ==== 3. OPEN: "<SEQ=ISS><CTL=SYN>", SND.UNA=ISS, SND.NXT=ISS+1 ====
+            cmd_done = 1'b1;
+            if (cmd_lport == 16'd0 || cmd_rport == 16'd0 || cmd_rip == 32'd0) begin
+                cmd_err = TOE_CMD_EINVAL;
+            end else if (tcb_valid) begin
+                cmd_err = TOE_CMD_EADDRINUSE;
+            end else if (!new_ok) begin
+                cmd_err = TOE_CMD_ENOMEM;
+                st_table_full = 1'b1;
+            end else begin
+                do_create = 1'b1;
+                out_valid = 1'b1;
+                cmd_conn = new_id;
+                pin_consume = pin_valid;
+                n_state = TOE_ST_SYN_SENT;
+                n_passive = 1'b0;     n_cbu = 1'b0;       n_wr_shut = 1'b0;
+                n_lport = cmd_lport;
+                n_rip = cmd_rip;
+                n_rport = cmd_rport;
+                n_rmac = cmd_rmac;
+                n_iss = pin_valid ? pin_isn : cmd_isn;
+                n_irs = 32'd0;
+                n_una = n_iss;
+                n_nxt = n_iss + 32'd1;
+                n_wnd = 16'd0;
+                n_max_wnd = 16'd0;
+                n_wl1 = 32'd0;
+                n_wl2 = 32'd0;
+                n_rcv_nxt = 32'd0;
+                n_peer_mss = 16'd536;
+                n_tmr = TMR_RTX;
+                n_rto = cfg_rto_init;
+                n_first = now;
+                n_retrans = 32'd0;
+                n_deadline = now + cfg_rto_init;
+                n_ca_start = now;
+                n_ca_count = 32'd0;
+                tx_valid = 1'b1;
+                tx_flags = 8'h02;
+                tx_seq = n_iss;
+                tx_conn = new_id;
+            end
+        end
+
+        JOB_CLOSE, JOB_SHUT: begin
+            // ==== close() / shutdown(SHUT_WR): the same FIN transitions ====
+            cmd_done = 1'b1;
+            if (!tcb_valid) begin
+                cmd_err = TOE_CMD_ENOTCONN;
+            end else begin
+                do_write = 1'b1;
+                if (job == JOB_CLOSE) begin
+                    n_cbu = 1'b1;
+                end
+                if (t_wr_shut) begin
+                    // CL-01: never a second FIN
+                end else if (t_state == TOE_ST_SYN_SENT) begin
+                    if (job == JOB_SHUT) begin
+                        cmd_err = TOE_CMD_ESTATE;
+                    end else begin
+                        // AO-08: delete, nothing sent
+                        do_write = 1'b0;
+                        do_delete = 1'b1;
+                        out_valid = 1'b0;
+                    end
+                end else if (t_state == TOE_ST_SYN_RECEIVED ||
+                             t_state == TOE_ST_ESTABLISHED ||
+                             t_state == TOE_ST_CLOSE_WAIT) begin
+                    // "form a FIN segment and send it": FIN-WAIT-1, or
+                    // LAST-ACK from CLOSE-WAIT; <SEQ=SND.NXT><CTL=FIN,ACK>
+                    n_state = (t_state == TOE_ST_CLOSE_WAIT) ?
+                              TOE_ST_LAST_ACK : TOE_ST_FIN_WAIT_1;
+                    n_wr_shut = 1'b1;
+                    n_nxt = t_nxt + 32'd1;
+                    n_tmr = TMR_RTX;
+                    n_rto = cfg_rto_init;
+                    n_first = now;
+                    n_retrans = 32'd0;
+                    n_deadline = now + cfg_rto_init;
+                    tx_valid = 1'b1;
+                    tx_flags = 8'h11;
+                    tx_seq = t_nxt;
+                    tx_ack = t_rcv_nxt;
+                end
+            end
+        end
+
+        JOB_ABORT: begin
+            // ==== ABORT (RG-04) ====
+            cmd_done = 1'b1;
+            if (!tcb_valid) begin
+                cmd_err = TOE_CMD_ENOTCONN;
+            end else begin
+                do_delete = 1'b1;
+                out_valid = 1'b0;
+                if (t_state >= TOE_ST_SYN_RECEIVED && t_state <= TOE_ST_CLOSE_WAIT) begin
+                    // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>"
+                    tx_valid = 1'b1;
+                    tx_flags = 8'h04;
+                    tx_seq = t_nxt;
+                end
+            end
+        end
+
+        JOB_FIXTURE: begin
+            // ==== test fixture: a TCB straight into a state ====
+            cmd_done = 1'b1;
+            if (fx_state < TOE_ST_SYN_SENT || fx_state > TOE_ST_TIME_WAIT) begin
+                cmd_err = TOE_CMD_EINVAL;
+            end else if (tcb_valid) begin
+                cmd_err = TOE_CMD_EADDRINUSE;
+            end else if (!new_ok) begin
+                cmd_err = TOE_CMD_ENOMEM;
+                st_table_full = 1'b1;
+            end else begin
+                do_create = 1'b1;
+                out_valid = 1'b1;
+                cmd_conn = new_id;
+                n_state = fx_state;
+                n_passive = fx_passive;
+                n_cbu = fx_cbu;
+                n_wr_shut = fx_wr_shut || fx_cbu ||
+                            fx_state == TOE_ST_FIN_WAIT_1 ||
+                            fx_state == TOE_ST_FIN_WAIT_2 ||
+                            fx_state == TOE_ST_CLOSING ||
+                            fx_state == TOE_ST_LAST_ACK ||
+                            fx_state == TOE_ST_TIME_WAIT;
+                n_lport = cmd_lport;
+                n_rip = cmd_rip;
+                n_rport = cmd_rport;
+                n_rmac = cmd_rmac;
+                n_iss = fx_iss;
+                n_irs = fx_irs;
+                n_una = fx_snd_una;
+                n_nxt = fx_snd_nxt;
+                n_wnd = fx_snd_wnd;
+                n_max_wnd = fx_snd_wnd;
+                n_wl1 = fx_irs;
+                n_wl2 = fx_snd_una;
+                n_rcv_nxt = fx_rcv_nxt;
+                n_peer_mss = (fx_peer_mss == 16'd0) ? 16'd536 : fx_peer_mss;
+                n_rto = 64'd0;
+                n_first = 64'd0;
+                n_deadline = 64'd0;
+                n_retrans = 32'd0;
+                n_ca_start = now;
+                n_ca_count = 32'd0;
+                n_tmr = TMR_NONE;
+                if (fx_state == TOE_ST_SYN_SENT || fx_state == TOE_ST_SYN_RECEIVED ||
+                    fx_state == TOE_ST_FIN_WAIT_1 || fx_state == TOE_ST_CLOSING ||
+                    fx_state == TOE_ST_LAST_ACK) begin
+                    n_tmr = TMR_RTX;
+                    n_rto = cfg_rto_init;
+                    n_first = now;
+                    n_deadline = now + cfg_rto_init;
+                end else if (fx_state == TOE_ST_TIME_WAIT) begin
+                    n_tmr = TMR_2MSL;
+                    n_deadline = now + msl2;
+                end
+            end
+        end
+
+        default: begin
+        end
+        endcase
+    end
+
+    // CA-06: "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>" unless this connection
+    // already sent cfg_ca_limit of them in the current window
+    if (chack) begin
+        do_write = 1'b1;
+        n_ca_start = ca_start_c;
+        n_ca_count = ca_count_c + {31'd0, ca_send};
+        if (ca_send) begin
+            tx_valid = 1'b1;
+            tx_flags = 8'h10;
+            tx_seq = t_nxt;
+            tx_ack = t_rcv_nxt;
+            st_chack = 1'b1;
+        end else begin
+            st_chack_supp = 1'b1;
+            st_dropped = 1'b1;
+        end
+    end
+end
+
+endmodule
+
+`resetall
