@@ -97,11 +97,11 @@ localparam [31:0] TOE_REG_ID_RESET = 32'h544F4531;
 // VERSION: Register map version. A host refuses another MAJOR; MINOR only
 // adds.
 localparam [9:0] TOE_REG_VERSION = 10'h004;
-localparam [31:0] TOE_REG_VERSION_RESET = 32'h00000001;
+localparam [31:0] TOE_REG_VERSION_RESET = 32'h00000002;
 localparam integer TOE_REG_VERSION_MINOR_SHIFT = 0;
 localparam integer TOE_REG_VERSION_MINOR_WIDTH = 16;
 localparam [31:0] TOE_REG_VERSION_MINOR_MASK = 32'h0000FFFF;
-localparam [15:0] TOE_REG_VERSION_MINOR_RESET = 16'h0001;
+localparam [15:0] TOE_REG_VERSION_MINOR_RESET = 16'h0002;
 localparam integer TOE_REG_VERSION_MAJOR_SHIFT = 16;
 localparam integer TOE_REG_VERSION_MAJOR_WIDTH = 16;
 localparam [31:0] TOE_REG_VERSION_MAJOR_MASK = 32'hFFFF0000;
@@ -122,6 +122,12 @@ localparam [31:0] TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_MASK = 32'h000000FF;
 localparam integer TOE_REG_BUILD_MISC_STREAM_BYTES_SHIFT = 8;
 localparam integer TOE_REG_BUILD_MISC_STREAM_BYTES_WIDTH = 8;
 localparam [31:0] TOE_REG_BUILD_MISC_STREAM_BYTES_MASK = 32'h0000FF00;
+localparam integer TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT = 16;
+localparam integer TOE_REG_BUILD_MISC_CONN_LOG2_WIDTH = 8;
+localparam [31:0] TOE_REG_BUILD_MISC_CONN_LOG2_MASK = 32'h00FF0000;
+localparam integer TOE_REG_BUILD_MISC_PAY_BUF_LOG2_SHIFT = 24;
+localparam integer TOE_REG_BUILD_MISC_PAY_BUF_LOG2_WIDTH = 8;
+localparam [31:0] TOE_REG_BUILD_MISC_PAY_BUF_LOG2_MASK = 32'hFF000000;
 // SCRATCH: Free for the host: bus tests.
 localparam [9:0] TOE_REG_SCRATCH = 10'h010;
 localparam [31:0] TOE_REG_SCRATCH_RESET = 32'h00000000;
@@ -186,7 +192,13 @@ localparam integer TOE_REG_IP_CFG_DF_SHIFT = 8;
 localparam integer TOE_REG_IP_CFG_DF_WIDTH = 1;
 localparam [31:0] TOE_REG_IP_CFG_DF_MASK = 32'h00000100;
 localparam [0:0] TOE_REG_IP_CFG_DF_RESET = 1'h1;
-// IP_ID: IPv4 identification sequence of frames we send.
+// IP_ID: IPv4 identification sequence of frames we send. TCP segments take
+// their IDs from one counter (INIT at CTRL.ENABLE 0 -> 1, then + STEP per
+// segment, as the reference stack's ip_id_init / ip_id_step), ICMP echo
+// replies from a second counter with the same INIT and STEP: a ping never
+// shifts the TCP sequence, so TCP frames stay comparable with the reference
+// stack, and the n-th echo reply since enable carries INIT + n * STEP (the
+// ip_id argument of toe_ref_icmp_reply). ARP has no IP header.
 localparam [9:0] TOE_REG_IP_ID = 10'h05C;
 localparam [31:0] TOE_REG_IP_ID_RESET = 32'h00010000;
 localparam integer TOE_REG_IP_ID_INIT_SHIFT = 0;
@@ -263,6 +275,23 @@ localparam integer TOE_REG_ISN_PIN_CTRL_VALID_SHIFT = 0;
 localparam integer TOE_REG_ISN_PIN_CTRL_VALID_WIDTH = 1;
 localparam [31:0] TOE_REG_ISN_PIN_CTRL_VALID_MASK = 32'h00000001;
 localparam [0:0] TOE_REG_ISN_PIN_CTRL_VALID_RESET = 1'h0;
+// MAX_CONNS: cfg.max_conns: connection ids handed out stay below this
+// (TIME-WAIT included, listeners excluded); values above the build's N_CONN
+// act as N_CONN. It is also the length of the timer scan: a retransmission or
+// TIME-WAIT timer fires up to MAX_CONNS cycles after its deadline (the scan
+// reads one connection per cycle), so a small value tightens timer timing
+// (tests at a low TICK_HZ). Lower it only while no connection has an id at or
+// above the new value.
+localparam [9:0] TOE_REG_MAX_CONNS = 10'h0B8;
+localparam integer TOE_REG_MAX_CONNS_MAX_SHIFT = 0;
+localparam integer TOE_REG_MAX_CONNS_MAX_WIDTH = 32;
+localparam [31:0] TOE_REG_MAX_CONNS_MAX_MASK = 32'hFFFFFFFF;
+// MAX_LISTENERS: cfg.max_listeners: listening ports at most (values above the
+// build's N_LISTEN act as N_LISTEN).
+localparam [9:0] TOE_REG_MAX_LISTENERS = 10'h0BC;
+localparam integer TOE_REG_MAX_LISTENERS_MAX_SHIFT = 0;
+localparam integer TOE_REG_MAX_LISTENERS_MAX_WIDTH = 32;
+localparam [31:0] TOE_REG_MAX_LISTENERS_MAX_MASK = 32'hFFFFFFFF;
 
 // == block cmd (0x100..0x13F)
 // CMD_LOCAL_PORT: Local port for LISTEN, UNLISTEN, CONNECT.
@@ -401,6 +430,25 @@ localparam integer TOE_REG_CONN_MSS_EFF_SHIFT = 16;
 localparam integer TOE_REG_CONN_MSS_EFF_WIDTH = 16;
 localparam [31:0] TOE_REG_CONN_MSS_EFF_MASK = 32'hFFFF0000;
 localparam [15:0] TOE_REG_CONN_MSS_EFF_RESET = 16'h0000;
+// CONN_RETRANSMITS: Retransmissions of the current SYN / SYN-ACK / FIN, all
+// 32 bits (toe_ref_conn_info.retransmits).
+localparam [9:0] TOE_REG_CONN_RETRANSMITS = 10'h170;
+localparam [31:0] TOE_REG_CONN_RETRANSMITS_RESET = 32'h00000000;
+// CONN_REMOTE_MAC_HI: The peer's (next hop's) MAC the connection sends to,
+// first two bytes (byte 0 in bits 15:8).
+localparam [9:0] TOE_REG_CONN_REMOTE_MAC_HI = 10'h174;
+localparam [31:0] TOE_REG_CONN_REMOTE_MAC_HI_RESET = 32'h00000000;
+localparam integer TOE_REG_CONN_REMOTE_MAC_HI_MAC_SHIFT = 0;
+localparam integer TOE_REG_CONN_REMOTE_MAC_HI_MAC_WIDTH = 16;
+localparam [31:0] TOE_REG_CONN_REMOTE_MAC_HI_MAC_MASK = 32'h0000FFFF;
+localparam [15:0] TOE_REG_CONN_REMOTE_MAC_HI_MAC_RESET = 16'h0000;
+// CONN_REMOTE_MAC_LO: The peer's MAC, last four bytes (byte 2 in bits 31:24).
+localparam [9:0] TOE_REG_CONN_REMOTE_MAC_LO = 10'h178;
+localparam [31:0] TOE_REG_CONN_REMOTE_MAC_LO_RESET = 32'h00000000;
+// CONN_MAX_SND_WND: MAX.SND.WND: the largest window the peer has offered (RFC
+// 5961 section 5).
+localparam [9:0] TOE_REG_CONN_MAX_SND_WND = 10'h17C;
+localparam [31:0] TOE_REG_CONN_MAX_SND_WND_RESET = 32'h00000000;
 
 // == block ev (0x180..0x1BF)
 // EV_POP: Reading takes the oldest event out of the FIFO.
@@ -432,6 +480,30 @@ localparam [15:0] TOE_REG_EV_COUNT_COUNT_RESET = 16'h0000;
 // EV_LOST: Events dropped because the FIFO was full (wraps).
 localparam [9:0] TOE_REG_EV_LOST = 10'h18C;
 localparam [31:0] TOE_REG_EV_LOST_RESET = 32'h00000000;
+
+// == block status (0x1C0..0x1FF)
+// STATUS: What the engine is doing.
+localparam [9:0] TOE_REG_STATUS = 10'h1C0;
+localparam [31:0] TOE_REG_STATUS_RESET = 32'h00000000;
+localparam integer TOE_REG_STATUS_READY_SHIFT = 0;
+localparam integer TOE_REG_STATUS_READY_WIDTH = 1;
+localparam [31:0] TOE_REG_STATUS_READY_MASK = 32'h00000001;
+localparam [0:0] TOE_REG_STATUS_READY_RESET = 1'h0;
+localparam integer TOE_REG_STATUS_IDLE_SHIFT = 1;
+localparam integer TOE_REG_STATUS_IDLE_WIDTH = 1;
+localparam [31:0] TOE_REG_STATUS_IDLE_MASK = 32'h00000002;
+localparam [0:0] TOE_REG_STATUS_IDLE_RESET = 1'h0;
+localparam integer TOE_REG_STATUS_TICK_OK_SHIFT = 2;
+localparam integer TOE_REG_STATUS_TICK_OK_WIDTH = 1;
+localparam [31:0] TOE_REG_STATUS_TICK_OK_MASK = 32'h00000004;
+localparam [0:0] TOE_REG_STATUS_TICK_OK_RESET = 1'h0;
+// NOW: The engine's time: ticks (core clock cycles) since rst. Timers, event
+// times and the ISN clock M = NOW / (TICK_HZ / 250000) all use it; it is the
+// `now` to give the reference stack for the same moment.
+localparam [9:0] TOE_REG_NOW = 10'h1C8;
+localparam [9:0] TOE_REG_NOW_LO = 10'h1C8;
+localparam [9:0] TOE_REG_NOW_HI = 10'h1CC;
+localparam [63:0] TOE_REG_NOW_RESET = 64'h0000000000000000;
 
 // == block stat (0x200..0x2FF)
 // STAT_SEGS_IN: TCP segments received (frames that parsed OK).
@@ -481,5 +553,66 @@ localparam [9:0] TOE_REG_STAT_PARSE_DROP_BASE = 10'h240;
 localparam integer TOE_REG_STAT_PARSE_DROP_COUNT = 14;
 localparam integer TOE_REG_STAT_PARSE_DROP_STRIDE = 8;
 localparam [63:0] TOE_REG_STAT_PARSE_DROP_RESET = 64'h0000000000000000;
+// STAT_MAC_BAD: Frames the MAC flagged bad (s_axis_tuser on a beat): dropped
+// before any other check, so not counted in STAT_PARSE_DROP (the parser's
+// reason 14, which the codec cannot see).
+localparam [9:0] TOE_REG_STAT_MAC_BAD = 10'h2B0;
+localparam [9:0] TOE_REG_STAT_MAC_BAD_LO = 10'h2B0;
+localparam [9:0] TOE_REG_STAT_MAC_BAD_HI = 10'h2B4;
+localparam [63:0] TOE_REG_STAT_MAC_BAD_RESET = 64'h0000000000000000;
+// STAT_TABLE_FULL: SYNs and CONNECTs refused for want of a free connection id
+// or table slot (ENOMEM).
+localparam [9:0] TOE_REG_STAT_TABLE_FULL = 10'h2B8;
+localparam [9:0] TOE_REG_STAT_TABLE_FULL_LO = 10'h2B8;
+localparam [9:0] TOE_REG_STAT_TABLE_FULL_HI = 10'h2BC;
+localparam [63:0] TOE_REG_STAT_TABLE_FULL_RESET = 64'h0000000000000000;
+// STAT_TIMERS_INLINE: Timer expiries handled by the segment or command job
+// that found them due before the timer scan did (diagnostic: behaviour is the
+// same either way).
+localparam [9:0] TOE_REG_STAT_TIMERS_INLINE = 10'h2C0;
+localparam [9:0] TOE_REG_STAT_TIMERS_INLINE_LO = 10'h2C0;
+localparam [9:0] TOE_REG_STAT_TIMERS_INLINE_HI = 10'h2C4;
+localparam [63:0] TOE_REG_STAT_TIMERS_INLINE_RESET = 64'h0000000000000000;
+
+// == block l2 (0x300..0x33F)
+// L2_ARP_REPLIES: ARP replies sent.
+localparam [9:0] TOE_REG_L2_ARP_REPLIES = 10'h300;
+localparam [31:0] TOE_REG_L2_ARP_REPLIES_RESET = 32'h00000000;
+// L2_ARP_BUSY: ARP requests not answered because the reply queue was full.
+localparam [9:0] TOE_REG_L2_ARP_BUSY = 10'h304;
+localparam [31:0] TOE_REG_L2_ARP_BUSY_RESET = 32'h00000000;
+// L2_ICMP_REPLIES: ICMP echo replies sent.
+localparam [9:0] TOE_REG_L2_ICMP_REPLIES = 10'h308;
+localparam [31:0] TOE_REG_L2_ICMP_REPLIES_RESET = 32'h00000000;
+// L2_ICMP_BUSY: Echo requests not answered because the echo buffer or its
+// queue was full.
+localparam [9:0] TOE_REG_L2_ICMP_BUSY = 10'h30C;
+localparam [31:0] TOE_REG_L2_ICMP_BUSY_RESET = 32'h00000000;
+// L2_DROP: Frames meant for a responder and dropped as malformed, indexed by
+// the toe_l2.h reason code (1 arp_trunc .. 9 icmp_csum, C: -result); element
+// 0 reads 0.
+localparam [9:0] TOE_REG_L2_DROP_BASE = 10'h310;
+localparam integer TOE_REG_L2_DROP_COUNT = 10;
+localparam integer TOE_REG_L2_DROP_STRIDE = 4;
+localparam [31:0] TOE_REG_L2_DROP_RESET = 32'h00000000;
+
+// == block bridge (0x340..0x37F)
+// BRIDGE_FRAMES: Good request frames received (CRC matched).
+localparam [9:0] TOE_REG_BRIDGE_FRAMES = 10'h340;
+localparam [31:0] TOE_REG_BRIDGE_FRAMES_RESET = 32'h00000000;
+// BRIDGE_CRC_ERR: Request frames dropped for a bad CRC.
+localparam [9:0] TOE_REG_BRIDGE_CRC_ERR = 10'h344;
+localparam [31:0] TOE_REG_BRIDGE_CRC_ERR_RESET = 32'h00000000;
+// BRIDGE_OVERSIZE: Request frames dropped at once for a LEN above the
+// bridge's limit.
+localparam [9:0] TOE_REG_BRIDGE_OVERSIZE = 10'h348;
+localparam [31:0] TOE_REG_BRIDGE_OVERSIZE_RESET = 32'h00000000;
+// BRIDGE_TIMEOUT: Partial request frames dropped by the byte timeout.
+localparam [9:0] TOE_REG_BRIDGE_TIMEOUT = 10'h34C;
+localparam [31:0] TOE_REG_BRIDGE_TIMEOUT_RESET = 32'h00000000;
+// BRIDGE_REPLAY: Retransmitted requests answered from the response cache (not
+// executed again).
+localparam [9:0] TOE_REG_BRIDGE_REPLAY = 10'h350;
+localparam [31:0] TOE_REG_BRIDGE_REPLAY_RESET = 32'h00000000;
 
 /* verilator lint_on UNUSEDPARAM */

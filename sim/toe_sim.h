@@ -62,11 +62,17 @@ void toe_sim_reset(struct toe_sim *s, unsigned cycles);
 void toe_sim_step(struct toe_sim *s, uint64_t n);
 /* Cycles since create. */
 uint64_t toe_sim_cycle(const struct toe_sim *s);
+/* The engine's own time in the current cycle: its `now` (register NOW),
+ * ticks since the last reset was released. For a cycle number c reported
+ * by this API (frame first/last beats), the engine's now then was
+ * c - (toe_sim_cycle(s) - toe_sim_engine_now(s)). */
+uint64_t toe_sim_engine_now(const struct toe_sim *s);
 /* Simulated time in ns (cycle * 1e9 / clock_hz). */
 uint64_t toe_sim_time_ns(const struct toe_sim *s);
 /* True when no frame or host byte is waiting to go in, nothing is being
  * received or sent, and the engine reports idle (no segment or command in
- * flight). Timers may still be pending. */
+ * flight), and, while the user is ready, no payload is on its way out.
+ * Timers may still be pending. */
 bool toe_sim_idle(const struct toe_sim *s);
 /* Step until toe_sim_idle or max_cycles have passed; returns the cycles
  * stepped. */
@@ -102,6 +108,8 @@ void toe_sim_set_tx_stall(struct toe_sim *s, unsigned period, unsigned stall);
  * bytes), 0 if none; conn gets the connection id. */
 size_t toe_sim_pop_payload(struct toe_sim *s, uint16_t *conn, uint8_t *buf,
 			   size_t cap);
+/* Payload packets waiting to be popped. */
+size_t toe_sim_payload_pending(const struct toe_sim *s);
 /* The user stream's tready: held low when ready is false (the engine must
  * then not acknowledge segments whose payload it cannot deliver). */
 void toe_sim_set_user_ready(struct toe_sim *s, bool ready);
@@ -126,6 +134,8 @@ int toe_sim_csr_write(struct toe_sim *s, uint32_t addr, uint32_t val);
 /* 64-bit registers: LO then HI, as the register map requires. */
 int toe_sim_csr_read64(struct toe_sim *s, uint32_t addr, uint64_t *val);
 int toe_sim_csr_write64(struct toe_sim *s, uint32_t addr, uint64_t val);
+/* EVENT frames the csr_* calls dropped so far (see above). */
+uint64_t toe_sim_events_dropped(const struct toe_sim *s);
 
 #ifdef __cplusplus
 }

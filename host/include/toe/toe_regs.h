@@ -192,11 +192,11 @@ enum toe_cmd_err {
  * MAJOR; MINOR only adds.
  */
 #define TOE_REG_VERSION 0x004u
-#define TOE_REG_VERSION_RESET 0x00000001u
+#define TOE_REG_VERSION_RESET 0x00000002u
 #define TOE_REG_VERSION_MINOR_SHIFT 0
 #define TOE_REG_VERSION_MINOR_WIDTH 16
 #define TOE_REG_VERSION_MINOR_MASK 0x0000FFFFu
-#define TOE_REG_VERSION_MINOR_RESET 0x00000001u
+#define TOE_REG_VERSION_MINOR_RESET 0x00000002u
 #define TOE_REG_VERSION_MAJOR_SHIFT 16
 #define TOE_REG_VERSION_MAJOR_WIDTH 16
 #define TOE_REG_VERSION_MAJOR_MASK 0xFFFF0000u
@@ -223,6 +223,14 @@ enum toe_cmd_err {
 #define TOE_REG_BUILD_MISC_STREAM_BYTES_WIDTH 8
 #define TOE_REG_BUILD_MISC_STREAM_BYTES_MASK 0x0000FF00u
 /* TOE_REG_BUILD_MISC_STREAM_BYTES: no fixed reset, reports build parameter STREAM_BYTES */
+#define TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT 16
+#define TOE_REG_BUILD_MISC_CONN_LOG2_WIDTH 8
+#define TOE_REG_BUILD_MISC_CONN_LOG2_MASK 0x00FF0000u
+/* TOE_REG_BUILD_MISC_CONN_LOG2: no fixed reset, reports build parameter CONN_LOG2 */
+#define TOE_REG_BUILD_MISC_PAY_BUF_LOG2_SHIFT 24
+#define TOE_REG_BUILD_MISC_PAY_BUF_LOG2_WIDTH 8
+#define TOE_REG_BUILD_MISC_PAY_BUF_LOG2_MASK 0xFF000000u
+/* TOE_REG_BUILD_MISC_PAY_BUF_LOG2: no fixed reset, reports build parameter PAY_BUF_LOG2 */
 
 /* SCRATCH (0x010, 32-bit, rw): Free for the host: bus tests. */
 #define TOE_REG_SCRATCH 0x010u
@@ -316,6 +324,12 @@ enum toe_cmd_err {
 
 /*
  * IP_ID (0x05C, 32-bit, rw): IPv4 identification sequence of frames we send.
+ * TCP segments take their IDs from one counter (INIT at CTRL.ENABLE 0 -> 1,
+ * then + STEP per segment, as the reference stack's ip_id_init / ip_id_step),
+ * ICMP echo replies from a second counter with the same INIT and STEP: a ping
+ * never shifts the TCP sequence, so TCP frames stay comparable with the
+ * reference stack, and the n-th echo reply since enable carries INIT + n *
+ * STEP (the ip_id argument of toe_ref_icmp_reply). ARP has no IP header.
  */
 #define TOE_REG_IP_ID 0x05Cu
 #define TOE_REG_IP_ID_RESET 0x00010000u
@@ -430,6 +444,31 @@ enum toe_cmd_err {
 #define TOE_REG_ISN_PIN_CTRL_VALID_WIDTH 1
 #define TOE_REG_ISN_PIN_CTRL_VALID_MASK 0x00000001u
 #define TOE_REG_ISN_PIN_CTRL_VALID_RESET 0x00000000u
+
+/*
+ * MAX_CONNS (0x0B8, 32-bit, rw): cfg.max_conns: connection ids handed out
+ * stay below this (TIME-WAIT included, listeners excluded); values above the
+ * build's N_CONN act as N_CONN. It is also the length of the timer scan: a
+ * retransmission or TIME-WAIT timer fires up to MAX_CONNS cycles after its
+ * deadline (the scan reads one connection per cycle), so a small value
+ * tightens timer timing (tests at a low TICK_HZ). Lower it only while no
+ * connection has an id at or above the new value.
+ */
+#define TOE_REG_MAX_CONNS 0x0B8u
+#define TOE_REG_MAX_CONNS_MAX_SHIFT 0
+#define TOE_REG_MAX_CONNS_MAX_WIDTH 32
+#define TOE_REG_MAX_CONNS_MAX_MASK 0xFFFFFFFFu
+/* TOE_REG_MAX_CONNS_MAX: no fixed reset, reports build parameter N_CONN */
+
+/*
+ * MAX_LISTENERS (0x0BC, 32-bit, rw): cfg.max_listeners: listening ports at
+ * most (values above the build's N_LISTEN act as N_LISTEN).
+ */
+#define TOE_REG_MAX_LISTENERS 0x0BCu
+#define TOE_REG_MAX_LISTENERS_MAX_SHIFT 0
+#define TOE_REG_MAX_LISTENERS_MAX_WIDTH 32
+#define TOE_REG_MAX_LISTENERS_MAX_MASK 0xFFFFFFFFu
+/* TOE_REG_MAX_LISTENERS_MAX: no fixed reset, reports build parameter N_LISTEN */
 
 /* == block cmd (0x100..0x13F) == */
 /*
@@ -614,6 +653,38 @@ enum toe_cmd_err {
 #define TOE_REG_CONN_MSS_EFF_MASK 0xFFFF0000u
 #define TOE_REG_CONN_MSS_EFF_RESET 0x00000000u
 
+/*
+ * CONN_RETRANSMITS (0x170, 32-bit, ro): Retransmissions of the current SYN /
+ * SYN-ACK / FIN, all 32 bits (toe_ref_conn_info.retransmits).
+ */
+#define TOE_REG_CONN_RETRANSMITS 0x170u
+#define TOE_REG_CONN_RETRANSMITS_RESET 0x00000000u
+
+/*
+ * CONN_REMOTE_MAC_HI (0x174, 32-bit, ro): The peer's (next hop's) MAC the
+ * connection sends to, first two bytes (byte 0 in bits 15:8).
+ */
+#define TOE_REG_CONN_REMOTE_MAC_HI 0x174u
+#define TOE_REG_CONN_REMOTE_MAC_HI_RESET 0x00000000u
+#define TOE_REG_CONN_REMOTE_MAC_HI_MAC_SHIFT 0
+#define TOE_REG_CONN_REMOTE_MAC_HI_MAC_WIDTH 16
+#define TOE_REG_CONN_REMOTE_MAC_HI_MAC_MASK 0x0000FFFFu
+#define TOE_REG_CONN_REMOTE_MAC_HI_MAC_RESET 0x00000000u
+
+/*
+ * CONN_REMOTE_MAC_LO (0x178, 32-bit, ro): The peer's MAC, last four bytes
+ * (byte 2 in bits 31:24).
+ */
+#define TOE_REG_CONN_REMOTE_MAC_LO 0x178u
+#define TOE_REG_CONN_REMOTE_MAC_LO_RESET 0x00000000u
+
+/*
+ * CONN_MAX_SND_WND (0x17C, 32-bit, ro): MAX.SND.WND: the largest window the
+ * peer has offered (RFC 5961 section 5).
+ */
+#define TOE_REG_CONN_MAX_SND_WND 0x17Cu
+#define TOE_REG_CONN_MAX_SND_WND_RESET 0x00000000u
+
 /* == block ev (0x180..0x1BF) == */
 /*
  * Event FIFO, in the order the events happened. Read EV_POP until VALID is 0
@@ -661,6 +732,35 @@ enum toe_cmd_err {
  */
 #define TOE_REG_EV_LOST 0x18Cu
 #define TOE_REG_EV_LOST_RESET 0x00000000u
+
+/* == block status (0x1C0..0x1FF) == */
+/* Engine status and its clock. */
+
+/* STATUS (0x1C0, 32-bit, ro): What the engine is doing. */
+#define TOE_REG_STATUS 0x1C0u
+#define TOE_REG_STATUS_RESET 0x00000000u
+#define TOE_REG_STATUS_READY_SHIFT 0
+#define TOE_REG_STATUS_READY_WIDTH 1
+#define TOE_REG_STATUS_READY_MASK 0x00000001u
+#define TOE_REG_STATUS_READY_RESET 0x00000000u
+#define TOE_REG_STATUS_IDLE_SHIFT 1
+#define TOE_REG_STATUS_IDLE_WIDTH 1
+#define TOE_REG_STATUS_IDLE_MASK 0x00000002u
+#define TOE_REG_STATUS_IDLE_RESET 0x00000000u
+#define TOE_REG_STATUS_TICK_OK_SHIFT 2
+#define TOE_REG_STATUS_TICK_OK_WIDTH 1
+#define TOE_REG_STATUS_TICK_OK_MASK 0x00000004u
+#define TOE_REG_STATUS_TICK_OK_RESET 0x00000000u
+
+/*
+ * NOW (0x1C8, 64-bit, ro): The engine's time: ticks (core clock cycles) since
+ * rst. Timers, event times and the ISN clock M = NOW / (TICK_HZ / 250000) all
+ * use it; it is the `now` to give the reference stack for the same moment.
+ */
+#define TOE_REG_NOW 0x1C8u
+#define TOE_REG_NOW_LO 0x1C8u
+#define TOE_REG_NOW_HI 0x1CCu
+#define TOE_REG_NOW_RESET 0x0000000000000000ULL
 
 /* == block stat (0x200..0x2FF) == */
 /*
@@ -744,6 +844,114 @@ enum toe_cmd_err {
 #define TOE_REG_STAT_PARSE_DROP_RESET 0x0000000000000000ULL
 
 /*
+ * STAT_MAC_BAD (0x2B0, 64-bit, ro): Frames the MAC flagged bad (s_axis_tuser
+ * on a beat): dropped before any other check, so not counted in
+ * STAT_PARSE_DROP (the parser's reason 14, which the codec cannot see).
+ */
+#define TOE_REG_STAT_MAC_BAD 0x2B0u
+#define TOE_REG_STAT_MAC_BAD_LO 0x2B0u
+#define TOE_REG_STAT_MAC_BAD_HI 0x2B4u
+#define TOE_REG_STAT_MAC_BAD_RESET 0x0000000000000000ULL
+
+/*
+ * STAT_TABLE_FULL (0x2B8, 64-bit, ro): SYNs and CONNECTs refused for want of
+ * a free connection id or table slot (ENOMEM).
+ */
+#define TOE_REG_STAT_TABLE_FULL 0x2B8u
+#define TOE_REG_STAT_TABLE_FULL_LO 0x2B8u
+#define TOE_REG_STAT_TABLE_FULL_HI 0x2BCu
+#define TOE_REG_STAT_TABLE_FULL_RESET 0x0000000000000000ULL
+
+/*
+ * STAT_TIMERS_INLINE (0x2C0, 64-bit, ro): Timer expiries handled by the
+ * segment or command job that found them due before the timer scan did
+ * (diagnostic: behaviour is the same either way).
+ */
+#define TOE_REG_STAT_TIMERS_INLINE 0x2C0u
+#define TOE_REG_STAT_TIMERS_INLINE_LO 0x2C0u
+#define TOE_REG_STAT_TIMERS_INLINE_HI 0x2C4u
+#define TOE_REG_STAT_TIMERS_INLINE_RESET 0x0000000000000000ULL
+
+/* == block l2 (0x300..0x33F) == */
+/*
+ * ARP and ICMP echo responder counters (rtl/toe_l2_resp.v), 32 bits, from 0
+ * after rst, wrapping. Drop reasons are those of host/ref/toe_l2.h.
+ */
+
+/* L2_ARP_REPLIES (0x300, 32-bit, ro): ARP replies sent. */
+#define TOE_REG_L2_ARP_REPLIES 0x300u
+#define TOE_REG_L2_ARP_REPLIES_RESET 0x00000000u
+
+/*
+ * L2_ARP_BUSY (0x304, 32-bit, ro): ARP requests not answered because the
+ * reply queue was full.
+ */
+#define TOE_REG_L2_ARP_BUSY 0x304u
+#define TOE_REG_L2_ARP_BUSY_RESET 0x00000000u
+
+/* L2_ICMP_REPLIES (0x308, 32-bit, ro): ICMP echo replies sent. */
+#define TOE_REG_L2_ICMP_REPLIES 0x308u
+#define TOE_REG_L2_ICMP_REPLIES_RESET 0x00000000u
+
+/*
+ * L2_ICMP_BUSY (0x30C, 32-bit, ro): Echo requests not answered because the
+ * echo buffer or its queue was full.
+ */
+#define TOE_REG_L2_ICMP_BUSY 0x30Cu
+#define TOE_REG_L2_ICMP_BUSY_RESET 0x00000000u
+
+/*
+ * L2_DROP (0x310, 32-bit, ro, 10 x stride 4): Frames meant for a responder
+ * and dropped as malformed, indexed by the toe_l2.h reason code (1 arp_trunc
+ * .. 9 icmp_csum, C: -result); element 0 reads 0.
+ */
+#define TOE_REG_L2_DROP_BASE 0x310u
+#define TOE_REG_L2_DROP_COUNT 10
+#define TOE_REG_L2_DROP_STRIDE 4
+#define TOE_REG_L2_DROP(i) (TOE_REG_L2_DROP_BASE + (unsigned)(i) * TOE_REG_L2_DROP_STRIDE)
+#define TOE_REG_L2_DROP_RESET 0x00000000u
+
+/* == block bridge (0x340..0x37F) == */
+/*
+ * Host bridge counters (rtl/toe_host_bridge.v statistics pulses), 32 bits,
+ * from 0 after rst, wrapping.
+ */
+
+/*
+ * BRIDGE_FRAMES (0x340, 32-bit, ro): Good request frames received (CRC
+ * matched).
+ */
+#define TOE_REG_BRIDGE_FRAMES 0x340u
+#define TOE_REG_BRIDGE_FRAMES_RESET 0x00000000u
+
+/*
+ * BRIDGE_CRC_ERR (0x344, 32-bit, ro): Request frames dropped for a bad CRC.
+ */
+#define TOE_REG_BRIDGE_CRC_ERR 0x344u
+#define TOE_REG_BRIDGE_CRC_ERR_RESET 0x00000000u
+
+/*
+ * BRIDGE_OVERSIZE (0x348, 32-bit, ro): Request frames dropped at once for a
+ * LEN above the bridge's limit.
+ */
+#define TOE_REG_BRIDGE_OVERSIZE 0x348u
+#define TOE_REG_BRIDGE_OVERSIZE_RESET 0x00000000u
+
+/*
+ * BRIDGE_TIMEOUT (0x34C, 32-bit, ro): Partial request frames dropped by the
+ * byte timeout.
+ */
+#define TOE_REG_BRIDGE_TIMEOUT 0x34Cu
+#define TOE_REG_BRIDGE_TIMEOUT_RESET 0x00000000u
+
+/*
+ * BRIDGE_REPLAY (0x350, 32-bit, ro): Retransmitted requests answered from the
+ * response cache (not executed again).
+ */
+#define TOE_REG_BRIDGE_REPLAY 0x350u
+#define TOE_REG_BRIDGE_REPLAY_RESET 0x00000000u
+
+/*
  * Every register word, in address order:
  *   X("NAME", addr, access, reset, reset_mask)
  * access is "rw", "ro", "wo" or "rop" (read pops); reset_mask has the
@@ -751,7 +959,7 @@ enum toe_cmd_err {
  */
 #define TOE_REGS_FOREACH(X) \
 	X("ID", 0x000u, "ro", 0x544F4531u, 0xFFFFFFFFu) \
-	X("VERSION", 0x004u, "ro", 0x00000001u, 0xFFFFFFFFu) \
+	X("VERSION", 0x004u, "ro", 0x00000002u, 0xFFFFFFFFu) \
 	X("BUILD_CONN", 0x008u, "ro", 0x00000000u, 0x00000000u) \
 	X("BUILD_MISC", 0x00Cu, "ro", 0x00000000u, 0x00000000u) \
 	X("SCRATCH", 0x010u, "rw", 0x00000000u, 0xFFFFFFFFu) \
@@ -785,6 +993,8 @@ enum toe_cmd_err {
 	X("ISN_KEY3", 0x0ACu, "wo", 0x00000000u, 0xFFFFFFFFu) \
 	X("ISN_PIN", 0x0B0u, "rw", 0x00000000u, 0xFFFFFFFFu) \
 	X("ISN_PIN_CTRL", 0x0B4u, "rw", 0x00000000u, 0x00000001u) \
+	X("MAX_CONNS", 0x0B8u, "rw", 0x00000000u, 0x00000000u) \
+	X("MAX_LISTENERS", 0x0BCu, "rw", 0x00000000u, 0x00000000u) \
 	X("CMD_LOCAL_PORT", 0x100u, "rw", 0x00000000u, 0x0000FFFFu) \
 	X("CMD_REMOTE_IP", 0x104u, "rw", 0x00000000u, 0xFFFFFFFFu) \
 	X("CMD_REMOTE_PORT", 0x108u, "rw", 0x00000000u, 0x0000FFFFu) \
@@ -805,10 +1015,17 @@ enum toe_cmd_err {
 	X("CONN_SND_WND", 0x164u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("CONN_RCV_NXT", 0x168u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("CONN_MSS", 0x16Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("CONN_RETRANSMITS", 0x170u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("CONN_REMOTE_MAC_HI", 0x174u, "ro", 0x00000000u, 0x0000FFFFu) \
+	X("CONN_REMOTE_MAC_LO", 0x178u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("CONN_MAX_SND_WND", 0x17Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("EV_POP", 0x180u, "rop", 0x00000000u, 0x800FFFFFu) \
 	X("EV_ARG", 0x184u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("EV_COUNT", 0x188u, "ro", 0x00000000u, 0x0000FFFFu) \
 	X("EV_LOST", 0x18Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STATUS", 0x1C0u, "ro", 0x00000000u, 0x00000007u) \
+	X("NOW_LO", 0x1C8u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("NOW_HI", 0x1CCu, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STAT_SEGS_IN_LO", 0x200u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STAT_SEGS_IN_HI", 0x204u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STAT_SEGS_OUT_LO", 0x208u, "ro", 0x00000000u, 0xFFFFFFFFu) \
@@ -853,7 +1070,32 @@ enum toe_cmd_err {
 	X("STAT_PARSE_DROP12_HI", 0x2A4u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STAT_PARSE_DROP13_LO", 0x2A8u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STAT_PARSE_DROP13_HI", 0x2ACu, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STAT_MAC_BAD_LO", 0x2B0u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STAT_MAC_BAD_HI", 0x2B4u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STAT_TABLE_FULL_LO", 0x2B8u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STAT_TABLE_FULL_HI", 0x2BCu, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STAT_TIMERS_INLINE_LO", 0x2C0u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STAT_TIMERS_INLINE_HI", 0x2C4u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_ARP_REPLIES", 0x300u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_ARP_BUSY", 0x304u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_ICMP_REPLIES", 0x308u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_ICMP_BUSY", 0x30Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP0", 0x310u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP1", 0x314u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP2", 0x318u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP3", 0x31Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP4", 0x320u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP5", 0x324u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP6", 0x328u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP7", 0x32Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP8", 0x330u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("L2_DROP9", 0x334u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("BRIDGE_FRAMES", 0x340u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("BRIDGE_CRC_ERR", 0x344u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("BRIDGE_OVERSIZE", 0x348u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("BRIDGE_TIMEOUT", 0x34Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("BRIDGE_REPLAY", 0x350u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	/* end */
-#define TOE_REGS_N_WORDS 103
+#define TOE_REGS_N_WORDS 137
 
 #endif
