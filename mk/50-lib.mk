@@ -1,19 +1,51 @@
 # SPDX-License-Identifier: MIT
-# host/lib: the host library (bridge protocol, and what later joins it) ->
-# $(BUILD)/libtoe.a. Every host/lib/*.c is part of it; its sources see
-# host/lib on the include path. Tests and tools that use it add $(TOE_LIB)
-# to their prerequisites (the unit-test link picks up every .a prerequisite)
-# and -Ihost/lib to their flags.
-TOE_LIB_SRCS := $(wildcard host/lib/*.c)
+# host/lib + driver: the host library -> $(BUILD)/libtoe.a and the shared
+# $(BUILD)/libtoe.so (soname libtoe.so.$(TOE_SOVERSION)). Every
+# host/lib/*.c and driver/*.c is part of it (the API, the bridge protocol,
+# the transports), plus host/common/toe_tcp.c (state names). Its sources
+# see host/lib, driver and sim (for toe_sim.h) on the include path.
+#
+# Programs that use it link $(TOE_LIB) (or -ltoe) and $(TOE_DEP_LIBS)
+# (libftdi1, libusb-1.0, libsodium). The sim: transport calls the engine
+# model through weak references: link the model (TOESIM_LINK, mk/60-top.mk)
+# to make it work; without it sim: fails cleanly with TOE_ENODEV.
+# Tests that only use the protocol (test_proto, the bridge RTL test) add
+# $(TOE_LIB) to their prerequisites and -Ihost/lib to their flags; the
+# archive gives them toe_proto.o alone.
+TOE_LIB_SRCS := $(wildcard host/lib/*.c) $(wildcard driver/*.c) host/common/toe_tcp.c
 TOE_LIB_OBJS := $(TOE_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TOE_LIB      := $(BUILD)/libtoe.a
 ALL_TARGETS  += $(TOE_LIB)
 
-$(TOE_LIB_OBJS): PROJ_CFLAGS += -Ihost/lib
+TOE_VERSION   := 0.1.0
+TOE_SOVERSION := 0
+TOE_SO        := $(BUILD)/libtoe.so.$(TOE_VERSION)
+ALL_TARGETS   += $(TOE_SO)
+
+# libftdi1's and libusb's headers, evaluated when a recipe runs (after deps)
+TOE_DEP_CFLAGS = $(shell pkg-config --cflags libftdi1 libusb-1.0 2>/dev/null || echo -I/usr/include/libftdi1 -I/usr/include/libusb-1.0)
+TOE_DEP_LIBS = $(shell pkg-config --libs libftdi1 libusb-1.0 libsodium 2>/dev/null || echo -lftdi1 -lusb-1.0 -lsodium)
+
+$(TOE_LIB_OBJS): PROJ_CFLAGS += -Ihost/lib -Idriver -Isim $(TOE_DEP_CFLAGS)
 
 $(TOE_LIB): $(TOE_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+# The shared library: the same sources compiled position-independent.
+TOE_PIC_OBJS := $(TOE_LIB_SRCS:%.c=$(BUILD)/pic/%.o)
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PROJ_CFLAGS) -Ihost/lib -Idriver -Isim $(TOE_DEP_CFLAGS) \
+		-fPIC -c $< -o $@
+
+$(TOE_SO): $(TOE_PIC_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(PROJ_LDFLAGS) -shared -Wl,-soname,libtoe.so.$(TOE_SOVERSION) \
+		$(if $(filter 1,$(SAN)),,-Wl,--no-undefined) -o $@ $^ $(TOE_DEP_LIBS)
+	ln -sf libtoe.so.$(TOE_VERSION) $(BUILD)/libtoe.so.$(TOE_SOVERSION)
+	ln -sf libtoe.so.$(TOE_VERSION) $(BUILD)/libtoe.so
 
 # tests/unit/test_proto.c: the protocol's unit tests
 $(BUILD)/tests/test_proto: $(TOE_LIB)

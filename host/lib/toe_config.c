@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * toe_config.c - the engine's configuration (register block cfg,
+ * docs/regmap.md) as struct toe_config: read, write with read-back,
+ * defaults, and the KEY=VALUE form `toectl config` uses. Durations are
+ * milliseconds here and ticks in the engine (TICK_HZ per second).
+ */
+#include "toe_lib.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The seven 64-bit duration registers, in address order. */
+static const uint32_t dur_regs[] = {
+	TOE_REG_RTO_INIT, TOE_REG_RTO_MAX, TOE_REG_SYN_GIVEUP,
+	TOE_REG_SYNACK_GIVEUP, TOE_REG_FIN_GIVEUP, TOE_REG_MSL,
+	TOE_REG_CHALLENGE_ACK_WINDOW,
+};
+#define N_DUR (sizeof(dur_regs) / sizeof(dur_regs[0]))
+
+static uint64_t *dur_field(struct toe_config *c, size_t i)
+{
+	uint64_t *f[N_DUR] = {
+		&c->rto_init_ms, &c->rto_max_ms, &c->syn_giveup_ms,
+		&c->synack_giveup_ms, &c->fin_giveup_ms, &c->msl_ms,
+		&c->challenge_ack_window_ms,
+	};
+	return f[i];
+}
+
+static uint64_t ticks_to_ms(uint64_t ticks, uint32_t hz)
+{
+	if (hz == 0)
+		return 0;
+	return ticks / hz * 1000u + (ticks % hz) * 1000u / hz;
+}
+
+/* ms * hz / 1000 without overflow; false if it does not fit 64 bits */
+static bool ms_to_ticks(uint64_t ms, uint32_t hz, uint64_t *ticks)
+{
+	uint64_t whole = ms / 1000u, part = (ms % 1000u) * hz / 1000u;
+
+	if (hz && whole > (UINT64_MAX - part) / hz)
+		return false;
+	*ticks = whole * hz + part;
+	return true;
+}
+
+void toe_config_default(struct toe_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* the register map's reset values */
+	c->mtu = TOE_REG_MTU_RESET & TOE_REG_MTU_MTU_MASK;
+	c->rcv_wnd = TOE_REG_WND_RESET & TOE_REG_WND_RCV_WND_MASK;
+	c->syn_wnd = (TOE_REG_WND_RESET & TOE_REG_WND_SYN_WND_MASK) >>
+		     TOE_REG_WND_SYN_WND_SHIFT;
+	c->ttl = TOE_REG_IP_CFG_RESET & TOE_REG_IP_CFG_TTL_MASK;
+	c->df = TOE_REG_IP_CFG_RESET & TOE_REG_IP_CFG_DF_MASK;
+	c->ip_id_init = TOE_REG_IP_ID_RESET & TOE_REG_IP_ID_INIT_MASK;
+	c->ip_id_step = (TOE_REG_IP_ID_RESET & TOE_REG_IP_ID_STEP_MASK) >>
+			TOE_REG_IP_ID_STEP_SHIFT;
+	c->arp = TOE_REG_CTRL_RESET & TOE_REG_CTRL_ARP_EN_MASK;
+	c->ping = TOE_REG_CTRL_RESET & TOE_REG_CTRL_PING_EN_MASK;
+	c->clock_hz = TOE_REG_TICK_HZ_RESET;
+	c->challenge_ack_limit = TOE_REG_CHALLENGE_ACK_LIMIT_RESET;
+	c->rto_init_ms = ticks_to_ms(TOE_REG_RTO_INIT_RESET, c->clock_hz);
+	c->rto_max_ms = ticks_to_ms(TOE_REG_RTO_MAX_RESET, c->clock_hz);
+	c->syn_giveup_ms = ticks_to_ms(TOE_REG_SYN_GIVEUP_RESET, c->clock_hz);
+	c->synack_giveup_ms = ticks_to_ms(TOE_REG_SYNACK_GIVEUP_RESET,
+					  c->clock_hz);
+	c->fin_giveup_ms = ticks_to_ms(TOE_REG_FIN_GIVEUP_RESET, c->clock_hz);
+	c->msl_ms = ticks_to_ms(TOE_REG_MSL_RESET, c->clock_hz);
+	c->challenge_ack_window_ms =
+		ticks_to_ms(TOE_REG_CHALLENGE_ACK_WINDOW_RESET, c->clock_hz);
+}
+
+/* Registers 0x040 .. 0x09C (CTRL .. CHALLENGE_ACK_WINDOW_HI), one burst. */
+#define CFG_FIRST TOE_REG_CTRL
+#define CFG_WORDS ((TOE_REG_CHALLENGE_ACK_WINDOW + 4 - TOE_REG_CTRL) / 4 + 1)
+#define CW(reg) w[((reg) - CFG_FIRST) / 4]
+
+int toe_config_get(struct toe *t, struct toe_config *c)
+{
+	uint32_t w[CFG_WORDS];
+	int r = toe_check_open(t);
+
+	if (r < 0)
+		return r;
+	if (!c)
+		return toe_seterr(t, TOE_EINVAL, "config is NULL");
+	r = toe_proto_read(t->p, CFG_FIRST, w, CFG_WORDS);
+	if (r < 0)
+		return toe_proto_err(t, r, "config read");
+	memset(c, 0, sizeof(*c));
+	c->arp = CW(TOE_REG_CTRL) & TOE_REG_CTRL_ARP_EN_MASK;
+	c->ping = CW(TOE_REG_CTRL) & TOE_REG_CTRL_PING_EN_MASK;
+	c->mac[0] = (uint8_t)(CW(TOE_REG_LOCAL_MAC_HI) >> 8);
+	c->mac[1] = (uint8_t)CW(TOE_REG_LOCAL_MAC_HI);
+	c->mac[2] = (uint8_t)(CW(TOE_REG_LOCAL_MAC_LO) >> 24);
+	c->mac[3] = (uint8_t)(CW(TOE_REG_LOCAL_MAC_LO) >> 16);
+	c->mac[4] = (uint8_t)(CW(TOE_REG_LOCAL_MAC_LO) >> 8);
+	c->mac[5] = (uint8_t)CW(TOE_REG_LOCAL_MAC_LO);
+	c->ip = CW(TOE_REG_LOCAL_IP);
+	c->mtu = (uint16_t)(CW(TOE_REG_MTU) & TOE_REG_MTU_MTU_MASK);
+	c->rcv_wnd = (uint16_t)(CW(TOE_REG_WND) & TOE_REG_WND_RCV_WND_MASK);
+	c->syn_wnd = (uint16_t)((CW(TOE_REG_WND) & TOE_REG_WND_SYN_WND_MASK) >>
+				TOE_REG_WND_SYN_WND_SHIFT);
+	c->ttl = (uint8_t)(CW(TOE_REG_IP_CFG) & TOE_REG_IP_CFG_TTL_MASK);
+	c->df = CW(TOE_REG_IP_CFG) & TOE_REG_IP_CFG_DF_MASK;
+	c->ip_id_init = (uint16_t)(CW(TOE_REG_IP_ID) & TOE_REG_IP_ID_INIT_MASK);
+	c->ip_id_step = (uint16_t)((CW(TOE_REG_IP_ID) & TOE_REG_IP_ID_STEP_MASK)
+				   >> TOE_REG_IP_ID_STEP_SHIFT);
+	c->clock_hz = CW(TOE_REG_TICK_HZ);
+	c->challenge_ack_limit = CW(TOE_REG_CHALLENGE_ACK_LIMIT);
+	for (size_t i = 0; i < N_DUR; i++) {
+		uint64_t ticks = (uint64_t)CW(dur_regs[i] + 4) << 32 |
+				 CW(dur_regs[i]);
+
+		*dur_field(c, i) = ticks_to_ms(ticks, c->clock_hz);
+	}
+	return 0;
+}
+
+int toe_config_set(struct toe *t, const struct toe_config *c)
+{
+	uint32_t w[CFG_WORDS], back[CFG_WORDS], ctrl;
+	int r = toe_check_open(t);
+
+	if (r < 0)
+		return r;
+	if (!c)
+		return toe_seterr(t, TOE_EINVAL, "config is NULL");
+	if (c->clock_hz == 0 || c->clock_hz % 250000 != 0)
+		return toe_seterr(t, TOE_ERANGE, "config: clock_hz %" PRIu32
+				  " is not a positive multiple of 250000 (the "
+				  "ISN clock ticks every 4 us)", c->clock_hz);
+	if (c->mtu < 68)
+		return toe_seterr(t, TOE_ERANGE, "config: mtu %u below 68 "
+				  "(IPv4 minimum)", c->mtu);
+	if (c->rto_init_ms == 0 || c->rto_max_ms < c->rto_init_ms)
+		return toe_seterr(t, TOE_ERANGE, "config: want 0 < rto_init <= "
+				  "rto_max");
+	r = toe_proto_read32(t->p, TOE_REG_CTRL, &ctrl);
+	if (r < 0)
+		return toe_proto_err(t, r, "config");
+	if (ctrl & TOE_REG_CTRL_ENABLE_MASK)
+		return toe_seterr(t, TOE_EBUSY, "config: the engine is enabled; "
+				  "the register map allows changes only while "
+				  "no connection exists (disable it first)");
+	memset(w, 0, sizeof(w));
+	CW(TOE_REG_CTRL) = (c->arp ? TOE_REG_CTRL_ARP_EN_MASK : 0) |
+			   (c->ping ? TOE_REG_CTRL_PING_EN_MASK : 0);
+	CW(TOE_REG_LOCAL_MAC_HI) = (uint32_t)c->mac[0] << 8 | c->mac[1];
+	CW(TOE_REG_LOCAL_MAC_LO) = (uint32_t)c->mac[2] << 24 |
+				   (uint32_t)c->mac[3] << 16 |
+				   (uint32_t)c->mac[4] << 8 | c->mac[5];
+	CW(TOE_REG_LOCAL_IP) = c->ip;
+	CW(TOE_REG_MTU) = c->mtu;
+	CW(TOE_REG_WND) = (uint32_t)c->syn_wnd << TOE_REG_WND_SYN_WND_SHIFT |
+			  c->rcv_wnd;
+	CW(TOE_REG_IP_CFG) = (c->df ? TOE_REG_IP_CFG_DF_MASK : 0) | c->ttl;
+	CW(TOE_REG_IP_ID) = (uint32_t)c->ip_id_step << TOE_REG_IP_ID_STEP_SHIFT |
+			    c->ip_id_init;
+	CW(TOE_REG_TICK_HZ) = c->clock_hz;
+	CW(TOE_REG_CHALLENGE_ACK_LIMIT) = c->challenge_ack_limit;
+	for (size_t i = 0; i < N_DUR; i++) {
+		uint64_t ticks;
+
+		if (!ms_to_ticks(*dur_field((struct toe_config *)c, i),
+				 c->clock_hz, &ticks))
+			return toe_seterr(t, TOE_ERANGE, "config: duration %zu "
+					  "too long for 64-bit ticks", i);
+		CW(dur_regs[i]) = (uint32_t)ticks;
+		CW(dur_regs[i] + 4) = (uint32_t)(ticks >> 32);
+	}
+	/* the 32-bit registers in one burst (CTRL .. CHALLENGE_ACK_LIMIT) */
+	r = toe_proto_write(t->p, CFG_FIRST, w,
+			    (TOE_REG_CHALLENGE_ACK_LIMIT - CFG_FIRST) / 4 + 1);
+	if (r < 0)
+		return toe_proto_err(t, r, "config write");
+	/* 64-bit registers: HI, then LO (the LO write applies the pair) */
+	for (size_t i = 0; i < N_DUR; i++) {
+		r = toe_proto_write32(t->p, dur_regs[i] + 4, CW(dur_regs[i] + 4));
+		if (r == 0)
+			r = toe_proto_write32(t->p, dur_regs[i], CW(dur_regs[i]));
+		if (r < 0)
+			return toe_proto_err(t, r, "config write");
+	}
+	r = toe_proto_read(t->p, CFG_FIRST, back, CFG_WORDS);
+	if (r < 0)
+		return toe_proto_err(t, r, "config read-back");
+	for (size_t i = 0; i < CFG_WORDS; i++)
+		if (back[i] != w[i])
+			return toe_seterr(t, TOE_EPROTO, "config read-back: "
+					  "register 0x%03zx reads 0x%08x, "
+					  "wrote 0x%08x", CFG_FIRST + 4 * i,
+					  back[i], w[i]);
+	return 0;
+}
+
+/* ---- KEY=VALUE ---- */
+
+enum kind { K_U8, K_U16, K_U32, K_BOOL, K_MS, K_MAC, K_IP, K_MSS };
+
+static const struct key {
+	const char *name;
+	enum kind kind;
+	size_t off;
+	const char *help;
+} keys[] = {
+#define OFF(f) offsetof(struct toe_config, f)
+	{ "mac", K_MAC, OFF(mac), "our MAC address (02:00:00:00:00:01)" },
+	{ "ip", K_IP, OFF(ip), "our IPv4 address" },
+	{ "mtu", K_U16, OFF(mtu), "MTU; MSS advertised = mtu - 40" },
+	{ "mss", K_MSS, OFF(mtu), "MSS to advertise (sets mtu = mss + 40)" },
+	{ "rcv_wnd", K_U16, OFF(rcv_wnd), "window advertised" },
+	{ "syn_wnd", K_U16, OFF(syn_wnd), "window in our SYN (0: rcv_wnd)" },
+	{ "ttl", K_U8, OFF(ttl), "IPv4 TTL" },
+	{ "df", K_BOOL, OFF(df), "IPv4 Don't Fragment" },
+	{ "ip_id_init", K_U16, OFF(ip_id_init), "first IPv4 ID" },
+	{ "ip_id_step", K_U16, OFF(ip_id_step), "IPv4 ID increment" },
+	{ "arp", K_BOOL, OFF(arp), "answer ARP" },
+	{ "ping", K_BOOL, OFF(ping), "answer ICMP echo" },
+	{ "clock_hz", K_U32, OFF(clock_hz), "engine clock, Hz" },
+	{ "challenge_ack_limit", K_U32, OFF(challenge_ack_limit),
+	  "challenge ACKs per window" },
+	{ "rto_init", K_MS, OFF(rto_init_ms), "first RTO" },
+	{ "rto_max", K_MS, OFF(rto_max_ms), "RTO cap" },
+	{ "syn_giveup", K_MS, OFF(syn_giveup_ms), "SYN-SENT give-up" },
+	{ "synack_giveup", K_MS, OFF(synack_giveup_ms), "SYN-RECEIVED give-up" },
+	{ "fin_giveup", K_MS, OFF(fin_giveup_ms), "FIN states give-up" },
+	{ "msl", K_MS, OFF(msl_ms), "MSL (TIME-WAIT = 2 MSL)" },
+	{ "challenge_ack_window", K_MS, OFF(challenge_ack_window_ms),
+	  "challenge ACK window" },
+#undef OFF
+};
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int toe_config_parse(struct toe_config *c, const char *kv, char *err,
+		     size_t errlen)
+{
+	const char *eq = kv ? strchr(kv, '=') : NULL;
+	const char *v;
+	const struct key *k = NULL;
+	uint8_t *base = (uint8_t *)c;
+	uint64_t x;
+
+	if (!c || !kv)
+		return TOE_EINVAL;
+	if (!eq || eq == kv) {
+		snprintf(err, errlen, "'%s': want KEY=VALUE", kv);
+		return TOE_EINVAL;
+	}
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (strlen(keys[i].name) == (size_t)(eq - kv) &&
+		    strncmp(keys[i].name, kv, (size_t)(eq - kv)) == 0)
+			k = &keys[i];
+	if (!k) {
+		snprintf(err, errlen, "unknown key '%.*s' (keys: mac ip mtu mss "
+			 "rcv_wnd syn_wnd ttl df ip_id_init ip_id_step arp ping "
+			 "clock_hz challenge_ack_limit rto_init rto_max "
+			 "syn_giveup synack_giveup fin_giveup msl "
+			 "challenge_ack_window)", (int)(eq - kv), kv);
+		return TOE_EINVAL;
+	}
+	v = eq + 1;
+	switch (k->kind) {
+	case K_MAC: {
+		unsigned b[6];
+		char tail;
+
+		if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
+			   &b[3], &b[4], &b[5], &tail) != 6)
+			goto bad;
+		for (int i = 0; i < 6; i++)
+			base[k->off + (size_t)i] = (uint8_t)b[i];
+		return 0;
+	}
+	case K_IP: {
+		unsigned a, b2, c2, d;
+		char tail;
+
+		if (sscanf(v, "%u.%u.%u.%u%c", &a, &b2, &c2, &d, &tail) != 4 ||
+		    a > 255 || b2 > 255 || c2 > 255 || d > 255)
+			goto bad;
+		*(uint32_t *)(base + k->off) = a << 24 | b2 << 16 | c2 << 8 | d;
+		return 0;
+	}
+	case K_BOOL:
+		if (strcmp(v, "1") == 0 || strcmp(v, "on") == 0 ||
+		    strcmp(v, "yes") == 0)
+			*(bool *)(base + k->off) = true;
+		else if (strcmp(v, "0") == 0 || strcmp(v, "off") == 0 ||
+			 strcmp(v, "no") == 0)
+			*(bool *)(base + k->off) = false;
+		else
+			goto bad;
+		return 0;
+	case K_U8:
+		if (parse_u64(v, 255, &x) < 0)
+			goto bad;
+		*(uint8_t *)(base + k->off) = (uint8_t)x;
+		return 0;
+	case K_U16:
+		if (parse_u64(v, 65535, &x) < 0)
+			goto bad;
+		*(uint16_t *)(base + k->off) = (uint16_t)x;
+		return 0;
+	case K_MSS:
+		if (parse_u64(v, 65535 - 40, &x) < 0 || x < 28)
+			goto bad;
+		*(uint16_t *)(base + k->off) = (uint16_t)(x + 40);
+		return 0;
+	case K_U32:
+		if (parse_u64(v, UINT32_MAX, &x) < 0)
+			goto bad;
+		*(uint32_t *)(base + k->off) = (uint32_t)x;
+		return 0;
+	case K_MS: {
+		char num[32];
+		size_t n = strspn(v, "0123456789");
+		uint64_t mul = 1;
+
+		if (n == 0 || n >= sizeof(num))
+			goto bad;
+		if (strcmp(v + n, "s") == 0)
+			mul = 1000;
+		else if (v[n] && strcmp(v + n, "ms") != 0)
+			goto bad;
+		memcpy(num, v, n);
+		num[n] = 0;
+		if (parse_u64(num, UINT64_MAX / 1000, &x) < 0)
+			goto bad;
+		*(uint64_t *)(base + k->off) = x * mul;
+		return 0;
+	}
+	}
+bad:
+	snprintf(err, errlen, "%s=%s: bad value (%s)", k->name, v, k->help);
+	return TOE_EINVAL;
+}
+
+void toe_config_print(const struct toe_config *c, void *stdio_file)
+{
+	FILE *f = stdio_file;
+
+	fprintf(f, "mac=%02x:%02x:%02x:%02x:%02x:%02x\n", c->mac[0], c->mac[1],
+		c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+	fprintf(f, "ip=%u.%u.%u.%u\n", c->ip >> 24, (c->ip >> 16) & 255,
+		(c->ip >> 8) & 255, c->ip & 255);
+	fprintf(f, "mtu=%u\n", c->mtu);
+	fprintf(f, "mss=%u\n", c->mtu >= 40 ? c->mtu - 40 : 0);
+	fprintf(f, "rcv_wnd=%u\n", c->rcv_wnd);
+	fprintf(f, "syn_wnd=%u\n", c->syn_wnd);
+	fprintf(f, "ttl=%u\n", c->ttl);
+	fprintf(f, "df=%d\n", c->df);
+	fprintf(f, "ip_id_init=%u\n", c->ip_id_init);
+	fprintf(f, "ip_id_step=%u\n", c->ip_id_step);
+	fprintf(f, "arp=%d\n", c->arp);
+	fprintf(f, "ping=%d\n", c->ping);
+	fprintf(f, "clock_hz=%" PRIu32 "\n", c->clock_hz);
+	fprintf(f, "challenge_ack_limit=%" PRIu32 "\n", c->challenge_ack_limit);
+	fprintf(f, "rto_init=%" PRIu64 "ms\n", c->rto_init_ms);
+	fprintf(f, "rto_max=%" PRIu64 "ms\n", c->rto_max_ms);
+	fprintf(f, "syn_giveup=%" PRIu64 "ms\n", c->syn_giveup_ms);
+	fprintf(f, "synack_giveup=%" PRIu64 "ms\n", c->synack_giveup_ms);
+	fprintf(f, "fin_giveup=%" PRIu64 "ms\n", c->fin_giveup_ms);
+	fprintf(f, "msl=%" PRIu64 "ms\n", c->msl_ms);
+	fprintf(f, "challenge_ack_window=%" PRIu64 "ms\n",
+		c->challenge_ack_window_ms);
+}

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_host_fake.c - the library's open checks, error paths and the two
+ * software transports, against a C stand-in for the engine's host side
+ * (tests/host/support/fake_eng.c behind fake_sim.c, which implements
+ * sim/toe_sim.h): wrong ID, wrong register map version, an engine that
+ * never answers (simulated and wall-clock timeouts), corrupted responses,
+ * events by poll and by callback, and tcp:// through sim/toe_hostsrv.c run
+ * in a thread (one client at a time, reconnect, server gone mid-session).
+ * The engine's real behaviour (commands, connections, ISNs) is tested
+ * against the RTL in test_host_sim.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fake_sim.h"
+#include "toe/toe.h"
+#include "toe_hostsrv.h"
+#include "toe_transport.h"
+
+static uint32_t g_id;
+static uint32_t g_version;
+static bool g_silent;
+
+static void on_create(struct fake_eng *e)
+{
+	if (g_id)
+		fake_eng_set_id(e, g_id);
+	if (g_version)
+		fake_eng_set_version(e, g_version);
+	fake_eng_set_silent(e, g_silent);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	g_id = 0;
+	g_version = 0;
+	g_silent = false;
+	fake_sim_on_create = on_create;
+	return 0;
+}
+
+static struct toe *open_ok(const char *uri)
+{
+	struct toe *t = toe_new();
+	int r;
+
+	assert_non_null(t);
+	r = toe_open(t, uri);
+	if (r != 0)
+		fail_msg("open %s: %s: %s", uri, toe_strerror(r), toe_errmsg(t));
+	return t;
+}
+
+static void test_open_fake_id_version_build_read(void **state)
+{
+	struct toe *t = open_ok("sim:");
+	struct toe_info in;
+
+	(void)state;
+	assert_int_equal(toe_get_info(t, &in), 0);
+	assert_int_equal(in.id, 0x544F4531);
+	assert_int_equal(in.version_major, 0);
+	assert_int_equal(in.n_conn, 1024);
+	assert_int_equal(in.n_listen, 64);
+	assert_int_equal(in.stream_bytes, 8);
+	assert_int_equal(in.ev_depth, 256);
+	assert_int_equal(in.proto_version, 1);
+	assert_int_equal(in.max_burst, 32);
+	assert_string_equal(in.uri, "sim:");
+	assert_non_null(toe_sim_of(t));
+	assert_string_equal(toe_transport_scheme(toe_get_transport(t)), "sim");
+	/* a second open on the same handle is refused */
+	assert_int_equal(toe_open(t, "sim:"), TOE_EBUSY);
+	toe_free(t);
+}
+
+static void test_open_wrong_id_enottoe(void **state)
+{
+	struct toe *t = toe_new();
+
+	(void)state;
+	g_id = 0x12345678;
+	assert_int_equal(toe_open(t, "sim:"), TOE_ENOTTOE);
+	assert_non_null(strstr(toe_errmsg(t), "0x12345678"));
+	assert_non_null(strstr(toe_errmsg(t), "not a TOE engine"));
+	assert_null(toe_get_transport(t)); /* nothing left open */
+	/* the handle can open a good engine afterwards */
+	g_id = 0;
+	assert_int_equal(toe_open(t, "sim:"), 0);
+	toe_free(t);
+}
+
+static void test_open_wrong_major_eversion(void **state)
+{
+	struct toe *t = toe_new();
+
+	(void)state;
+	g_version = 0x00010000; /* 1.0 */
+	assert_int_equal(toe_open(t, "sim:"), TOE_EVERSION);
+	assert_non_null(strstr(toe_errmsg(t), "version 1.0"));
+	toe_free(t);
+}
+
+static void test_open_silent_engine_etimedout_in_sim_time(void **state)
+{
+	struct toe *t = toe_new();
+	struct toe_transport *tr;
+	uint64_t ms;
+
+	(void)state;
+	g_silent = true;
+	/* 3 attempts of 2 simulated ms: ETIMEDOUT after 6 ms of model time */
+	assert_int_equal(toe_open(t, "sim:?timeout=2&retries=2"), TOE_ETIMEDOUT);
+	assert_non_null(strstr(toe_errmsg(t), "after 3 attempts"));
+	/* the same through the transport, to see the clock */
+	assert_int_equal(toe_transport_open("sim:", &tr, NULL, 0), 0);
+	{
+		uint8_t b[8];
+
+		assert_int_equal(toe_transport_read(tr, b, sizeof(b), 7), 0);
+		ms = toe_transport_now_ms(tr);
+		assert_true(ms >= 7 && ms <= 8);
+	}
+	toe_transport_close(tr);
+	toe_free(t);
+}
+
+static void test_corrupted_responses_retried_and_counted(void **state)
+{
+	struct toe *t = open_ok("sim:");
+	struct toe_stats st;
+	uint32_t v;
+
+	(void)state;
+	fake_eng_corrupt_next(fake_sim_eng(toe_sim_of(t)), 3);
+	assert_int_equal(toe_reg_write(t, TOE_REG_SCRATCH, 0xA5A5F00D), 0);
+	assert_int_equal(toe_reg_read(t, TOE_REG_SCRATCH, &v), 0);
+	assert_int_equal(v, 0xA5A5F00D);
+	/* the write was executed once; its answer, resent from the cache
+	 * three times, got through on the fourth */
+	assert_int_equal(fake_eng_writes_to(fake_sim_eng(toe_sim_of(t)),
+					    TOE_REG_SCRATCH), 1);
+	assert_int_equal(toe_get_stats(t, &st), 0);
+	assert_int_equal(st.link_crc_errors, 3);
+	assert_int_equal(st.link_retries, 3);
+	toe_free(t);
+}
+
+static void test_register_errors_ereg_einval(void **state)
+{
+	struct toe *t = open_ok("sim:");
+	uint32_t v;
+
+	(void)state;
+	assert_int_equal(toe_reg_write(t, TOE_REG_ID, 1), TOE_EREG);
+	assert_non_null(strstr(toe_errmsg(t), "ERR_ADDR"));
+	assert_int_equal(toe_reg_read(t, 0x3FC, &v), TOE_EREG);
+	assert_int_equal(toe_reg_read(t, 0x10002, &v), TOE_EINVAL);
+	toe_free(t);
+}
+
+static void test_config_roundtrip_and_busy_when_enabled(void **state)
+{
+	struct toe *t = open_ok("sim:");
+	struct toe_config c, back;
+	char err[128];
+
+	(void)state;
+	toe_config_default(&c);
+	assert_int_equal(toe_config_parse(&c, "mac=02:00:00:00:00:01", err,
+					  sizeof(err)), 0);
+	c.ip = 0x0A000001;
+	c.mtu = 1400;
+	c.ttl = 128;
+	c.msl_ms = 2000;
+	c.clock_hz = 100000000; /* 100 MHz: 2 s = 200000000 ticks */
+	assert_int_equal(toe_config_set(t, &c), 0);
+	assert_int_equal(fake_eng_reg(fake_sim_eng(toe_sim_of(t)), TOE_REG_MSL),
+			 200000000u);
+	assert_int_equal(fake_eng_reg(fake_sim_eng(toe_sim_of(t)),
+				      TOE_REG_LOCAL_MAC_LO), 0x00000001);
+	assert_int_equal(toe_config_get(t, &back), 0);
+	assert_memory_equal(&c, &back, sizeof(c));
+	/* out of range */
+	c.clock_hz = 100000001;
+	assert_int_equal(toe_config_set(t, &c), TOE_ERANGE);
+	/* enabled: refused */
+	assert_int_equal(toe_enable(t, true), 0);
+	c.clock_hz = 100000000;
+	assert_int_equal(toe_config_set(t, &c), TOE_EBUSY);
+	toe_free(t);
+}
+
+static void test_events_poll_order_then_timeout(void **state)
+{
+	struct toe *t = open_ok("sim:");
+	struct fake_eng *e = fake_sim_eng(toe_sim_of(t));
+	struct toe_event ev;
+
+	(void)state;
+	fake_eng_event(e, 3, TOE_EV_ESTABLISHED, 0);
+	fake_eng_event(e, 3, TOE_EV_RX_DATA, 100);
+	fake_eng_event(e, 7, TOE_EV_RESET, 0);
+	assert_int_equal(toe_event_poll(t, &ev, 10), 1);
+	assert_int_equal(ev.type, TOE_EV_ESTABLISHED);
+	assert_int_equal(ev.conn, 3);
+	assert_int_equal(toe_event_poll(t, &ev, 10), 1);
+	assert_int_equal(ev.type, TOE_EV_RX_DATA);
+	assert_int_equal(ev.arg, 100);
+	assert_int_equal(toe_event_poll(t, &ev, 10), 1);
+	assert_int_equal(ev.type, TOE_EV_RESET);
+	assert_int_equal(ev.conn, 7);
+	assert_int_equal(toe_event_poll(t, &ev, 10), 0);
+	assert_string_equal(toe_event_name(TOE_EV_PEER_FIN), "PEER_FIN");
+	toe_free(t);
+}
+
+struct seen {
+	struct toe *t;
+	int n;
+	struct toe_event ev[8];
+	int nested;
+};
+
+static void on_event(void *arg, const struct toe_event *ev)
+{
+	struct seen *s = arg;
+
+	if (s->n < 8)
+		s->ev[s->n] = *ev;
+	s->n++;
+	/* a callback may use the API, but not dispatch again */
+	s->nested = toe_dispatch(s->t, 0);
+}
+
+static void test_events_callback_dispatch(void **state)
+{
+	struct toe *t = open_ok("sim:");
+	struct fake_eng *e = fake_sim_eng(toe_sim_of(t));
+	struct seen s = { .t = t };
+
+	(void)state;
+	toe_set_event_fn(t, on_event, &s);
+	fake_eng_event(e, 1, TOE_EV_PEER_FIN, 0);
+	fake_eng_event(e, 1, TOE_EV_CLOSED, 0);
+	assert_int_equal(toe_dispatch(t, 10), 2);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ev[0].type, TOE_EV_PEER_FIN);
+	assert_int_equal(s.ev[1].type, TOE_EV_CLOSED);
+	assert_int_equal(s.nested, TOE_EBUSY);
+	assert_int_equal(toe_dispatch(t, 5), 0);
+	toe_free(t);
+}
+
+/* ---- tcp:// through the server component, in a thread ---- */
+
+struct server {
+	struct toe_sim *s;
+	struct toe_hostsrv *h;
+	pthread_t th;
+	atomic_bool stop;
+	atomic_bool pause; /* stop serving (a hung simulation) */
+	atomic_bool paused; /* the thread saw pause */
+};
+
+static void *serve(void *arg)
+{
+	struct server *sv = arg;
+
+	while (!atomic_load(&sv->stop)) {
+		if (atomic_load(&sv->pause)) {
+			struct timespec ts = { 0, 1000000 };
+
+			atomic_store(&sv->paused, true);
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (toe_hostsrv_poll(sv->h, 1) < 0)
+			break;
+		toe_sim_step(sv->s, 100);
+	}
+	return NULL;
+}
+
+static void server_start(struct server *sv)
+{
+	char err[128];
+
+	memset(sv, 0, sizeof(*sv));
+	sv->s = toe_sim_create(NULL);
+	assert_non_null(sv->s);
+	sv->h = toe_hostsrv_new(sv->s, 0, err, sizeof(err));
+	if (!sv->h)
+		fail_msg("%s", err);
+	assert_true(toe_hostsrv_port(sv->h) > 0);
+	assert_int_equal(pthread_create(&sv->th, NULL, serve, sv), 0);
+}
+
+static void server_stop(struct server *sv, struct toe_hostsrv_stats *hs)
+{
+	atomic_store(&sv->stop, true);
+	pthread_join(sv->th, NULL);
+	if (hs)
+		toe_hostsrv_get_stats(sv->h, hs);
+	toe_hostsrv_free(sv->h);
+	toe_sim_destroy(sv->s);
+}
+
+static void test_tcp_hostsrv_open_rw_reconnect(void **state)
+{
+	struct server sv;
+	struct toe *t, *t2;
+	struct toe_hostsrv_stats hs;
+	struct toe_info in;
+	char uri[64];
+	uint32_t v;
+
+	(void)state;
+	server_start(&sv);
+	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u", toe_hostsrv_port(sv.h));
+	t = open_ok(uri);
+	assert_int_equal(toe_get_info(t, &in), 0);
+	assert_int_equal(in.id, 0x544F4531);
+	assert_null(toe_sim_of(t)); /* not in this process */
+	assert_int_equal(toe_reg_write(t, TOE_REG_SCRATCH, 0x01020304), 0);
+	assert_int_equal(toe_reg_read(t, TOE_REG_SCRATCH, &v), 0);
+	assert_int_equal(v, 0x01020304);
+	/* a second client waits in the backlog: its PING goes unanswered */
+	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u?timeout=50&retries=1",
+		 toe_hostsrv_port(sv.h));
+	t2 = toe_new();
+	assert_int_equal(toe_open(t2, uri), TOE_ETIMEDOUT);
+	/* the first leaves; a new client is served and sees the same engine */
+	toe_free(t);
+	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u", toe_hostsrv_port(sv.h));
+	assert_int_equal(toe_open(t2, uri), 0);
+	assert_int_equal(toe_reg_read(t2, TOE_REG_SCRATCH, &v), 0);
+	assert_int_equal(v, 0x01020304);
+	toe_free(t2);
+	server_stop(&sv, &hs);
+	/* the waiting client's connection counts too (accepted once the
+	 * first left, then closed by its own handle) */
+	assert_true(hs.clients >= 2);
+	assert_true(hs.to_engine > 0 && hs.to_client > 0);
+}
+
+static void test_tcp_server_gone_edisconnected(void **state)
+{
+	struct server sv;
+	struct toe *t;
+	char uri[64];
+	uint32_t v;
+	int r;
+
+	(void)state;
+	server_start(&sv);
+	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u?timeout=100&retries=2",
+		 toe_hostsrv_port(sv.h));
+	t = open_ok(uri);
+	server_stop(&sv, NULL); /* closes the client socket */
+	r = toe_reg_read(t, TOE_REG_SCRATCH, &v);
+	assert_int_equal(r, TOE_EDISCONNECTED);
+	assert_non_null(strstr(toe_errmsg(t), "closed the connection"));
+	/* and stays that way, at once */
+	assert_int_equal(toe_reg_read(t, TOE_REG_SCRATCH, &v), TOE_EDISCONNECTED);
+	toe_free(t);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void test_tcp_hung_server_etimedout_bounded(void **state)
+{
+	struct server sv;
+	struct toe *t;
+	char uri[64];
+	uint32_t v;
+	uint64_t t0, dt;
+
+	(void)state;
+	server_start(&sv);
+	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u?timeout=40&retries=2",
+		 toe_hostsrv_port(sv.h));
+	t = open_ok(uri);
+	atomic_store(&sv.pause, true); /* connected, but nobody answers */
+	while (!atomic_load(&sv.paused))
+		nanosleep(&(struct timespec){ 0, 100000 }, NULL);
+	t0 = mono_ms();
+	assert_int_equal(toe_reg_read(t, TOE_REG_SCRATCH, &v), TOE_ETIMEDOUT);
+	dt = mono_ms() - t0;
+	/* 3 attempts of 40 ms: not before 120 ms, and not much after */
+	assert_true(dt >= 119);
+	assert_true(dt < 2000);
+	toe_free(t);
+	atomic_store(&sv.pause, false);
+	server_stop(&sv, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_open_fake_id_version_build_read, setup),
+		cmocka_unit_test_setup(test_open_wrong_id_enottoe, setup),
+		cmocka_unit_test_setup(test_open_wrong_major_eversion, setup),
+		cmocka_unit_test_setup(test_open_silent_engine_etimedout_in_sim_time,
+				       setup),
+		cmocka_unit_test_setup(test_corrupted_responses_retried_and_counted,
+				       setup),
+		cmocka_unit_test_setup(test_register_errors_ereg_einval, setup),
+		cmocka_unit_test_setup(test_config_roundtrip_and_busy_when_enabled,
+				       setup),
+		cmocka_unit_test_setup(test_events_poll_order_then_timeout, setup),
+		cmocka_unit_test_setup(test_events_callback_dispatch, setup),
+		cmocka_unit_test_setup(test_tcp_hostsrv_open_rw_reconnect, setup),
+		cmocka_unit_test_setup(test_tcp_server_gone_edisconnected, setup),
+		cmocka_unit_test_setup(test_tcp_hung_server_etimedout_bounded, setup),
+	};
+
+	return cmocka_run_group_tests_name("host_fake", tests, NULL, NULL);
+}
