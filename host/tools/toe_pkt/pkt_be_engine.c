@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pkt_be_engine.c - toe-pkt back end for the engine: the Verilator model of
+ * rtl/toe_top.v through sim/toe_sim.h. Frames go into the MAC receive
+ * stream and come out of the transmit stream with the cycle of their first
+ * beat; commands, events and the per-connection read-out go through the
+ * real host bridge with toe_sim_csr_* and the register map
+ * (docs/regmap.md) - this file is the whole mapping.
+ *
+ * Time: one tick is one clock cycle, and the runner sets TICK_HZ (default
+ * 250000, the lowest the ISN clock allows: one cycle is 4 us, the RFC 6528
+ * clock M advances by one every cycle). Script time t (us) is cycle
+ * c0 + t * TICK_HZ / 1e6, c0 the cycle when the configuration was done.
+ * Everything the runner does through the bridge (a command, an event pop,
+ * a read-out) takes real cycles - tens of cycles per register access - so
+ * it shows as a small delay on this clock, as it would on hardware.
+ */
+#include "pkt_backend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "toe_sim.h"
+#include "toe/toe_regs.h"
+
+/*
+ * Optional in libtoesim: skip `ticks` cycles without clocking the model,
+ * the engine's time (NOW, the ISN clock, toe_sim_cycle) jumping forward as
+ * if that many idle cycles had passed; only when toe_sim_idle(); timers
+ * that came due fire on the following cycles, as when the timer scan lags.
+ * 0, or a negative errno. Used when the library has it (weak reference).
+ */
+extern int toe_sim_warp(struct toe_sim *s, uint64_t ticks) __attribute__((weak));
+
+/* Cycles stepped at once while watching for a frame or an event. */
+#define STEP_CHUNK 8
+/* Skips shorter than this are stepped. */
+#define WARP_MIN 4096
+/* Cycles to let a frame or a command work through the engine. */
+#define SETTLE_MAX 100000
+/* Polls of CMD_STATUS before a command is declared stuck. */
+#define CMD_POLLS 1000
+
+struct engine {
+	struct toe_sim *s;
+	struct pkt_be_cfg cfg;
+	uint64_t hz;
+	uint64_t c0;        /* cycle of script time 0 */
+	uint32_t n_conn;
+	bool maybe_events;  /* the event FIFO may hold something */
+	uint64_t ev_dropped;
+	int err;            /* first bus error, 0 if none */
+	char desc[192];
+	uint32_t hint_key[64], hint_id[64]; /* find(): tuple -> last id */
+	uint64_t warped;    /* skips done */
+	uint8_t data[PKT_FRAME_MAX];
+};
+
+static uint32_t rd(struct engine *e, uint32_t addr)
+{
+	uint32_t v = 0;
+	int rc = toe_sim_csr_read(e->s, addr, &v);
+
+	if (rc && !e->err)
+		e->err = rc;
+	return v;
+}
+
+static void wr(struct engine *e, uint32_t addr, uint32_t v)
+{
+	int rc = toe_sim_csr_write(e->s, addr, v);
+
+	if (rc && !e->err)
+		e->err = rc;
+}
+
+static void wr64(struct engine *e, uint32_t addr, uint64_t v)
+{
+	int rc = toe_sim_csr_write64(e->s, addr, v);
+
+	if (rc && !e->err)
+		e->err = rc;
+}
+
+/* Discard the EVENT notifications the bridge pushed; remember that the
+ * FIFO has something. */
+static void eat_notifications(struct engine *e)
+{
+	uint8_t b[256];
+	uint64_t d = toe_sim_events_dropped(e->s);
+
+	while (toe_sim_host_pending(e->s))
+		if (toe_sim_host_read(e->s, b, sizeof(b)))
+			e->maybe_events = true;
+	if (d != e->ev_dropped) {
+		e->ev_dropped = d;
+		e->maybe_events = true;
+	}
+}
+
+/* Let injected frames and running commands work through the engine. */
+static void settle(struct engine *e)
+{
+	toe_sim_run_until_idle(e->s, SETTLE_MAX);
+	eat_notifications(e);
+}
+
+static void *e_create(const struct pkt_be_cfg *c, char *err, size_t errlen)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	struct toe_sim_opts o;
+	uint32_t st = 0;
+	uint64_t hz = c->tick_hz;
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	e->cfg = *c;
+	e->hz = hz;
+	memset(&o, 0, sizeof(o));
+	o.seed = c->seed;
+	o.pcap_path = c->pcap_path;
+	o.clock_hz = hz;
+	e->s = toe_sim_create(&o);
+	if (!e->s) {
+		snprintf(err, errlen, "toe_sim_create failed");
+		free(e);
+		return NULL;
+	}
+	/* the tables are cleared after reset (N_CONN cycles) */
+	for (int i = 0; i < 200; i++) {
+		st = rd(e, TOE_REG_STATUS);
+		if (e->err || (st & TOE_REG_STATUS_READY_MASK))
+			break;
+		toe_sim_step(e->s, 1024);
+	}
+	if (!e->err && !(st & TOE_REG_STATUS_READY_MASK)) {
+		snprintf(err, errlen, "engine not READY after reset");
+		goto fail;
+	}
+	wr(e, TOE_REG_LOCAL_MAC_HI, (uint32_t)c->local_mac[0] << 8 | c->local_mac[1]);
+	wr(e, TOE_REG_LOCAL_MAC_LO, (uint32_t)c->local_mac[2] << 24 |
+				    (uint32_t)c->local_mac[3] << 16 |
+				    (uint32_t)c->local_mac[4] << 8 | c->local_mac[5]);
+	wr(e, TOE_REG_LOCAL_IP, c->local_ip);
+	wr(e, TOE_REG_MTU, c->mtu);
+	wr(e, TOE_REG_WND, (uint32_t)c->syn_wnd << 16 | c->rcv_wnd);
+	wr(e, TOE_REG_IP_CFG, (c->df ? TOE_REG_IP_CFG_DF_MASK : 0) | c->ttl);
+	wr(e, TOE_REG_IP_ID, 1u << TOE_REG_IP_ID_STEP_SHIFT);
+	wr(e, TOE_REG_TICK_HZ, (uint32_t)hz);
+	wr(e, TOE_REG_CHALLENGE_ACK_LIMIT, c->ca_limit);
+	wr64(e, TOE_REG_RTO_INIT, pkt_us_to_ticks(c->rto_init_us, hz));
+	wr64(e, TOE_REG_RTO_MAX, pkt_us_to_ticks(c->rto_max_us, hz));
+	wr64(e, TOE_REG_SYN_GIVEUP, pkt_us_to_ticks(c->syn_giveup_us, hz));
+	wr64(e, TOE_REG_SYNACK_GIVEUP, pkt_us_to_ticks(c->synack_giveup_us, hz));
+	wr64(e, TOE_REG_FIN_GIVEUP, pkt_us_to_ticks(c->fin_giveup_us, hz));
+	wr64(e, TOE_REG_MSL, pkt_us_to_ticks(c->msl_us, hz));
+	wr64(e, TOE_REG_CHALLENGE_ACK_WINDOW, pkt_us_to_ticks(c->ca_window_us, hz));
+	for (int i = 0; i < TOE_REG_ISN_KEY_COUNT; i++) {
+		const uint8_t *k = c->isn_key + 4 * i;
+
+		wr(e, TOE_REG_ISN_KEY_BASE + (uint32_t)(TOE_REG_ISN_KEY_STRIDE * i),
+		   (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
+			   (uint32_t)k[3] << 24);
+	}
+	wr(e, TOE_REG_CTRL, TOE_REG_CTRL_ENABLE_MASK | TOE_REG_CTRL_ARP_EN_MASK |
+				    TOE_REG_CTRL_PING_EN_MASK);
+	/* the ISN clock restarts its division after a TICK_HZ write */
+	for (int i = 0; i < 100; i++) {
+		st = rd(e, TOE_REG_STATUS);
+		if (e->err || (st & TOE_REG_STATUS_TICK_OK_MASK))
+			break;
+		toe_sim_step(e->s, 64);
+	}
+	e->n_conn = 1u << ((rd(e, TOE_REG_BUILD_MISC) &
+			    TOE_REG_BUILD_MISC_CONN_LOG2_MASK) >>
+			   TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT);
+	if (e->err) {
+		snprintf(err, errlen, "host bridge error %d while configuring",
+			 e->err);
+		goto fail;
+	}
+	if (!(st & TOE_REG_STATUS_TICK_OK_MASK)) {
+		snprintf(err, errlen, "engine ISN clock not ready (TICK_OK)");
+		goto fail;
+	}
+	settle(e);
+	e->maybe_events = true;
+	e->c0 = toe_sim_cycle(e->s);
+	snprintf(e->desc, sizeof(e->desc),
+		 "engine (Verilator toe_top, %u connections, TICK_HZ %llu: "
+		 "1 cycle = %.3g us, seed %u, idle time %s)", e->n_conn,
+		 (unsigned long long)hz, 1e6 / (double)hz, c->seed ? c->seed : 1,
+		 toe_sim_warp && !c->no_skip ? "skipped (toe_sim_warp)" : "stepped");
+	return e;
+fail:
+	toe_sim_destroy(e->s);
+	free(e);
+	return NULL;
+}
+
+static void e_destroy(void *be)
+{
+	struct engine *e = be;
+
+	toe_sim_destroy(e->s);
+	free(e);
+}
+
+static const char *e_describe(void *be)
+{
+	return ((struct engine *)be)->desc;
+}
+
+static const char *e_error(void *be)
+{
+	struct engine *e = be;
+	static char buf[96];
+
+	if (!e->err)
+		return NULL;
+	snprintf(buf, sizeof(buf), "host bridge error %d (register access failed)",
+		 e->err);
+	return buf;
+}
+
+static uint64_t e_now(void *be)
+{
+	struct engine *e = be;
+
+	return pkt_ticks_to_us(toe_sim_cycle(e->s) - e->c0, e->hz);
+}
+
+static void e_run(void *be, uint64_t until_us, unsigned stop, uint64_t quiet)
+{
+	struct engine *e = be;
+	uint64_t target = e->c0 + pkt_us_to_ticks_ceil(until_us, e->hz);
+	uint64_t qc = e->c0 + pkt_us_to_ticks(quiet, e->hz);
+
+	/* Skip the quiet stretch at once when the simulation can (it ends
+	 * at least 2 timer-scan passes before anything is expected, so a
+	 * timer that came due inside it still shows - late, and as a
+	 * failure - before the expected window). */
+	if (toe_sim_warp && !e->cfg.no_skip &&
+	    qc > toe_sim_cycle(e->s) + WARP_MIN && qc <= target &&
+	    !toe_sim_tx_pending(e->s) && toe_sim_idle(e->s) &&
+	    toe_sim_warp(e->s, qc - toe_sim_cycle(e->s)) == 0)
+		e->warped += 1;
+	while (toe_sim_cycle(e->s) < target) {
+		uint64_t n = target - toe_sim_cycle(e->s);
+
+		if (stop && n > STEP_CHUNK)
+			n = STEP_CHUNK;
+		toe_sim_step(e->s, n);
+		if ((stop & PKT_STOP_FRAME) && toe_sim_tx_pending(e->s))
+			return;
+		if ((stop & PKT_STOP_EVENT) && toe_sim_host_pending(e->s)) {
+			eat_notifications(e);
+			return;
+		}
+	}
+}
+
+static int e_inject(void *be, const uint8_t *frame, size_t len)
+{
+	struct engine *e = be;
+
+	return toe_sim_push_frame(e->s, frame, len, false) ? TOE_REF_EINVAL : 0;
+}
+
+static int e_pop_frame(void *be, struct pkt_frame *f)
+{
+	struct engine *e = be;
+	uint64_t first = 0;
+	bool bad = false;
+	size_t n = toe_sim_pop_frame(e->s, f->buf, sizeof(f->buf), &first, NULL,
+				     &bad);
+
+	if (n == 0)
+		return 0;
+	f->len = n < sizeof(f->buf) ? n : sizeof(f->buf);
+	f->bad = bad;
+	f->t_us = pkt_ticks_to_us(first - e->c0, e->hz);
+	return 1;
+}
+
+static int e_pop_event(void *be, struct pkt_bev *ev)
+{
+	struct engine *e = be;
+	uint32_t v;
+
+	settle(e);
+	if (!e->maybe_events)
+		return 0;
+	v = rd(e, TOE_REG_EV_POP);
+	eat_notifications(e);
+	if (e->err || !(v & TOE_REG_EV_POP_VALID_MASK)) {
+		e->maybe_events = false;
+		/* a notification that came during that read is for later */
+		eat_notifications(e);
+		return 0;
+	}
+	ev->type = (int)((v & TOE_REG_EV_POP_TYPE_MASK) >> TOE_REG_EV_POP_TYPE_SHIFT);
+	ev->conn = (int)((v & TOE_REG_EV_POP_CONN_MASK) >> TOE_REG_EV_POP_CONN_SHIFT);
+	ev->t_us = e_now(e);
+	ev->data = NULL;
+	ev->len = 0;
+	if (ev->type == TOE_EV_RX_DATA) {
+		uint32_t len = rd(e, TOE_REG_EV_ARG);
+		uint16_t conn = 0;
+		size_t n;
+
+		/* the payload leaves on the user stream; wait for it */
+		for (int i = 0; i < 1000 && !toe_sim_payload_pending(e->s); i++)
+			toe_sim_step(e->s, 16);
+		n = toe_sim_pop_payload(e->s, &conn, e->data, sizeof(e->data));
+		if (n != len || conn != ev->conn) {
+			fprintf(stderr, "toe-pkt: engine: RX_DATA event of %u bytes "
+				"for connection %d, user stream gave %zu bytes for "
+				"connection %u\n", len, ev->conn, n, conn);
+			if (!e->err)
+				e->err = -1000;
+		}
+		ev->data = e->data;
+		ev->len = (uint16_t)(n < sizeof(e->data) ? n : sizeof(e->data));
+	}
+	return 1;
+}
+
+/* Run a command: arguments written, OP written, CMD_STATUS polled. Returns
+ * RESULT (>= 0) or -ERR (a TOE_REF_* code). */
+static int command(struct engine *e, unsigned op)
+{
+	uint32_t st = 0;
+
+	settle(e);
+	wr(e, TOE_REG_CMD, op);
+	for (int i = 0; i < CMD_POLLS; i++) {
+		st = rd(e, TOE_REG_CMD_STATUS);
+		if (e->err || !(st & TOE_REG_CMD_STATUS_BUSY_MASK))
+			break;
+	}
+	settle(e);
+	if (e->err)
+		return TOE_REF_EINVAL;
+	if (st & TOE_REG_CMD_STATUS_BUSY_MASK) {
+		fprintf(stderr, "toe-pkt: engine: command %u still busy\n", op);
+		e->err = -1001;
+		return TOE_REF_EINVAL;
+	}
+	if (st & TOE_REG_CMD_STATUS_ERR_MASK)
+		return -(int)((st & TOE_REG_CMD_STATUS_ERR_MASK) >>
+			      TOE_REG_CMD_STATUS_ERR_SHIFT);
+	return (int)(st & TOE_REG_CMD_STATUS_RESULT_MASK);
+}
+
+static int e_listen(void *be, uint16_t port)
+{
+	struct engine *e = be;
+
+	int rc;
+
+	wr(e, TOE_REG_CMD_LOCAL_PORT, port);
+	rc = command(e, TOE_CMD_LISTEN);
+	return rc < 0 ? rc : 0;
+}
+
+static int e_unlisten(void *be, uint16_t port)
+{
+	struct engine *e = be;
+	int rc;
+
+	wr(e, TOE_REG_CMD_LOCAL_PORT, port);
+	rc = command(e, TOE_CMD_UNLISTEN);
+	return rc < 0 ? rc : 0;
+}
+
+static int e_connect(void *be, uint16_t lport, uint32_t rip, uint16_t rport)
+{
+	struct engine *e = be;
+	const uint8_t *m = e->cfg.remote_mac;
+
+	wr(e, TOE_REG_CMD_LOCAL_PORT, lport);
+	wr(e, TOE_REG_CMD_REMOTE_IP, rip);
+	wr(e, TOE_REG_CMD_REMOTE_PORT, rport);
+	wr(e, TOE_REG_CMD_REMOTE_MAC_HI, (uint32_t)m[0] << 8 | m[1]);
+	wr(e, TOE_REG_CMD_REMOTE_MAC_LO, (uint32_t)m[2] << 24 |
+					 (uint32_t)m[3] << 16 |
+					 (uint32_t)m[4] << 8 | m[5]);
+	return command(e, TOE_CMD_CONNECT);
+}
+
+static int conn_cmd(struct engine *e, int conn, unsigned op)
+{
+	int rc;
+
+	wr(e, TOE_REG_CMD_CONN, (uint32_t)conn);
+	rc = command(e, op);
+	return rc < 0 ? rc : 0;
+}
+
+static int e_close(void *be, int conn)
+{
+	return conn_cmd(be, conn, TOE_CMD_CLOSE);
+}
+
+static int e_shutdown(void *be, int conn)
+{
+	return conn_cmd(be, conn, TOE_CMD_SHUTDOWN);
+}
+
+static int e_abort(void *be, int conn)
+{
+	return conn_cmd(be, conn, TOE_CMD_ABORT);
+}
+
+static int e_info(void *be, int conn, struct toe_ref_conn_info *in, bool full)
+{
+	struct engine *e = be;
+	uint32_t st, ports, mss;
+
+	if (conn < 0 || (uint32_t)conn >= e->n_conn)
+		return TOE_REF_ENOTCONN;
+	settle(e);
+	wr(e, TOE_REG_CONN_SEL, (uint32_t)conn);
+	st = rd(e, TOE_REG_CONN_STATE);
+	if (e->err || (st & TOE_REG_CONN_STATE_STATE_MASK) == TOE_ST_CLOSED)
+		return TOE_REF_ENOTCONN;
+	memset(in, 0, sizeof(*in));
+	in->state = (int)(st & TOE_REG_CONN_STATE_STATE_MASK);
+	in->passive = st & TOE_REG_CONN_STATE_PASSIVE_MASK;
+	in->closed_by_user = st & TOE_REG_CONN_STATE_CLOSED_BY_USER_MASK;
+	in->wr_shut = st & TOE_REG_CONN_STATE_WR_SHUT_MASK;
+	ports = rd(e, TOE_REG_CONN_PORTS);
+	in->local_port = (uint16_t)(ports & TOE_REG_CONN_PORTS_LOCAL_MASK);
+	in->remote_port = (uint16_t)((ports & TOE_REG_CONN_PORTS_REMOTE_MASK) >>
+				     TOE_REG_CONN_PORTS_REMOTE_SHIFT);
+	in->local_ip = e->cfg.local_ip;
+	in->remote_ip = rd(e, TOE_REG_CONN_REMOTE_IP);
+	if (!full)
+		return e->err ? TOE_REF_ENOTCONN : 0;
+	in->local_ip = rd(e, TOE_REG_CONN_LOCAL_IP);
+	in->iss = rd(e, TOE_REG_CONN_ISS);
+	in->irs = rd(e, TOE_REG_CONN_IRS);
+	in->snd_una = rd(e, TOE_REG_CONN_SND_UNA);
+	in->snd_nxt = rd(e, TOE_REG_CONN_SND_NXT);
+	in->snd_wnd = rd(e, TOE_REG_CONN_SND_WND);
+	in->max_snd_wnd = rd(e, TOE_REG_CONN_MAX_SND_WND);
+	in->rcv_nxt = rd(e, TOE_REG_CONN_RCV_NXT);
+	in->rcv_wnd = e->cfg.rcv_wnd;
+	mss = rd(e, TOE_REG_CONN_MSS);
+	in->peer_mss = (uint16_t)(mss & TOE_REG_CONN_MSS_PEER_MASK);
+	in->eff_mss = (uint16_t)((mss & TOE_REG_CONN_MSS_EFF_MASK) >>
+				 TOE_REG_CONN_MSS_EFF_SHIFT);
+	in->retransmits = rd(e, TOE_REG_CONN_RETRANSMITS);
+	return e->err ? TOE_REF_ENOTCONN : 0;
+}
+
+/* No lookup register. First the id this tuple had last time (a small
+ * cache), then the ids in order: the engine hands out the lowest free id,
+ * so a script's connections sit at the bottom of the table; the scan stops
+ * after FIND_FREE_RUN free ids in a row (each id costs two register
+ * accesses, about 60 cycles). */
+#define FIND_FREE_RUN 8
+
+static bool tuple_at(struct engine *e, uint32_t id, uint16_t lport,
+		     uint32_t rip, uint16_t rport, bool *is_free)
+{
+	uint32_t st, ports;
+
+	wr(e, TOE_REG_CONN_SEL, id);
+	st = rd(e, TOE_REG_CONN_STATE);
+	*is_free = (st & TOE_REG_CONN_STATE_STATE_MASK) == TOE_ST_CLOSED;
+	if (e->err || *is_free)
+		return false;
+	ports = rd(e, TOE_REG_CONN_PORTS);
+	return (ports & TOE_REG_CONN_PORTS_LOCAL_MASK) == lport &&
+	       (ports & TOE_REG_CONN_PORTS_REMOTE_MASK) >>
+			       TOE_REG_CONN_PORTS_REMOTE_SHIFT == rport &&
+	       rd(e, TOE_REG_CONN_REMOTE_IP) == rip;
+}
+
+static int e_find(void *be, uint16_t lport, uint32_t rip, uint16_t rport)
+{
+	struct engine *e = be;
+	uint32_t key = (uint32_t)lport << 16 | rport, free_run = 0;
+	unsigned slot = (key * 2654435761u) >> 26; /* 64 slots */
+	bool is_free;
+
+	settle(e);
+	if (e->hint_key[slot] == key && e->hint_id[slot] < e->n_conn &&
+	    tuple_at(e, e->hint_id[slot], lport, rip, rport, &is_free))
+		return (int)e->hint_id[slot];
+	for (uint32_t id = 0; id < e->n_conn && free_run < FIND_FREE_RUN; id++) {
+		if (tuple_at(e, id, lport, rip, rport, &is_free)) {
+			e->hint_key[slot] = key;
+			e->hint_id[slot] = id;
+			return (int)id;
+		}
+		if (e->err)
+			return -1;
+		free_run = is_free ? free_run + 1 : 0;
+	}
+	return -1;
+}
+
+static uint64_t e_skips(void *be)
+{
+	return ((struct engine *)be)->warped;
+}
+
+/* The timer scan reads one TCB per cycle: a timer fires up to one pass
+ * (N_CONN cycles) after its deadline, plus the wait in the 4-deep job
+ * queue; 2 * N_CONN + 8 cycles bound it (tests/rtl/test_rtl_tcb_core.c). */
+static uint64_t e_timer_slack(void *be)
+{
+	struct engine *e = be;
+
+	return pkt_ticks_to_us(2ull * e->n_conn + 8, e->hz) + 1;
+}
+
+static const struct pkt_backend_ops ops = {
+	.name = "engine",
+	.default_tick_hz = 250000,
+	.create = e_create,
+	.destroy = e_destroy,
+	.describe = e_describe,
+	.error = e_error,
+	.now = e_now,
+	.run = e_run,
+	.inject = e_inject,
+	.pop_frame = e_pop_frame,
+	.pop_event = e_pop_event,
+	.listen = e_listen,
+	.unlisten = e_unlisten,
+	.connect = e_connect,
+	.close = e_close,
+	.shutdown = e_shutdown,
+	.abort = e_abort,
+	.info = e_info,
+	.timer_slack_us = e_timer_slack,
+	.skips = e_skips,
+	.find = e_find,
+};
+
+const struct pkt_backend_ops *const pkt_be_engine = &ops;

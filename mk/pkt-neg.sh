@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Negative tests of toe-pkt: every tests/pkt/neg/*.pkt must FAIL (exit 1,
+# a "FAIL <script>" line) with each message its "// EXPECT: text" lines
+# name, against the reference stack and, when toe-pkt has it, the engine.
+# TOE_PKT is the runner (mk/70-pkt.mk exports it; default build/toe-pkt).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+pkt=${TOE_PKT:-build/toe-pkt}
+[ -x "$pkt" ] || { echo "pkt-neg: $pkt not built"; exit 1; }
+backends="--model"
+"$pkt" --engine --help >/dev/null 2>&1 && backends="--model --engine"
+tmp=$(mktemp) || exit 1
+trap 'rm -f "$tmp"' EXIT
+pass=0; fail=0
+for be in $backends; do
+	for f in tests/pkt/neg/*.pkt; do
+		"$pkt" "$be" "$f" >"$tmp" 2>&1
+		rc=$?
+		ok=1
+		if [ $rc -ne 1 ]; then
+			echo "pkt-neg: $f ($be): exit status $rc, expected 1"; ok=0
+		fi
+		if ! grep -q "^FAIL $f " "$tmp"; then
+			echo "pkt-neg: $f ($be): no FAIL line"; ok=0
+		fi
+		n=0
+		while IFS= read -r want; do
+			n=$((n + 1))
+			if ! grep -qF -- "$want" "$tmp"; then
+				echo "pkt-neg: $f ($be): message not found: $want"; ok=0
+			fi
+		done <<EOT
+$(sed -n 's|^// EXPECT: ||p' "$f")
+EOT
+		[ "$n" -gt 0 ] || { echo "pkt-neg: $f: no EXPECT line"; ok=0; }
+		if [ $ok -eq 1 ]; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			sed 's/^/    | /' "$tmp"
+		fi
+	done
+done
+echo "pkt-neg ($backends): $pass passed, $fail failed"
+[ $fail -eq 0 ]
