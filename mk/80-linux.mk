@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: MIT
+# The engine against the real Linux TCP stack (docs/linux-interop.md):
+#
+#   $(BUILD)/toe-simd        the simulation daemon: the engine (RTL model, or
+#                            the reference stack with --engine=ref) on a TAP
+#                            link in a network namespace it creates; `serve`
+#                            exposes the host bridge on tcp://127.0.0.1:PORT,
+#                            `demo` is what `make demo` runs
+#   $(BUILD)/toe-linux-peer  the Linux side: plain sockets client/server/ping
+#   $(BUILD)/tests/test_interop_linux
+#                            cmocka interop tests (in `make test`)
+#   $(BUILD)/tests/test_interop_serve
+#                            `toe-simd serve` driven by toectl over tcp://
+#                            (a shell script, in `make test`)
+#   make demo                (demo-run, at the end of this file)
+#
+# The RTL back end needs the engine model (libtoesim, mk/60-top.mk, which
+# defines TOESIM_LINK); without it everything builds with the ref engine
+# only and says so.
+
+SIMD_COMMON := sim/toe_simd_net.c sim/toe_simd_engine.c sim/toe_simd_ref.c \
+               sim/toe_simd_wire.c sim/toe_simd_show.c sim/toe_simd_session.c
+ifdef TOESIM_LINK
+SIMD_COMMON += sim/toe_simd_rtl.c
+SIMD_LD      = $(CXX)
+SIMD_LDLIBS  = $(TOESIM_LINK)
+SIMD_DEPLIBS = $(TOESIM_DEPS)
+else
+SIMD_COMMON += sim/toe_simd_nortl.c
+SIMD_LD      = $(CC)
+SIMD_LDLIBS  =
+SIMD_DEPLIBS =
+endif
+# The host bridge server (sim/toe_hostsrv.c, $(TOE_HOSTSRV_LIB) from
+# mk/55-host.mk) serves the model's bridge: only with the model.
+ifdef TOESIM_LINK
+ifdef TOE_HOSTSRV_LIB
+SIMD_HOSTSRV := 1
+SIMD_LDLIBS  = $(TOE_HOSTSRV_LIB) $(TOESIM_LINK)
+SIMD_DEPLIBS = $(TOE_HOSTSRV_LIB) $(TOESIM_DEPS)
+endif
+endif
+
+SIMD_OBJS := $(SIMD_COMMON:%.c=$(BUILD)/obj/%.o)
+SIMD_LIB  := $(BUILD)/libtoesimd.a
+TOE_SIMD  := $(BUILD)/toe-simd
+LINUX_PEER := $(BUILD)/toe-linux-peer
+INTEROP_TEST := $(BUILD)/tests/test_interop_linux
+ALL_TARGETS += $(TOE_SIMD) $(LINUX_PEER) $(INTEROP_TEST)
+TEST_BINS += $(INTEROP_TEST)
+
+$(SIMD_OBJS) $(BUILD)/obj/sim/toe_simd.o: PROJ_CFLAGS += -Isim -Ihost/lib \
+	-Itests/interop $(if $(SIMD_HOSTSRV),-DTOE_SIMD_HOSTSRV=1)
+
+$(SIMD_LIB): $(SIMD_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(TOE_SIMD): $(BUILD)/obj/sim/toe_simd.o $(SIMD_LIB) $(TOE_LIB) $(REF_LIB) \
+		$(SIMD_DEPLIBS) | $(LINUX_PEER)
+	@mkdir -p $(dir $@)
+	$(SIMD_LD) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/sim/toe_simd.o $(SIMD_LIB) \
+		$(SIMD_LDLIBS) $(TOE_LIB) $(REF_LIB) $(PKG_LIBS) -pthread
+
+$(LINUX_PEER): $(BUILD)/obj/tests/interop/linux_peer.o
+	@mkdir -p $(dir $@)
+	$(CC) $(PROJ_LDFLAGS) -o $@ $^ -pthread
+
+$(BUILD)/obj/tests/interop/%.o: PROJ_CFLAGS += -Isim -Ihost/lib \
+	-Itests/interop -Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"' \
+	-DINTEROP_DIR='"$(BUILD)/interop"'
+
+# test_interop_serve: toe-simd serve driven by toectl over tcp://
+# (tests/interop/serve_toectl.sh with the build directory filled in)
+ifdef SIMD_HOSTSRV
+INTEROP_SERVE_TEST := $(BUILD)/tests/test_interop_serve
+TEST_BINS += $(INTEROP_SERVE_TEST)
+ALL_TARGETS += $(INTEROP_SERVE_TEST)
+$(INTEROP_SERVE_TEST): tests/interop/serve_toectl.sh $(TOE_SIMD) $(LINUX_PEER) \
+		$(TOECTL)
+	@mkdir -p $(dir $@)
+	sed -e 's|@BUILD@|$(BUILD)|g' $< > $@ && chmod +x $@
+endif
+
+$(INTEROP_TEST): $(BUILD)/obj/tests/interop/test_interop_linux.o $(SIMD_LIB) \
+		$(TOE_LIB) $(REF_LIB) $(SIMD_DEPLIBS) | $(LINUX_PEER)
+	@mkdir -p $(dir $@)
+	$(SIMD_LD) $(PROJ_LDFLAGS) -o $@ $< $(SIMD_LIB) $(SIMD_LDLIBS) \
+		$(TOE_LIB) $(REF_LIB) $(CMOCKA_LIBS) $(PKG_LIBS) -pthread
+
+# ---- make demo (the top Makefile's demo target runs demo-run) ----
+# The engine listens, a Linux client connects, sends a line and closes;
+# the engine connects to a Linux listener and closes; every frame printed
+# as it crosses; exit 0 only if every step happened as expected. Needs
+# root (network namespace, TAP). DEMO_FLAGS: e.g. -v (full decode),
+# --engine=ref.
+DEMO_FLAGS ?=
+.PHONY: demo-run
+demo-run: $(TOE_SIMD) $(LINUX_PEER)
+	@mkdir -p $(BUILD)/demo
+	@echo '### toe-simd demo   (the seed capture replay: make demo-seed)'
+	@$(TOE_SIMD) --pcap=$(BUILD)/demo/linux-interop.pcap $(DEMO_FLAGS) demo
