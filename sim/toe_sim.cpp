@@ -31,6 +31,7 @@
 #include <verilated_fst_c.h>
 
 #include "Vtoe_top.h"
+#include "Vtoe_top___024root.h"
 #include "toe_proto.h"
 #include "toe_sim.h"
 
@@ -430,6 +431,36 @@ extern "C" bool toe_sim_idle(const struct toe_sim *s)
 	return s->rxq.empty() && !s->tx_in && s->host_in.empty() &&
 	       !v->m_host_tvalid && v->idle && !v->rst &&
 	       !(s->user_ready && (v->m_pay_tvalid || s->pay_in));
+}
+
+extern "C" int toe_sim_warp(struct toe_sim *s, uint64_t ticks)
+{
+	Vtoe_top *v = s->m.get();
+	Vtoe_top___024root *r = v->rootp;
+
+	if (!toe_sim_idle(s))
+		return -EBUSY;
+	// the ISN clock must be running (not dividing after a TICK_HZ write)
+	if (r->toe_top__DOT__isnclk__DOT__state_reg != 0)
+		return -EAGAIN;
+	if (ticks == 0)
+		return 0;
+	// The engine's time is isnclk's now_reg; the ISN clock keeps
+	// (q, r) = divmod(now_reg, D) incrementally. Jump all three as if
+	// `ticks` idle cycles had passed. Nothing else in the RTL measures time
+	// by counting its own cycles while idle (the timer scan compares
+	// deadlines with now; a timer that came due fires when the scan
+	// reaches it, as it would after a scan lag).
+	uint64_t now = r->toe_top__DOT__isnclk__DOT__now_reg + ticks;
+	uint32_t d = r->toe_top__DOT__isnclk__DOT__d_reg;
+	if (d == 0)
+		return -EINVAL;
+	r->toe_top__DOT__isnclk__DOT__now_reg = now;
+	r->toe_top__DOT__isnclk__DOT__q_reg = (uint32_t)(now / d);
+	r->toe_top__DOT__isnclk__DOT__r_reg = (uint32_t)(now % d);
+	v->eval();
+	s->cycle += ticks;
+	return 0;
 }
 
 extern "C" uint64_t toe_sim_run_until_idle(struct toe_sim *s, uint64_t max_cycles)

@@ -78,6 +78,15 @@ bool toe_sim_idle(const struct toe_sim *s);
  * stepped. */
 uint64_t toe_sim_run_until_idle(struct toe_sim *s, uint64_t max_cycles);
 
+/* Skip `ticks` cycles without clocking the model: the engine's time (NOW,
+ * the ISN clock M) and toe_sim_cycle jump forward as if that many idle
+ * cycles had passed. Only when toe_sim_idle() (else -EBUSY) and the ISN
+ * clock is running (else -EAGAIN: a TICK_HZ write is being divided);
+ * timers that came due fire on the following cycles, when the timer scan
+ * reaches them. For conformance scripts that wait seconds of simulated
+ * time; pcap timestamps jump too. 0 or -errno. */
+int toe_sim_warp(struct toe_sim *s, uint64_t ticks);
+
 /* ---- network side ---- */
 
 /* Queue an Ethernet frame (no preamble, no FCS) for the MAC receive
