@@ -1,0 +1,3513 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_rtl_top_diff.c - the whole engine (rtl/toe_top.v through
+ * sim/toe_sim.h) against the reference stack (host/ref), byte for byte,
+ * through the harness in top_dual.{h,c}:
+ *
+ *  - directed scenarios, one or more per behaviour ID of the project's
+ *    behaviour list (HS, AO, SO, CL, TW, RG, RA, CA, MS, IS, CK; SC-01,
+ *    SYN cookies, is not part of the engine yet). Every scenario runs in
+ *    both at once; the harness fails on the first divergence. On top of
+ *    that each asserts, from the RFC and the spec, that what it names
+ *    happened (the segments, events and states it is about), and ends with
+ *    "then nothing";
+ *  - timing tests pinning the harness's cycle model down (a decision one
+ *    cycle off shows as a different ISN or a different order);
+ *  - the randomized run: 100k segments, 1000 concurrent connections,
+ *    malformed frames, every state, timers (test_diff_random_*).
+ *
+ *   build-x/tests/test_rtl_top_diff             everything
+ *   build-x/tests/test_rtl_top_diff '*CL0*'     a cmocka filter
+ *   build-x/tests/test_rtl_top_diff --random    the randomized run only
+ *   build-x/tests/test_rtl_top_diff --directed  everything else
+ *   TOE_DIFF_SEED=<n> TOE_DIFF_SEGS=<n> TOE_DIFF_LIVE=<n>   (random run)
+ *   TOE_DIFF_TRACE_CONN=<id>    print one connection's history (harness)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "top_dual.h"
+
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define LOCAL IP4(10, 0, 0, 1)
+#define PEER IP4(10, 0, 0, 2)
+
+#define LPORT 80
+#define RPORT 40000
+#define ISS 5000u         /* our ISN, pinned */
+#define IRS 100000u       /* the peer's ISN */
+#define PASS 1024u
+
+enum {
+	F_ = TOE_TCP_FIN, S_ = TOE_TCP_SYN, R_ = TOE_TCP_RST, P_ = TOE_TCP_PSH,
+	A_ = TOE_TCP_ACK,
+};
+
+/* ------------------------------------------------------------------ */
+/* helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static struct td *mk_cfg(const char *label, uint32_t seed, const struct td_cfg *base)
+{
+	struct td_cfg c;
+	struct td *t;
+
+	if (base)
+		c = *base;
+	else
+		td_cfg_default(&c);
+	c.seed = seed;
+	print_message("%s: engine seed %u\n", label, seed);
+	t = td_new(&c);
+	td_set_label(t, label);
+	return t;
+}
+
+static struct td *mk(const char *label, uint32_t seed)
+{
+	return mk_cfg(label, seed, NULL);
+}
+
+static const struct toe_ref_cfg *cfg_of(struct td *t)
+{
+	return &td_config(t)->ref;
+}
+
+/* A segment from PEER:sport to us at dport: the decision time. */
+static uint64_t sg(struct td *t, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+		   uint8_t flags, uint16_t mss, const void *data, uint16_t len)
+{
+	struct toe_seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.src_ip = PEER;
+	s.dst_ip = LOCAL;
+	s.src_port = sport;
+	s.dst_port = dport;
+	s.seq = seq;
+	s.ack = ack;
+	s.flags = flags;
+	s.win = 8192;
+	s.opt.has_mss = mss != 0;
+	s.opt.mss = mss;
+	s.data = data;
+	s.len = len;
+	return td_seg(t, &s);
+}
+
+/* From the usual peer (RPORT) to the usual port (LPORT). */
+static uint64_t pk(struct td *t, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	return sg(t, RPORT, LPORT, seq, ack, flags, 0, NULL, 0);
+}
+
+static uint64_t pkd(struct td *t, uint32_t seq, uint32_t ack, uint8_t flags, const char *d)
+{
+	return sg(t, RPORT, LPORT, seq, ack, flags, 0, d, (uint16_t)strlen(d));
+}
+
+static void expect_state(struct td *t, int id, int st)
+{
+	int got = td_state(t, id);
+
+	if (got != st)
+		fail_msg("conn %d: expected %s, is %s", id, toe_tcp_state_name(st),
+			 toe_tcp_state_name(got));
+}
+
+/* Passive open on LPORT from RPORT (listener already there): SYN-ACK
+ * <SEQ=ISS><ACK=IRS+1>, then SYN-RECEIVED. Returns the id. */
+static int synrcvd(struct td *t)
+{
+	int id = td_lowest_free(t, -1);
+
+	td_pin_isn(t, ISS);
+	sg(t, RPORT, LPORT, IRS, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	td_expect_nothing(t);
+	return id;
+}
+
+/* ... then the ACK: ESTABLISHED. SND.NXT = ISS+1, RCV.NXT = IRS+1. */
+static int established(struct td *t)
+{
+	int id = synrcvd(t);
+
+	pk(t, IRS + 1, ISS + 1, A_);
+	td_expect_event(t, TOE_EV_ESTABLISHED, id);
+	td_expect_nothing(t);
+	return id;
+}
+
+/* close: FIN <SEQ=ISS+1><ACK=IRS+1>, FIN-WAIT-1 (SND.NXT = ISS+2). */
+static int fin_wait_1(struct td *t)
+{
+	int id = established(t);
+
+	assert_int_equal(td_close(t, id), 0);
+	td_expect_seg(t, F_ | A_, ISS + 1, IRS + 1);
+	td_expect_nothing(t);
+	return id;
+}
+
+static int fin_wait_2(struct td *t)
+{
+	int id = fin_wait_1(t);
+
+	pk(t, IRS + 1, ISS + 2, A_);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_FIN_WAIT_2);
+	return id;
+}
+
+/* the peer's FIN: ACK <SEQ=ISS+1><ACK=IRS+2>, CLOSE-WAIT */
+static int close_wait(struct td *t)
+{
+	int id = established(t);
+
+	pk(t, IRS + 1, ISS + 1, F_ | A_);
+	td_expect_seg(t, A_, ISS + 1, IRS + 2);
+	td_expect_event(t, TOE_EV_PEER_FIN, id);
+	td_expect_nothing(t);
+	return id;
+}
+
+static int closing(struct td *t)
+{
+	int id = fin_wait_1(t);
+
+	/* the peer's FIN, not acking ours */
+	pk(t, IRS + 1, ISS + 1, F_ | A_);
+	td_expect_seg(t, A_, ISS + 2, IRS + 2);
+	td_expect_event(t, TOE_EV_PEER_FIN, id);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_CLOSING);
+	return id;
+}
+
+static int last_ack(struct td *t)
+{
+	int id = close_wait(t);
+
+	assert_int_equal(td_close(t, id), 0);
+	td_expect_seg(t, F_ | A_, ISS + 1, IRS + 2);
+	td_expect_nothing(t);
+	return id;
+}
+
+static int time_wait(struct td *t)
+{
+	int id = fin_wait_2(t);
+
+	pk(t, IRS + 1, ISS + 2, F_ | A_);
+	td_expect_seg(t, A_, ISS + 2, IRS + 2);
+	td_expect_event(t, TOE_EV_PEER_FIN, id);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_TIME_WAIT);
+	return id;
+}
+
+/* Active open from lport to PEER:RPORT with ISS pinned: the SYN. */
+static int syn_sent(struct td *t, uint16_t lport)
+{
+	int id;
+
+	td_pin_isn(t, ISS);
+	id = td_connect(t, lport, PEER, RPORT);
+	assert_true(id >= 0);
+	td_expect_seg(t, S_, ISS, 0);
+	td_expect_nothing(t);
+	return id;
+}
+
+/* The end of every scenario: compare the counters, nothing left over. */
+static void done(struct td *t)
+{
+	td_expect_nothing(t);
+	td_check_stats(t);
+	td_free(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* HS: passive open                                                    */
+/* ------------------------------------------------------------------ */
+
+/* HS-01: LISTEN + SYN -> <SEQ=ISS><ACK=SEG.SEQ+1><CTL=SYN,ACK> with the MSS
+ * option, SYN-RECEIVED; the ISS is the RFC 6528 ISN of the decision cycle
+ * (not pinned here). */
+static void test_diff_HS01_listen_syn_synack_mss(void **state)
+{
+	struct td *t = mk("HS-01", 101);
+	struct td_seen_seg x;
+	uint64_t T;
+
+	(void)state;
+	assert_int_equal(td_listen(t, LPORT), 0);
+	T = sg(t, RPORT, LPORT, IRS, 0, S_, 1460, NULL, 0);
+	x = td_expect_seg(t, S_ | A_, toe_ref_isn(td_ref(t), LOCAL, LPORT, PEER, RPORT, T),
+			  IRS + 1);
+	assert_true(x.seg.opt.has_mss);
+	assert_int_equal(x.seg.opt.mss, 1460);
+	expect_state(t, 0, TOE_ST_SYN_RECEIVED);
+	done(t);
+}
+
+/* HS-02: LISTEN + RST -> nothing, the listener is unchanged (a SYN after
+ * it is answered). */
+static void test_diff_HS02_listen_rst_ignored(void **state)
+{
+	struct td *t = mk("HS-02", 102);
+
+	(void)state;
+	td_listen(t, LPORT);
+	pk(t, IRS, 0, R_);
+	pk(t, IRS, 77, R_ | A_);
+	td_expect_nothing(t);
+	assert_int_equal(toe_ref_conn_count(td_ref(t)), 0);
+	synrcvd(t);
+	done(t);
+}
+
+/* HS-03: LISTEN + bare ACK -> <SEQ=SEG.ACK><CTL=RST>; still LISTEN, a SYN
+ * is accepted afterwards. */
+static void test_diff_HS03_listen_ack_rst(void **state)
+{
+	struct td *t = mk("HS-03", 103);
+
+	(void)state;
+	td_listen(t, LPORT);
+	pk(t, IRS, 0x12345678, A_);
+	td_expect_seg(t, R_, 0x12345678, 0);
+	td_expect_nothing(t);
+	synrcvd(t);
+	done(t);
+}
+
+/* HS-04: LISTEN + SYN-ACK -> <SEQ=SEG.ACK><CTL=RST> (the ACK check comes
+ * before the SYN check). */
+static void test_diff_HS04_listen_synack_rst(void **state)
+{
+	struct td *t = mk("HS-04", 104);
+
+	(void)state;
+	td_listen(t, LPORT);
+	sg(t, RPORT, LPORT, IRS, 0xabcdef01, S_ | A_, 1460, NULL, 0);
+	td_expect_seg(t, R_, 0xabcdef01, 0);
+	td_expect_nothing(t);
+	assert_int_equal(toe_ref_conn_count(td_ref(t)), 0);
+	done(t);
+}
+
+/* HS-05: LISTEN + FIN alone, no flags, or data alone -> dropped. */
+static void test_diff_HS05_listen_no_syn_ack_rst_dropped(void **state)
+{
+	struct td *t = mk("HS-05", 105);
+
+	(void)state;
+	td_listen(t, LPORT);
+	pk(t, IRS, 0, F_);
+	pk(t, IRS, 0, 0);
+	pkd(t, IRS, 0, P_, "text");
+	td_expect_nothing(t);
+	assert_int_equal(toe_ref_conn_count(td_ref(t)), 0);
+	done(t);
+}
+
+/* HS-06: SYN-RECEIVED + ACK with SND.UNA < SEG.ACK =< SND.NXT ->
+ * ESTABLISHED, event ESTABLISHED, nothing sent. */
+static void test_diff_HS06_synrcvd_ack_established(void **state)
+{
+	struct td *t = mk("HS-06", 106);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	expect_state(t, id, TOE_ST_ESTABLISHED);
+	assert_int_equal(td_info(t, id).snd_una, ISS + 1);
+	done(t);
+}
+
+/* HS-07: SYN-RECEIVED + ACK outside (SND.UNA, SND.NXT] -> <SEQ=SEG.ACK>
+ * <CTL=RST>, state unchanged; the right ACK still completes it. */
+static void test_diff_HS07_synrcvd_bad_ack_rst(void **state)
+{
+	struct td *t = mk("HS-07", 107);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = synrcvd(t);
+	pk(t, IRS + 1, ISS, A_);          /* = SND.UNA */
+	td_expect_seg(t, R_, ISS, 0);
+	pk(t, IRS + 1, ISS + 2, A_);      /* > SND.NXT */
+	td_expect_seg(t, R_, ISS + 2, 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_SYN_RECEIVED);
+	pk(t, IRS + 1, ISS + 1, A_);
+	td_expect_event(t, TOE_EV_ESTABLISHED, id);
+	done(t);
+}
+
+/* HS-08: SYN-RECEIVED (from LISTEN) + RST at RCV.NXT -> the TCB is gone,
+ * no event, nothing sent; the same tuple's new SYN opens again. */
+static void test_diff_HS08_synrcvd_rst_back_to_listen(void **state)
+{
+	struct td *t = mk("HS-08", 108);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = synrcvd(t);
+	pk(t, IRS + 1, 0, R_);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_CLOSED);
+	synrcvd(t);
+	expect_state(t, id, TOE_ST_SYN_RECEIVED);
+	done(t);
+}
+
+/* HS-09: the final ACK never comes: the SYN-ACK is sent again at RTO and
+ * again 2 RTO later (backoff), same ISS each time; at the SYN-ACK give-up
+ * (7 RTO here) the connection is dropped (TIMEDOUT). The engine's
+ * retransmissions leave exactly TD_LAG0 + TD_LAT_TMR_OUT cycles after each
+ * deadline. */
+static void test_diff_HS09_synack_rto_backoff_giveup(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	const uint64_t R = 16 * PASS;
+	struct td_seen_seg x;
+	uint64_t T0;
+	int id, k;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.rto_init = R;
+	c.ref.synack_giveup = 7 * R;
+	t = mk_cfg("HS-09", 109, &c);
+	td_listen(t, LPORT);
+	td_pin_isn(t, ISS);
+	id = td_lowest_free(t, -1);
+	T0 = sg(t, RPORT, LPORT, IRS, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	td_wait(t, 8 * R);
+	for (k = 0; k < 2; k++) {
+		x = td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+		assert_true(x.timer);
+		assert_int_equal(x.time, T0 + (k ? 3 : 1) * R);
+		assert_int_equal(x.eng_first, x.time + TD_LAG0 + TD_LAT_TMR_OUT);
+	}
+	td_expect_event(t, TOE_EV_TIMEDOUT, id);
+	expect_state(t, id, TOE_ST_CLOSED);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* AO: active open                                                     */
+/* ------------------------------------------------------------------ */
+
+/* AO-01: connect -> <SEQ=ISS><CTL=SYN>, no ACK flag, MSS option; the call
+ * returns at once (the engine's "EINPROGRESS") with SYN-SENT. */
+static void test_diff_AO01_connect_syn(void **state)
+{
+	struct td *t = mk("AO-01", 111);
+	struct td_seen_seg x;
+	int id;
+
+	(void)state;
+	td_pin_isn(t, ISS);
+	id = td_connect(t, 4000, PEER, RPORT);
+	assert_int_equal(id, 0);
+	x = td_expect_seg(t, S_, ISS, 0);
+	assert_false(x.seg.flags & A_);
+	assert_true(x.seg.opt.has_mss);
+	assert_int_equal(x.seg.opt.mss, 1460);
+	expect_state(t, id, TOE_ST_SYN_SENT);
+	done(t);
+}
+
+/* AO-02: SYN-SENT + SYN-ACK with ACK = ISS+1 -> <SEQ=ISS+1><ACK=IRS+1>,
+ * ESTABLISHED. */
+static void test_diff_AO02_synsent_synack_established(void **state)
+{
+	struct td *t = mk("AO-02", 112);
+	struct toe_ref_conn_info ci;
+	int id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	sg(t, RPORT, 4000, IRS, ISS + 1, S_ | A_, 1000, NULL, 0);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	td_expect_event(t, TOE_EV_ESTABLISHED, id);
+	ci = td_info(t, id);
+	assert_int_equal(ci.state, TOE_ST_ESTABLISHED);
+	assert_int_equal(ci.irs, IRS);
+	assert_int_equal(ci.rcv_nxt, IRS + 1);
+	assert_int_equal(ci.snd_una, ISS + 1);
+	done(t);
+}
+
+/* AO-03: SYN-SENT + ACK (or SYN-ACK, FIN-ACK) with SEG.ACK =< ISS or >
+ * SND.NXT -> <SEQ=SEG.ACK><CTL=RST>, still SYN-SENT; the SYN is sent
+ * again at RTO. */
+static void test_diff_AO03_synsent_bad_ack_rst(void **state)
+{
+	struct td *t = mk("AO-03", 113);
+	const uint64_t R = cfg_of(t)->rto_init;
+	int id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	sg(t, RPORT, 4000, IRS, ISS, A_, 0, NULL, 0);
+	td_expect_seg(t, R_, ISS, 0);
+	sg(t, RPORT, 4000, IRS, ISS + 2, S_ | A_, 1460, NULL, 0);
+	td_expect_seg(t, R_, ISS + 2, 0);
+	sg(t, RPORT, 4000, IRS, ISS - 5, F_ | A_, 0, NULL, 0);
+	td_expect_seg(t, R_, ISS - 5, 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_SYN_SENT);
+	td_wait(t, R);
+	td_expect_seg(t, S_, ISS, 0);
+	done(t);
+}
+
+/* AO-04: SYN-SENT + RST with an acceptable ACK -> CLOSED, REFUSED. */
+static void test_diff_AO04_synsent_rst_refused(void **state)
+{
+	struct td *t = mk("AO-04", 114);
+	int id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	sg(t, RPORT, 4000, 0, ISS + 1, R_ | A_, 0, NULL, 0);
+	td_expect_event(t, TOE_EV_REFUSED, id);
+	expect_state(t, id, TOE_ST_CLOSED);
+	done(t);
+}
+
+/* AO-05: SYN-SENT + RST without ACK -> dropped; the SYN goes on being
+ * retransmitted. */
+static void test_diff_AO05_synsent_rst_noack_dropped(void **state)
+{
+	struct td *t = mk("AO-05", 115);
+	int id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	sg(t, RPORT, 4000, IRS, 0, R_, 0, NULL, 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_SYN_SENT);
+	td_wait(t, cfg_of(t)->rto_init);
+	td_expect_seg(t, S_, ISS, 0);
+	done(t);
+}
+
+/* AO-06: SYN-SENT + RST with an unacceptable ACK -> dropped, no RST. */
+static void test_diff_AO06_synsent_rst_bad_ack_dropped(void **state)
+{
+	struct td *t = mk("AO-06", 116);
+	int id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	sg(t, RPORT, 4000, IRS, ISS, R_ | A_, 0, NULL, 0);
+	sg(t, RPORT, 4000, IRS, ISS + 9, R_ | A_, 0, NULL, 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_SYN_SENT);
+	done(t);
+}
+
+/* AO-07: SYN-SENT + an acceptable pure ACK (no SYN, no RST) -> dropped,
+ * still SYN-SENT. */
+static void test_diff_AO07_synsent_pure_ack_dropped(void **state)
+{
+	struct td *t = mk("AO-07", 117);
+	int id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	sg(t, RPORT, 4000, IRS, ISS + 1, A_, 0, NULL, 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_SYN_SENT);
+	done(t);
+}
+
+/* AO-08: close in SYN-SENT -> the TCB is gone, no RST; a late SYN-ACK
+ * then gets <SEQ=SEG.ACK><CTL=RST>. */
+static void test_diff_AO08_close_synsent_no_rst(void **state)
+{
+	struct td *t = mk("AO-08", 118);
+	int id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	assert_int_equal(td_close(t, id), 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_CLOSED);
+	sg(t, RPORT, 4000, IRS, ISS + 1, S_ | A_, 1460, NULL, 0);
+	td_expect_seg(t, R_, ISS + 1, 0);
+	done(t);
+}
+
+/* AO-09: the SYN is retransmitted with the same ISN at RTO, 3 RTO, 7 RTO
+ * (doubling, capped at RTO_MAX = 4 RTO here: then every 4 RTO) and the
+ * connection gives up (TIMEDOUT) at SYN_GIVEUP. The configured give-up is
+ * the engine's register, as MUST-23 asks it to be settable; the default
+ * register value is 180 s (checked by test_rtl_top). */
+static void test_diff_AO09_syn_backoff_giveup(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	struct td_seen_seg x;
+	const uint64_t R = 16 * PASS;
+	static const uint64_t at[] = { 1, 3, 7, 11, 15 };
+	uint64_t T0;
+	unsigned i;
+	int id;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.rto_init = R;
+	c.ref.rto_max = 4 * R;
+	c.ref.syn_giveup = 19 * R;
+	t = mk_cfg("AO-09", 119, &c);
+	td_pin_isn(t, ISS);
+	id = td_connect(t, 4000, PEER, RPORT);
+	T0 = td_now(t);
+	td_expect_seg(t, S_, ISS, 0);
+	td_wait(t, 20 * R);
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		x = td_expect_seg(t, S_, ISS, 0);
+		assert_int_equal(x.time, T0 + at[i] * R);
+	}
+	td_expect_event(t, TOE_EV_TIMEDOUT, id);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* SO: simultaneous open                                               */
+/* ------------------------------------------------------------------ */
+
+/* SO-01: SYN-SENT + SYN (no ACK) -> <SEQ=ISS><ACK=SEG.SEQ+1><CTL=SYN,ACK>,
+ * SYN-RECEIVED; then the peer's ACK of ISS+1 -> ESTABLISHED. Again with
+ * the peer's SYN-ACK instead of the ACK (Fig. 7; the CHOICE in tcp_ref.c:
+ * its SYN is trimmed as old, the rest is the ACK). */
+static void test_diff_SO01_simultaneous_open(void **state)
+{
+	struct td *t = mk("SO-01", 121);
+	int id, k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		id = syn_sent(t, (uint16_t)(4000 + k));
+		sg(t, RPORT, (uint16_t)(4000 + k), IRS, 0, S_, 1460, NULL, 0);
+		td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+		expect_state(t, id, TOE_ST_SYN_RECEIVED);
+		sg(t, RPORT, (uint16_t)(4000 + k), k ? IRS : IRS + 1, ISS + 1, k ? S_ | A_ : A_, 0,
+		   NULL, 0);
+		td_expect_event(t, TOE_EV_ESTABLISHED, id);
+		td_expect_nothing(t);
+		expect_state(t, id, TOE_ST_ESTABLISHED);
+	}
+	done(t);
+}
+
+/* SO-02: SYN-RECEIVED reached from SYN-SENT + RST at RCV.NXT -> CLOSED and
+ * "connection refused" (not back to LISTEN). */
+static void test_diff_SO02_simopen_rst_refused(void **state)
+{
+	struct td *t = mk("SO-02", 122);
+	int id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	sg(t, RPORT, 4000, IRS, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	sg(t, RPORT, 4000, IRS + 1, 0, R_, 0, NULL, 0);
+	td_expect_event(t, TOE_EV_REFUSED, id);
+	expect_state(t, id, TOE_ST_CLOSED);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* CL: close                                                           */
+/* ------------------------------------------------------------------ */
+
+/* CL-01: close in ESTABLISHED -> <SEQ=SND.NXT><CTL=FIN,ACK>, FIN-WAIT-1,
+ * the FIN takes a sequence number; a second close sends nothing. */
+static void test_diff_CL01_close_fin_once(void **state)
+{
+	struct td *t = mk("CL-01", 131);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = fin_wait_1(t);
+	assert_int_equal(td_info(t, id).snd_nxt, ISS + 2);
+	assert_int_equal(td_close(t, id), 0);
+	assert_int_equal(td_shutdown(t, id), 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_FIN_WAIT_1);
+	done(t);
+}
+
+/* CL-02: FIN-WAIT-1 + ACK of the FIN -> FIN-WAIT-2; + FIN -> ACK of FIN+1,
+ * TIME-WAIT. */
+static void test_diff_CL02_finwait1_ack_finwait2_fin_timewait(void **state)
+{
+	struct td *t = mk("CL-02", 132);
+
+	(void)state;
+	td_listen(t, LPORT);
+	time_wait(t); /* asserts each step */
+	done(t);
+}
+
+/* CL-03: FIN-WAIT-1 + a FIN that does not ack ours -> ACK, CLOSING; + the
+ * ACK of our FIN -> TIME-WAIT. */
+static void test_diff_CL03_finwait1_fin_closing(void **state)
+{
+	struct td *t = mk("CL-03", 133);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = closing(t);
+	pk(t, IRS + 2, ISS + 2, A_);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_TIME_WAIT);
+	done(t);
+}
+
+/* CL-04: FIN-WAIT-1 + a FIN that acks our FIN -> ACK, TIME-WAIT at once. */
+static void test_diff_CL04_finwait1_finack_timewait(void **state)
+{
+	struct td *t = mk("CL-04", 134);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = fin_wait_1(t);
+	pk(t, IRS + 1, ISS + 2, F_ | A_);
+	td_expect_seg(t, A_, ISS + 2, IRS + 2);
+	td_expect_event(t, TOE_EV_PEER_FIN, id);
+	expect_state(t, id, TOE_ST_TIME_WAIT);
+	done(t);
+}
+
+/* CL-05: ESTABLISHED + FIN -> ACK RCV.NXT+1, CLOSE-WAIT, PEER_FIN ("read()
+ * returns 0"). */
+static void test_diff_CL05_established_fin_closewait(void **state)
+{
+	struct td *t = mk("CL-05", 135);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = close_wait(t);
+	assert_int_equal(td_info(t, id).rcv_nxt, IRS + 2);
+	expect_state(t, id, TOE_ST_CLOSE_WAIT);
+	done(t);
+}
+
+/* CL-06: CLOSE-WAIT + close -> FIN, LAST-ACK; its ACK -> CLOSED (event);
+ * the next segment of the tuple gets a RST. */
+static void test_diff_CL06_closewait_close_lastack_closed(void **state)
+{
+	struct td *t = mk("CL-06", 136);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = last_ack(t);
+	expect_state(t, id, TOE_ST_LAST_ACK);
+	pk(t, IRS + 2, ISS + 2, A_);
+	td_expect_event(t, TOE_EV_CLOSED, id);
+	expect_state(t, id, TOE_ST_CLOSED);
+	/* the listener is still there: an ACK gets <SEQ=SEG.ACK><CTL=RST> */
+	pk(t, IRS + 2, ISS + 2, A_);
+	td_expect_seg(t, R_, ISS + 2, 0);
+	done(t);
+}
+
+/* CL-07: an unacked FIN is sent again at RTO in FIN-WAIT-1, CLOSING and
+ * LAST-ACK (one connection each), with the same sequence number. */
+static void test_diff_CL07_fin_rto_fw1_closing_lastack(void **state)
+{
+	struct td *t = mk("CL-07", 137);
+	const uint64_t R = cfg_of(t)->rto_init;
+	struct td_seen_seg x;
+	int k, id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	for (k = 0; k < 3; k++) {
+		id = k == 0 ? fin_wait_1(t) : k == 1 ? closing(t) : last_ack(t);
+		td_wait(t, R + PASS);
+		x = td_expect_seg(t, F_ | A_, ISS + 1, k == 0 ? IRS + 1 : IRS + 2);
+		assert_true(x.timer);
+		td_expect_nothing(t);
+		assert_int_equal(td_info(t, id).retransmits, 1);
+		/* abort: a RST in FIN-WAIT-1 only (RG-04) */
+		assert_int_equal(td_abort(t, id), 0);
+		if (k == 0)
+			td_expect_seg(t, R_, ISS + 2, 0);
+		td_expect_nothing(t);
+	}
+	done(t);
+}
+
+/* CL-08: FIN-WAIT-2 + the peer's FIN at RCV.NXT whose ACK is older than
+ * SND.UNA (a duplicate ACK) -> still processed: ACK, TIME-WAIT. */
+static void test_diff_CL08_finwait2_old_ack_fin(void **state)
+{
+	struct td *t = mk("CL-08", 138);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = fin_wait_2(t);
+	pk(t, IRS + 1, ISS + 1, F_ | A_);
+	td_expect_seg(t, A_, ISS + 2, IRS + 2);
+	td_expect_event(t, TOE_EV_PEER_FIN, id);
+	expect_state(t, id, TOE_ST_TIME_WAIT);
+	done(t);
+}
+
+/* CL-09: shutdown(SHUT_WR) -> FIN, FIN-WAIT-1; received data is still
+ * delivered and ACKed (the engine has no send path: "write -> EPIPE" is
+ * the reference's toe_ref_send result, checked here too). */
+static void test_diff_CL09_shutdown_receive_still_works(void **state)
+{
+	struct td *t = mk("CL-09", 139);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	assert_int_equal(td_shutdown(t, id), 0);
+	td_expect_seg(t, F_ | A_, ISS + 1, IRS + 1);
+	pkd(t, IRS + 1, ISS + 2, A_ | P_, "after shutdown");
+	td_expect_seg(t, A_, ISS + 2, IRS + 15);
+	td_expect_event(t, TOE_EV_RX_DATA, id);
+	expect_state(t, id, TOE_ST_FIN_WAIT_2);
+	assert_int_equal(toe_ref_send(td_ref(t), id, "x", 1), TOE_REF_EPIPE);
+	done(t);
+}
+
+/* CL-10: close, then data arrives (there is no receive buffer: this is
+ * the "unread data") -> <SEQ=SND.NXT><CTL=RST>, RESET; a close with no
+ * data afterwards sends the FIN (CL-01). */
+static void test_diff_CL10_data_after_close_rst(void **state)
+{
+	struct td *t = mk("CL-10", 140);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = fin_wait_1(t);
+	pkd(t, IRS + 1, ISS + 2, A_, "late data");
+	td_expect_seg(t, R_, ISS + 2, 0);
+	td_expect_event(t, TOE_EV_RESET, id);
+	expect_state(t, id, TOE_ST_CLOSED);
+	done(t);
+}
+
+/* CL-11: receive window 0: a FIN at RCV.NXT is still accepted; the ACK
+ * shows window 0. */
+static void test_diff_CL11_fin_zero_window(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	struct td_seen_seg x;
+	int id;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.rcv_wnd = 0;
+	c.ref.syn_wnd = 4096;
+	t = mk_cfg("CL-11", 141, &c);
+	td_listen(t, LPORT);
+	id = synrcvd(t);
+	pk(t, IRS + 1, ISS + 1, A_);
+	td_expect_event(t, TOE_EV_ESTABLISHED, id);
+	/* data is not acceptable with window 0: ACK, dropped */
+	pkd(t, IRS + 1, ISS + 1, A_, "no room");
+	x = td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	assert_int_equal(x.seg.win, 0);
+	pk(t, IRS + 1, ISS + 1, F_ | A_);
+	x = td_expect_seg(t, A_, ISS + 1, IRS + 2);
+	assert_int_equal(x.seg.win, 0);
+	td_expect_event(t, TOE_EV_PEER_FIN, id);
+	expect_state(t, id, TOE_ST_CLOSE_WAIT);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* TW: TIME-WAIT                                                       */
+/* ------------------------------------------------------------------ */
+
+/* An ACK from the usual peer, as a frame. */
+static size_t ack_frame(struct td *t, uint8_t *f, uint32_t seq, uint32_t ack)
+{
+	struct toe_seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.src_ip = PEER;
+	s.dst_ip = LOCAL;
+	s.src_port = RPORT;
+	s.dst_port = LPORT;
+	s.seq = seq;
+	s.ack = ack;
+	s.flags = A_;
+	s.win = 8192;
+	return td_build(t, f, 128, &s);
+}
+
+/* TW-01: the active closer stays in TIME-WAIT for 2 MSL, then the TCB goes
+ * (CLOSED; an ACK for the tuple then gets a RST); the passive closer
+ * (LAST-ACK) never enters TIME-WAIT. The expiry is exact: an ACK decided
+ * at 2 MSL - 1 finds TIME-WAIT; on a second connection, one decided at
+ * 2 MSL finds the connection gone (the timer runs first). */
+static void test_diff_TW01_timewait_2msl_then_gone(void **state)
+{
+	struct td *t = mk("TW-01", 151);
+	const uint64_t msl2 = 2 * cfg_of(t)->msl;
+	uint8_t f[128];
+	uint64_t Ttw;
+	size_t n;
+	int k, id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	n = ack_frame(t, f, IRS + 2, ISS + 2);
+	for (k = 0; k < 2; k++) {
+		id = fin_wait_2(t);
+		Ttw = pk(t, IRS + 1, ISS + 2, F_ | A_);
+		td_expect_seg(t, A_, ISS + 2, IRS + 2);
+		td_expect_event(t, TOE_EV_PEER_FIN, id);
+		td_wait_until(t, Ttw + msl2 - 4 * PASS);
+		expect_state(t, id, TOE_ST_TIME_WAIT);
+		td_frame_exact(t, f, n, Ttw + msl2 - 1 + (uint64_t)k);
+		if (k == 1)
+			td_expect_seg(t, R_, ISS + 2, 0);
+		td_expect_event(t, TOE_EV_CLOSED, id);
+		td_expect_nothing(t);
+	}
+	/* the passive closer: LAST-ACK -> CLOSED, no TIME-WAIT */
+	id = last_ack(t);
+	pk(t, IRS + 2, ISS + 2, A_);
+	td_expect_event(t, TOE_EV_CLOSED, id);
+	expect_state(t, id, TOE_ST_CLOSED);
+	done(t);
+}
+
+/* TW-02: the peer's FIN again in TIME-WAIT -> ACK again and 2 MSL start
+ * over (the connection outlives the first expiry). */
+static void test_diff_TW02_timewait_fin_restarts(void **state)
+{
+	struct td *t = mk("TW-02", 152);
+	const uint64_t msl2 = 2 * cfg_of(t)->msl;
+	uint64_t Ttw, T2;
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = time_wait(t);
+	Ttw = td_now(t);
+	td_wait_until(t, Ttw + msl2 / 2);
+	T2 = pk(t, IRS + 1, ISS + 2, F_ | A_);
+	td_expect_seg(t, A_, ISS + 2, IRS + 2);
+	td_wait_until(t, Ttw + msl2 + PASS);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_TIME_WAIT);
+	td_wait_until(t, T2 + msl2 + PASS);
+	td_expect_event(t, TOE_EV_CLOSED, id);
+	done(t);
+}
+
+/* TW-03 (CHOICE, RFC 1337): a RST in TIME-WAIT is ignored, in window or
+ * not. */
+static void test_diff_TW03_timewait_rst_ignored(void **state)
+{
+	struct td *t = mk("TW-03", 153);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = time_wait(t);
+	pk(t, IRS + 2, 0, R_);
+	pk(t, IRS + 2, ISS + 2, R_ | A_);
+	pk(t, IRS + 50, 0, R_);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_TIME_WAIT);
+	done(t);
+}
+
+/* TW-04 (CHOICE): a SYN in TIME-WAIT with SEQ beyond RCV.NXT on a
+ * listening port reopens (old id CLOSED, then a new passive open with ISN
+ * at least old SND.NXT + 2^16, MAY-2); a SYN at or below RCV.NXT gets a
+ * challenge ACK <SEQ=SND.NXT><ACK=RCV.NXT>. */
+static void test_diff_TW04_timewait_syn_challenge_or_reopen(void **state)
+{
+	struct td *t = mk("TW-04", 154);
+	struct td_seen_seg x;
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = time_wait(t);
+	sg(t, RPORT, LPORT, IRS + 2, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, A_, ISS + 2, IRS + 2);
+	sg(t, RPORT, LPORT, IRS - 7, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, A_, ISS + 2, IRS + 2);
+	expect_state(t, id, TOE_ST_TIME_WAIT);
+	/* the reopen: pinned ISN far below the floor -> the floor */
+	td_pin_isn(t, ISS);
+	sg(t, RPORT, LPORT, IRS + 100000, 0, S_, 1460, NULL, 0);
+	x = td_expect_seg(t, S_ | A_, ISS + 2 + 0x10000, IRS + 100001);
+	assert_true(TOE_SEQ_GT(x.seg.seq, ISS + 2));
+	td_expect_event(t, TOE_EV_CLOSED, id);
+	expect_state(t, 0, TOE_ST_SYN_RECEIVED);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* RG: RST generation                                                  */
+/* ------------------------------------------------------------------ */
+
+/* RG-01: no TCB, no listener, a segment with ACK -> <SEQ=SEG.ACK>
+ * <CTL=RST>. */
+static void test_diff_RG01_closed_ack_rst(void **state)
+{
+	struct td *t = mk("RG-01", 161);
+
+	(void)state;
+	sg(t, 5555, 81, IRS, 0x01020304, A_, 0, NULL, 0);
+	td_expect_seg(t, R_, 0x01020304, 0);
+	sg(t, 5555, 81, IRS, 0x05060708, A_ | P_, 0, "data", 4);
+	td_expect_seg(t, R_, 0x05060708, 0);
+	done(t);
+}
+
+/* RG-02: no TCB, a segment without ACK -> <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+ * <CTL=RST,ACK>; SYN and FIN count in SEG.LEN. */
+static void test_diff_RG02_closed_noack_rstack(void **state)
+{
+	struct td *t = mk("RG-02", 162);
+
+	(void)state;
+	sg(t, 5555, 81, IRS, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, R_ | A_, 0, IRS + 1);
+	sg(t, 5555, 81, IRS, 0, F_, 0, NULL, 0);
+	td_expect_seg(t, R_ | A_, 0, IRS + 1);
+	sg(t, 5555, 81, IRS, 0, S_ | F_, 0, "12345", 5);
+	td_expect_seg(t, R_ | A_, 0, IRS + 7);
+	sg(t, 5555, 81, IRS, 0, 0, 0, "123", 3);
+	td_expect_seg(t, R_ | A_, 0, IRS + 3);
+	done(t);
+}
+
+/* RG-03: a RST is never answered with a RST: closed port, listener,
+ * SYN-SENT (unacceptable ACK), synchronized states out of window. */
+static void test_diff_RG03_never_rst_a_rst(void **state)
+{
+	struct td *t = mk("RG-03", 163);
+
+	(void)state;
+	td_listen(t, LPORT);
+	sg(t, 5555, 81, IRS, 0, R_, 0, NULL, 0);
+	sg(t, 5555, 81, IRS, 9, R_ | A_, 0, NULL, 0);
+	pk(t, IRS, 0, R_);
+	syn_sent(t, 4000);
+	sg(t, RPORT, 4000, IRS, ISS + 7, R_ | A_, 0, NULL, 0);
+	established(t);
+	pk(t, IRS + 100000, 0, R_);
+	td_expect_nothing(t);
+	done(t);
+}
+
+/* RG-04: abort in SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2,
+ * CLOSE-WAIT -> one <SEQ=SND.NXT><CTL=RST>; in CLOSING, LAST-ACK, TIME-WAIT
+ * -> nothing. The id is free afterwards. */
+static void test_diff_RG04_abort_rst_by_state(void **state)
+{
+	struct td *t = mk("RG-04", 164);
+	int k, id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	for (k = 0; k < 8; k++) {
+		uint32_t nxt;
+
+		switch (k) {
+		case 0: id = synrcvd(t); nxt = ISS + 1; break;
+		case 1: id = established(t); nxt = ISS + 1; break;
+		case 2: id = fin_wait_1(t); nxt = ISS + 2; break;
+		case 3: id = fin_wait_2(t); nxt = ISS + 2; break;
+		case 4: id = close_wait(t); nxt = ISS + 1; break;
+		case 5: id = closing(t); nxt = 0; break;
+		case 6: id = last_ack(t); nxt = 0; break;
+		default: id = time_wait(t); nxt = 0; break;
+		}
+		assert_int_equal(td_abort(t, id), 0);
+		if (nxt)
+			td_expect_seg(t, R_, nxt, 0);
+		td_expect_nothing(t);
+		expect_state(t, id, TOE_ST_CLOSED);
+	}
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* RA: RST acceptance                                                  */
+/* ------------------------------------------------------------------ */
+
+/* RA-01: ESTABLISHED + RST at RCV.NXT, without and with payload (SHLD-2)
+ * -> CLOSED, RESET. */
+static void test_diff_RA01_rst_at_rcvnxt_reset(void **state)
+{
+	struct td *t = mk("RA-01", 171);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	pk(t, IRS + 1, 0, R_);
+	td_expect_event(t, TOE_EV_RESET, id);
+	expect_state(t, id, TOE_ST_CLOSED);
+	id = established(t);
+	pkd(t, IRS + 1, ISS + 1, R_ | A_, "reason text");
+	td_expect_event(t, TOE_EV_RESET, id);
+	expect_state(t, id, TOE_ST_CLOSED);
+	done(t);
+}
+
+/* RA-02: RCV.NXT < SEG.SEQ < RCV.NXT+RCV.WND -> challenge ACK <SEQ=SND.NXT>
+ * <ACK=RCV.NXT>, state unchanged. */
+static void test_diff_RA02_rst_in_window_challenge(void **state)
+{
+	struct td *t = mk("RA-02", 172);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	pk(t, IRS + 2, 0, R_);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	pk(t, IRS + 1 + cfg_of(t)->rcv_wnd - 1, 0, R_);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	expect_state(t, id, TOE_ST_ESTABLISHED);
+	done(t);
+}
+
+/* RA-03: SEG.SEQ = RCV.NXT-1 or = RCV.NXT+RCV.WND -> dropped. */
+static void test_diff_RA03_rst_outside_window_dropped(void **state)
+{
+	struct td *t = mk("RA-03", 173);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	pk(t, IRS, 0, R_);
+	pk(t, IRS + 1 + cfg_of(t)->rcv_wnd, 0, R_);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_ESTABLISHED);
+	done(t);
+}
+
+/* RA-04: the three RST cases in SYN-RECEIVED, FIN-WAIT-1, FIN-WAIT-2,
+ * CLOSE-WAIT, CLOSING, LAST-ACK: outside dropped, inside challenged, exact
+ * ends the connection (SYN-RECEIVED: no event; FIN-WAIT-1/2, CLOSE-WAIT:
+ * RESET; CLOSING, LAST-ACK: CLOSED). */
+static void test_diff_RA04_rst_cases_each_state(void **state)
+{
+	struct td *t = mk("RA-04", 174);
+	int k, id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	for (k = 0; k < 6; k++) {
+		uint32_t rcv, snd;
+		int ev;
+
+		switch (k) {
+		case 0: id = synrcvd(t); rcv = IRS + 1; snd = ISS + 1; ev = 0; break;
+		case 1: id = fin_wait_1(t); rcv = IRS + 1; snd = ISS + 2; ev = TOE_EV_RESET; break;
+		case 2: id = fin_wait_2(t); rcv = IRS + 1; snd = ISS + 2; ev = TOE_EV_RESET; break;
+		case 3: id = close_wait(t); rcv = IRS + 2; snd = ISS + 1; ev = TOE_EV_RESET; break;
+		case 4: id = closing(t); rcv = IRS + 2; snd = ISS + 2; ev = TOE_EV_CLOSED; break;
+		default: id = last_ack(t); rcv = IRS + 2; snd = ISS + 2; ev = TOE_EV_CLOSED; break;
+		}
+		pk(t, rcv - 1, 0, R_);
+		pk(t, rcv + cfg_of(t)->rcv_wnd, 0, R_);
+		td_expect_nothing(t);
+		pk(t, rcv + 3, 0, R_);
+		td_expect_seg(t, A_, snd, rcv);
+		td_expect_nothing(t);
+		pk(t, rcv, 0, R_);
+		if (ev)
+			td_expect_event(t, ev, id);
+		td_expect_nothing(t);
+		expect_state(t, id, TOE_ST_CLOSED);
+	}
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* CA: challenge ACKs, acceptability                                   */
+/* ------------------------------------------------------------------ */
+
+/* CA-01: a SYN in a synchronized state, whatever its SEQ -> challenge ACK,
+ * dropped, state unchanged. */
+static void test_diff_CA01_syn_synchronized_challenge(void **state)
+{
+	struct td *t = mk("CA-01", 181);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	sg(t, RPORT, LPORT, IRS + 1, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	sg(t, RPORT, LPORT, 7, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	sg(t, RPORT, LPORT, IRS + 5, ISS + 1, S_ | A_, 1460, NULL, 0);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	expect_state(t, id, TOE_ST_ESTABLISHED);
+	done(t);
+}
+
+/* CA-02: SEG.ACK > SND.NXT -> ACK <SEQ=SND.NXT><ACK=RCV.NXT>, dropped: the
+ * window is not updated. */
+static void test_diff_CA02_ack_beyond_sndnxt(void **state)
+{
+	struct td *t = mk("CA-02", 182);
+	struct toe_seg s;
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	memset(&s, 0, sizeof(s));
+	s.src_ip = PEER;
+	s.dst_ip = LOCAL;
+	s.src_port = RPORT;
+	s.dst_port = LPORT;
+	s.seq = IRS + 1;
+	s.ack = ISS + 100;
+	s.flags = A_;
+	s.win = 1234;
+	td_seg(t, &s);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	assert_int_equal(td_info(t, id).snd_wnd, 8192);
+	done(t);
+}
+
+/* CA-03: SEG.ACK < SND.UNA - MAX.SND.WND -> challenge ACK, dropped. */
+static void test_diff_CA03_ack_too_old_challenge(void **state)
+{
+	struct td *t = mk("CA-03", 183);
+
+	(void)state;
+	td_listen(t, LPORT);
+	established(t);
+	pkd(t, IRS + 1, ISS + 1 - 8192 - 1, A_, "old ack");
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	td_expect_nothing(t);
+	/* at exactly SND.UNA - MAX.SND.WND: acceptable (a duplicate) */
+	pkd(t, IRS + 1, ISS + 1 - 8192, A_, "ok");
+	td_expect_seg(t, A_, ISS + 1, IRS + 3);
+	td_expect_event(t, TOE_EV_RX_DATA, 0);
+	done(t);
+}
+
+/* CA-04: data outside the window in a synchronized state -> empty ACK
+ * <SEQ=SND.NXT><ACK=RCV.NXT>, dropped (no RX_DATA). */
+static void test_diff_CA04_out_of_window_data_ack(void **state)
+{
+	struct td *t = mk("CA-04", 184);
+
+	(void)state;
+	td_listen(t, LPORT);
+	established(t);
+	pkd(t, IRS + 1 + cfg_of(t)->rcv_wnd, ISS + 1, A_, "too far");
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	pkd(t, IRS - 20, ISS + 1, A_, "too old");
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	done(t);
+}
+
+/* CA-05: a segment without ACK in a synchronized state -> dropped, not
+ * queued (no RX_DATA, nothing sent, RCV.NXT unchanged). */
+static void test_diff_CA05_no_ack_dropped(void **state)
+{
+	struct td *t = mk("CA-05", 185);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	pkd(t, IRS + 1, 0, P_, "no ack flag");
+	pk(t, IRS + 1, 0, F_);
+	td_expect_nothing(t);
+	assert_int_equal(td_info(t, id).rcv_nxt, IRS + 1);
+	done(t);
+}
+
+/* CA-06 (CHOICE): challenge ACKs are limited per connection:
+ * CHALLENGE_ACK_LIMIT (5) per CHALLENGE_ACK_WINDOW; the 6th is suppressed,
+ * another connection still gets its own; after the window, again. */
+static void test_diff_CA06_challenge_ack_limit_per_conn(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	int k, a, b;
+	uint64_t t0;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.challenge_ack_window = 32 * PASS;
+	t = mk_cfg("CA-06", 186, &c);
+	td_listen(t, LPORT);
+	a = established(t);
+	t0 = td_now(t);
+	for (k = 0; k < 6; k++)
+		pk(t, IRS + 10 + (uint32_t)k, 0, R_);
+	for (k = 0; k < 5; k++)
+		td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	td_expect_nothing(t);
+	/* another connection: not limited by the first one's count */
+	td_pin_isn(t, ISS);
+	b = td_lowest_free(t, -1);
+	sg(t, RPORT + 1, LPORT, IRS, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	sg(t, RPORT + 1, LPORT, IRS + 1, ISS + 1, A_, 0, NULL, 0);
+	td_expect_event(t, TOE_EV_ESTABLISHED, b);
+	sg(t, RPORT + 1, LPORT, IRS + 10, 0, R_, 0, NULL, 0);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	/* after the first connection's window: five again */
+	td_wait_until(t, t0 + cfg_of(t)->challenge_ack_window + PASS);
+	pk(t, IRS + 10, 0, R_);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	expect_state(t, a, TOE_ST_ESTABLISHED);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* MS: MSS and options                                                 */
+/* ------------------------------------------------------------------ */
+
+/* MS-01: the MSS in SYN and SYN-ACK is MTU - 40, and tracks the MTU
+ * (9000 -> 8960). */
+static void test_diff_MS01_mss_from_mtu(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	struct td_seen_seg x;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.mtu = 9000;
+	t = mk_cfg("MS-01", 191, &c);
+	td_listen(t, LPORT);
+	td_pin_isn(t, ISS);
+	sg(t, RPORT, LPORT, IRS, 0, S_, 1460, NULL, 0);
+	x = td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	assert_int_equal(x.seg.opt.mss, 8960);
+	td_pin_isn(t, ISS);
+	td_connect(t, 4000, PEER, RPORT);
+	x = td_expect_seg(t, S_, ISS, 0);
+	assert_int_equal(x.seg.opt.mss, 8960);
+	done(t);
+}
+
+/* MS-02: no MSS option on any non-SYN segment we send; an MSS option on a
+ * non-SYN we receive is ignored (the peer's MSS stays 1000). */
+static void test_diff_MS02_mss_only_on_syn(void **state)
+{
+	struct td *t = mk("MS-02", 192);
+	struct td_seen_seg x;
+	int id = 0;
+
+	(void)state;
+	td_listen(t, LPORT);
+	td_pin_isn(t, ISS);
+	sg(t, RPORT, LPORT, IRS, 0, S_, 1000, NULL, 0);
+	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	sg(t, RPORT, LPORT, IRS + 1, ISS + 1, A_, 300, NULL, 0);
+	td_expect_event(t, TOE_EV_ESTABLISHED, id);
+	sg(t, RPORT, LPORT, IRS + 1, ISS + 1, A_, 400, "d", 1);
+	x = td_expect_seg(t, A_, ISS + 1, IRS + 2);
+	assert_false(x.seg.opt.has_mss);
+	td_expect_event(t, TOE_EV_RX_DATA, id);
+	td_close(t, id);
+	x = td_expect_seg(t, F_ | A_, ISS + 1, IRS + 2);
+	assert_false(x.seg.opt.has_mss);
+	assert_int_equal(td_info(t, id).peer_mss, 1000);
+	done(t);
+}
+
+/* MS-03: a peer SYN without MSS -> the peer's MSS is 536 (the effective
+ * send MSS never above 536). */
+static void test_diff_MS03_no_mss_option_536(void **state)
+{
+	struct td *t = mk("MS-03", 193);
+	struct toe_ref_conn_info ci;
+
+	(void)state;
+	td_listen(t, LPORT);
+	td_pin_isn(t, ISS);
+	sg(t, RPORT, LPORT, IRS, 0, S_, 0, NULL, 0);
+	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	ci = td_info(t, 0);
+	assert_int_equal(ci.peer_mss, 536);
+	assert_int_equal(ci.eff_mss, 536);
+	done(t);
+}
+
+/* MS-04: the effective send MSS = min(peer MSS, MTU - 40): 1000 and 9000
+ * from peers, MTU 1500. */
+static void test_diff_MS04_effective_mss(void **state)
+{
+	struct td *t = mk("MS-04", 194);
+	struct toe_ref_conn_info ci;
+
+	(void)state;
+	td_listen(t, LPORT);
+	sg(t, RPORT, LPORT, IRS, 0, S_, 1000, NULL, 0);
+	sg(t, RPORT + 1, LPORT, IRS, 0, S_, 9000, NULL, 0);
+	td_sync(t);
+	ci = td_info(t, 0);
+	assert_int_equal(ci.peer_mss, 1000);
+	assert_int_equal(ci.eff_mss, 1000);
+	ci = td_info(t, 1);
+	assert_int_equal(ci.peer_mss, 9000);
+	assert_int_equal(ci.eff_mss, 1460);
+	td_seen_clear(t);
+	done(t);
+}
+
+/* MS-05: unknown options (with lengths) are skipped, unaligned options
+ * parsed (MSS after a NOP and an odd-length unknown), an illegal length
+ * (0, past the end) drops the segment without a reply; an absurd MSS is
+ * clamped (0 -> 536, 1 -> 88). */
+static void test_diff_MS05_odd_options(void **state)
+{
+	struct td *t = mk("MS-05", 195);
+	struct toe_seg s;
+	static const uint8_t unaligned[] = { 1, 77, 3, 0xaa, TOE_TCPOPT_MSS, 4, 0x03, 0xe8,
+					     99, 2 };
+	static const uint8_t zero_len[] = { 88, 0, 2, 4, 5, 180 };
+	static const uint8_t past_end[] = { 2, 4, 5, 180, 66, 30 };
+	static const uint8_t mss0[] = { 2, 4, 0, 0 };
+	static const uint8_t mss1[] = { 2, 4, 0, 1 };
+	const uint8_t *o[] = { unaligned, zero_len, past_end, mss0, mss1 };
+	const uint8_t ol[] = { sizeof(unaligned), sizeof(zero_len), sizeof(past_end),
+			       sizeof(mss0), sizeof(mss1) };
+	const uint16_t want[] = { 1000, 0, 0, 536, 88 };
+	int k, id = 0;
+
+	(void)state;
+	td_listen(t, LPORT);
+	for (k = 0; k < 5; k++) {
+		memset(&s, 0, sizeof(s));
+		s.src_ip = PEER;
+		s.dst_ip = LOCAL;
+		s.src_port = (uint16_t)(RPORT + k);
+		s.dst_port = LPORT;
+		s.seq = IRS;
+		s.flags = S_;
+		s.win = 8192;
+		s.opt_raw = o[k];
+		s.opt_raw_len = ol[k];
+		td_pin_isn(t, ISS);
+		td_seg(t, &s);
+		if (!want[k]) {
+			td_expect_nothing(t);
+			continue;
+		}
+		td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+		assert_int_equal(td_info(t, id).peer_mss, want[k]);
+		id++;
+	}
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* IS: initial sequence numbers                                        */
+/* ------------------------------------------------------------------ */
+
+/* IS-01: with TICK_HZ 156.25 MHz the ISN clock M ticks every 625 cycles
+ * (4 us): the same tuple opened twice gets ISNs floor(T2/625) -
+ * floor(T1/625) apart (RFC 6528 M), T1 the last cycle before an M step,
+ * T2 the first cycle of one 8 steps later. */
+static void test_diff_IS01_isn_advances_with_time(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	struct td_seen_seg x1;
+	uint64_t T1, T2;
+	uint8_t f[128];
+	size_t n;
+	struct toe_seg s;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.tick_hz = 156250000;
+	t = mk_cfg("IS-01", 201, &c);
+	td_listen(t, LPORT);
+	memset(&s, 0, sizeof(s));
+	s.src_ip = PEER;
+	s.dst_ip = LOCAL;
+	s.src_port = RPORT;
+	s.dst_port = LPORT;
+	s.seq = IRS;
+	s.flags = S_;
+	s.win = 8192;
+	n = td_build(t, f, sizeof(f), &s);
+	T1 = td_engine_now(t) + 2 * PASS;
+	T1 += 624 - T1 % 625;
+	td_frame_exact(t, f, n, T1);
+	x1 = td_expect_seg(t, S_ | A_, toe_ref_isn(td_ref(t), LOCAL, LPORT, PEER, RPORT, T1),
+			   IRS + 1);
+	td_abort(t, 0);
+	td_expect_seg(t, R_, x1.seg.seq + 1, 0);
+	T2 = T1 + 1 + 8 * 625;
+	assert_int_equal(T2 / 625 - T1 / 625, 9);
+	td_frame_exact(t, f, n, T2);
+	td_expect_seg(t, S_ | A_, x1.seg.seq + 9, IRS + 1);
+	done(t);
+}
+
+/* IS-02: ISNs of 100 different 4-tuples look uniform: few pairs within
+ * 2^32/200 of each other (a cluster would have many). RTO long enough
+ * that no SYN-ACK is repeated meanwhile. */
+static void test_diff_IS02_isn_random_across_tuples(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	uint32_t isn[100];
+	struct td_seen_seg x;
+	int i, j, n = 0, close_pairs = 0;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.rto_init = 256 * PASS;
+	c.ref.rto_max = 256 * PASS;
+	c.ref.synack_giveup = 768 * PASS;
+	t = mk_cfg("IS-02", 202, &c);
+	td_listen(t, LPORT);
+	for (i = 0; i < 100; i++)
+		sg(t, (uint16_t)(20000 + 7 * i), LPORT, IRS, 0, S_, 1460, NULL, 0);
+	td_sync(t);
+	while (td_seen_seg(t, &x)) {
+		assert_int_equal(x.seg.flags, S_ | A_);
+		assert_true(n < 100);
+		isn[n++] = x.seg.seq;
+	}
+	assert_int_equal(n, 100);
+	for (i = 0; i < 100; i++)
+		for (j = i + 1; j < 100; j++) {
+			uint32_t d = isn[i] - isn[j];
+
+			if (d < 0x100000000ull / 200 || (uint32_t)-d < 0x100000000ull / 200)
+				close_pairs++;
+		}
+	print_message("%d of 4950 pairs within 2^32/200\n", close_pairs);
+	/* uniform: about 4950 * 2/200 = 50 expected; clustered: thousands */
+	assert_true(close_pairs < 100);
+	done(t);
+}
+
+/* IS-03: a new connection on the same tuple after the old one ended gets
+ * an ISN beyond the old one's last sequence number: after TIME-WAIT (the
+ * 4 us clock has moved on), and when reopened from TIME-WAIT (the 2^16
+ * floor, TW-04). */
+static void test_diff_IS03_reopen_isn_above_old(void **state)
+{
+	struct td *t = mk("IS-03", 203);
+	const uint64_t msl2 = 2 * cfg_of(t)->msl;
+	struct td_seen_seg x;
+	uint32_t old_nxt;
+	uint64_t T;
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	/* an unpinned first connection, closed actively */
+	T = sg(t, RPORT, LPORT, IRS, 0, S_, 1460, NULL, 0);
+	x = td_expect_seg(t, S_ | A_, toe_ref_isn(td_ref(t), LOCAL, LPORT, PEER, RPORT, T),
+			  IRS + 1);
+	pk(t, IRS + 1, x.seg.seq + 1, A_);
+	td_expect_event(t, TOE_EV_ESTABLISHED, 0);
+	td_close(t, 0);
+	td_expect_seg(t, F_ | A_, x.seg.seq + 1, IRS + 1);
+	old_nxt = x.seg.seq + 2;
+	pk(t, IRS + 1, old_nxt, F_ | A_);
+	td_expect_seg(t, A_, old_nxt, IRS + 2);
+	td_expect_event(t, TOE_EV_PEER_FIN, 0);
+	td_wait(t, msl2 + 2 * PASS);
+	td_expect_event(t, TOE_EV_CLOSED, 0);
+	/* after TIME-WAIT: M has moved on */
+	T = sg(t, RPORT, LPORT, IRS + 5000, 0, S_, 1460, NULL, 0);
+	x = td_expect_seg(t, S_ | A_, toe_ref_isn(td_ref(t), LOCAL, LPORT, PEER, RPORT, T),
+			  IRS + 5001);
+	assert_true(TOE_SEQ_GT(x.seg.seq, old_nxt));
+	td_abort(t, 0);
+	td_expect_seg(t, R_, x.seg.seq + 1, 0);
+	/* reopened from TIME-WAIT with a pinned ISN below: the floor */
+	id = time_wait(t);
+	td_pin_isn(t, ISS - 1000);
+	sg(t, RPORT, LPORT, IRS + 9000, 0, S_, 1460, NULL, 0);
+	x = td_expect_seg(t, S_ | A_, ISS + 2 + 0x10000, IRS + 9001);
+	assert_true(TOE_SEQ_GT(x.seg.seq, ISS + 2));
+	td_expect_event(t, TOE_EV_CLOSED, id);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* CK: checksums                                                       */
+/* ------------------------------------------------------------------ */
+
+/* CK-01: every frame the engine sends has valid checksums (the harness
+ * compares it with the codec's build, and it parses); a segment with a bad
+ * IP or TCP checksum (or any other parser reason) is dropped silently:
+ * no ACK, no RST, not even to a listener or a connection; the drop
+ * counters agree. */
+static void test_diff_CK01_checksums(void **state)
+{
+	struct td *t = mk("CK-01", 211);
+	uint8_t f[128], b[128];
+	struct toe_seg s;
+	struct toe_frame pf;
+	struct td_seen_seg x;
+	size_t n;
+	int k;
+
+	(void)state;
+	td_listen(t, LPORT);
+	established(t);
+	memset(&s, 0, sizeof(s));
+	s.src_ip = PEER;
+	s.dst_ip = LOCAL;
+	s.src_port = RPORT;
+	s.dst_port = LPORT;
+	s.seq = IRS + 1;
+	s.ack = ISS + 1;
+	s.flags = A_ | P_;
+	s.win = 8192;
+	s.data = (const uint8_t *)"checksummed";
+	s.len = 11;
+	n = td_build(t, f, sizeof(f), &s);
+	for (k = 0; k < 4; k++) {
+		memcpy(b, f, n);
+		switch (k) {
+		case 0: b[24] ^= 0x01; break;        /* IP header checksum */
+		case 1: b[50] ^= 0x80; break;        /* TCP checksum */
+		case 2: b[n - 1 - 6] ^= 0x04; break; /* a payload byte */
+		default: b[41] ^= 0x10; break;       /* the sequence number */
+		}
+		assert_true(toe_parse_frame(b, n, &pf) < 0);
+		td_frame(t, b, n);
+	}
+	/* and to a closed port: no RST either */
+	s.dst_port = 81;
+	n = td_build(t, f, sizeof(f), &s);
+	f[50] ^= 1;
+	td_frame(t, f, n);
+	td_expect_nothing(t);
+	/* the good one, then our ACK parses with valid checksums */
+	s.dst_port = LPORT;
+	n = td_build(t, f, sizeof(f), &s);
+	td_frame(t, f, n);
+	x = td_expect_seg(t, A_, ISS + 1, IRS + 12);
+	(void)x;
+	td_expect_event(t, TOE_EV_RX_DATA, 0);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* payload path                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A segment longer than the receive window: the part that fits is
+ * delivered ("Data from segments can be moved into buffers until either
+ * the buffer is full", the reference's choice: RCV.WND bytes), RCV.NXT
+ * moves over it and the ACK says so; a segment straddling RCV.NXT delivers
+ * only its new bytes. */
+static void test_diff_payload_trimmed_to_window(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	static char big[1201];
+	int id;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.rcv_wnd = 1000;
+	t = mk_cfg("payload: window", 231, &c);
+	memset(big, 'w', 1200);
+	big[1200] = 0;
+	td_listen(t, LPORT);
+	id = established(t);
+	pkd(t, IRS + 1, ISS + 1, A_ | P_, big);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1001);
+	td_expect_event(t, TOE_EV_RX_DATA, id);
+	/* 10 old bytes and 30 new ones */
+	pkd(t, IRS + 991, ISS + 1, A_, "0123456789abcdefghijklmnopqrstuvwxyzABCD");
+	td_expect_seg(t, A_, ISS + 1, IRS + 1031);
+	td_expect_event(t, TOE_EV_RX_DATA, id);
+	assert_int_equal(td_info(t, id).rcv_nxt, IRS + 1031);
+	done(t);
+}
+
+/* The user stream not ready: a data segment is dropped without an ACK
+ * (there is no receive buffer to ACK into); when the user is back, the
+ * peer's retransmission is delivered and ACKed. */
+static void test_diff_payload_user_not_ready(void **state)
+{
+	struct td *t = mk("payload: user not ready", 232);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = established(t);
+	td_user_ready(t, false);
+	pkd(t, IRS + 1, ISS + 1, A_ | P_, "not now");
+	td_expect_nothing(t);
+	assert_int_equal(td_info(t, id).rcv_nxt, IRS + 1);
+	td_user_ready(t, true);
+	pkd(t, IRS + 1, ISS + 1, A_ | P_, "not now");
+	td_expect_seg(t, A_, ISS + 1, IRS + 8);
+	td_expect_event(t, TOE_EV_RX_DATA, id);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* timing: the harness's cycle model, pinned down                      */
+/* ------------------------------------------------------------------ */
+
+/* Exact timing: the SYN's decision cycle (its ISN's M at TICK_HZ 250000
+ * is `now` itself) for option lists that keep the parser's option walker
+ * busy past the last beat (40 NOPs, 20 two-byte unknown options, MSS last,
+ * an illegal option late, ...), each followed at once by other frames (the
+ * walker holds the receive stream). Every SYN-ACK is compared byte for
+ * byte, so a decision one cycle off would show as a different ISN. */
+static void test_diff_time_option_walk_syn_decision_exact(void **state)
+{
+	struct td *t = mk("timing: option walk", 221);
+	uint8_t o[40];
+	unsigned layout, i, synacks = 0, walker_late = 0;
+	struct td_seen_seg x;
+	uint8_t f[256];
+	size_t fn;
+
+	(void)state;
+	assert_int_equal(td_listen(t, 80), 0);
+	for (layout = 0; layout < 12; layout++) {
+		struct toe_seg s;
+		uint8_t n = 0;
+
+		memset(&s, 0, sizeof(s));
+		s.src_ip = PEER;
+		s.dst_ip = LOCAL;
+		s.src_port = (uint16_t)(2000 + layout);
+		s.dst_port = 80;
+		s.seq = 1000 * layout;
+		s.flags = S_;
+		s.win = 8192;
+		switch (layout) {
+		case 0: /* 40 NOPs */
+			memset(o, TOE_TCPOPT_NOP, 40);
+			n = 40;
+			break;
+		case 1: /* 20 unknown options of 2 bytes */
+			for (i = 0; i < 20; i++) {
+				o[n++] = (uint8_t)(100 + i);
+				o[n++] = 2;
+			}
+			break;
+		case 2: /* 36 NOPs then MSS */
+			memset(o, TOE_TCPOPT_NOP, 36);
+			n = 36;
+			o[n++] = TOE_TCPOPT_MSS;
+			o[n++] = 4;
+			o[n++] = 0x02;
+			o[n++] = 0x00;
+			break;
+		case 3: /* alternating NOP, 2-byte unknown */
+			while (n + 3 <= 39) {
+				o[n++] = TOE_TCPOPT_NOP;
+				o[n++] = 77;
+				o[n++] = 2;
+			}
+			break;
+		case 4: /* 19 unknowns then an illegal length: dropped */
+			for (i = 0; i < 19; i++) {
+				o[n++] = (uint8_t)(100 + i);
+				o[n++] = 2;
+			}
+			o[n++] = 99;
+			o[n++] = 0;
+			break;
+		case 5: /* MSS, then EOL and garbage */
+			o[n++] = TOE_TCPOPT_MSS;
+			o[n++] = 4;
+			o[n++] = 0x05;
+			o[n++] = 0xb4;
+			o[n++] = TOE_TCPOPT_EOL;
+			while (n < 40)
+				o[n++] = 0xee;
+			break;
+		case 6: /* 3 NOPs, unknown, repeated */
+			while (n + 5 <= 40) {
+				o[n++] = TOE_TCPOPT_NOP;
+				o[n++] = TOE_TCPOPT_NOP;
+				o[n++] = TOE_TCPOPT_NOP;
+				o[n++] = 66;
+				o[n++] = 2;
+			}
+			break;
+		case 7: /* timestamps and SACK-permitted, Linux style */
+			o[n++] = TOE_TCPOPT_MSS;
+			o[n++] = 4;
+			o[n++] = 0x05;
+			o[n++] = 0xb4;
+			o[n++] = TOE_TCPOPT_SACK_PERM;
+			o[n++] = 2;
+			o[n++] = TOE_TCPOPT_TS;
+			o[n++] = 10;
+			for (i = 0; i < 8; i++)
+				o[n++] = (uint8_t)i;
+			o[n++] = TOE_TCPOPT_NOP;
+			o[n++] = TOE_TCPOPT_WSCALE;
+			o[n++] = 3;
+			o[n++] = 7;
+			break;
+		case 8: /* a kind with its length byte missing at the end */
+			memset(o, TOE_TCPOPT_NOP, 39);
+			n = 39;
+			o[n++] = 55;
+			break;
+		case 9: /* 13 three-byte unknowns, one NOP */
+			for (i = 0; i < 13; i++) {
+				o[n++] = 88;
+				o[n++] = 3;
+				o[n++] = (uint8_t)i;
+			}
+			o[n++] = TOE_TCPOPT_NOP;
+			break;
+		case 10: /* 2-byte unknowns with payload behind them */
+			for (i = 0; i < 20; i++) {
+				o[n++] = 101;
+				o[n++] = 2;
+			}
+			s.data = (const uint8_t *)"0123456789abcdef0123";
+			s.len = 20;
+			break;
+		default: /* no options at all */
+			break;
+		}
+		s.opt_raw = o;
+		s.opt_raw_len = n;
+		fn = td_build(t, f, sizeof(f), &s);
+		/* the option walk, not the SipHash, decides when */
+		if (td_decision_latency(f, fn) > TD_LAT_SYN)
+			walker_late++;
+		td_frame(t, f, fn);
+		/* back to back: a RST to a closed port (answered by nothing) and
+		 * an ACK to one (answered by a RST) */
+		sg(t, 3000, 9, 5, 6, R_, 0, NULL, 0);
+		sg(t, 3001, 9, 5, 6, A_, 0, NULL, 0);
+	}
+	td_sync(t);
+	while (td_seen_seg(t, &x))
+		synacks += x.seg.flags == (S_ | A_);
+	/* layouts 4 and 8 are illegal (dropped): 10 SYN-ACKs */
+	assert_int_equal(synacks, 10);
+	print_message("%u of 12 layouts decided by the option walk\n", walker_late);
+	assert_true(walker_late >= 4);
+	td_check_stats(t);
+	td_free(t);
+}
+
+/* Exact timing of a segment that is not a SYN (last beat + 3) and of a
+ * command (write + 17), at a timer's deadline: decided one cycle before
+ * the deadline the segment's reply comes first and the scanner fires the
+ * timer later; decided on the deadline the connection's own timer fires
+ * first (the engine's job runs a due timer before the segment). Both orders
+ * are compared with the reference's, so a model one cycle off fails. Also
+ * a connect's ISN (TICK_HZ 250000: M = now) pins the command's cycle. */
+static void test_diff_time_deadline_edge_segment_and_command(void **state)
+{
+	struct td *t = mk("timing: deadline edge", 222);
+	const uint64_t R = cfg_of(t)->rto_init;
+	uint8_t f[128];
+	struct toe_seg s;
+	size_t n;
+	uint64_t T0;
+	int k, id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	memset(&s, 0, sizeof(s));
+	s.src_ip = PEER;
+	s.dst_ip = LOCAL;
+	s.dst_port = LPORT;
+	s.flags = A_;
+	s.win = 8192;
+	for (k = 0; k < 2; k++) {
+		/* SYN-RECEIVED, deadline T0 + R; out-of-window data -> ACK */
+		s.src_port = (uint16_t)(RPORT + k);
+		td_pin_isn(t, ISS);
+		id = td_lowest_free(t, -1);
+		T0 = sg(t, s.src_port, LPORT, IRS, 0, S_, 1460, NULL, 0);
+		td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+		s.seq = IRS + 100000;
+		s.ack = ISS + 1;
+		n = td_build(t, f, sizeof(f), &s);
+		td_frame_exact(t, f, n, T0 + R - 1 + (uint64_t)k);
+		if (k == 0) {
+			td_expect_seg(t, A_, ISS + 1, IRS + 1);
+			td_wait(t, PASS);
+			td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+		} else {
+			td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+			td_expect_seg(t, A_, ISS + 1, IRS + 1);
+		}
+		td_abort(t, id);
+		td_expect_seg(t, R_, ISS + 1, 0);
+	}
+	for (k = 0; k < 2; k++) {
+		/* the same with close (a FIN in SYN-RECEIVED) */
+		td_pin_isn(t, ISS);
+		id = td_lowest_free(t, -1);
+		T0 = sg(t, (uint16_t)(RPORT + 10 + k), LPORT, IRS, 0, S_, 1460, NULL, 0);
+		td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+		td_close_exact(t, id, T0 + R - 1 + (uint64_t)k);
+		if (k == 0) {
+			td_expect_seg(t, F_ | A_, ISS + 1, IRS + 1);
+		} else {
+			td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+			td_expect_seg(t, F_ | A_, ISS + 1, IRS + 1);
+		}
+		td_abort(t, id);
+		td_expect_seg(t, R_, ISS + 2, 0);
+	}
+	/* a connect: its ISN is M + F with M = now of the command's cycle */
+	{
+		struct td_seen_seg x;
+		int c = td_connect(t, 4444, PEER, 4445);
+		uint64_t T = td_now(t);
+
+		x = td_expect_seg(t, S_, toe_ref_isn(td_ref(t), LOCAL, 4444, PEER, 4445, T), 0);
+		(void)x;
+		td_abort(t, c);
+	}
+	done(t);
+}
+
+/* The scanner phase: every CONN_SEL write holds the timer scan one cycle,
+ * so a retransmission leaves one cycle later per read-out made before its
+ * deadline (the harness counts them as its lag's upper bound). */
+static void test_diff_time_readout_delays_scan_one_cycle(void **state)
+{
+	struct td *t = mk("timing: read-out and scan", 223);
+	struct td_seen_seg x;
+	uint64_t T0;
+	int i, id;
+
+	(void)state;
+	id = syn_sent(t, 4000);
+	T0 = td_now(t);
+	for (i = 0; i < 10; i++)
+		td_check_conn(t, id);
+	td_wait_until(t, T0 + cfg_of(t)->rto_init + PASS);
+	x = td_expect_seg(t, S_, ISS, 0);
+	assert_int_equal(x.time, T0 + cfg_of(t)->rto_init);
+	assert_int_equal(x.eng_first - x.time, TD_LAG0 + 10 + TD_LAT_TMR_OUT);
+	done(t);
+}
+
+/* ARP and ICMP echo through the same harness: replies compared with
+ * toe_ref_arp_reply / toe_ref_icmp_reply byte for byte, echo replies with
+ * their own IP ID counter, TCP IDs not shifted. */
+static void test_diff_l2_arp_icmp_replies(void **state)
+{
+	struct td *t = mk("ARP/ICMP", 224);
+	uint8_t f[256];
+	struct td_seen_seg x;
+	struct td_stats st;
+	unsigned k;
+
+	(void)state;
+	td_listen(t, LPORT);
+	for (k = 0; k < 3; k++) {
+		/* ARP request for us, from 10.0.0.2 */
+		memset(f, 0, 60);
+		memset(f, 0xff, 6);
+		td_mac_of(PEER, f + 6);
+		f[12] = 0x08;
+		f[13] = 0x06;
+		f[15] = 1;
+		f[16] = 0x08;
+		f[18] = 6;
+		f[19] = 4;
+		f[21] = 1;
+		td_mac_of(PEER, f + 22);
+		f[28] = 10; f[31] = 2;
+		f[38] = 10; f[41] = 1;
+		td_frame(t, f, 60);
+		/* ICMP echo request of 16 + k bytes */
+		{
+			size_t len = 16 + k, ipl = 28 + len, i;
+			uint16_t c;
+
+			memset(f, 0, 14 + ipl + 8);
+			memcpy(f, td_config(t)->mac, 6);
+			td_mac_of(PEER, f + 6);
+			f[12] = 0x08;
+			f[14] = 0x45;
+			f[17] = (uint8_t)ipl;
+			f[22] = 64;
+			f[23] = 1;
+			f[26] = 10; f[29] = 2;
+			f[30] = 10; f[33] = 1;
+			c = toe_ipv4_csum(f + 14, 20);
+			f[24] = (uint8_t)(c >> 8);
+			f[25] = (uint8_t)c;
+			f[34] = 8;
+			f[39] = (uint8_t)k;
+			for (i = 0; i < len; i++)
+				f[42 + i] = (uint8_t)(i * 3);
+			c = toe_csum_fold(toe_csum_add(0, f + 34, 8 + len));
+			f[36] = (uint8_t)(c >> 8);
+			f[37] = (uint8_t)c;
+			td_frame(t, f, 14 + ipl < 60 ? 60 : 14 + ipl);
+		}
+	}
+	td_pin_isn(t, ISS);
+	sg(t, RPORT, LPORT, IRS, 0, S_, 1460, NULL, 0);
+	x = td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	/* the first TCP segment since enable: IP ID = INIT */
+	assert_int_equal(x.ip.id, cfg_of(t)->ip_id_init);
+	td_sync(t);
+	td_get_stats(t, &st);
+	assert_int_equal(st.l2_cmp, 6);
+	done(t);
+}
+
+/* ------------------------------------------------------------------ */
+/* the randomized run                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One engine, one reference, a fixed seed (TOE_DIFF_SEED overrides it),
+ * TOE_DIFF_SEGS TCP segments (100k by default):
+ *  1. fill: 1000 connections, passive (SYNs with random option lists to
+ *     six listening ports) and active (connect), handshakes completed,
+ *     with other moves in between;
+ *  2. churn around TOE_DIFF_LIVE live connections (RUN_LIVE): every step
+ *     is the soonest (in the id phase the harness needs) of a new
+ *     connection, the oldest handshakes waiting for their peer, and 32
+ *     random moves on random (often recently moved) connections, each move
+ *     drawn for the connection's state from the reference: valid traffic
+ *     (data in and out of order, overlapping, duplicate, out of window;
+ *     ACKs of every kind; FINs; closes, shutdowns, aborts), RSTs and SYNs
+ *     in every state; 14% of the steps are frames for no connection
+ *     (closed ports, listeners without SYN, malformed: truncated, bad
+ *     checksums, data offsets, option lengths, fragments, not TCP, IPv4
+ *     options, bad IP headers, another host's IP, MAC-bad frames; ARP and
+ *     ICMP echo) or commands on free ids; now and then time jumps (timers
+ *     fire anyway: RTO 16 passes) and user stream stalls;
+ *  3. five times along the way: every connection brought to a state with
+ *     no timer (handshakes completed, FINs ACKed, the rest aborted), all
+ *     1024 connection slots read out and compared, counters compared.
+ * At the end: figures, and a check that every kind of move was made.
+ */
+
+#define K_CAND 32          /* candidates per connection-bound stimulus */
+#define RUN_SEGS 100000    /* default length: TCP segments fed */
+#define RUN_EPOCHS 5       /* quiesce + full read-out this many times */
+/* After filling the table to 1000 connections, the run keeps about this
+ * many alive while they come and go. Not more: the engine's connection
+ * table (toe_conn_table, two-choice hashing with 4-way buckets) refuses
+ * inserts under churn at high occupancy (simulated: ~1e-6 per insert at
+ * 700 live connections, ~2e-4 at 950), where the reference accepts until
+ * all 1024 ids are in use; TOE_DIFF_LIVE=1000 shows that divergence. */
+#define RUN_LIVE 700
+
+/* what each stimulus was, for the summary (and to show every kind ran) */
+enum tag {
+	/* SYN-SENT */
+	G_SS_SYNACK, G_SS_BADACK, G_SS_RST_OK, G_SS_RST_NOACK, G_SS_RST_BADACK, G_SS_ACK,
+	G_SS_SIMOPEN, G_SS_SYNACK_DATA,
+	/* SYN-RECEIVED */
+	G_SR_ACK, G_SR_BADACK, G_SR_RST, G_SR_RST_IN, G_SR_RST_OUT, G_SR_SYN, G_SR_FIN,
+	G_SR_NOACK, G_SR_SIMOPEN,
+	/* synchronized */
+	G_E_DATA, G_E_OOO, G_E_OVERLAP, G_E_OLD, G_E_OOW, G_E_ACK, G_E_FIN, G_E_FIN_OOO,
+	G_E_RST, G_E_RST_IN, G_E_RST_OUT, G_E_SYN, G_E_NOACK, G_E_MSSOPT,
+	/* TIME-WAIT */
+	G_TW_FIN, G_TW_RST, G_TW_SYN_NEW, G_TW_SYN_OLD, G_TW_SYNACK, G_TW_ACK, G_TW_ACK_BAD,
+	G_TW_DATA,
+	/* commands on connections */
+	G_CLOSE, G_SHUT, G_ABORT, G_CONNECT, G_NEW_SYN,
+	/* no connection */
+	G_U_CLOSED, G_U_LISTEN, G_U_TRUNC, G_U_IPCSUM, G_U_TCPCSUM, G_U_DOFF, G_U_OPTLEN,
+	G_U_FRAG, G_U_NONTCP, G_U_ICMP, G_U_ARP, G_U_WRONGIP, G_U_MACBAD, G_U_IPOPT,
+	G_U_IPHDR, G_U_CMD_BAD, G_U_LISTEN_CMD, G_U_CONNECT_DUP,
+	/* time and the user stream */
+	G_WAIT, G_USER_STALL,
+	G_COUNT
+};
+
+static const char *const tag_name[G_COUNT] = {
+	"SYN-SENT: SYN-ACK", "SYN-SENT: SYN-ACK bad ACK", "SYN-SENT: RST,ACK",
+	"SYN-SENT: RST no ACK", "SYN-SENT: RST bad ACK", "SYN-SENT: ACK",
+	"SYN-SENT: SYN (simultaneous open)", "SYN-SENT: SYN-ACK with data/FIN",
+	"SYN-RCVD: ACK", "SYN-RCVD: bad ACK", "SYN-RCVD: RST", "SYN-RCVD: RST in window",
+	"SYN-RCVD: RST out of window", "SYN-RCVD: SYN again", "SYN-RCVD: FIN",
+	"SYN-RCVD: no ACK", "SYN-RCVD: peer's SYN-ACK (simultaneous open)",
+	"data in order", "data out of order", "data overlapping", "old duplicate",
+	"data out of window", "ACK (any value)", "FIN", "FIN out of order", "RST at RCV.NXT",
+	"RST in window", "RST out of window", "SYN / SYN-ACK", "no ACK flag", "MSS on non-SYN",
+	"TIME-WAIT: FIN again", "TIME-WAIT: RST", "TIME-WAIT: new SYN", "TIME-WAIT: old SYN",
+	"TIME-WAIT: SYN-ACK", "TIME-WAIT: ACK", "TIME-WAIT: bad ACK", "TIME-WAIT: data",
+	"close", "shutdown", "abort", "connect", "SYN to a listener",
+	"to a closed port", "to a listener (no SYN)", "truncated", "bad IP checksum",
+	"bad TCP checksum", "bad data offset", "illegal option length", "fragment",
+	"not TCP (UDP, IPv6, ...)", "ICMP", "ARP", "not our IP", "MAC bad frame",
+	"IP options", "bad IP header", "command on a free id", "listen / unlisten",
+	"connect to a tuple in use",
+	"time jump", "user stream stall",
+};
+
+struct rnd {
+	struct td *t;
+	uint64_t x;
+	uint16_t lport[6];      /* ports with a listener */
+	unsigned nlport;
+	uint64_t segs;          /* TCP segments fed, good or malformed */
+	uint64_t junk;          /* frames fed that the codec rejects */
+	uint64_t kinds[G_COUNT];
+	uint8_t data[K_CAND][1600];
+	uint8_t opt[K_CAND][40];
+	bool filling;           /* below the target: few moves that end one */
+	int touched[64];        /* connections moved lately (a conversation */
+	unsigned ntouched;      /* goes on: FIN-WAIT, TIME-WAIT, ...) */
+	int hs[1024];           /* connections waiting for their peer to */
+	unsigned hs_head, hs_n; /* complete the handshake, oldest first */
+	uint32_t last_rip;
+};
+
+static uint64_t rn(struct rnd *r)
+{
+	r->x ^= r->x >> 12;
+	r->x ^= r->x << 25;
+	r->x ^= r->x >> 27;
+	return r->x * 0x2545F4914F6CDD1Dull;
+}
+
+static uint32_t rr(struct rnd *r, uint32_t n)
+{
+	return (uint32_t)(rn(r) % n);
+}
+
+static bool chance(struct rnd *r, unsigned pct)
+{
+	return rr(r, 100) < pct;
+}
+
+enum act_kind { A_SEG, A_CONNECT, A_CLOSE, A_SHUT, A_ABORT };
+
+struct act {
+	int kind;
+	int id;       /* the connection it concerns, -1 none */
+	int tag;
+	struct toe_seg seg;
+	uint16_t lport, rport;
+	uint32_t rip;
+};
+
+static bool is_lport(const struct rnd *r, uint16_t p)
+{
+	unsigned i;
+
+	for (i = 0; i < r->nlport; i++)
+		if (r->lport[i] == p)
+			return true;
+	return false;
+}
+
+static uint32_t rnd_peer_ip(struct rnd *r)
+{
+	return IP4(10, 1 + rr(r, 3), rr(r, 256), 1 + rr(r, 254));
+}
+
+static uint16_t rnd_high_port(struct rnd *r)
+{
+	return (uint16_t)(1024 + rr(r, 64000));
+}
+
+/* A closed port: no listener there (the tuple is new with high odds). */
+static uint16_t rnd_closed_port(struct rnd *r)
+{
+	uint16_t p;
+
+	do
+		p = (uint16_t)(1 + rr(r, 1023));
+	while (is_lport(r, p));
+	return p;
+}
+
+static uint16_t rnd_win(struct rnd *r)
+{
+	switch (rr(r, 10)) {
+	case 0:
+		return 0;
+	case 1:
+		return (uint16_t)rr(r, 1000);
+	case 2:
+		return 65535;
+	default:
+		return (uint16_t)(4096 + rr(r, 60000));
+	}
+}
+
+static uint16_t rnd_mss(struct rnd *r)
+{
+	switch (rr(r, 20)) {
+	case 0:
+		return 0;
+	case 1:
+		return (uint16_t)(1 + rr(r, 87));
+	case 2:
+	case 3:
+		return (uint16_t)(88 + rr(r, 448));
+	case 4:
+	case 5:
+	case 6:
+	case 7:
+		return (uint16_t)(1461 + rr(r, 64075));
+	default:
+		return (uint16_t)(536 + rr(r, 925));
+	}
+}
+
+/* A legal option list (MUST-6/64: unknown kinds with lengths, NOPs,
+ * unaligned MSS); returns its length, at most 40. */
+static uint8_t rnd_opts(struct rnd *r, uint8_t *o, bool mss)
+{
+	uint8_t n = 0;
+	unsigned k, items = rr(r, 5);
+
+	if (mss && chance(r, 30))
+		o[n++] = TOE_TCPOPT_NOP; /* unaligned MSS */
+	if (mss) {
+		uint16_t v = rnd_mss(r);
+
+		o[n++] = TOE_TCPOPT_MSS;
+		o[n++] = 4;
+		o[n++] = (uint8_t)(v >> 8);
+		o[n++] = (uint8_t)v;
+	}
+	for (k = 0; k < items; k++) {
+		switch (rr(r, 5)) {
+		case 0:
+			if (n + 1 > 40)
+				break;
+			o[n++] = TOE_TCPOPT_NOP;
+			break;
+		case 1:
+			if (n + 3 > 40)
+				break;
+			o[n++] = TOE_TCPOPT_WSCALE;
+			o[n++] = 3;
+			o[n++] = (uint8_t)rr(r, 15);
+			break;
+		case 2:
+			if (n + 2 > 40)
+				break;
+			o[n++] = TOE_TCPOPT_SACK_PERM;
+			o[n++] = 2;
+			break;
+		case 3:
+			if (n + 10 > 40)
+				break;
+			o[n++] = TOE_TCPOPT_TS;
+			o[n++] = 10;
+			for (unsigned i = 0; i < 8; i++)
+				o[n++] = (uint8_t)rn(r);
+			break;
+		default: {
+			uint8_t l = (uint8_t)(2 + rr(r, 6));
+
+			if (n + l > 40)
+				break;
+			o[n++] = (uint8_t)(30 + rr(r, 200)); /* unknown kind */
+			o[n++] = l;
+			for (unsigned i = 2; i < l; i++)
+				o[n++] = (uint8_t)rn(r);
+			break;
+		}
+		}
+	}
+	if (n < 40 && chance(r, 20))
+		o[n++] = TOE_TCPOPT_EOL;
+	return n;
+}
+
+static uint16_t rnd_len(struct rnd *r, uint16_t max)
+{
+	uint16_t l;
+
+	/* mostly small (the receive stream takes a beat per 8 bytes) */
+	switch (rr(r, 20)) {
+	case 0:
+	case 1:
+		l = (uint16_t)(201 + rr(r, 1260));
+		break;
+	case 2:
+		l = max;
+		break;
+	case 3: case 4: case 5: case 6: case 7: case 8: case 9: case 10:
+		l = (uint16_t)(17 + rr(r, 184));
+		break;
+	default:
+		l = (uint16_t)(1 + rr(r, 16));
+		break;
+	}
+	return l > max ? max : l;
+}
+
+static void fill_data(struct rnd *r, uint8_t *d, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		d[i] = (uint8_t)rn(r);
+}
+
+/* A segment from the connection's peer. */
+static struct toe_seg conn_seg(const struct toe_ref_conn_info *ci, uint32_t seq, uint32_t ack,
+			       uint8_t flags, uint16_t win)
+{
+	struct toe_seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.src_ip = ci->remote_ip;
+	s.dst_ip = ci->local_ip;
+	s.src_port = ci->remote_port;
+	s.dst_port = ci->local_port;
+	s.seq = seq;
+	s.ack = ack;
+	s.flags = flags;
+	s.win = win;
+	return s;
+}
+
+/* An ACK value: mostly SND.NXT, sometimes old, beyond SND.NXT, or before
+ * SND.UNA - MAX.SND.WND (CA-02, CA-03). */
+static uint32_t rnd_ack(struct rnd *r, const struct toe_ref_conn_info *ci)
+{
+	switch (rr(r, 20)) {
+	case 0:
+		return ci->snd_nxt + 1 + rr(r, 1000);
+	case 1:
+		return ci->snd_una - ci->max_snd_wnd - 1 - rr(r, 10000);
+	case 2:
+		return ci->snd_una - 1 - rr(r, 100);
+	case 3:
+		return (uint32_t)rn(r);
+	case 4:
+	case 5:
+		return ci->snd_una;
+	default:
+		return ci->snd_nxt;
+	}
+}
+
+static void add_data(struct rnd *r, struct toe_seg *s, uint8_t *buf, uint16_t len)
+{
+	fill_data(r, buf, len);
+	s->data = buf;
+	s->len = len;
+}
+
+/* The peer's move on connection id (state from the reference). */
+static void gen_conn(struct rnd *r, struct act *a, int id, uint8_t *buf, uint8_t *ob)
+{
+	struct toe_ref_conn_info ci;
+	const uint32_t wnd = td_config(r->t)->ref.rcv_wnd;
+	uint32_t nxt, snd;
+	struct toe_seg *s = &a->seg;
+	unsigned p;
+
+	assert_int_equal(toe_ref_conn_info(td_ref(r->t), id, &ci), TOE_REF_OK);
+	nxt = ci.rcv_nxt;
+	snd = ci.snd_nxt;
+	a->kind = A_SEG;
+	a->id = id;
+	p = rr(r, 100);
+	/* commands first, any state */
+	if (p < 4) {
+		a->kind = A_CLOSE;
+		a->tag = G_CLOSE;
+		return;
+	}
+	if (p < 6) {
+		a->kind = A_SHUT;
+		a->tag = G_SHUT;
+		return;
+	}
+	if (p < 9) {
+		a->kind = A_ABORT;
+		a->tag = G_ABORT;
+		return;
+	}
+	p = rr(r, 100);
+	switch (ci.state) {
+	case TOE_ST_SYN_SENT:
+		if (p < 40) {
+			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_SYN | TOE_TCP_ACK,
+				      rnd_win(r));
+			a->tag = G_SS_SYNACK;
+		} else if (p < 50) {
+			*s = conn_seg(&ci, (uint32_t)rn(r),
+				      chance(r, 50) ? ci.iss : ci.iss + 2 + rr(r, 1000),
+				      TOE_TCP_SYN | TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_SS_BADACK;
+		} else if (p < 58) {
+			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_RST | TOE_TCP_ACK, 0);
+			a->tag = G_SS_RST_OK;
+		} else if (p < 63) {
+			*s = conn_seg(&ci, (uint32_t)rn(r), 0, TOE_TCP_RST, 0);
+			a->tag = G_SS_RST_NOACK;
+		} else if (p < 68) {
+			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss, TOE_TCP_RST | TOE_TCP_ACK, 0);
+			a->tag = G_SS_RST_BADACK;
+		} else if (p < 74) {
+			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_SS_ACK;
+		} else if (p < 90) {
+			*s = conn_seg(&ci, (uint32_t)rn(r), 0, TOE_TCP_SYN, rnd_win(r));
+			a->tag = G_SS_SIMOPEN;
+		} else {
+			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1,
+				      TOE_TCP_SYN | TOE_TCP_ACK | (chance(r, 50) ? TOE_TCP_FIN : 0),
+				      rnd_win(r));
+			if (chance(r, 70))
+				add_data(r, s, buf, rnd_len(r, 1400));
+			a->tag = G_SS_SYNACK_DATA;
+		}
+		if (s->flags & TOE_TCP_SYN) {
+			s->opt_raw = ob;
+			s->opt_raw_len = rnd_opts(r, ob, chance(r, 85));
+		}
+		return;
+	case TOE_ST_SYN_RECEIVED:
+		if (!ci.passive && p < 35) {
+			*s = conn_seg(&ci, ci.irs, snd, TOE_TCP_SYN | TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_SR_SIMOPEN;
+		} else if (p < 50) {
+			*s = conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
+			if (chance(r, 25))
+				add_data(r, s, buf, rnd_len(r, 1460));
+			a->tag = G_SR_ACK;
+		} else if (p < 60) {
+			*s = conn_seg(&ci, nxt, chance(r, 50) ? ci.snd_una : snd + 1 + rr(r, 1000),
+				      TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_SR_BADACK;
+		} else if (p < 66) {
+			*s = conn_seg(&ci, nxt, 0, TOE_TCP_RST, 0);
+			a->tag = G_SR_RST;
+		} else if (p < 71) {
+			*s = conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
+			a->tag = G_SR_RST_IN;
+		} else if (p < 75) {
+			*s = conn_seg(&ci, chance(r, 50) ? nxt - 1 : nxt + wnd + rr(r, 100), 0,
+				      TOE_TCP_RST, 0);
+			a->tag = G_SR_RST_OUT;
+		} else if (p < 82) {
+			*s = conn_seg(&ci, ci.irs, 0, TOE_TCP_SYN, rnd_win(r));
+			s->opt_raw = ob;
+			s->opt_raw_len = rnd_opts(r, ob, true);
+			a->tag = G_SR_SYN;
+		} else if (p < 90) {
+			*s = conn_seg(&ci, nxt, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_SR_FIN;
+		} else {
+			*s = conn_seg(&ci, nxt, 0, chance(r, 50) ? TOE_TCP_FIN : 0, rnd_win(r));
+			if (chance(r, 50))
+				add_data(r, s, buf, rnd_len(r, 200));
+			a->tag = G_SR_NOACK;
+		}
+		return;
+	case TOE_ST_TIME_WAIT:
+		if (p < 25) {
+			*s = conn_seg(&ci, nxt - 1, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_TW_FIN;
+		} else if (p < 35) {
+			*s = conn_seg(&ci, nxt + rr(r, 3) - 1, 0, TOE_TCP_RST, 0);
+			a->tag = G_TW_RST;
+		} else if (p < 52) {
+			*s = conn_seg(&ci, nxt + 1 + rr(r, 100000), 0, TOE_TCP_SYN, rnd_win(r));
+			s->opt_raw = ob;
+			s->opt_raw_len = rnd_opts(r, ob, chance(r, 85));
+			a->tag = G_TW_SYN_NEW;
+		} else if (p < 60) {
+			*s = conn_seg(&ci, nxt - rr(r, 1000), 0, TOE_TCP_SYN, rnd_win(r));
+			a->tag = G_TW_SYN_OLD;
+		} else if (p < 65) {
+			*s = conn_seg(&ci, nxt + rr(r, 1000), snd, TOE_TCP_SYN | TOE_TCP_ACK,
+				      rnd_win(r));
+			a->tag = G_TW_SYNACK;
+		} else if (p < 80) {
+			*s = conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_TW_ACK;
+		} else if (p < 90) {
+			*s = conn_seg(&ci, chance(r, 50) ? nxt - 2 - rr(r, 100) : nxt + wnd + rr(r, 100),
+				      snd, TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_TW_ACK_BAD;
+		} else {
+			*s = conn_seg(&ci, nxt + rr(r, 3) - 1, snd, TOE_TCP_ACK | TOE_TCP_PSH,
+				      rnd_win(r));
+			add_data(r, s, buf, rnd_len(r, 1460));
+			a->tag = G_TW_DATA;
+		}
+		return;
+	default:
+		break;
+	}
+	/* ESTABLISHED .. LAST-ACK */
+	if (p < 34) {
+		*s = conn_seg(&ci, nxt, rnd_ack(r, &ci), TOE_TCP_ACK | (chance(r, 50) ? TOE_TCP_PSH : 0),
+			      rnd_win(r));
+		add_data(r, s, buf, rnd_len(r, 1460));
+		a->tag = G_E_DATA;
+	} else if (p < 40) {
+		*s = conn_seg(&ci, nxt + 1 + rr(r, wnd), snd, TOE_TCP_ACK, rnd_win(r));
+		add_data(r, s, buf, rnd_len(r, 1460));
+		a->tag = G_E_OOO;
+	} else if (p < 45) {
+		uint16_t l = rnd_len(r, 1460), k = (uint16_t)(1 + rr(r, l));
+
+		*s = conn_seg(&ci, nxt - k, snd, TOE_TCP_ACK, rnd_win(r));
+		add_data(r, s, buf, l < 2 ? 2 : l);
+		a->tag = G_E_OVERLAP;
+	} else if (p < 49) {
+		uint16_t l = rnd_len(r, 1460);
+
+		*s = conn_seg(&ci, nxt - l - rr(r, 100), snd, TOE_TCP_ACK, rnd_win(r));
+		add_data(r, s, buf, l);
+		a->tag = G_E_OLD;
+	} else if (p < 54) {
+		*s = conn_seg(&ci, nxt + wnd + rr(r, 5000), snd, TOE_TCP_ACK, rnd_win(r));
+		add_data(r, s, buf, rnd_len(r, 1460));
+		a->tag = G_E_OOW;
+	} else if (p < 66) {
+		*s = conn_seg(&ci, chance(r, 85) ? nxt : nxt + rr(r, 20000) - 10000, rnd_ack(r, &ci),
+			      TOE_TCP_ACK, rnd_win(r));
+		a->tag = G_E_ACK;
+	} else if (p < 75) {
+		*s = conn_seg(&ci, nxt, chance(r, 70) ? snd : ci.snd_una, TOE_TCP_FIN | TOE_TCP_ACK,
+			      rnd_win(r));
+		if (chance(r, 30))
+			add_data(r, s, buf, rnd_len(r, 1460));
+		a->tag = G_E_FIN;
+	} else if (p < 78) {
+		*s = conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), snd, TOE_TCP_FIN | TOE_TCP_ACK,
+			      rnd_win(r));
+		a->tag = G_E_FIN_OOO;
+	} else if (p < 82) {
+		*s = conn_seg(&ci, nxt, chance(r, 50) ? snd : 0,
+			      TOE_TCP_RST | (chance(r, 50) ? TOE_TCP_ACK : 0), 0);
+		if (chance(r, 20))
+			add_data(r, s, buf, rnd_len(r, 100));
+		a->tag = G_E_RST;
+	} else if (p < 86) {
+		*s = conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
+		a->tag = G_E_RST_IN;
+	} else if (p < 89) {
+		*s = conn_seg(&ci, chance(r, 50) ? nxt - 1 - rr(r, 3) : nxt + wnd + rr(r, 3), 0,
+			      TOE_TCP_RST, 0);
+		a->tag = G_E_RST_OUT;
+	} else if (p < 93) {
+		*s = conn_seg(&ci, (uint32_t)rn(r), chance(r, 50) ? snd : 0,
+			      TOE_TCP_SYN | (chance(r, 50) ? TOE_TCP_ACK : 0), rnd_win(r));
+		a->tag = G_E_SYN;
+	} else if (p < 96) {
+		*s = conn_seg(&ci, nxt, 0, chance(r, 50) ? TOE_TCP_FIN : TOE_TCP_PSH, rnd_win(r));
+		add_data(r, s, buf, rnd_len(r, 500));
+		a->tag = G_E_NOACK;
+	} else {
+		*s = conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
+		s->opt_raw = ob;
+		s->opt_raw_len = rnd_opts(r, ob, true);
+		if (chance(r, 50))
+			add_data(r, s, buf, rnd_len(r, 1400));
+		a->tag = G_E_MSSOPT;
+	}
+}
+
+static bool lethal(int tag)
+{
+	switch (tag) {
+	case G_CLOSE: case G_SHUT: case G_ABORT: case G_E_RST: case G_SR_RST: case G_SS_RST_OK:
+	case G_E_FIN: case G_SR_FIN: case G_SS_SYNACK_DATA: case G_E_SYN: case G_SR_BADACK:
+	case G_SS_BADACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* gen_conn, mostly without moves that end the connection while the table
+ * is being filled. */
+static void gen_conn_fill(struct rnd *r, struct act *a, int id, uint8_t *buf, uint8_t *ob)
+{
+	int k;
+
+	for (k = 0; k < 8; k++) {
+		memset(a, 0, sizeof(*a));
+		gen_conn(r, a, id, buf, ob);
+		if (!r->filling || !lethal(a->tag) || chance(r, 25))
+			return;
+	}
+}
+
+/* The peer completes the handshake of connection id (SYN-SENT: its
+ * SYN-ACK; SYN-RECEIVED: the ACK, now and then with data). */
+static void gen_complete(struct rnd *r, struct act *a, int id, uint8_t *buf, uint8_t *ob)
+{
+	struct toe_ref_conn_info ci;
+
+	assert_int_equal(toe_ref_conn_info(td_ref(r->t), id, &ci), TOE_REF_OK);
+	memset(a, 0, sizeof(*a));
+	a->kind = A_SEG;
+	a->id = id;
+	if (ci.state == TOE_ST_SYN_SENT) {
+		a->seg = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_SYN | TOE_TCP_ACK,
+				  rnd_win(r));
+		a->seg.opt_raw = ob;
+		a->seg.opt_raw_len = rnd_opts(r, ob, chance(r, 90));
+		a->tag = G_SS_SYNACK;
+	} else {
+		a->seg = conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_ACK, rnd_win(r));
+		if (chance(r, 20))
+			add_data(r, &a->seg, buf, rnd_len(r, 1460));
+		a->tag = G_SR_ACK;
+	}
+}
+
+/* A new connection: a SYN to a listener from a new peer, or a connect. */
+static void gen_new(struct rnd *r, struct act *a, uint8_t *buf, uint8_t *ob)
+{
+	(void)buf;
+	a->id = td_lowest_free(r->t, -1);
+	if (chance(r, 12)) {
+		a->kind = A_CONNECT;
+		a->tag = G_CONNECT;
+		do
+			a->lport = rnd_high_port(r);
+		while (is_lport(r, a->lport));
+		if (!r->last_rip || chance(r, 20))
+			r->last_rip = rnd_peer_ip(r);
+		a->rip = r->last_rip;
+		a->rport = (uint16_t)(1 + rr(r, 65535));
+		return;
+	}
+	a->kind = A_SEG;
+	a->tag = G_NEW_SYN;
+	memset(&a->seg, 0, sizeof(a->seg));
+	a->seg.src_ip = rnd_peer_ip(r);
+	a->seg.dst_ip = LOCAL;
+	a->seg.src_port = rnd_high_port(r);
+	a->seg.dst_port = r->lport[rr(r, r->nlport)];
+	a->seg.seq = (uint32_t)rn(r);
+	a->seg.flags = TOE_TCP_SYN | (chance(r, 3) ? TOE_TCP_FIN : 0);
+	a->seg.win = rnd_win(r);
+	if (chance(r, 90)) {
+		a->seg.opt_raw = ob;
+		a->seg.opt_raw_len = rnd_opts(r, ob, chance(r, 85));
+	}
+	if (chance(r, 3))
+		add_data(r, &a->seg, buf, rnd_len(r, 1000));
+}
+
+/* Cycles a move decided at its slot takes from the earliest time a new
+ * connection could then be decided (its SYN's hash wait, a connect's
+ * register writes, a command's status poll). */
+static uint64_t fit_margin(const struct act *nw, const struct act *a)
+{
+	return (nw->kind == A_CONNECT ? 260 : 30) + (a->kind == A_SEG ? 0 : 160);
+}
+
+/* When the move could be decided at the earliest (see td_next_slot). */
+static uint64_t act_slot(struct rnd *r, const struct act *a)
+{
+	uint8_t f[2048];
+
+	if (a->kind == A_SEG) {
+		size_t n = td_build(r->t, f, sizeof(f), &a->seg);
+
+		return td_next_slot(r->t, a->id, td_decision_latency(f, n));
+	}
+	return td_next_slot(r->t, a->id, TD_LAT_CMD + 1);
+}
+
+static void exec_act(struct rnd *r, struct act *a)
+{
+	struct td *t = r->t;
+	int id;
+
+	r->kinds[a->tag]++;
+	if (a->id >= 0)
+		r->touched[r->ntouched++ % 64] = a->id;
+	switch (a->kind) {
+	case A_SEG:
+		td_seg(t, &a->seg);
+		r->segs++;
+		if (a->tag == G_NEW_SYN || a->tag == G_TW_SYN_NEW) {
+			id = toe_ref_find(td_ref(t), a->seg.dst_ip, a->seg.dst_port, a->seg.src_ip,
+					  a->seg.src_port);
+			/* most peers complete the handshake soon; the
+			 * rest are left to chance (and to the timers) */
+			if (id >= 0 && r->hs_n < 1024 && (r->filling || chance(r, 70)))
+				r->hs[(r->hs_head + r->hs_n++) % 1024] = id;
+		}
+		break;
+	case A_CONNECT:
+		id = td_connect(t, a->lport, a->rip, a->rport);
+		if (id >= 0 && r->hs_n < 1024 && (r->filling || chance(r, 70)))
+			r->hs[(r->hs_head + r->hs_n++) % 1024] = id;
+		break;
+	case A_CLOSE:
+		td_close(t, a->id);
+		break;
+	case A_SHUT:
+		td_shutdown(t, a->id);
+		break;
+	default:
+		td_abort(t, a->id);
+		break;
+	}
+}
+
+/* ---- frames with no connection: malformed, not TCP, closed ports ---- */
+
+static void fix_ip_csum(uint8_t *f)
+{
+	unsigned ihl = (f[14] & 15u) * 4u;
+	uint16_t c;
+
+	f[24] = f[25] = 0;
+	c = toe_ipv4_csum(f + 14, ihl);
+	f[24] = (uint8_t)(c >> 8);
+	f[25] = (uint8_t)c;
+}
+
+static size_t rnd_closed_frame(struct rnd *r, uint8_t *f, uint8_t *buf)
+{
+	struct toe_seg s;
+	static const uint8_t fl[] = {
+		TOE_TCP_SYN, TOE_TCP_ACK, TOE_TCP_RST, TOE_TCP_FIN, 0, TOE_TCP_SYN | TOE_TCP_ACK,
+		TOE_TCP_FIN | TOE_TCP_ACK, TOE_TCP_RST | TOE_TCP_ACK, TOE_TCP_PSH | TOE_TCP_ACK,
+		TOE_TCP_SYN | TOE_TCP_FIN, TOE_TCP_URG | TOE_TCP_ACK, 0xff,
+	};
+
+	memset(&s, 0, sizeof(s));
+	s.src_ip = rnd_peer_ip(r);
+	s.dst_ip = LOCAL;
+	s.src_port = rnd_high_port(r);
+	s.dst_port = rnd_closed_port(r);
+	s.seq = (uint32_t)rn(r);
+	s.ack = (uint32_t)rn(r);
+	s.flags = fl[rr(r, sizeof(fl))];
+	s.win = rnd_win(r);
+	if (chance(r, 30))
+		add_data(r, &s, buf, rnd_len(r, 1400));
+	return td_build(r->t, f, 2048, &s);
+}
+
+/* An ICMP echo request to us (or another ICMP type), data len bytes. */
+static size_t icmp_frame(struct rnd *r, uint8_t *f, uint8_t type, size_t len)
+{
+	size_t ip_len = 20 + 8 + len, i, n = 14 + ip_len < 60 ? 60 : 14 + ip_len;
+	uint8_t *ip = f + 14, *ic = f + 34, smac[6];
+	uint32_t src = rnd_peer_ip(r);
+	uint16_t cs;
+
+	memset(f, 0, n);
+	td_mac_of(src, smac);
+	memcpy(f, td_config(r->t)->mac, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = 0x08;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(ip_len >> 8);
+	ip[3] = (uint8_t)ip_len;
+	ip[4] = (uint8_t)rn(r);
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = TOE_IPPROTO_ICMP;
+	ip[12] = (uint8_t)(src >> 24);
+	ip[13] = (uint8_t)(src >> 16);
+	ip[14] = (uint8_t)(src >> 8);
+	ip[15] = (uint8_t)src;
+	ip[16] = (uint8_t)(LOCAL >> 24);
+	ip[17] = (uint8_t)(LOCAL >> 16);
+	ip[18] = (uint8_t)(LOCAL >> 8);
+	ip[19] = (uint8_t)LOCAL;
+	fix_ip_csum(f);
+	ic[0] = type;
+	ic[4] = (uint8_t)rn(r);
+	ic[6] = (uint8_t)rn(r);
+	for (i = 0; i < len; i++)
+		ic[8 + i] = (uint8_t)rn(r);
+	cs = toe_csum_fold(toe_csum_add(0, ic, 8 + len));
+	ic[2] = (uint8_t)(cs >> 8);
+	ic[3] = (uint8_t)cs;
+	if (chance(r, 10))
+		ic[3] ^= 1; /* bad ICMP checksum: dropped */
+	return n;
+}
+
+static size_t arp_frame(struct rnd *r, uint8_t *f, uint32_t target)
+{
+	uint32_t src = rnd_peer_ip(r);
+	uint8_t smac[6];
+
+	td_mac_of(src, smac);
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, smac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	f[15] = 1;
+	f[16] = 0x08;
+	f[18] = 6;
+	f[19] = 4;
+	f[21] = chance(r, 90) ? 1 : 2;
+	memcpy(f + 22, smac, 6);
+	f[28] = (uint8_t)(src >> 24);
+	f[29] = (uint8_t)(src >> 16);
+	f[30] = (uint8_t)(src >> 8);
+	f[31] = (uint8_t)src;
+	f[38] = (uint8_t)(target >> 24);
+	f[39] = (uint8_t)(target >> 16);
+	f[40] = (uint8_t)(target >> 8);
+	f[41] = (uint8_t)target;
+	return 60;
+}
+
+/* One stimulus about no connection. */
+static void do_unbound(struct rnd *r)
+{
+	static uint8_t f[2048], buf[1600];
+	struct td *t = r->t;
+	unsigned p = rr(r, 100);
+	size_t n;
+	int tag;
+
+	if (p < 20) {
+		n = rnd_closed_frame(r, f, buf);
+		tag = G_U_CLOSED;
+	} else if (p < 30) {
+		struct toe_seg s;
+		static const uint8_t fl[] = { TOE_TCP_ACK, TOE_TCP_SYN | TOE_TCP_ACK, TOE_TCP_RST,
+					      TOE_TCP_FIN, 0, TOE_TCP_RST | TOE_TCP_ACK,
+					      TOE_TCP_FIN | TOE_TCP_ACK, TOE_TCP_PSH };
+
+		memset(&s, 0, sizeof(s));
+		s.src_ip = rnd_peer_ip(r);
+		s.dst_ip = LOCAL;
+		s.src_port = rnd_high_port(r);
+		s.dst_port = r->lport[rr(r, r->nlport)];
+		s.seq = (uint32_t)rn(r);
+		s.ack = (uint32_t)rn(r);
+		s.flags = fl[rr(r, sizeof(fl))];
+		s.win = rnd_win(r);
+		if (chance(r, 30))
+			add_data(r, &s, buf, rnd_len(r, 1000));
+		n = td_build(t, f, sizeof(f), &s);
+		tag = G_U_LISTEN;
+	} else if (p < 36) {
+		n = rnd_closed_frame(r, f, buf);
+		n = 1 + rr(r, (uint32_t)n - 1);
+		tag = G_U_TRUNC;
+	} else if (p < 41) {
+		n = rnd_closed_frame(r, f, buf);
+		f[24 + rr(r, 2)] ^= (uint8_t)(1 + rr(r, 255));
+		tag = G_U_IPCSUM;
+	} else if (p < 47) {
+		n = rnd_closed_frame(r, f, buf);
+		f[34 + rr(r, (uint32_t)n - 34)] ^= (uint8_t)(1 + rr(r, 255));
+		tag = G_U_TCPCSUM;
+	} else if (p < 51) {
+		n = rnd_closed_frame(r, f, buf);
+		f[46] = (uint8_t)((chance(r, 50) ? rr(r, 5) : 6 + rr(r, 10)) << 4);
+		tag = G_U_DOFF;
+	} else if (p < 56) {
+		struct toe_seg s;
+		uint8_t o[12];
+		uint8_t k = 0;
+
+		memset(&s, 0, sizeof(s));
+		s.src_ip = rnd_peer_ip(r);
+		s.dst_ip = LOCAL;
+		s.src_port = rnd_high_port(r);
+		s.dst_port = chance(r, 50) ? r->lport[rr(r, r->nlport)] : rnd_closed_port(r);
+		s.seq = (uint32_t)rn(r);
+		s.flags = TOE_TCP_SYN;
+		if (chance(r, 30))
+			o[k++] = TOE_TCPOPT_NOP;
+		switch (rr(r, 5)) {
+		case 0: /* length 0 */
+			o[k++] = (uint8_t)(30 + rr(r, 100));
+			o[k++] = 0;
+			break;
+		case 1: /* length 1 */
+			o[k++] = TOE_TCPOPT_MSS;
+			o[k++] = 1;
+			break;
+		case 2: /* past the end */
+			o[k++] = (uint8_t)(30 + rr(r, 100));
+			o[k++] = 40;
+			break;
+		case 3: /* MSS with the wrong length */
+			o[k++] = TOE_TCPOPT_MSS;
+			o[k++] = 3;
+			o[k++] = 5;
+			break;
+		default: /* a kind with no length byte at the end */
+			o[k++] = TOE_TCPOPT_NOP;
+			o[k++] = TOE_TCPOPT_NOP;
+			o[k++] = TOE_TCPOPT_NOP;
+			o[k++] = TOE_TCPOPT_MSS;
+			break;
+		}
+		s.opt_raw = o;
+		s.opt_raw_len = k;
+		n = td_build(t, f, sizeof(f), &s);
+		tag = G_U_OPTLEN;
+	} else if (p < 60) {
+		n = rnd_closed_frame(r, f, buf);
+		if (chance(r, 50))
+			f[20] |= 0x20; /* MF */
+		else
+			f[21] = (uint8_t)(1 + rr(r, 255)); /* offset */
+		fix_ip_csum(f);
+		tag = G_U_FRAG;
+	} else if (p < 65) {
+		n = rnd_closed_frame(r, f, buf);
+		switch (rr(r, 3)) {
+		case 0:
+			f[23] = 17; /* UDP */
+			fix_ip_csum(f);
+			break;
+		case 1:
+			f[12] = 0x86; /* IPv6 */
+			f[13] = 0xdd;
+			break;
+		default:
+			f[23] = (uint8_t)(2 + rr(r, 4)); /* IGMP .. TCP-1 */
+			fix_ip_csum(f);
+			break;
+		}
+		tag = G_U_NONTCP;
+	} else if (p < 69) {
+		n = icmp_frame(r, f, chance(r, 80) ? 8 : 13, rr(r, 120));
+		tag = G_U_ICMP;
+	} else if (p < 73) {
+		n = arp_frame(r, f, chance(r, 70) ? LOCAL : LOCAL + 1 + rr(r, 10));
+		tag = G_U_ARP;
+	} else if (p < 76) {
+		n = rnd_closed_frame(r, f, buf);
+		/* another host's IP: 10.0.0.99 */
+		f[33] = 99;
+		fix_ip_csum(f);
+		/* the TCP checksum covers the address: recompute it */
+		{
+			struct toe_frame pf;
+			uint16_t c;
+			size_t tl = (size_t)(f[16] << 8 | f[17]) - 20;
+
+			f[50] = f[51] = 0;
+			c = toe_tcp_csum(IP4(f[26], f[27], f[28], f[29]), IP4(10, 0, 0, 99), f + 34, tl);
+			f[50] = (uint8_t)(c >> 8);
+			f[51] = (uint8_t)c;
+			assert_int_equal(toe_parse_frame(f, n, &pf), TOE_PARSE_OK);
+		}
+		tag = G_U_WRONGIP;
+	} else if (p < 79) {
+		n = rnd_closed_frame(r, f, buf);
+		r->kinds[G_U_MACBAD]++;
+		td_frame_bad(t, f, n);
+		r->segs++;
+		return;
+	} else if (p < 83) {
+		/* IP options (4 bytes of NOPs and an EOL): legal; not on a SYN
+		 * without ACK (see the harness notes on the early hash) */
+		n = rnd_closed_frame(r, f, buf);
+		if ((f[47] & (TOE_TCP_SYN | TOE_TCP_ACK)) == TOE_TCP_SYN)
+			f[47] |= TOE_TCP_ACK;
+		{
+			struct toe_frame pf;
+			size_t ipl = (size_t)(f[16] << 8 | f[17]);
+			uint16_t c;
+			size_t tl = ipl - 20;
+
+			/* the TCP checksum first (the flags may have changed) */
+			f[50] = f[51] = 0;
+			c = toe_tcp_csum(IP4(f[26], f[27], f[28], f[29]), LOCAL, f + 34, tl);
+			f[50] = (uint8_t)(c >> 8);
+			f[51] = (uint8_t)c;
+			memmove(f + 38, f + 34, n - 34);
+			f[34] = 1;
+			f[35] = 1;
+			f[36] = 1;
+			f[37] = 0;
+			n += 4;
+			f[14] = 0x46;
+			ipl += 4;
+			f[16] = (uint8_t)(ipl >> 8);
+			f[17] = (uint8_t)ipl;
+			fix_ip_csum(f);
+			assert_int_equal(toe_parse_frame(f, n, &pf), TOE_PARSE_OK);
+		}
+		tag = G_U_IPOPT;
+	} else if (p < 87) {
+		n = rnd_closed_frame(r, f, buf);
+		switch (rr(r, 3)) {
+		case 0:
+			f[14] = (uint8_t)(0x05 | (rr(r, 15) + 5) << 4); /* version */
+			if ((f[14] >> 4) == 4)
+				f[14] = 0x65;
+			break;
+		case 1:
+			f[14] = (uint8_t)(0x40 | rr(r, 5)); /* IHL < 5 */
+			break;
+		default: { /* total length beyond the frame */
+			size_t ipl = (size_t)(f[16] << 8 | f[17]) + 1 + rr(r, 100);
+
+			f[16] = (uint8_t)(ipl >> 8);
+			f[17] = (uint8_t)ipl;
+			break;
+		}
+		}
+		fix_ip_csum(f);
+		tag = G_U_IPHDR;
+	} else if (p < 93) {
+		/* a command on an id with no connection */
+		int id = chance(r, 50) ? (int)(td_pass(t) + rr(r, 100)) : td_lowest_free(t, -1);
+
+		r->kinds[G_U_CMD_BAD]++;
+		switch (rr(r, 3)) {
+		case 0:
+			td_close(t, id);
+			break;
+		case 1:
+			td_shutdown(t, id);
+			break;
+		default:
+			td_abort(t, id);
+			break;
+		}
+		return;
+	} else if (p < 95) {
+		uint16_t port = chance(r, 50) ? r->lport[rr(r, r->nlport)] : (uint16_t)rr(r, 3);
+
+		r->kinds[G_U_LISTEN_CMD]++;
+		if (chance(r, 50) || port < 3) {
+			td_listen(t, port);
+		} else {
+			/* unlisten and listen again: connections stay */
+			td_unlisten(t, port);
+			td_listen(t, port);
+		}
+		return;
+	} else {
+		/* connect to a tuple in use: EADDRINUSE */
+		struct toe_ref_conn_info ci;
+		int id = (int)rr(r, td_pass(t));
+
+		if (toe_ref_conn_info(td_ref(t), id, &ci) == TOE_REF_OK &&
+		    ci.state != TOE_ST_LISTEN) {
+			r->kinds[G_U_CONNECT_DUP]++;
+			td_connect(t, ci.local_port, ci.remote_ip, ci.remote_port);
+		}
+		return;
+	}
+	r->kinds[tag]++;
+	td_frame(t, f, n);
+	if (f[12] == 0x08 && f[13] == 0x00 && n >= 24 && f[23] == TOE_IPPROTO_TCP)
+		r->segs++;
+	{
+		struct toe_frame pf;
+
+		if (toe_parse_frame(f, n, &pf) != TOE_PARSE_OK)
+			r->junk++;
+	}
+}
+
+/* Bring every connection to a state without a timer, so the run can
+ * rephase and read every connection out: complete handshakes, ACK our
+ * FINs, abort what is left (CLOSING, LAST-ACK, TIME-WAIT). In slot order. */
+static bool has_timer(int st)
+{
+	return st == TOE_ST_SYN_SENT || st == TOE_ST_SYN_RECEIVED || st == TOE_ST_FIN_WAIT_1 ||
+	       st == TOE_ST_CLOSING || st == TOE_ST_LAST_ACK || st == TOE_ST_TIME_WAIT;
+}
+
+static void quiesce(struct rnd *r)
+{
+	struct td *t = r->t;
+	struct toe_ref_conn_info ci;
+	static bool has[65536];
+	unsigned i, left, round;
+
+	for (round = 0; round < 4; round++) {
+		left = 0;
+		for (i = 0; i < td_pass(t); i++) {
+			has[i] = toe_ref_conn_info(td_ref(t), (int)i, &ci) == TOE_REF_OK &&
+				 has_timer(ci.state);
+			left += has[i];
+		}
+		while (left) {
+			uint64_t best = UINT64_MAX, sl;
+			int bi = -1;
+
+			for (i = 0; i < td_pass(t); i++) {
+				if (!has[i])
+					continue;
+				sl = td_next_slot(t, (int)i, TD_LAT_CMD + 1);
+				if (sl < best) {
+					best = sl;
+					bi = (int)i;
+				}
+			}
+			has[bi] = false;
+			left--;
+			if (toe_ref_conn_info(td_ref(t), bi, &ci) != TOE_REF_OK ||
+			    !has_timer(ci.state))
+				continue;
+			if (round == 3 || ci.state == TOE_ST_CLOSING || ci.state == TOE_ST_LAST_ACK ||
+			    ci.state == TOE_ST_TIME_WAIT) {
+				td_abort(t, bi);
+			} else if (ci.state == TOE_ST_SYN_SENT) {
+				struct toe_seg sg = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1,
+							     TOE_TCP_SYN | TOE_TCP_ACK, 8192);
+
+				td_seg(t, &sg);
+			} else {
+				/* SYN-RECEIVED, FIN-WAIT-1: ACK everything */
+				struct toe_seg sg = conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_ACK,
+							     8192);
+
+				td_seg(t, &sg);
+			}
+		}
+	}
+	td_sync(t);
+}
+
+/* Up to max handshake-completing moves for the oldest connections still
+ * waiting for their peer (dead entries leave the queue). */
+static unsigned hs_candidates(struct rnd *r, struct act *c, uint8_t (*data)[1600],
+			      uint8_t (*opt)[40], unsigned max)
+{
+	struct toe_ref_conn_info ci;
+	unsigned i, n = 0;
+
+	for (i = 0; i < r->hs_n && n < max; i++) {
+		int id = r->hs[(r->hs_head + i) % 1024];
+		bool live = toe_ref_conn_info(td_ref(r->t), id, &ci) == TOE_REF_OK &&
+			    (ci.state == TOE_ST_SYN_SENT || ci.state == TOE_ST_SYN_RECEIVED);
+
+		if (!live) {
+			if (i == 0) {
+				r->hs_head = (r->hs_head + 1) % 1024;
+				r->hs_n--;
+				i--;
+			}
+			continue;
+		}
+		if (chance(r, 40)) {
+			/* any move on a connection still in its handshake */
+			gen_conn_fill(r, &c[n], id, data[n], opt[n]);
+			if (c[n].kind == A_SEG)
+				c[n].id = td_bind_seg(r->t, &c[n].seg);
+		} else {
+			gen_complete(r, &c[n], id, data[n], opt[n]);
+		}
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Fill the table to `target` connections. Ids are handed out lowest
+ * first, so new connections come in id order, one per scanner pass (the
+ * next id's slot is a cycle after this one's). In the pass that creates id
+ * i, the peer of id i - 13 completes its handshake (its slot comes earlier
+ * in the pass, far enough from i's, and before its first retransmission at
+ * 16 passes), and moves on older connections may come before that.
+ */
+static void fill(struct rnd *r, unsigned target)
+{
+	struct td *t = r->t;
+	struct act a;
+	struct toe_ref_conn_info ci;
+	unsigned i, k;
+
+	r->filling = true;
+	for (i = 0; toe_ref_conn_count(td_ref(t)) < target && i < 4 * target; i++) {
+		int lf = td_lowest_free(t, -1), old;
+
+		if (lf < 0)
+			break;
+		old = lf - 13;
+		if (old >= 0 && toe_ref_conn_info(td_ref(t), old, &ci) == TOE_REF_OK &&
+		    (ci.state == TOE_ST_SYN_SENT || ci.state == TOE_ST_SYN_RECEIVED)) {
+			/* other connections' moves before it, if their slots
+			 * come first */
+			for (k = 0; old > 80 && k < 3; k++) {
+				int j = (int)rr(r, (uint32_t)old - 30);
+
+				if (toe_ref_conn_info(td_ref(t), j, &ci) != TOE_REF_OK ||
+				    td_next_slot(t, j, 40) + 40 > td_next_slot(t, old, TD_LAT_SYN))
+					continue;
+				gen_conn_fill(r, &a, j, r->data[0], r->opt[0]);
+				if (a.kind == A_SEG && !lethal(a.tag))
+					exec_act(r, &a);
+			}
+			if (toe_ref_conn_info(td_ref(t), old, &ci) == TOE_REF_OK &&
+			    (ci.state == TOE_ST_SYN_SENT || ci.state == TOE_ST_SYN_RECEIVED)) {
+				gen_complete(r, &a, old, r->data[0], r->opt[0]);
+				exec_act(r, &a);
+			}
+		}
+		memset(&a, 0, sizeof(a));
+		gen_new(r, &a, r->data[0], r->opt[0]);
+		exec_act(r, &a);
+		if (i % 48 == 47)
+			td_sync(t);
+	}
+	r->filling = false;
+}
+
+static double wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void random_run(uint64_t seed, uint64_t nsegs, unsigned live)
+{
+	struct td_cfg c;
+	struct rnd *r = calloc(1, sizeof(*r));
+	struct td_stats st;
+	struct toe_ref_stats rs;
+	double w0 = wall_s();
+	uint64_t epoch_len = nsegs / RUN_EPOCHS + 1, next_epoch, steps = 0, stall_until = 0;
+	unsigned i, epochs = 0;
+
+	assert_non_null(r);
+	print_message("random run: seed %llu (TOE_DIFF_SEED=%llu replays it), %llu segments\n",
+		      (unsigned long long)seed, (unsigned long long)seed,
+		      (unsigned long long)nsegs);
+	r->x = seed * 0x9E3779B97F4A7C15ull + 1;
+	td_cfg_default(&c);
+	c.seed = (uint32_t)(seed ^ (seed >> 32)) | 1;
+	/* TIME-WAIT long enough for its peers to be heard in it; a tight
+	 * challenge ACK limit, so that it is reached now and then (CA-06) */
+	c.ref.msl = 32 * PASS;
+	c.ref.challenge_ack_limit = 2;
+	c.ref.challenge_ack_window = 64 * PASS;
+	r->t = td_new(&c);
+	td_set_label(r->t, "random run");
+	r->lport[0] = 80;
+	r->lport[1] = 443;
+	r->lport[2] = 8080;
+	r->lport[3] = 139;
+	r->lport[4] = 25;
+	r->lport[5] = 5001;
+	r->nlport = 6;
+	for (i = 0; i < r->nlport; i++)
+		assert_int_equal(td_listen(r->t, r->lport[i]), 0);
+	fill(r, 1000);
+	print_message("  filled: %u connections, %llu segments, %llu cycles, %.1f s\n",
+		      toe_ref_conn_count(td_ref(r->t)), (unsigned long long)r->segs,
+		      (unsigned long long)td_engine_now(r->t), wall_s() - w0);
+	next_epoch = r->segs + epoch_len;
+	while (r->segs < nsegs) {
+		struct act cand[K_CAND], *best = NULL;
+		uint64_t bs = UINT64_MAX, bo = UINT64_MAX;
+		unsigned conns = toe_ref_conn_count(td_ref(r->t));
+		unsigned k, nc = 0;
+
+		steps++;
+		if (stall_until && steps >= stall_until) {
+			td_user_ready(r->t, true);
+			stall_until = 0;
+		}
+		r->filling = conns + 50 < live;
+		if (chance(r, 14)) {
+			do_unbound(r);
+		} else if (rr(r, 4000) == 0) {
+			r->kinds[G_WAIT]++;
+			td_wait(r->t, (uint64_t)(1 + rr(r, 4)) * td_config(r->t)->ref.rto_init);
+		} else if (!stall_until && rr(r, 4000) == 0) {
+			r->kinds[G_USER_STALL]++;
+			td_user_ready(r->t, false);
+			stall_until = steps + 20 + rr(r, 200);
+		} else {
+			/* the soonest of: a new connection (often while the
+			 * table is below 1000), handshakes waiting for their
+			 * peer (oldest first), K_CAND moves on random
+			 * connections */
+			bool need_new = conns < live;
+
+			if (conns < td_pass(r->t) && (need_new || chance(r, 4))) {
+				memset(&cand[nc], 0, sizeof(cand[nc]));
+				gen_new(r, &cand[nc], r->data[nc], r->opt[nc]);
+				if (cand[nc].kind == A_SEG)
+					cand[nc].id = td_bind_seg(r->t, &cand[nc].seg);
+				nc++;
+			} else {
+				need_new = false;
+			}
+			nc += hs_candidates(r, cand + nc, r->data + nc, r->opt + nc, 4);
+			while (conns > 0 && nc < K_CAND) {
+				struct act *a = &cand[nc];
+				struct toe_ref_conn_info ci;
+				int id = -1;
+
+				if (r->ntouched && chance(r, 30))
+					id = r->touched[rr(r, r->ntouched < 64 ? r->ntouched : 64)];
+				while (id < 0 || toe_ref_conn_info(td_ref(r->t), id, &ci) != TOE_REF_OK)
+					id = (int)rr(r, td_pass(r->t));
+				gen_conn_fill(r, a, id, r->data[nc], r->opt[nc]);
+				if (a->kind == A_SEG)
+					a->id = td_bind_seg(r->t, &a->seg);
+				nc++;
+			}
+			/* below the target the new connection goes first unless
+			 * a move fits before its slot without delaying it */
+			for (k = 0; k < nc; k++) {
+				uint64_t sl = act_slot(r, &cand[k]);
+
+				if (k == 0 && need_new) {
+					bs = sl;
+					best = &cand[0];
+					continue;
+				}
+				if (need_new ? sl + fit_margin(&cand[0], &cand[k]) <= bs &&
+						       (best == &cand[0] || sl < bo)
+					     : sl < bs) {
+					if (need_new)
+						bo = sl;
+					else
+						bs = sl;
+					best = &cand[k];
+				}
+			}
+			if (!best) {
+				do_unbound(r);
+				continue;
+			}
+			exec_act(r, best);
+		}
+		if (steps % 48 == 0)
+			td_sync(r->t);
+		if (r->segs >= next_epoch || r->segs >= nsegs) {
+			if (stall_until) {
+				td_user_ready(r->t, true);
+				stall_until = 0;
+			}
+			quiesce(r);
+			td_rephase(r->t);
+			td_check_all_conns(r->t);
+			td_check_stats(r->t);
+			td_rephase(r->t);
+			epochs++;
+			next_epoch += epoch_len;
+			td_get_stats(r->t, &st);
+			print_message("  epoch %u: %u connections, %llu segments, %llu frames compared, %llu "
+				      "events, %llu cycles, %.1f s\n", epochs, toe_ref_conn_count(td_ref(r->t)),
+				      (unsigned long long)r->segs, (unsigned long long)st.frames_cmp,
+				      (unsigned long long)st.events_cmp,
+				      (unsigned long long)st.cycles, wall_s() - w0);
+		}
+	}
+	td_get_stats(r->t, &st);
+	toe_ref_stats(td_ref(r->t), &rs);
+	print_message("random run, seed %llu: 0 divergences\n", (unsigned long long)seed);
+	print_message("  segments fed          %llu (%llu frames in all, %llu rejected by the "
+		      "codec/parser, %llu stimuli)\n", (unsigned long long)r->segs,
+		      (unsigned long long)st.frames_in, (unsigned long long)r->junk,
+		      (unsigned long long)st.steps);
+	print_message("  connections           %llu at most at once (table %u)\n",
+		      (unsigned long long)st.max_conns, td_pass(r->t));
+	print_message("  frames compared       %llu TCP + %llu ARP/ICMP, byte for byte\n",
+		      (unsigned long long)st.frames_cmp, (unsigned long long)st.l2_cmp);
+	print_message("  events compared       %llu; payload packets %llu (%llu bytes); "
+		      "commands %llu; connection read-outs %llu\n",
+		      (unsigned long long)st.events_cmp, (unsigned long long)st.payload_cmp,
+		      (unsigned long long)st.payload_bytes, (unsigned long long)st.cmds,
+		      (unsigned long long)st.conn_checks);
+	print_message("  segments compared     SYN %llu, SYN-ACK %llu, ACK %llu, FIN-ACK %llu, "
+		      "RST %llu, RST-ACK %llu\n", (unsigned long long)st.seg_kind[0],
+		      (unsigned long long)st.seg_kind[1], (unsigned long long)st.seg_kind[2],
+		      (unsigned long long)st.seg_kind[3], (unsigned long long)st.seg_kind[4],
+		      (unsigned long long)st.seg_kind[5]);
+	print_message("  events compared       ESTABLISHED %llu, PEER_FIN %llu, CLOSED %llu, "
+		      "RESET %llu, REFUSED %llu, TIMEDOUT %llu, RX_DATA %llu\n",
+		      (unsigned long long)st.ev_type[1], (unsigned long long)st.ev_type[2],
+		      (unsigned long long)st.ev_type[3], (unsigned long long)st.ev_type[4],
+		      (unsigned long long)st.ev_type[5], (unsigned long long)st.ev_type[6],
+		      (unsigned long long)st.ev_type[7]);
+	print_message("  timers fired          %llu (deadline to first beat %llu..%llu "
+		      "cycles); stimuli moved off a timer %llu\n",
+		      (unsigned long long)st.timers, (unsigned long long)st.lag_min,
+		      (unsigned long long)st.lag_max, (unsigned long long)st.moved);
+	print_message("  reference stats       in %llu out %llu rst %llu challenge %llu "
+		      "(suppressed %llu) dropped %llu rx bytes %llu retransmits %llu\n",
+		      (unsigned long long)rs.segs_in, (unsigned long long)rs.segs_out,
+		      (unsigned long long)rs.rst_out, (unsigned long long)rs.challenge_acks,
+		      (unsigned long long)rs.challenge_acks_suppressed,
+		      (unsigned long long)rs.dropped, (unsigned long long)rs.rx_bytes,
+		      (unsigned long long)rs.retransmits);
+	print_message("  divergences           0\n");
+	print_message("  cycles simulated      %llu (%.3f s at 156.25 MHz)\n",
+		      (unsigned long long)st.cycles, (double)st.cycles / 156.25e6);
+	print_message("  wall time             %.1f s\n", wall_s() - w0);
+	print_message("  stimuli by kind:\n");
+	for (i = 0; i < G_COUNT; i++)
+		print_message("    %-44s %llu\n", tag_name[i], (unsigned long long)r->kinds[i]);
+	/* the run exercised what it claims */
+	assert_true(st.max_conns >= 1000);
+	if (nsegs >= 20000)
+		assert_true(rs.challenge_acks_suppressed > 0);
+	assert_true(r->segs >= nsegs);
+	for (i = 0; i < G_COUNT; i++)
+		if (nsegs >= 20000 && !r->kinds[i])
+			fail_msg("the run never did: %s", tag_name[i]);
+	td_free(r->t);
+	free(r);
+}
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : def;
+}
+
+static void test_diff_random_1000_conns_100k_segments(void **state)
+{
+	(void)state;
+	random_run(env_u64("TOE_DIFF_SEED", 20251126), env_u64("TOE_DIFF_SEGS", RUN_SEGS),
+		   (unsigned)env_u64("TOE_DIFF_LIVE", RUN_LIVE));
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diff_HS01_listen_syn_synack_mss),
+		cmocka_unit_test(test_diff_HS02_listen_rst_ignored),
+		cmocka_unit_test(test_diff_HS03_listen_ack_rst),
+		cmocka_unit_test(test_diff_HS04_listen_synack_rst),
+		cmocka_unit_test(test_diff_HS05_listen_no_syn_ack_rst_dropped),
+		cmocka_unit_test(test_diff_HS06_synrcvd_ack_established),
+		cmocka_unit_test(test_diff_HS07_synrcvd_bad_ack_rst),
+		cmocka_unit_test(test_diff_HS08_synrcvd_rst_back_to_listen),
+		cmocka_unit_test(test_diff_HS09_synack_rto_backoff_giveup),
+		cmocka_unit_test(test_diff_AO01_connect_syn),
+		cmocka_unit_test(test_diff_AO02_synsent_synack_established),
+		cmocka_unit_test(test_diff_AO03_synsent_bad_ack_rst),
+		cmocka_unit_test(test_diff_AO04_synsent_rst_refused),
+		cmocka_unit_test(test_diff_AO05_synsent_rst_noack_dropped),
+		cmocka_unit_test(test_diff_AO06_synsent_rst_bad_ack_dropped),
+		cmocka_unit_test(test_diff_AO07_synsent_pure_ack_dropped),
+		cmocka_unit_test(test_diff_AO08_close_synsent_no_rst),
+		cmocka_unit_test(test_diff_AO09_syn_backoff_giveup),
+		cmocka_unit_test(test_diff_SO01_simultaneous_open),
+		cmocka_unit_test(test_diff_SO02_simopen_rst_refused),
+		cmocka_unit_test(test_diff_CL01_close_fin_once),
+		cmocka_unit_test(test_diff_CL02_finwait1_ack_finwait2_fin_timewait),
+		cmocka_unit_test(test_diff_CL03_finwait1_fin_closing),
+		cmocka_unit_test(test_diff_CL04_finwait1_finack_timewait),
+		cmocka_unit_test(test_diff_CL05_established_fin_closewait),
+		cmocka_unit_test(test_diff_CL06_closewait_close_lastack_closed),
+		cmocka_unit_test(test_diff_CL07_fin_rto_fw1_closing_lastack),
+		cmocka_unit_test(test_diff_CL08_finwait2_old_ack_fin),
+		cmocka_unit_test(test_diff_CL09_shutdown_receive_still_works),
+		cmocka_unit_test(test_diff_CL10_data_after_close_rst),
+		cmocka_unit_test(test_diff_CL11_fin_zero_window),
+		cmocka_unit_test(test_diff_TW01_timewait_2msl_then_gone),
+		cmocka_unit_test(test_diff_TW02_timewait_fin_restarts),
+		cmocka_unit_test(test_diff_TW03_timewait_rst_ignored),
+		cmocka_unit_test(test_diff_TW04_timewait_syn_challenge_or_reopen),
+		cmocka_unit_test(test_diff_RG01_closed_ack_rst),
+		cmocka_unit_test(test_diff_RG02_closed_noack_rstack),
+		cmocka_unit_test(test_diff_RG03_never_rst_a_rst),
+		cmocka_unit_test(test_diff_RG04_abort_rst_by_state),
+		cmocka_unit_test(test_diff_RA01_rst_at_rcvnxt_reset),
+		cmocka_unit_test(test_diff_RA02_rst_in_window_challenge),
+		cmocka_unit_test(test_diff_RA03_rst_outside_window_dropped),
+		cmocka_unit_test(test_diff_RA04_rst_cases_each_state),
+		cmocka_unit_test(test_diff_CA01_syn_synchronized_challenge),
+		cmocka_unit_test(test_diff_CA02_ack_beyond_sndnxt),
+		cmocka_unit_test(test_diff_CA03_ack_too_old_challenge),
+		cmocka_unit_test(test_diff_CA04_out_of_window_data_ack),
+		cmocka_unit_test(test_diff_CA05_no_ack_dropped),
+		cmocka_unit_test(test_diff_CA06_challenge_ack_limit_per_conn),
+		cmocka_unit_test(test_diff_MS01_mss_from_mtu),
+		cmocka_unit_test(test_diff_MS02_mss_only_on_syn),
+		cmocka_unit_test(test_diff_MS03_no_mss_option_536),
+		cmocka_unit_test(test_diff_MS04_effective_mss),
+		cmocka_unit_test(test_diff_MS05_odd_options),
+		cmocka_unit_test(test_diff_IS01_isn_advances_with_time),
+		cmocka_unit_test(test_diff_IS02_isn_random_across_tuples),
+		cmocka_unit_test(test_diff_IS03_reopen_isn_above_old),
+		cmocka_unit_test(test_diff_CK01_checksums),
+		cmocka_unit_test(test_diff_payload_trimmed_to_window),
+		cmocka_unit_test(test_diff_payload_user_not_ready),
+		cmocka_unit_test(test_diff_time_option_walk_syn_decision_exact),
+		cmocka_unit_test(test_diff_time_deadline_edge_segment_and_command),
+		cmocka_unit_test(test_diff_time_readout_delays_scan_one_cycle),
+		cmocka_unit_test(test_diff_l2_arp_icmp_replies),
+		cmocka_unit_test(test_diff_random_1000_conns_100k_segments),
+	};
+
+	if (argc > 1 && strcmp(argv[1], "--random") == 0) {
+		const struct CMUnitTest one[] = {
+			cmocka_unit_test(test_diff_random_1000_conns_100k_segments),
+		};
+
+		return cmocka_run_group_tests(one, NULL, NULL);
+	}
+	/* --directed: all but the random run; else a pattern (cmocka's
+	 * filter, '*' and '?' wildcards) runs only the matching tests */
+	if (argc > 1 && strcmp(argv[1], "--directed") == 0)
+		cmocka_set_skip_filter("test_diff_random_*");
+	else if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * top_dual.h - engine-level differential harness: the whole engine
+ * (rtl/toe_top.v through sim/toe_sim.h) and the reference stack
+ * (host/ref/toe_ref.h) side by side, the same stimulus into both, every
+ * output compared exactly.
+ *
+ * Stimulus: Ethernet frames from peers, the host commands (listen,
+ * unlisten, connect, close, shutdown, abort), the user stream's ready, and
+ * time. Compared:
+ *  - every frame the engine sends, byte for byte (whole Ethernet frame),
+ *    against the reference's segments encoded with toe_build_frame (TCP),
+ *    and toe_ref_arp_reply / toe_ref_icmp_reply (ARP, ICMP echo); TCP
+ *    frames in order, L2 replies in order (the two streams are merged by
+ *    the engine's frame arbiter, so only their interleaving is free);
+ *  - every event (EV_POP, EV_ARG) against toe_ref_pop_event, in order;
+ *  - every payload packet on the user stream against the RX_DATA events'
+ *    bytes and connection ids, in order;
+ *  - command results (CMD_STATUS ERR / RESULT) against the reference's
+ *    return values;
+ *  - connections (CONN_SEL + CONN_*) against toe_ref_conn_info, and the
+ *    statistics counters against toe_ref_stats, at checkpoints.
+ * Nothing extra on either side: after td_sync() every queue is empty.
+ *
+ * Time, exactly. The reference's `now` for a stimulus is the engine's
+ * `now` (ticks = cycles since reset) in the cycle its connection core
+ * takes the segment or command; toe_tcb_core latches `now` there and
+ * toe_top_seg adds the 4 us clock M of that cycle to the ISN. With the
+ * pipeline idle (the harness spaces stimuli so that it is) that cycle is,
+ * for a frame whose first beat is taken in cycle P (one beat per cycle):
+ *   not a SYN without ACK:  P + fin + 2
+ *   SYN without ACK:        max(P + fin + 2, P + 22): it waits for its
+ *                           SipHash, started at beat 4 (TD_LAT_SYN)
+ * fin = the cycle the receive parser finalises the frame: the one after
+ * its last beat, later only while the parser's TCP option walker (one
+ * option per cycle, four NOPs at once) is still busy; the next frame can
+ * start in that cycle at the earliest. The harness models the walker
+ * (td_parse_fin). For a command: the cycle toe_sim_csr_write(CMD) is
+ * called + 17 (TD_LAT_CMD), the bridge being idle. The timing tests in
+ * test_rtl_top_diff.c pin all of this down: at TICK_HZ 250000, M = now,
+ * so every SYN-ACK's ISN shows its decision cycle, and a segment or
+ * command decided on a timer's deadline instead of one cycle before it
+ * changes the order of the outputs.
+ *
+ * Timers, exactly. The engine's timer scanner reads one TCB per cycle in
+ * id order (a pass is N_CONN cycles; each CONN_SEL write holds it one
+ * cycle); a timer fires when the scan finds it due, up to a pass after its
+ * deadline, where the reference fires it at the deadline. Actions depend
+ * on the deadline only, so the segments are the same, but the order of
+ * different connections' outputs, and so IP IDs, could differ. The harness
+ * makes the two orders identical by construction:
+ *  - every duration (RTO_INIT, RTO_MAX, 2 * MSL) is a multiple of the pass;
+ *  - every stimulus that concerns connection id p (the id it finds or
+ *    creates) is decided at a cycle T = p + C (mod pass), so every deadline
+ *    of connection p is = p + C too, and the scanner finds every timer the
+ *    same number of cycles (the lag) after its deadline: engine order =
+ *    deadline order = reference order. C is measured at start-up (one
+ *    throw-away SYN retransmission) so that the lag is TD_LAG0 cycles,
+ *    plus one per CONN_SEL written since (td_rephase, with no timer
+ *    running, re-aims it);
+ *  - no stimulus is decided between a deadline and the end of its timer
+ *    job, lag + TD_WIN cycles later (the reference would run the timer
+ *    first, the engine would not yet have): such a stimulus is moved a
+ *    pass later, and nothing is decided inside the window of a timer the
+ *    reference has already run.
+ * The reference's timers are run at their deadlines, in order, when a
+ * stimulus is planned after them, when time is let pass, or when the
+ * engine's outputs show they fired (a frame or an event with nothing to
+ * match it while a deadline lies far enough back).
+ *
+ * Limits of the model (what the harness does not drive):
+ *  - a SYN without ACK carrying IPv4 options takes the engine's late hash
+ *    path (the early tuple is read at fixed offsets), which the model does
+ *    not time: the random run gives IP options only to other segments;
+ *  - peers have one MAC each (td_mac_of of the IP), so the engine's MAC
+ *    choice (connection's MAC vs. the answered segment's) is not told
+ *    apart;
+ *  - frames are fed one beat per cycle, the MAC transmit side always
+ *    ready, nothing else running (the engine's own tests cover
+ *    backpressure); CTRL.ENABLE stays on.
+ *
+ * Debugging: TOE_DIFF_TRACE_CONN=<id> prints what the reference sent and
+ * reported for that connection id, every timer it ran and every engine
+ * event as it is read.
+ *
+ * Divergence: the test fails at once, printing the seed, the step, the
+ * cycle, the stimulus that led to it (decoded with toe_decode_frame) and
+ * both outputs decoded.
+ */
+#ifndef TOP_DUAL_H
+#define TOP_DUAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "toe_ref.h"
+#include "toe_wire.h"
+
+/* Decision latencies (cycles), see the top. */
+#define TD_LAT_SEG 3      /* last beat -> core take, no option walk left */
+#define TD_LAT_SYN 22     /* first beat -> core take, SYN without ACK */
+#define TD_LAT_CMD 17     /* toe_sim_csr_write(CMD) called -> core take */
+/* Scanner lag aimed for: deadline -> the scan cycle that finds it due.
+ * The frame a timer sends starts TD_LAT_TMR_OUT cycles after that. */
+#define TD_LAG0 16
+#define TD_LAT_TMR_OUT 5
+
+struct td;
+
+struct td_cfg {
+	/* the reference configuration; the engine gets the same values
+	 * (max_conns / max_listeners are the engine's build sizes) */
+	struct toe_ref_cfg ref;
+	uint8_t mac[6];      /* the engine's MAC */
+	uint32_t seed;       /* Verilator's random init; printed on failure */
+	/* stimuli decided at least this many cycles apart */
+	unsigned gap;
+};
+
+/* Defaults for the differential runs: local 10.0.0.1, MAC
+ * 02:00:00:00:00:01, MTU 1500, window 8760, TTL 64, DF, IP ID 0x100 step 1,
+ * TICK_HZ 250000 (the ISN clock M = now: every ISN pins the decision cycle),
+ * RTO 16 passes doubling to 64 passes, SYN give-up 7 RTO, SYN-ACK give-up
+ * 3 RTO, FIN give-up 7 RTO, MSL 8 passes (2 MSL = 1 RTO), 5 challenge ACKs
+ * per 8192 ticks, a fixed non-zero key; passes of 1024 cycles. */
+void td_cfg_default(struct td_cfg *c);
+
+/* Engine + reference, configured identically, calibrated. */
+struct td *td_new(const struct td_cfg *c);
+/* td_sync(), then free both. */
+void td_free(struct td *t);
+
+struct toe_ref *td_ref(struct td *t);
+struct toe_sim *td_sim(struct td *t);
+const struct td_cfg *td_config(const struct td *t);
+/* The reference's time (= the engine's `now` of the last decision). */
+uint64_t td_now(const struct td *t);
+/* The engine's `now` in the current cycle. */
+uint64_t td_engine_now(const struct td *t);
+/* Cycles in one scanner pass (N_CONN). */
+unsigned td_pass(const struct td *t);
+
+/* A peer's MAC: 02:00 followed by its IPv4 address. */
+void td_mac_of(uint32_t ip, uint8_t mac[6]);
+
+/* The harness's timing model for a frame fed at one beat per cycle:
+ * cycles from its first beat to the cycle the parser finalises it (the
+ * next frame may start then; the cycle after its last beat unless the
+ * parser's option walker is still busy), and to the core's decision. */
+unsigned td_parse_fin(const uint8_t *f, size_t n);
+unsigned td_decision_latency(const uint8_t *f, size_t n);
+
+/* Build a frame from a peer to the engine (Ethernet from td_mac_of(src)
+ * to the engine's MAC, IPv4 TTL 64, DF, ID 0x4242). Returns the length. */
+size_t td_build(const struct td *t, uint8_t *buf, size_t cap, const struct toe_seg *s);
+
+/* ---- stimuli ---- */
+
+/* A frame from the network, decided as early as the rules allow but not
+ * before `not_before` (engine now). Returns the decision time. */
+uint64_t td_frame_at(struct td *t, const uint8_t *f, size_t n, uint64_t not_before);
+uint64_t td_frame(struct td *t, const uint8_t *f, size_t n);
+/* The same with the MAC's bad-frame flag (tuser): the reference never sees
+ * it; the engine must drop it. */
+uint64_t td_frame_bad(struct td *t, const uint8_t *f, size_t n);
+/* A frame decided at exactly `T`, bypassing the id-phase rule (for tests
+ * of exact timing; the caller keeps it clear of timers). Fails the test if
+ * T is already too close. */
+uint64_t td_frame_exact(struct td *t, const uint8_t *f, size_t n, uint64_t T);
+/* td_build + td_frame. */
+uint64_t td_seg(struct td *t, const struct toe_seg *s);
+
+/* Commands. Each returns the reference's result (toe_ref_* return value)
+ * after asserting the engine's CMD_STATUS agrees. */
+int td_listen(struct td *t, uint16_t port);
+int td_unlisten(struct td *t, uint16_t port);
+int td_connect(struct td *t, uint16_t lport, uint32_t rip, uint16_t rport);
+int td_close(struct td *t, int id);
+int td_shutdown(struct td *t, int id);
+int td_abort(struct td *t, int id);
+/* The same, decided at exactly T (see td_frame_exact). */
+int td_close_exact(struct td *t, int id, uint64_t T);
+/* The user stream's ready (engine m_pay_tready, toe_ref_set_rx_ready). */
+void td_user_ready(struct td *t, bool ready);
+/* Pin the ISN of the next connection (both sides). */
+void td_pin_isn(struct td *t, uint32_t isn);
+
+/* Let time pass until the reference's now is at least `until`: timers
+ * that fall due fire on both sides and are compared. */
+void td_wait_until(struct td *t, uint64_t until);
+void td_wait(struct td *t, uint64_t ticks);
+
+/* Settle the engine and compare everything so far; afterwards nothing is
+ * pending on either side (frames, events, payload). */
+void td_sync(struct td *t);
+/* Connection read-out: CONN_SEL + CONN_* against toe_ref_conn_info (a
+ * free id: the engine reads CLOSED and zeros). Syncs first. */
+void td_check_conn(struct td *t, int id);
+void td_check_all_conns(struct td *t);
+/* STAT_* against toe_ref_stats (counted from td_new). Syncs first. */
+void td_check_stats(struct td *t);
+/* Re-aim the id phase at TD_LAG0: only allowed while no timer is pending
+ * in the reference (toe_ref_next_timer == UINT64_MAX). */
+void td_rephase(struct td *t);
+
+/* Lowest free connection id in the reference (counting also_free as
+ * free), or -1. */
+int td_lowest_free(const struct td *t, int also_free);
+/* The earliest decision time a stimulus for connection id (-1: none)
+ * could get now, lat cycles after it starts (td_decision_latency for a
+ * frame, TD_LAT_CMD for a command); only the next timer is considered.
+ * For choosing among candidate stimuli. */
+uint64_t td_next_slot(const struct td *t, int id, unsigned lat);
+/* The connection id a good segment would concern (finds or creates), -1
+ * for none. */
+int td_bind_seg(const struct td *t, const struct toe_seg *s);
+
+/* ---- what was compared (both sides agreed on it) ---- */
+
+struct td_seen_seg {
+	struct toe_seg seg;  /* data/opt_raw pointers cleared */
+	struct toe_ip_meta ip;
+	int conn;            /* the reference's connection id, -1 for none */
+	uint64_t time;       /* reference time (decision or deadline) */
+	bool timer;          /* sent by a timer */
+	uint64_t eng_first;  /* the engine's now at its first beat */
+};
+
+/* Pop the oldest compared TCP segment / event not yet looked at by the
+ * test. 0 if none. td_sync() first to be sure everything was compared. */
+int td_seen_seg(struct td *t, struct td_seen_seg *s);
+int td_seen_event(struct td *t, struct toe_ref_event *e);
+/* Drop what was seen so far. */
+void td_seen_clear(struct td *t);
+
+/* Scenario assertions on the seen logs (they call td_sync first):
+ * the next seen segment has these flags, SEQ and ACK (and is returned). */
+struct td_seen_seg td_expect_seg(struct td *t, uint8_t flags, uint32_t seq, uint32_t ack);
+void td_expect_event(struct td *t, int type, int conn);
+/* Nothing more seen: no segment, no event. */
+void td_expect_nothing(struct td *t);
+/* The connection's state in the reference (after td_check_conn against
+ * the engine); TOE_ST_CLOSED for a free id. */
+int td_state(struct td *t, int id);
+struct toe_ref_conn_info td_info(struct td *t, int id);
+
+/* ---- figures ---- */
+
+struct td_stats {
+	uint64_t steps;          /* stimuli */
+	uint64_t frames_in;      /* frames fed to the engine */
+	uint64_t tcp_frames_in;  /* of which parse as TCP (codec) */
+	uint64_t frames_cmp;     /* engine frames compared, TCP */
+	uint64_t l2_cmp;         /* ARP / ICMP replies compared */
+	uint64_t events_cmp;
+	uint64_t ev_type[8];     /* compared events by type */
+	uint64_t seg_kind[8];    /* compared segments: S, SA, A, FA, R, RA, other */
+	uint64_t payload_cmp, payload_bytes;
+	uint64_t cmds;
+	uint64_t conn_checks;
+	uint64_t timers;         /* reference timer firings (all compared) */
+	uint64_t moved;          /* stimuli moved a pass for a timer */
+	uint64_t max_conns;      /* most connections in use at once */
+	uint64_t lag_min, lag_max; /* observed deadline -> first beat of a
+				    * timer's frame */
+	uint64_t cycles;         /* simulated */
+};
+void td_get_stats(const struct td *t, struct td_stats *s);
+
+/* A label printed with a divergence (the scenario's or run's name). */
+void td_set_label(struct td *t, const char *label);
+
+#endif
