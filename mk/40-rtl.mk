@@ -54,7 +54,7 @@ REGMAP_SRC := rtl/regmap/toe.toml
 REGMAP_GEN := rtl/regmap/gen.py
 REGMAP_OUT := host/include/toe/toe_regs.h rtl/toe_regs.vh docs/regmap.md
 
-.PHONY: regmap lint synth
+.PHONY: regmap lint synth synth-blocks
 regmap: $(REGMAP_OUT)
 
 $(REGMAP_OUT) &: $(REGMAP_SRC) $(REGMAP_GEN)
@@ -169,7 +169,8 @@ TEST_SCRIPTS += mk/lint.sh
 lint:
 	@VERILATOR=$(VERILATOR) sh mk/lint.sh
 
-synth:
+synth: synth-blocks
+synth-blocks:
 	@YOSYS=$(YOSYS) sh mk/synth.sh $(BUILD)/synth $(RTL_SYNTH_TOPS)
 
 # Waves on request: exported so the runners see them.
