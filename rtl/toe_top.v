@@ -72,13 +72,14 @@
 // last beat of a frame in to the first beat of its answer out, nothing
 // else in flight:
 //   FIN -> ACK, SYN-ACK -> ACK (active open)        7
-//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 1 (default)   19   (the ISN hash: 17-
-//                                                        cycle SipHash pipe
-//                                                        started at beat 4)
-//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 2             11
-//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 4              7   (4 cycles of hash:
+//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 4 (default)    7   (5-cycle SipHash
+//                                                        pipe started at
+//                                                        beat 4, hidden
+//                                                        behind the frame;
 //                                                        4 64-bit adds deep
 //                                                        per stage)
+//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 2             11
+//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 1             19   (17-cycle pipe)
 //   SYN with IPv4 options -> SYN-ACK               27   (the tuple is not
 //                                                        where the early
 //                                                        hash looks: hashed
@@ -102,7 +103,8 @@ module toe_top #(
     // must hold the largest payload accepted (11: 16 KiB, jumbo frames fit)
     parameter PAY_BUF_LOG2 = 11,
     // SipHash half-rounds per pipeline stage (1, 2, 4): ISN latency 17, 9, 5
-    parameter ISN_HR_PER_STAGE = 1,
+    // cycles; 4 hides the hash behind a minimum-size SYN (SYN-ACK in 7)
+    parameter ISN_HR_PER_STAGE = 4,
     // connection-table hash key (spreads tuples over the table's buckets;
     // a board build should set a random one)
     parameter [127:0] TABLE_HASH_KEY = 128'h0f1e2d3c4b5a69788796a5b4c3d2e1f0,

@@ -47,16 +47,19 @@ wait_for() {
 "$B/toe-simd" --port=0 --msl-ms=200 --pcap="$D/serve.pcap" -q serve \
 	>"$LOG" 2>&1 &
 PID=$!
-# the banner is out, or the daemon is gone (then its log says why)
+# the whole banner is out (namespace, Linux's MAC, then the bridge), or
+# the daemon is gone (then its log says why)
 up() {
-	grep -q "host bridge: tcp://" "$LOG" || ! kill -0 "$PID" 2>/dev/null
+	{ grep -q " in namespace " "$LOG" && grep -q "Linux  192.0.2.1  MAC " "$LOG" &&
+		grep -q "host bridge: tcp://" "$LOG"; } || ! kill -0 "$PID" 2>/dev/null
 }
 wait_for 120 up || fail "toe-simd did not come up"
 kill -0 "$PID" 2>/dev/null || { PID=; fail "toe-simd exited"; }
 URI=$(sed -n 's|.*host bridge: \(tcp://[0-9.:]*\).*|\1|p' "$LOG")
 NS=$(sed -n 's|.* in namespace \([^ ]*\)$|\1|p' "$LOG")
 MAC=$(sed -n 's|.*Linux  192.0.2.1  MAC \([0-9a-f:]*\).*|\1|p' "$LOG")
-[ -n "$URI" ] && [ -n "$NS" ] && [ -n "$MAC" ] || fail "cannot read the banner"
+[ -n "$URI" ] && [ -n "$NS" ] && [ -n "$MAC" ] ||
+	fail "cannot read the banner (URI '$URI', namespace '$NS', MAC '$MAC'; log $(wc -c <"$LOG") bytes)"
 echo "toe-simd up: $URI, namespace $NS, Linux MAC $MAC"
 T="$B/toectl -d $URI"
 PEER="$B/toe-linux-peer"

@@ -11,6 +11,8 @@
  *
  *   build-x/tests/test_rtl_top            the tests
  *   build-x/tests/test_rtl_top --bench    the figures only (make bench-top)
+ *   build-x/tests/test_rtl_top_64k        the same tests on toe_top built
+ *                                         with N_CONN 65536 (TOP_N_CONN)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,8 +45,16 @@ static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 #define ENG_IP IP4(10, 0, 0, 1)
 #define PEER_IP IP4(10, 0, 0, 2)
 
-/* Upper bound on cycles for "let everything settle". */
-#define SETTLE 20000
+/* N_CONN of the model this file is built against: 1024 (test_rtl_top) or
+ * 65536 (test_rtl_top_64k: -DTOP_N_CONN=65536, mk/60-top.mk). */
+#ifndef TOP_N_CONN
+#define TOP_N_CONN 1024
+#endif
+#define TOP_N_CONN_LOG2 ((unsigned)__builtin_ctz(TOP_N_CONN))
+
+/* Upper bound on cycles for "let everything settle" (a timer scan pass is
+ * N_CONN cycles). */
+#define SETTLE (20000 + 2 * TOP_N_CONN)
 
 /* ------------------------------------------------------------------ */
 /* harness                                                            */
@@ -122,7 +132,8 @@ static struct toe_sim *engine(uint32_t seed)
 	o.seed = seed;
 	s = toe_sim_create(&o);
 	assert_non_null(s);
-	for (i = 0; i < 100; i++) {
+	/* READY comes N_CONN cycles after reset (the tables are cleared) */
+	for (i = 0; i < 100 + TOP_N_CONN / 100; i++) {
 		st = rd(s, TOE_REG_STATUS);
 		if ((st & TOE_REG_STATUS_READY_MASK) && (st & TOE_REG_STATUS_TICK_OK_MASK))
 			break;
@@ -398,12 +409,12 @@ static void test_csr_id_version_read_through_bridge(void **state)
 	assert_int_equal(v >> 16, 0);
 	assert_int_equal(v & 0xffff, 2);
 	v = rd(s, TOE_REG_BUILD_CONN);
-	assert_int_equal(v & 0xffff, 1024);
+	assert_int_equal(v & 0xffff, TOP_N_CONN & 0xffff); /* 65536 reads as 0 */
 	assert_int_equal(v >> 16, 64);
 	v = rd(s, TOE_REG_BUILD_MISC);
 	assert_int_equal(v & 0xff, 10);         /* EV_DEPTH_LOG2 */
 	assert_int_equal((v >> 8) & 0xff, 8);   /* 64-bit stream */
-	assert_int_equal((v >> 16) & 0xff, 10); /* log2(1024) */
+	assert_int_equal((v >> 16) & 0xff, TOP_N_CONN_LOG2);
 	assert_int_equal((v >> 24) & 0xff, 11); /* payload buffers */
 	toe_sim_destroy(s);
 }
@@ -426,7 +437,7 @@ static void test_csr_config_resets_and_round_trip(void **state)
 		{ TOE_REG_CHALLENGE_ACK_LIMIT, 5, 7, 7 },
 		{ TOE_REG_ISN_PIN, 0, 1109645, 1109645 },
 		{ TOE_REG_ISN_PIN_CTRL, 0, 0xffffffff, 1 },
-		{ TOE_REG_MAX_CONNS, 1024, 100, 100 },
+		{ TOE_REG_MAX_CONNS, TOP_N_CONN, 100, 100 },
 		{ TOE_REG_MAX_LISTENERS, 64, 3, 3 },
 		{ TOE_REG_CMD_LOCAL_PORT, 0, 0xabcd0139, 0x0139 },
 		{ TOE_REG_CMD_REMOTE_IP, 0, 0xc05ede57, 0xc05ede57 },
@@ -1128,7 +1139,9 @@ static void test_cmd_listen_unlisten_errors(void **state)
 	assert_int_equal(command(s, 15, NULL), TOE_CMD_EINVAL);
 	/* connection commands on a free id / beyond the table */
 	assert_int_equal(conn_cmd(s, TOE_CMD_CLOSE, 5), TOE_CMD_ENOTCONN);
-	assert_int_equal(conn_cmd(s, TOE_CMD_ABORT, 1024), TOE_CMD_ENOTCONN);
+	/* (N_CONN 65536 has no id beyond the table: its last id, free) */
+	assert_int_equal(conn_cmd(s, TOE_CMD_ABORT, TOP_N_CONN < 65536 ? TOP_N_CONN : TOP_N_CONN - 1),
+			 TOE_CMD_ENOTCONN);
 	assert_int_equal(conn_cmd(s, TOE_CMD_SHUTDOWN, 0xffff), TOE_CMD_ENOTCONN);
 	expect_no_event(s);
 	toe_sim_destroy(s);
@@ -1484,7 +1497,7 @@ static void test_sim_reset_clears_engine(void **state)
 	assert_int_equal(toe_sim_rx_pending(s), 0);
 	assert_int_equal(toe_sim_tx_pending(s), 0);
 	assert_true(toe_sim_engine_now(s) == 0);
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < 100 + TOP_N_CONN / 100; i++) {
 		st = rd(s, TOE_REG_STATUS);
 		if (st & TOE_REG_STATUS_READY_MASK)
 			break;
@@ -2101,7 +2114,8 @@ static void measure(struct figures *fg)
 
 static void print_figures(const struct figures *fg)
 {
-	printf("toe_top figures (cycles at 156.25 MHz, 64-bit stream, N_CONN 1024):\n");
+	printf("toe_top figures (cycles at 156.25 MHz, 64-bit stream, N_CONN %u):\n",
+	       (unsigned)TOP_N_CONN);
 	printf("  SYN -> SYN-ACK      %3llu cycles, last beat in to first beat out "
 	       "(target <= 8)\n", (unsigned long long)fg->syn_synack);
 	printf("  SYN-ACK -> ACK      %3llu cycles (active open; target <= 8)\n",
@@ -2120,12 +2134,11 @@ static void print_figures(const struct figures *fg)
 	       (unsigned long long)fg->sim_cycles, fg->sim_seconds);
 }
 
-/* The issue's targets, asserted on exact cycle counts: ACKs within 8
- * cycles, a new minimum-size segment every <= 10 cycles with nothing lost.
- * The SYN-ACK waits for the SipHash pipeline (17 stages at 1 half-round per
- * stage, started at beat 4 of the SYN): it is printed, and bounded by that
- * design (hash latency 17 - 3 beats already in + 5 cycles core and
- * builder). */
+/* The issue's targets, asserted on exact cycle counts: SYN-ACK and ACKs
+ * within 8 cycles of the last beat in, a new minimum-size segment every
+ * <= 10 cycles with nothing lost. (The SYN-ACK waits for the SipHash
+ * pipeline, started at beat 4 of the SYN: at ISN_HR_PER_STAGE 4 its 5
+ * cycles end before the SYN's last beat.) */
 static void test_figures_latency_and_rate_targets(void **state)
 {
 	struct figures fg;
@@ -2135,7 +2148,7 @@ static void test_figures_latency_and_rate_targets(void **state)
 	print_figures(&fg);
 	assert_true(fg.fin_ack <= 8);
 	assert_true(fg.synack_ack <= 8);
-	assert_true(fg.syn_synack <= 21);
+	assert_true(fg.syn_synack <= 8);
 	assert_int_equal(fg.n_synack, fg.n_syn);
 	assert_int_equal(fg.n_synack_gap, fg.n_syn_gap);
 	assert_true(fg.in_cycles_per_syn <= 10.0);
@@ -2181,7 +2194,7 @@ int main(int argc, char **argv)
 
 		measure(&fg);
 		printf("model: toe_top with %s\n", argc > 2 ? argv[2] : "default parameters "
-		       "(ISN_HR_PER_STAGE 1)");
+		       "(ISN_HR_PER_STAGE 4)");
 		print_figures(&fg);
 		return 0;
 	}

@@ -29,8 +29,10 @@
  * pipeline idle (the harness spaces stimuli so that it is) that cycle is,
  * for a frame whose first beat is taken in cycle P (one beat per cycle):
  *   not a SYN without ACK:  P + fin + 2
- *   SYN without ACK:        max(P + fin + 2, P + 22): it waits for its
- *                           SipHash, started at beat 4 (TD_LAT_SYN)
+ *   SYN without ACK:        max(P + fin + 2, P + 10): it waits for its
+ *                           SipHash, started at beat 4 (TD_LAT_SYN; only
+ *                           a frame shorter than the minimum's 8 beats
+ *                           would wait)
  * fin = the cycle the receive parser finalises the frame: the one after
  * its last beat, later only while the parser's TCP option walker (one
  * option per cycle, four NOPs at once) is still busy; the next frame can
@@ -99,7 +101,9 @@
 
 /* Decision latencies (cycles), see the top. */
 #define TD_LAT_SEG 3      /* last beat -> core take, no option walk left */
-#define TD_LAT_SYN 22     /* first beat -> core take, SYN without ACK */
+#define TD_LAT_SYN 10     /* first beat -> core take, SYN without ACK
+                           * (SipHash started at beat 4, 5 cycles at
+                           * toe_top's ISN_HR_PER_STAGE 4) */
 #define TD_LAT_CMD 17     /* toe_sim_csr_write(CMD) called -> core take */
 /* Scanner lag aimed for: deadline -> the scan cycle that finds it due.
  * The frame a timer sends starts TD_LAT_TMR_OUT cycles after that. */
