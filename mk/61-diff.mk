@@ -27,3 +27,19 @@ $(DIFF_TEST): $(DIFF_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM_DEPS)
 .PHONY: diff-random
 diff-random: $(DIFF_TEST)
 	@$(DIFF_TEST) --random
+
+# The same tests on toe_top at N_CONN 65536 (libtoesim64k.a, mk/60-top.mk).
+DIFF64_TEST := $(BUILD)/tests/test_rtl_top_diff_64k
+DIFF64_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o $(BUILD)/obj/tests/rtl/top_dual.o
+TEST_BINS += $(DIFF64_TEST)
+ALL_TARGETS += $(DIFF64_TEST)
+
+$(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: PROJ_CFLAGS += -Isim -Ihost/lib
+$(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: sim/toe_sim.h tests/rtl/top_dual.h \
+	tests/rtl/test_rtl_top_diff.c
+
+$(DIFF64_TEST): $(DIFF64_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(TOE_LIB) $(VL_RT_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(PROJ_LDFLAGS) -o $@ $(DIFF64_OBJS) \
+		$(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(TOE_LIB) $(VL_RT_LIB) \
+		$(PKG_LIBS) $(VL_LDLIBS) $(CMOCKA_LIBS)

@@ -254,6 +254,7 @@ void td_cfg_default(struct td_cfg *c)
 	c->ref.ip_id_init = 0x100;
 	c->ref.ip_id_step = 1;
 	c->ref.tick_hz = 250000;
+	c->max_conns = (unsigned)pass;
 	c->ref.rto_init = 16 * pass;
 	c->ref.rto_max = 64 * pass;
 	c->ref.syn_giveup = 7 * 16 * pass;
@@ -668,7 +669,8 @@ static void wait_ready(struct td *t)
 	uint32_t st = 0;
 	int i;
 
-	for (i = 0; i < 200; i++) {
+	/* READY comes N_CONN cycles after reset (65536 at most) */
+	for (i = 0; i < 1000; i++) {
 		st = rd(t, TOE_REG_STATUS);
 		if ((st & TOE_REG_STATUS_READY_MASK) && (st & TOE_REG_STATUS_TICK_OK_MASK))
 			return;
@@ -829,6 +831,12 @@ struct td *td_new(const struct td_cfg *c)
 	wait_ready(t);
 	v = rd(t, TOE_REG_BUILD_MISC);
 	t->pass = 1u << ((v & TOE_REG_BUILD_MISC_CONN_LOG2_MASK) >> TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT);
+	if (c->max_conns) {
+		/* fewer ids than the build has: the scan pass shrinks with them */
+		assert_true(c->max_conns <= t->pass && (c->max_conns & (c->max_conns - 1)) == 0);
+		wr(t, TOE_REG_MAX_CONNS, c->max_conns);
+		t->pass = c->max_conns;
+	}
 	v = rd(t, TOE_REG_BUILD_CONN);
 	t->n_listen = v >> 16;
 	t->cfg.ref.max_conns = t->pass;

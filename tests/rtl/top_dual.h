@@ -120,6 +120,9 @@ struct td_cfg {
 	uint32_t seed;       /* Verilator's random init; printed on failure */
 	/* stimuli decided at least this many cycles apart */
 	unsigned gap;
+	/* MAX_CONNS written to the engine (a power of two <= its N_CONN):
+	 * connection ids and the timer scan pass; 0 = the build's N_CONN */
+	unsigned max_conns;
 };
 
 /* Defaults for the differential runs: local 10.0.0.1, MAC
@@ -127,7 +130,8 @@ struct td_cfg {
  * TICK_HZ 250000 (the ISN clock M = now: every ISN pins the decision cycle),
  * RTO 16 passes doubling to 64 passes, SYN give-up 7 RTO, SYN-ACK give-up
  * 3 RTO, FIN give-up 7 RTO, MSL 8 passes (2 MSL = 1 RTO), 5 challenge ACKs
- * per 8192 ticks, a fixed non-zero key; passes of 1024 cycles. */
+ * per 8192 ticks, a fixed non-zero key; passes of 1024 cycles (max_conns
+ * 1024, so a build with a larger N_CONN runs the same scenarios). */
 void td_cfg_default(struct td_cfg *c);
 
 /* Engine + reference, configured identically, calibrated. */

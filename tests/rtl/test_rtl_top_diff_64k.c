@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_rtl_top_diff_64k - every differential test of test_rtl_top_diff.c
+ * (58 behaviour scenarios, the timing tests, the 100k-segment random run)
+ * on toe_top built with N_CONN 65536: its connection table (8192-bucket
+ * sub-tables), TCB RAM and id allocator at full size. The harness sets
+ * MAX_CONNS to 1024 (td_cfg_default), so ids and the timer scan pass are
+ * those of the 1024 build and the same stimulus and timing apply.
+ */
+#include "test_rtl_top_diff.c"
