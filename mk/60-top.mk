@@ -27,27 +27,33 @@
 TOP_RTL  := $(sort $(wildcard rtl/*.v))
 TOP_VFLAGS ?=
 TOP_VDIR := $(BUILD)/vobj/top
-TOP_MODEL := $(TOP_VDIR)/Vtoe_top__ALL.a
 TOESIM_OBJ := $(BUILD)/obj/sim/toe_sim.o
 TOESIM_LIB := $(BUILD)/libtoesim.a
 TOESIM_DEPS := $(TOESIM_LIB) $(TOE_LIB) $(VL_RT_LIB)
 TOESIM_LINK = $(TOESIM_LIB) $(TOE_LIB) $(VL_RT_LIB) $(PKG_LIBS) $(VL_LDLIBS)
 ALL_TARGETS += $(TOESIM_LIB)
 
-$(TOP_MODEL): $(TOP_RTL) $(RTL_INCS) mk/40-rtl.mk mk/60-top.mk
-	@mkdir -p $(dir $@)
-	$(VERILATOR) $(VFLAGS) $(TOP_VFLAGS) --top-module toe_top --prefix Vtoe_top \
-		--Mdir $(TOP_VDIR) $(TOP_RTL)
-	$(MAKE) --no-print-directory -s -C $(TOP_VDIR) -f Vtoe_top.mk OPT_FAST=-O2 Vtoe_top__ALL.a
+# TOESIM_BUILD: one Verilated toe_top and its C-ABI library.
+#   $(1) model directory   $(2) wrapper object   $(3) library
+#   $(4) extra Verilator flags (parameters)
+define TOESIM_BUILD
+$(1)/Vtoe_top__ALL.a: $$(TOP_RTL) $$(RTL_INCS) mk/40-rtl.mk mk/60-top.mk
+	@mkdir -p $$(dir $$@)
+	$$(VERILATOR) $$(VFLAGS) $$(TOP_VFLAGS) $(4) --top-module toe_top --prefix Vtoe_top \
+		--Mdir $(1) $$(TOP_RTL)
+	$$(MAKE) --no-print-directory -s -C $(1) -f Vtoe_top.mk OPT_FAST=-O2 Vtoe_top__ALL.a
 
-$(TOESIM_OBJ): sim/toe_sim.cpp sim/toe_sim.h $(TOP_MODEL)
-	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) $(VL_CXXFLAGS) $(SANFLAGS) -I$(TOP_VDIR) -Isim -Ihost/lib \
-		-c $< -o $@
+$(2): sim/toe_sim.cpp sim/toe_sim.h $(1)/Vtoe_top__ALL.a
+	@mkdir -p $$(dir $$@)
+	$$(CXX) $$(CXXFLAGS) $$(VL_CXXFLAGS) $$(SANFLAGS) -I$(1) -Isim -Ihost/lib \
+		-c $$< -o $$@
 
 # the model's archive plus the wrapper, one library
-$(TOESIM_LIB): $(TOESIM_OBJ) $(TOP_MODEL)
-	rm -f $@ && cp $(TOP_MODEL) $@ && ar rs $@ $(TOESIM_OBJ)
+$(3): $(2) $(1)/Vtoe_top__ALL.a
+	rm -f $$@ && cp $(1)/Vtoe_top__ALL.a $$@ && ar rs $$@ $(2)
+endef
+
+$(eval $(call TOESIM_BUILD,$(TOP_VDIR),$(TOESIM_OBJ),$(TOESIM_LIB)))
 
 # ---- the test runner ----
 TOP_TEST := $(BUILD)/tests/test_rtl_top
@@ -66,26 +72,13 @@ $(TOP_TEST): $(BUILD)/obj/tests/rtl/test_rtl_top.o $(RTL_SUPPORT_LIB) $(REF_LIB)
 # Its own model and library (libtoesim64k.a), and test_rtl_top_64k: the
 # tests of test_rtl_top.c against it (tests/rtl/test_rtl_top_64k.c).
 TOP64_VDIR := $(BUILD)/vobj/top64k
-TOP64_MODEL := $(TOP64_VDIR)/Vtoe_top__ALL.a
 TOESIM64_OBJ := $(BUILD)/obj/sim/toe_sim_64k.o
 TOESIM64_LIB := $(BUILD)/libtoesim64k.a
 TOP64_TEST := $(BUILD)/tests/test_rtl_top_64k
 TEST_BINS += $(TOP64_TEST)
 ALL_TARGETS += $(TOP64_TEST)
 
-$(TOP64_MODEL): $(TOP_RTL) $(RTL_INCS) mk/40-rtl.mk mk/60-top.mk
-	@mkdir -p $(dir $@)
-	$(VERILATOR) $(VFLAGS) $(TOP_VFLAGS) -GN_CONN=65536 --top-module toe_top \
-		--prefix Vtoe_top --Mdir $(TOP64_VDIR) $(TOP_RTL)
-	$(MAKE) --no-print-directory -s -C $(TOP64_VDIR) -f Vtoe_top.mk OPT_FAST=-O2 Vtoe_top__ALL.a
-
-$(TOESIM64_OBJ): sim/toe_sim.cpp sim/toe_sim.h $(TOP64_MODEL)
-	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) $(VL_CXXFLAGS) $(SANFLAGS) -I$(TOP64_VDIR) -Isim -Ihost/lib \
-		-c $< -o $@
-
-$(TOESIM64_LIB): $(TOESIM64_OBJ) $(TOP64_MODEL)
-	rm -f $@ && cp $(TOP64_MODEL) $@ && ar rs $@ $(TOESIM64_OBJ)
+$(eval $(call TOESIM_BUILD,$(TOP64_VDIR),$(TOESIM64_OBJ),$(TOESIM64_LIB),-GN_CONN=65536))
 
 $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o: PROJ_CFLAGS += -Isim -Ihost/lib
 $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o: sim/toe_sim.h tests/rtl/test_rtl_top.c
