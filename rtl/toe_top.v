@@ -80,10 +80,12 @@
 //                                                        per stage)
 //   SYN -> SYN-ACK, ISN_HR_PER_STAGE 2             11
 //   SYN -> SYN-ACK, ISN_HR_PER_STAGE 1             19   (17-cycle pipe)
-//   SYN with IPv4 options -> SYN-ACK               27   (the tuple is not
-//                                                        where the early
-//                                                        hash looks: hashed
-//                                                        from the header)
+//   SYN with IPv4 options (IHL 6) -> SYN-ACK        8   (its ports, and the
+//                                                        hash, a beat later)
+//   SYN with Linux's 20 option bytes -> SYN-ACK      8   (the parser's
+//                                                        option walk ends a
+//                                                        cycle after the
+//                                                        last beat)
 // Back-to-back 60-byte SYNs with random tuples: one taken every 8 cycles
 // (the frame length), every one answered.
 

@@ -20,14 +20,14 @@
 // other segments pass at once (in order: the queue is a FIFO).
 //
 // Early hashing: the tuple is known at beat 4 of a frame (bytes 26..37 with
-// a 20-byte IPv4 header), long before the parser's header (2 cycles after
-// the last beat), so the hash is started right there, for every frame that
-// gets to beat 4, and its result waits in the early table beside the
+// a 20-byte IPv4 header; with IPv4 options the ports come later, at beat
+// (17 + 4 * IHL) / 8), long before the parser's header (2 cycles after the
+// last beat), so the hash is started right there, for every frame that
+// gets to that beat, and its result waits in the early table beside the
 // tuple and the frame's number. The header of frame k (headers come one
-// per frame, in order) takes entry k if the tuples match. No entry (a frame
-// with IP options, or no credit in the table), or a mismatch: the hash is
-// computed then from the header's tuple (late path, a pipeline latency
-// more). Entries of frames that did not need them are dropped as the
+// per frame, in order) takes entry k if the tuples match. No entry (no
+// credit in the table, or not IPv4), or a mismatch: the hash is computed
+// then from the header's tuple (late path, a pipeline latency more). Entries of frames that did not need them are dropped as the
 // header count passes them.
 //
 // SipHash inputs, by priority: early (tied to the beat), active open,
@@ -175,33 +175,56 @@ toe_tcb_fifo #(.WIDTH(HW), .DEPTH_LOG2(HDR_LOG2), .NPUSH(1)) hdr_queue (
 // early tuple from the beats
 // ------------------------------------------------------------------------
 
-reg [2:0] bcnt_reg = 3'd0;     // index of the beat being taken (5 = later)
+reg [3:0] bcnt_reg = 4'd0;     // index of the beat being taken (15 = later)
 reg [7:0] fcnt_reg = 8'd0;     // frame number (mod 256) of the frame in progress
+reg [3:0] ihl_reg = 4'd0;      // IPv4 IHL (beat 1, low nibble of frame byte 14)
 reg [47:0] b3_reg = 48'd0;     // beat 3, lanes 2..7 (frame bytes 26..31)
+reg [15:0] b4_reg = 16'd0;     // beat 4, lanes 0..1 (frame bytes 32..33)
+reg [15:0] prev_hi_reg = 16'd0; // lanes 6..7 of the beat before
 
 always @(posedge clk) begin
     if (tap_valid) begin
-        if (bcnt_reg == 3'd3) begin
+        prev_hi_reg <= tap_data[63:48];
+        if (bcnt_reg == 4'd1) begin
+            ihl_reg <= tap_data[51:48];
+        end
+        if (bcnt_reg == 4'd3) begin
             b3_reg <= tap_data[63:16];
         end
+        if (bcnt_reg == 4'd4) begin
+            b4_reg <= tap_data[15:0];
+        end
         if (tap_last) begin
-            bcnt_reg <= 3'd0;
+            bcnt_reg <= 4'd0;
             fcnt_reg <= fcnt_reg + 8'd1;
-        end else if (bcnt_reg != 3'd5) begin
-            bcnt_reg <= bcnt_reg + 3'd1;
+        end else if (bcnt_reg != 4'd15) begin
+            bcnt_reg <= bcnt_reg + 4'd1;
         end
     end
     if (rst) begin
-        bcnt_reg <= 3'd0;
+        bcnt_reg <= 4'd0;
         fcnt_reg <= 8'd0;
     end
 end
 
-// lane l of the beat is tap_data[8l +: 8], frame byte 8 * beat + l
+// The TCP ports are frame bytes 14 + 4 * IHL .. +3: in the beat
+// (17 + 4 * IHL) / 8 (beat 4 at IHL 5, 5 at IHL 6 and 7, ..., 9 at 15),
+// lanes 2..5 for an odd IHL, lanes 6..7 of the beat before and 0..1 of
+// this one for an even IHL. The addresses sit at fixed bytes 26..33.
+/* verilator lint_off UNUSEDSIGNAL */ // the lane (low 3 bits) follows from IHL's parity
+wire [6:0] port_end = 7'd17 + {1'b0, ihl_reg, 2'b00};
+/* verilator lint_on UNUSEDSIGNAL */
+wire ihl_ok = ihl_reg >= 4'd5;
+wire at_ports = bcnt_reg == port_end[6:3];
+wire [31:0] port_bytes = ihl_reg[0] ? tap_data[47:16] : {tap_data[15:0], prev_hi_reg};
+// beat 4 is still on the tap at IHL 5
+wire [15:0] b4_lo = bcnt_reg == 4'd4 ? tap_data[15:0] : b4_reg;
+
+// lane l of a beat is data[8l +: 8], frame byte 8 * beat + l
 wire [31:0] ey_src_ip = {b3_reg[7:0], b3_reg[15:8], b3_reg[23:16], b3_reg[31:24]};
-wire [31:0] ey_dst_ip = {b3_reg[39:32], b3_reg[47:40], tap_data[7:0], tap_data[15:8]};
-wire [15:0] ey_src_port = {tap_data[23:16], tap_data[31:24]};
-wire [15:0] ey_dst_port = {tap_data[39:32], tap_data[47:40]};
+wire [31:0] ey_dst_ip = {b3_reg[39:32], b3_reg[47:40], b4_lo[7:0], b4_lo[15:8]};
+wire [15:0] ey_src_port = {port_bytes[7:0], port_bytes[15:8]};
+wire [15:0] ey_dst_port = {port_bytes[23:16], port_bytes[31:24]};
 // SipHash message: local (= destination) first
 wire [95:0] ey_msg = {ey_dst_ip, ey_dst_port, ey_src_ip, ey_src_port};
 
@@ -236,7 +259,7 @@ reg [95:0] late_msg_reg = 96'd0;
 reg [31:0] late_hash_reg = 32'd0;
 
 wire h_s_ready;
-wire early_want = tap_valid && bcnt_reg == 3'd4 && e_credit;
+wire early_want = tap_valid && ihl_ok && at_ports && e_credit;
 wire early_go = early_want && h_s_ready;
 wire act_go = !early_want && act_pend_reg && h_s_ready;
 wire late_go = !early_want && !act_pend_reg && late_pend_reg && h_s_ready;

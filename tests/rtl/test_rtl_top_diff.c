@@ -2063,7 +2063,7 @@ enum tag {
 	G_TW_FIN, G_TW_RST, G_TW_SYN_NEW, G_TW_SYN_OLD, G_TW_SYNACK, G_TW_ACK, G_TW_ACK_BAD,
 	G_TW_DATA,
 	/* commands on connections */
-	G_CLOSE, G_SHUT, G_ABORT, G_CONNECT, G_NEW_SYN,
+	G_CLOSE, G_SHUT, G_ABORT, G_CONNECT, G_NEW_SYN, G_IPOPT_SYN,
 	/* no connection */
 	G_U_CLOSED, G_U_LISTEN, G_U_TRUNC, G_U_IPCSUM, G_U_TCPCSUM, G_U_DOFF, G_U_OPTLEN,
 	G_U_FRAG, G_U_NONTCP, G_U_ICMP, G_U_ARP, G_U_WRONGIP, G_U_MACBAD, G_U_IPOPT,
@@ -2086,6 +2086,7 @@ static const char *const tag_name[G_COUNT] = {
 	"TIME-WAIT: FIN again", "TIME-WAIT: RST", "TIME-WAIT: new SYN", "TIME-WAIT: old SYN",
 	"TIME-WAIT: SYN-ACK", "TIME-WAIT: ACK", "TIME-WAIT: bad ACK", "TIME-WAIT: data",
 	"close", "shutdown", "abort", "connect", "SYN to a listener",
+	"  of which with IPv4 options",
 	"to a closed port", "to a listener (no SYN)", "truncated", "bad IP checksum",
 	"bad TCP checksum", "bad data offset", "illegal option length", "fragment",
 	"not TCP (UDP, IPv6, ...)", "ICMP", "ARP", "not our IP", "MAC bad frame",
@@ -2139,6 +2140,7 @@ struct act {
 	struct toe_seg seg;
 	uint16_t lport, rport;
 	uint32_t rip;
+	bool ipopt;   /* A_SEG: sent with 4 bytes of IPv4 options (IHL 6) */
 };
 
 static bool is_lport(const struct rnd *r, uint16_t p)
@@ -2617,6 +2619,7 @@ static void gen_new(struct rnd *r, struct act *a, uint8_t *buf, uint8_t *ob)
 {
 	(void)buf;
 	a->id = td_lowest_free(r->t, -1);
+	a->ipopt = false;
 	if (chance(r, 12)) {
 		a->kind = A_CONNECT;
 		a->tag = G_CONNECT;
@@ -2645,6 +2648,31 @@ static void gen_new(struct rnd *r, struct act *a, uint8_t *buf, uint8_t *ob)
 	}
 	if (chance(r, 3))
 		add_data(r, &a->seg, buf, rnd_len(r, 1000));
+	/* its tuple then sits 4 bytes later: the ISN hash starts a beat later */
+	a->ipopt = chance(r, 8);
+}
+
+static void fix_ip_csum(uint8_t *f);
+
+/* Insert 4 bytes of IPv4 options (NOP NOP NOP EOL) into a frame with a
+ * 20-byte IPv4 header: IHL 6, total length + 4, header checksum redone
+ * (the TCP checksum does not cover the IP options). Returns the new
+ * length; f must have room for 4 more bytes. */
+static size_t add_ip_opts(uint8_t *f, size_t n)
+{
+	size_t ipl = (size_t)(f[16] << 8 | f[17]) + 4;
+
+	assert_true(n >= 34 && f[14] == 0x45);
+	memmove(f + 38, f + 34, n - 34);
+	f[34] = 1;
+	f[35] = 1;
+	f[36] = 1;
+	f[37] = 0;
+	f[14] = 0x46;
+	f[16] = (uint8_t)(ipl >> 8);
+	f[17] = (uint8_t)ipl;
+	fix_ip_csum(f);
+	return n + 4;
 }
 
 /* Cycles a move decided at its slot takes from the earliest time a new
@@ -2663,6 +2691,8 @@ static uint64_t act_slot(struct rnd *r, const struct act *a)
 	if (a->kind == A_SEG) {
 		size_t n = td_build(r->t, f, sizeof(f), &a->seg);
 
+		if (a->ipopt)
+			n = add_ip_opts(f, n);
 		return td_next_slot(r->t, a->id, td_decision_latency(f, n));
 	}
 	return td_next_slot(r->t, a->id, TD_LAT_CMD + 1);
@@ -2678,7 +2708,15 @@ static void exec_act(struct rnd *r, struct act *a)
 		r->touched[r->ntouched++ % 64] = a->id;
 	switch (a->kind) {
 	case A_SEG:
-		td_seg(t, &a->seg);
+		if (a->ipopt) {
+			uint8_t f[2048];
+			size_t n = td_build(t, f, sizeof(f), &a->seg);
+
+			td_frame(t, f, add_ip_opts(f, n));
+			r->kinds[G_IPOPT_SYN]++;
+		} else {
+			td_seg(t, &a->seg);
+		}
 		r->segs++;
 		if (a->tag == G_NEW_SYN || a->tag == G_TW_SYN_NEW) {
 			id = toe_ref_find(td_ref(t), a->seg.dst_ip, a->seg.dst_port, a->seg.src_ip,
@@ -2958,33 +2996,12 @@ static void do_unbound(struct rnd *r)
 		r->segs++;
 		return;
 	} else if (p < 83) {
-		/* IP options (4 bytes of NOPs and an EOL): legal; not on a SYN
-		 * without ACK (see the harness notes on the early hash) */
+		/* IP options (3 NOPs and an EOL): legal, on any frame */
 		n = rnd_closed_frame(r, f, buf);
-		if ((f[47] & (TOE_TCP_SYN | TOE_TCP_ACK)) == TOE_TCP_SYN)
-			f[47] |= TOE_TCP_ACK;
 		{
 			struct toe_frame pf;
-			size_t ipl = (size_t)(f[16] << 8 | f[17]);
-			uint16_t c;
-			size_t tl = ipl - 20;
 
-			/* the TCP checksum first (the flags may have changed) */
-			f[50] = f[51] = 0;
-			c = toe_tcp_csum(IP4(f[26], f[27], f[28], f[29]), LOCAL, f + 34, tl);
-			f[50] = (uint8_t)(c >> 8);
-			f[51] = (uint8_t)c;
-			memmove(f + 38, f + 34, n - 34);
-			f[34] = 1;
-			f[35] = 1;
-			f[36] = 1;
-			f[37] = 0;
-			n += 4;
-			f[14] = 0x46;
-			ipl += 4;
-			f[16] = (uint8_t)(ipl >> 8);
-			f[17] = (uint8_t)ipl;
-			fix_ip_csum(f);
+			n = add_ip_opts(f, n);
 			assert_int_equal(toe_parse_frame(f, n, &pf), TOE_PARSE_OK);
 		}
 		tag = G_U_IPOPT;

@@ -1195,14 +1195,24 @@ unsigned td_parse_fin(const uint8_t *f, size_t n)
 	return parse_fin_rel(f, n);
 }
 
+/* First beat -> core take for a SYN's hash: TD_LAT_SYN when its ports
+ * are in beat 4 (IHL 5), a cycle more for each beat IPv4 options move them
+ * (toe_top_seg starts the hash at beat (17 + 4 * IHL) / 8). */
+static unsigned syn_hash_lat(const uint8_t *f)
+{
+	unsigned pb = (17u + 4u * (f[14] & 15u)) / 8u;
+
+	return TD_LAT_SYN + (pb > 4 ? pb - 4 : 0);
+}
+
 unsigned td_decision_latency(const uint8_t *f, size_t n)
 {
 	struct toe_frame pf;
 	unsigned lat = parse_fin_rel(f, n) + 2;
 
 	if (toe_parse_frame(f, n, &pf) == TOE_PARSE_OK && (pf.seg.flags & TOE_TCP_SYN) &&
-	    !(pf.seg.flags & TOE_TCP_ACK) && lat < TD_LAT_SYN)
-		lat = TD_LAT_SYN;
+	    !(pf.seg.flags & TOE_TCP_ACK) && lat < syn_hash_lat(f))
+		lat = syn_hash_lat(f);
 	return lat;
 }
 
@@ -1220,8 +1230,8 @@ static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uin
 	assert_true(n > 0 && n <= 2048);
 	fin = parse_fin_rel(f, n);
 	lat = fin + 2;
-	if (syn && lat < TD_LAT_SYN)
-		lat = TD_LAT_SYN;
+	if (syn && lat < syn_hash_lat(f))
+		lat = syn_hash_lat(f);
 	if (good) {
 		b.kind = B_SEG;
 		b.seg = &pf.seg;

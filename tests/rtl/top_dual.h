@@ -29,10 +29,10 @@
  * pipeline idle (the harness spaces stimuli so that it is) that cycle is,
  * for a frame whose first beat is taken in cycle P (one beat per cycle):
  *   not a SYN without ACK:  P + fin + 2
- *   SYN without ACK:        max(P + fin + 2, P + 10): it waits for its
- *                           SipHash, started at beat 4 (TD_LAT_SYN; only
- *                           a frame shorter than the minimum's 8 beats
- *                           would wait)
+ *   SYN without ACK:        max(P + fin + 2, P + 10 + b): it waits for its
+ *                           SipHash, started at beat 4 + b, the beat with
+ *                           its ports (TD_LAT_SYN; b = 0 at IHL 5, one more
+ *                           for each beat IPv4 options move the ports)
  * fin = the cycle the receive parser finalises the frame: the one after
  * its last beat, later only while the parser's TCP option walker (one
  * option per cycle, four NOPs at once) is still busy; the next frame can
