@@ -37,6 +37,10 @@ out=$1
 venv=$2
 nconn=${3:-1024}
 seed=${NEXTPNR_SEED:-1}
+# nextpnr's router: router2 by default for toe_top (router1 did not converge
+# on it: ~10k overused wires after 50 minutes), router1 otherwise (the
+# toe_tcb_core figures in docs/synthesis.md); NEXTPNR_ROUTER overrides
+router=${NEXTPNR_ROUTER:-}
 freq=156.25
 device=${ECP5_DEVICE:-}
 case $device in
@@ -59,6 +63,16 @@ fi
 if [ -z "$device" ]; then
 	if [ "$top" = toe_top ]; then device=um5g-85k; else device=um5g-45k; fi
 fi
+if [ -z "$router" ]; then
+	if [ "$top" = toe_top ]; then router=router2; else router=router1; fi
+fi
+case $router in
+router1 | router2) ;;
+*)
+	echo "synth-ecp5: NEXTPNR_ROUTER must be router1 or router2, not '$router'"
+	exit 1
+	;;
+esac
 chparam=""
 if grep -qE "parameter +N_CONN\b" "rtl/$top.v" 2>/dev/null; then
 	chparam="-chparam N_CONN $nconn"
@@ -153,9 +167,9 @@ for c in LUT4 TRELLIS_FF DP16KD MULT18X18D CCU2C TRELLIS_DPR16X4 PFUMX L6MUX21; 
 done
 
 # ---- nextpnr ----
-echo "synth-ecp5: nextpnr-ecp5 --$device --package CABGA381 --speed 8 --freq $freq --seed $seed ($("$NEXTPNR" --version 2>&1 | head -1))"
+echo "synth-ecp5: nextpnr-ecp5 --$device --package CABGA381 --speed 8 --freq $freq --seed $seed --router $router ($("$NEXTPNR" --version 2>&1 | head -1))"
 if ! "$NEXTPNR" "--$device" --package CABGA381 --speed 8 --freq "$freq" \
-	--seed "$seed" --timing-allow-fail --json "$out/$top.json" \
+	--seed "$seed" --router "$router" --timing-allow-fail --json "$out/$top.json" \
 	--report "$out/report.json" --log "$out/pnr.log" >/dev/null 2>&1; then
 	echo "synth-ecp5: nextpnr FAILED (see $out/pnr.log)"
 	grep -E 'ERROR' "$out/pnr.log" | head -5
