@@ -28,6 +28,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "frame_edit.h"
 #include "seed.h"
 #include "toe/toe_regs.h"
 #include "toe_l2.h"
@@ -1840,27 +1841,6 @@ static int isn_in_window(struct toe_ref *r, const uint8_t key[16], uint64_t tick
 	return a == b ? 1 : 2;
 }
 
-/* Add 4 bytes of IPv4 options (NOPs) to a frame: IHL 6, total length + 4,
- * header checksum redone; the TCP segment (and its checksum) unchanged.
- * The tuple then sits 4 bytes later than at IHL 5. */
-static size_t add_ip_options(uint8_t *f, size_t n)
-{
-	uint16_t tl = (uint16_t)(f[16] << 8 | f[17]);
-	uint16_t cs;
-
-	memmove(f + 38, f + 34, n - 34);
-	memset(f + 34, 1, 4);
-	f[14] = 0x46;
-	tl += 4;
-	f[16] = (uint8_t)(tl >> 8);
-	f[17] = (uint8_t)tl;
-	f[24] = f[25] = 0;
-	cs = toe_ipv4_csum(f + 14, 24);
-	f[24] = (uint8_t)(cs >> 8);
-	f[25] = (uint8_t)cs;
-	return n + 4;
-}
-
 /* Random keys and tuples (fixed seed, printed): the SYN-ACK's ISN is the
  * reference stack's toe_ref_isn (and libsodium's SipHash) for the same
  * key, tuple and engine time; also for an active open, and with another
@@ -1933,7 +1913,7 @@ static void test_isn_equals_reference_siphash(void **state)
 				fl[j] = peer_seg(fr[j], ports[j], 443, (uint32_t)rng64(&x), 0,
 						 TOE_TCP_SYN, 1460, NULL, 0);
 				if (j % 3 == 1)
-					fl[j] = add_ip_options(fr[j], fl[j]);
+					fl[j] = fe_add_ip_options(fr[j], fl[j]);
 				assert_int_equal(toe_parse_frame(fr[j], fl[j], &f), TOE_PARSE_OK);
 				push(s, fr[j], fl[j]);
 			}
@@ -2108,7 +2088,8 @@ static void measure(struct figures *fg)
 	/* a SYN with IPv4 options (IHL 6): its ports come a beat later, and
 	 * so does the start of its ISN hash */
 	n = peer_seg(buf, 1237, 80, 4000, 0, TOE_TCP_SYN, 1460, NULL, 0);
-	n = add_ip_options(buf, n);
+	n = fe_add_ip_options(buf, n);
+	assert_true(n > 0);
 	push(s, buf, n);
 	fg->syn_ipopt = answer_latency(s, TOE_TCP_SYN | TOE_TCP_ACK);
 

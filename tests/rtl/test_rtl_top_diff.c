@@ -34,6 +34,7 @@
 
 #include <cmocka.h>
 
+#include "frame_edit.h"
 #include "top_dual.h"
 
 #define IP4(a, b, c, d) \
@@ -2652,29 +2653,6 @@ static void gen_new(struct rnd *r, struct act *a, uint8_t *buf, uint8_t *ob)
 	a->ipopt = chance(r, 8);
 }
 
-static void fix_ip_csum(uint8_t *f);
-
-/* Insert 4 bytes of IPv4 options (NOP NOP NOP EOL) into a frame with a
- * 20-byte IPv4 header: IHL 6, total length + 4, header checksum redone
- * (the TCP checksum does not cover the IP options). Returns the new
- * length; f must have room for 4 more bytes. */
-static size_t add_ip_opts(uint8_t *f, size_t n)
-{
-	size_t ipl = (size_t)(f[16] << 8 | f[17]) + 4;
-
-	assert_true(n >= 34 && f[14] == 0x45);
-	memmove(f + 38, f + 34, n - 34);
-	f[34] = 1;
-	f[35] = 1;
-	f[36] = 1;
-	f[37] = 0;
-	f[14] = 0x46;
-	f[16] = (uint8_t)(ipl >> 8);
-	f[17] = (uint8_t)ipl;
-	fix_ip_csum(f);
-	return n + 4;
-}
-
 /* Cycles a move decided at its slot takes from the earliest time a new
  * connection could then be decided (its SYN's hash wait, a connect's
  * register writes, a command's status poll). */
@@ -2692,7 +2670,7 @@ static uint64_t act_slot(struct rnd *r, const struct act *a)
 		size_t n = td_build(r->t, f, sizeof(f), &a->seg);
 
 		if (a->ipopt)
-			n = add_ip_opts(f, n);
+			n = fe_add_ip_options(f, n);
 		return td_next_slot(r->t, a->id, td_decision_latency(f, n));
 	}
 	return td_next_slot(r->t, a->id, TD_LAT_CMD + 1);
@@ -2712,7 +2690,7 @@ static void exec_act(struct rnd *r, struct act *a)
 			uint8_t f[2048];
 			size_t n = td_build(t, f, sizeof(f), &a->seg);
 
-			td_frame(t, f, add_ip_opts(f, n));
+			td_frame(t, f, fe_add_ip_options(f, n));
 			r->kinds[G_IPOPT_SYN]++;
 		} else {
 			td_seg(t, &a->seg);
@@ -3001,7 +2979,7 @@ static void do_unbound(struct rnd *r)
 		{
 			struct toe_frame pf;
 
-			n = add_ip_opts(f, n);
+			n = fe_add_ip_options(f, n);
 			assert_int_equal(toe_parse_frame(f, n, &pf), TOE_PARSE_OK);
 		}
 		tag = G_U_IPOPT;
