@@ -218,26 +218,36 @@ assign can_ins = |ifree;
 
 reg [BKT_W-1:0] nb0, nb1;
 reg we0, we1;
+// Each way of each bucket takes the new entry, or loses its valid bit, only
+// when it is the chosen one: one compare per way, so the new bucket is a
+// 2:1 choice per bit (a part-select at a variable offset, nb[iway*ENT_W
+// +: ENT_W], made Yosys build a shifter over the whole bucket: ~13k LUT4).
 always @* begin
     nb0 = b0;
     nb1 = b1;
     we0 = 1'b0;
     we1 = 1'b0;
     if (ins_en) begin
-        if (itab) begin
-            nb1[iway*ENT_W +: ENT_W] = {1'b1, key_reg, ins_id};
-            we1 = 1'b1;
-        end else begin
-            nb0[iway*ENT_W +: ENT_W] = {1'b1, key_reg, ins_id};
-            we0 = 1'b1;
-        end
+        we0 = !itab;
+        we1 = itab;
     end else if (del_en) begin
-        if (htab) begin
-            nb1[hway*ENT_W + ENT_W - 1] = 1'b0;
-            we1 = 1'b1;
-        end else begin
-            nb0[hway*ENT_W + ENT_W - 1] = 1'b0;
-            we0 = 1'b1;
+        we0 = !htab;
+        we1 = htab;
+    end
+    for (w = 0; w < WAYS; w = w + 1) begin
+        if (ins_en && iway == w[WAY_W-1:0]) begin
+            if (itab) begin
+                nb1[w*ENT_W +: ENT_W] = {1'b1, key_reg, ins_id};
+            end else begin
+                nb0[w*ENT_W +: ENT_W] = {1'b1, key_reg, ins_id};
+            end
+        end
+        if (!ins_en && del_en && hway == w[WAY_W-1:0]) begin
+            if (htab) begin
+                nb1[w*ENT_W + ENT_W - 1] = 1'b0;
+            end else begin
+                nb0[w*ENT_W + ENT_W - 1] = 1'b0;
+            end
         end
     end
 end
@@ -251,14 +261,16 @@ wire [IDX_W-1:0] ram1_addr = clearing_reg ? clr_reg : (lk_en ? lk_idx1 : idx1_re
 wire [BKT_W-1:0] ram0_wdata = clearing_reg ? {BKT_W{1'b0}} : nb0;
 wire [BKT_W-1:0] ram1_wdata = clearing_reg ? {BKT_W{1'b0}} : nb1;
 
-toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W)) tab0 (
+// a lookup never shares a cycle with an insert or delete (asserted below),
+// and the RAM output is used only in the cycle after a lookup: RW_OLD 0
+toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W), .RW_OLD(0)) tab0 (
     .clk(clk),
     .a_en(ram0_en), .a_we(ram0_we), .a_addr(ram0_addr), .a_wdata(ram0_wdata),
     .a_rdata(ram0_rdata),
     .b_en(1'b0), .b_addr({IDX_W{1'b0}}), .b_rdata(ram0_b_unused)
 );
 
-toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W)) tab1 (
+toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W), .RW_OLD(0)) tab1 (
     .clk(clk),
     .a_en(ram1_en), .a_we(ram1_we), .a_addr(ram1_addr), .a_wdata(ram1_wdata),
     .a_rdata(ram1_rdata),

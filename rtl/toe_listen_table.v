@@ -72,7 +72,9 @@ assign can_add = {{(32 - CNT_W){1'b0}}, count_reg} < eff_limit;
 wire [63:0] new_word = add_en ? (word | mask) : del_en ? (word & ~mask) : word;
 wire wr = add_en || del_en;
 
-toe_tcb_ram #(.DEPTH(1024), .WIDTH(64), .ADDR_W(10)) bitmap (
+// the RAM output is used only in the cycle after a lookup, and a lookup
+// never shares a cycle with an add or delete: RW_OLD 0
+toe_tcb_ram #(.DEPTH(1024), .WIDTH(64), .ADDR_W(10), .RW_OLD(0)) bitmap (
     .clk(clk),
     .a_en(clearing_reg || lk_en || wr),
     .a_we(clearing_reg || wr),
@@ -108,6 +110,15 @@ always @(posedge clk) begin
         fresh_reg <= 1'b0;
     end
 end
+
+`ifndef SYNTHESIS
+// the RAM is RW_OLD 0: a lookup and a modification never share a cycle
+always @(posedge clk) begin
+    if (!rst && lk_en && wr) begin
+        $error("%m: lookup and add/delete in the same cycle");
+    end
+end
+`endif
 
 endmodule
 

@@ -8,7 +8,7 @@
 //   s_seg ──► conn table (hash, BRAM) ─► TCB RAM ─► toe_tcp_fsm ─► m_tx (descriptors)
 //   cmd  ───► listeners / alloc  ──────┘    ▲  │        │      └─► m_ev (events)
 //   isn req/rsp (connect)                    │  │        └────────► m_pl (payload decisions)
-//   timer scanner (TCB RAM port B) ─► timer-job queue ─┘
+//   timer scanner (timer shadow RAM) ─► timer-job queue ─┘
 //
 // One sequencer owns every write: it runs one job at a time (a segment, a
 // command, or a timer the scanner found due), reads the TCB, lets
@@ -53,11 +53,12 @@
 //   sequencer  | IDLE | LK  | STEP| IDLE|
 //   m_tx_valid _____________________/‾‾‾‾‾   3 cycles after acceptance
 //
-// Timer scan: port B reads one TCB per cycle, ids 0 .. min(max_conns,
+// Timer scan: the timer shadow RAM (state, timer kind and deadline of every
+// TCB, written with it) is read one id per cycle, ids 0 .. min(max_conns,
 // N_CONN)-1 in a loop; a due timer's id goes to a 4-deep job queue (the scan
 // pauses while it is full). A timer fires at most one pass (max_conns
 // cycles) plus the queue's wait after its deadline. A read-out request
-// (info_req) borrows port B for one cycle. Timer jobs take the sequencer
+// (info_req) reads the TCB RAM's port B and pauses the scan for that cycle. Timer jobs take the sequencer
 // only when no segment or command waits; at one segment per 10 cycles
 // there are 7 free cycles in every 10.
 
@@ -374,7 +375,11 @@ toe_tcb_alloc #(.N(N_CONN), .ID_W(ID_W)) alloc (
     .take(al_take), .free(al_free), .free_id(tcb_id_reg)
 );
 
-// TCB RAM: port A the sequencer, port B the scanner and the read-out
+// TCB RAM: port A the sequencer (a read, or a write, never both at once,
+// and a_rdata is not used after a write), port B the read-out (info_req;
+// a read that collides with a port-A write of the same id is retried, see
+// below), so it needs no old-value emulation (RW_OLD 0): 40 DP16KD at
+// N_CONN 1024 on ECP5 instead of 80.
 reg tr_a_en, tr_a_we;
 reg [ID_W-1:0] tr_a_addr;
 reg [TCB_W_-1:0] tr_a_wdata;
@@ -383,7 +388,7 @@ reg tr_b_en;
 reg [ID_W-1:0] tr_b_addr;
 wire [TCB_W_-1:0] tr_b_rdata;
 
-toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(TCB_W_), .ADDR_W(ID_W)) tcb_ram (
+toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(TCB_W_), .ADDR_W(ID_W), .RW_OLD(0)) tcb_ram (
     .clk(clk),
     .a_en(tr_a_en), .a_we(tr_a_we), .a_addr(tr_a_addr), .a_wdata(tr_a_wdata),
     .a_rdata(tr_a_rdata),
@@ -400,9 +405,29 @@ reg scan_vld_d_reg = 1'b0;
 reg info_d_reg = 1'b0;
 reg [15:0] info_id_d_reg = 16'd0;
 
-wire [3:0] sc_state = tr_b_rdata[TCB_STATE +: 4];
-wire [1:0] sc_tmr = tr_b_rdata[TCB_TMR +: 2];
-wire [63:0] sc_deadline = tr_b_rdata[TCB_DEADLINE +: 64];
+// Timer shadow: the fields the scanner reads (state, timer kind, deadline),
+// written with every TCB write (same port-A write), read by the scanner on
+// port B. It keeps the old-value rule of a same-cycle read (RW_OLD 1, a
+// 70-bit write buffer in synthesis), so the scanner sees exactly what it
+// saw when it read the whole TCB.
+localparam SH_W = 4 + 2 + 64;
+/* verilator lint_off UNUSEDSIGNAL */ wire [SH_W-1:0] sh_a_unused; /* verilator lint_on UNUSEDSIGNAL */
+wire [SH_W-1:0] sh_b_rdata;
+reg sh_b_en;
+
+toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(SH_W), .ADDR_W(ID_W)) tmr_shadow (
+    .clk(clk),
+    .a_en(tr_a_en && tr_a_we), .a_we(tr_a_we), .a_addr(tr_a_addr),
+    .a_wdata({tr_a_wdata[TCB_DEADLINE +: 64], tr_a_wdata[TCB_TMR +: 2],
+              tr_a_wdata[TCB_STATE +: 4]}),
+    .a_rdata(sh_a_unused),
+    .b_en(sh_b_en), .b_addr(scan_addr_reg), .b_rdata(sh_b_rdata)
+);
+
+
+wire [3:0] sc_state = sh_b_rdata[3:0];
+wire [1:0] sc_tmr = sh_b_rdata[5:4];
+wire [63:0] sc_deadline = sh_b_rdata[6 +: 64];
 wire sc_due = scan_vld_d_reg && !scan_restart && sc_state != TOE_ST_CLOSED &&
               sc_tmr != TMR_NONE && sc_deadline <= now;
 
@@ -424,15 +449,22 @@ toe_tcb_fifo #(.WIDTH(ID_W), .DEPTH_LOG2(2), .NPUSH(1)) timer_queue (
 wire [ID_W:0] scan_next = {1'b0, scan_addr_reg} + 1'b1;
 wire scan_wrap = scan_next >= conn_limit;
 
+// The read-out reads port B of the TCB RAM. A read that collides with a
+// port-A write of the same id (undefined data on block RAM) is issued again
+// in the next cycle (info_retry_reg), so the snapshot is the word after
+// that write; the CSR block waits for info_valid. The scanner still pauses
+// in the cycle of an info_req, as when the two shared the port (the
+// differential harness's timer phase counts those cycles).
+reg info_retry_reg = 1'b0;
+reg [15:0] info_retry_id_reg = 16'd0;
+wire info_rd = info_req || info_retry_reg;
+wire [15:0] info_rd_id = info_req ? info_id : info_retry_id_reg;
+wire info_coll = info_rd && tr_a_en && tr_a_we && tr_a_addr == info_rd_id[ID_W-1:0];
+
 always @* begin
-    tr_b_en = 1'b0;
-    tr_b_addr = scan_addr_reg;
-    if (info_req) begin
-        tr_b_en = 1'b1;
-        tr_b_addr = info_id[ID_W-1:0];
-    end else if (sq_reg != SQ_INIT && !scan_rewind && !scan_restart) begin
-        tr_b_en = 1'b1;
-    end
+    tr_b_en = info_rd;
+    tr_b_addr = info_rd_id[ID_W-1:0];
+    sh_b_en = sq_reg != SQ_INIT && !info_req && !scan_rewind && !scan_restart;
 end
 
 // the scanner re-reads an id whose timer is due while the queue is full
@@ -440,9 +472,11 @@ wire scan_rewind = sc_due && tq_space == 3'd0;
 
 always @(posedge clk) begin
     scan_vld_d_reg <= 1'b0;
-    info_d_reg <= info_req;
-    if (info_req) begin
-        info_id_d_reg <= info_id;
+    info_d_reg <= info_rd && !info_coll;
+    info_retry_reg <= info_coll;
+    if (info_rd) begin
+        info_id_d_reg <= info_rd_id;
+        info_retry_id_reg <= info_rd_id;
     end
     if (scan_restart) begin
         scan_addr_reg <= {ID_W{1'b0}};
@@ -465,6 +499,7 @@ always @(posedge clk) begin
         scan_addr_reg <= {ID_W{1'b0}};
         scan_vld_d_reg <= 1'b0;
         info_d_reg <= 1'b0;
+        info_retry_reg <= 1'b0;
         scan_passes <= 32'd0;
     end
 end

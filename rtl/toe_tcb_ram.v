@@ -13,6 +13,20 @@
 //
 // Read data holds while the port's enable is low. No reset: the owner
 // clears the contents it relies on (every user sweeps its RAM after rst).
+//
+// RW_OLD says what the owner needs when a word is read in the cycle it is
+// written (by port A, or by port B while port A writes it):
+//   1  the old value, as above. Block RAM does not promise that (an ECP5
+//      DP16KD returns undefined data on such a collision), so synthesis
+//      emulates it: on ECP5 Yosys doubles the block RAMs of a RAM with a
+//      read/write port A and a read port B (1024 x 713: 80 DP16KD instead
+//      of 40), or buffers the write in flip-flops. Cheap for narrow RAMs.
+//   0  never relied on: the owner does not use a_rdata after a write cycle
+//      and never uses b_rdata of a read that collided with a port-A write
+//      (it retries, or never issues one). The memory is marked
+//      no_rw_check, so Yosys maps it onto the block RAM as it is. The
+//      simulation model still returns the old value; the owner's own
+//      checks make sure no result of a collision is used.
 
 `timescale 1ns / 1ps
 `default_nettype none
@@ -24,7 +38,10 @@ module toe_tcb_ram #(
     // word width in bits
     parameter WIDTH = 32,
     // address width
-    parameter ADDR_W = (DEPTH > 1) ? $clog2(DEPTH) : 1
+    parameter ADDR_W = (DEPTH > 1) ? $clog2(DEPTH) : 1,
+    // 1: a read of a word written in the same cycle returns the old value
+    // (emulated in synthesis); 0: the owner never relies on it (see above)
+    parameter RW_OLD = 1
 ) (
     input  wire              clk,
 
@@ -46,6 +63,9 @@ initial begin
     end
 end
 
+generate
+if (RW_OLD != 0) begin : g_old
+
 reg [WIDTH-1:0] mem [0:DEPTH-1];
 
 always @(posedge clk) begin
@@ -62,6 +82,29 @@ always @(posedge clk) begin
         b_rdata <= mem[b_addr];
     end
 end
+
+end else begin : g_nc
+
+(* no_rw_check *)
+reg [WIDTH-1:0] mem [0:DEPTH-1];
+
+always @(posedge clk) begin
+    if (a_en) begin
+        a_rdata <= mem[a_addr];
+        if (a_we) begin
+            mem[a_addr] <= a_wdata;
+        end
+    end
+end
+
+always @(posedge clk) begin
+    if (b_en) begin
+        b_rdata <= mem[b_addr];
+    end
+end
+
+end
+endgenerate
 
 endmodule
 
