@@ -144,7 +144,7 @@ reg fresh_reg = 1'b0;
 reg [BKT_W-1:0] b0_reg = {BKT_W{1'b0}}, b1_reg = {BKT_W{1'b0}};
 
 wire [BKT_W-1:0] ram0_rdata, ram1_rdata;
-/* verilator lint_off UNUSEDSIGNAL */ wire [BKT_W-1:0] ram0_b_unused, ram1_b_unused; /* verilator lint_on UNUSEDSIGNAL */
+/* verilator lint_off UNUSEDSIGNAL */ wire [BKT_W-1:0] ram0_a_unused, ram1_a_unused; /* verilator lint_on UNUSEDSIGNAL */
 
 // current buckets of the looked-up key
 wire [BKT_W-1:0] b0 = fresh_reg ? ram0_rdata : b0_reg;
@@ -252,29 +252,40 @@ always @* begin
     end
 end
 
-wire ram0_en = clearing_reg || lk_en || we0;
-wire ram1_en = clearing_reg || lk_en || we1;
+// port A writes (the clear sweep, inserts, deletes), port B reads (lookups);
+// the clear sweep only needs the valid bits zero, so the rest of the word is
+// written as it stands (no 600-bit clear multiplexer)
 wire ram0_we = clearing_reg || we0;
 wire ram1_we = clearing_reg || we1;
-wire [IDX_W-1:0] ram0_addr = clearing_reg ? clr_reg : (lk_en ? lk_idx0 : idx0_reg);
-wire [IDX_W-1:0] ram1_addr = clearing_reg ? clr_reg : (lk_en ? lk_idx1 : idx1_reg);
-wire [BKT_W-1:0] ram0_wdata = clearing_reg ? {BKT_W{1'b0}} : nb0;
-wire [BKT_W-1:0] ram1_wdata = clearing_reg ? {BKT_W{1'b0}} : nb1;
+wire [IDX_W-1:0] ram0_waddr = clearing_reg ? clr_reg : idx0_reg;
+wire [IDX_W-1:0] ram1_waddr = clearing_reg ? clr_reg : idx1_reg;
+reg [BKT_W-1:0] ram0_wdata, ram1_wdata;
+always @* begin
+    ram0_wdata = nb0;
+    ram1_wdata = nb1;
+    for (w = 0; w < WAYS; w = w + 1) begin
+        if (clearing_reg) begin
+            ram0_wdata[w*ENT_W + ENT_W - 1] = 1'b0;
+            ram1_wdata[w*ENT_W + ENT_W - 1] = 1'b0;
+        end
+    end
+end
 
 // a lookup never shares a cycle with an insert or delete (asserted below),
-// and the RAM output is used only in the cycle after a lookup: RW_OLD 0
-toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W), .RW_OLD(0)) tab0 (
+// and the read data is used only in the cycle after a lookup: RW_OLD 0,
+// and port A writes only (the 36-bit simple dual-port mode on ECP5)
+toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W), .RW_OLD(0), .A_READ(0)) tab0 (
     .clk(clk),
-    .a_en(ram0_en), .a_we(ram0_we), .a_addr(ram0_addr), .a_wdata(ram0_wdata),
-    .a_rdata(ram0_rdata),
-    .b_en(1'b0), .b_addr({IDX_W{1'b0}}), .b_rdata(ram0_b_unused)
+    .a_en(ram0_we), .a_we(ram0_we), .a_addr(ram0_waddr), .a_wdata(ram0_wdata),
+    .a_rdata(ram0_a_unused),
+    .b_en(lk_en), .b_addr(lk_idx0), .b_rdata(ram0_rdata)
 );
 
-toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W), .RW_OLD(0)) tab1 (
+toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W), .RW_OLD(0), .A_READ(0)) tab1 (
     .clk(clk),
-    .a_en(ram1_en), .a_we(ram1_we), .a_addr(ram1_addr), .a_wdata(ram1_wdata),
-    .a_rdata(ram1_rdata),
-    .b_en(1'b0), .b_addr({IDX_W{1'b0}}), .b_rdata(ram1_b_unused)
+    .a_en(ram1_we), .a_we(ram1_we), .a_addr(ram1_waddr), .a_wdata(ram1_wdata),
+    .a_rdata(ram1_a_unused),
+    .b_en(lk_en), .b_addr(lk_idx1), .b_rdata(ram1_rdata)
 );
 
 always @(posedge clk) begin

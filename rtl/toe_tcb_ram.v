@@ -41,7 +41,12 @@ module toe_tcb_ram #(
     parameter ADDR_W = (DEPTH > 1) ? $clog2(DEPTH) : 1,
     // 1: a read of a word written in the same cycle returns the old value
     // (emulated in synthesis); 0: the owner never relies on it (see above)
-    parameter RW_OLD = 1
+    parameter RW_OLD = 1,
+    // 1: port A reads and writes; 0: port A only writes (a_rdata is 0), so
+    // the RAM is one write and one read port, which ECP5 maps onto its
+    // 36-bit-wide simple dual-port mode (PDPW16KD): a 128 x 600 RAM takes
+    // 17 DP16KD instead of the 34 of the 18-bit true dual-port mode
+    parameter A_READ = 1
 ) (
     input  wire              clk,
 
@@ -83,7 +88,7 @@ always @(posedge clk) begin
     end
 end
 
-end else begin : g_nc
+end else if (A_READ != 0) begin : g_nc
 
 (* no_rw_check *)
 reg [WIDTH-1:0] mem [0:DEPTH-1];
@@ -94,6 +99,25 @@ always @(posedge clk) begin
         if (a_we) begin
             mem[a_addr] <= a_wdata;
         end
+    end
+end
+
+always @(posedge clk) begin
+    if (b_en) begin
+        b_rdata <= mem[b_addr];
+    end
+end
+
+end else begin : g_nc_w
+
+(* no_rw_check *)
+reg [WIDTH-1:0] mem [0:DEPTH-1];
+
+always @* a_rdata = {WIDTH{1'b0}};
+
+always @(posedge clk) begin
+    if (a_en && a_we) begin
+        mem[a_addr] <= a_wdata;
     end
 end
 
