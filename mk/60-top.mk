@@ -92,7 +92,7 @@ $(TOP64_TEST): $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o $(RTL_SUPPORT_LIB) $(RE
 
 .PHONY: bench-top
 bench-top: $(TOP_TEST)
-	@$(TOP_TEST) --bench $(TOP_VFLAGS)
+	@TOE_SYNTH_SUMMARY=$(BUILD)/synth-ecp5/summary.txt $(TOP_TEST) --bench $(TOP_VFLAGS)
 
 TEST_SCRIPTS += mk/top-check.sh
 

@@ -2126,25 +2126,97 @@ static void measure(struct figures *fg)
 	toe_sim_destroy(s);
 }
 
+/* The routed clock of the last 'make synth-ecp5' (its summary.txt, path in
+ * TOE_SYNTH_SUMMARY): the lowest Fmax over the placer seeds it ran.
+ * Returns 0 if there is no summary, or it is of another N_CONN or was not
+ * routed; *why says which. */
+static double routed_fmax(char *desc, size_t desc_len, const char **why)
+{
+	const char *path = getenv("TOE_SYNTH_SUMMARY");
+	char line[256], key[64], val[48];
+	char device[48] = "?", commit[48] = "?", seeds[48] = "?";
+	double fmin = 0.0;
+	unsigned long nconn = 0;
+	int routed = 0;
+	FILE *f;
+
+	if (path == NULL || path[0] == '\0') {
+		*why = "TOE_SYNTH_SUMMARY not set";
+		return 0.0;
+	}
+	f = fopen(path, "r");
+	if (f == NULL) {
+		*why = "no synthesis report (run make synth-ecp5)";
+		return 0.0;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (line[0] == '#' || sscanf(line, "%63s %47[^\n]", key, val) != 2)
+			continue;
+		if (strcmp(key, "fmax_min_mhz") == 0)
+			fmin = strtod(val, NULL);
+		else if (strcmp(key, "routed") == 0)
+			routed = atoi(val);
+		else if (strcmp(key, "n_conn") == 0)
+			nconn = strtoul(val, NULL, 10);
+		else if (strcmp(key, "device") == 0)
+			snprintf(device, sizeof(device), "%s", val);
+		else if (strcmp(key, "commit") == 0)
+			snprintf(commit, sizeof(commit), "%s", val);
+		else if (strcmp(key, "seeds") == 0)
+			snprintf(seeds, sizeof(seeds), "%s", val);
+	}
+	fclose(f);
+	if (nconn != TOP_N_CONN) {
+		*why = "the synthesis report is of another N_CONN";
+		return 0.0;
+	}
+	if (!routed || fmin <= 0.0) {
+		*why = "the last synthesis did not route";
+		return 0.0;
+	}
+	snprintf(desc, desc_len, "%.2f MHz routed on %s (lowest of seeds %s, commit %s)",
+		 fmin, device, seeds, commit);
+	return fmin;
+}
+
 static void print_figures(const struct figures *fg)
 {
-	printf("toe_top figures (cycles at 156.25 MHz, 64-bit stream, N_CONN %u):\n",
-	       (unsigned)TOP_N_CONN);
-	printf("  SYN -> SYN-ACK      %3llu cycles, last beat in to first beat out "
-	       "(target <= 8)\n", (unsigned long long)fg->syn_synack);
-	printf("  the same, Linux SYN %3llu cycles (74 bytes: MSS, SACK-permitted, timestamps, "
-	       "NOP, window scale)\n", (unsigned long long)fg->syn_linux);
-	printf("  the same, IP options %2llu cycles (IHL 6: 4 bytes of IPv4 options)\n",
-	       (unsigned long long)fg->syn_ipopt);
-	printf("  SYN-ACK -> ACK      %3llu cycles (active open; target <= 8)\n",
-	       (unsigned long long)fg->synack_ack);
-	printf("  FIN -> ACK          %3llu cycles (target <= 8)\n",
-	       (unsigned long long)fg->fin_ack);
+	char desc[256] = "";
+	const char *why = "";
+	double mhz = routed_fmax(desc, sizeof(desc), &why);
+	const struct {
+		const char *name;
+		unsigned long long cycles;
+	} lat[] = {
+		{ "SYN -> SYN-ACK", fg->syn_synack },
+		{ "  Linux SYN", fg->syn_linux },
+		{ "  IP options SYN", fg->syn_ipopt },
+		{ "SYN-ACK -> ACK", fg->synack_ack },
+		{ "FIN -> ACK", fg->fin_ack },
+	};
+	size_t i;
+
+	printf("toe_top figures (64-bit stream, N_CONN %u)\n", (unsigned)TOP_N_CONN);
+	if (mhz > 0.0)
+		printf("clock: %s\n", desc);
+	else
+		printf("clock: none (%s): latency in cycles only\n", why);
+	for (i = 0; i < sizeof(lat) / sizeof(lat[0]); i++) {
+		if (mhz > 0.0)
+			printf("  %-18s %3llu cycles = %6.1f ns, last beat in to first beat out\n",
+			       lat[i].name, lat[i].cycles, 1000.0 * (double)lat[i].cycles / mhz);
+		else
+			printf("  %-18s %3llu cycles, last beat in to first beat out\n",
+			       lat[i].name, lat[i].cycles);
+	}
+	printf("  (Linux SYN: 74 bytes with MSS, SACK-permitted, timestamps, NOP, window scale;"
+	       " IP options SYN: IHL 6)\n");
 	printf("  back-to-back SYNs   %u sent, %u SYN-ACKs; %.2f cycles per SYN taken "
-	       "(target <= 10; a 60-byte frame is 8 beats), %.2f cycles per SYN-ACK out\n",
+	       "(a 60-byte frame is 8 beats), %.2f cycles per SYN-ACK out\n",
 	       fg->n_syn, fg->n_synack, fg->in_cycles_per_syn, fg->out_cycles_per_synack);
-	printf("                      = %.0f%% of 10GbE line rate (10.5 cycles per minimum "
-	       "frame with preamble and IFG)\n", 100.0 * 10.5 / fg->in_cycles_per_syn);
+	if (mhz > 0.0)
+		printf("                      = %.2f M SYNs/s at the routed clock\n",
+		       mhz / fg->in_cycles_per_syn);
 	printf("  SYNs at 10 cycles   %u sent, %u SYN-ACKs; %.2f cycles per SYN taken\n",
 	       fg->n_syn_gap, fg->n_synack_gap, fg->in_cycles_per_syn_gap);
 	printf("  simulation speed    %.0f cycles/s (%llu cycles in %.2f s wall clock, "
