@@ -8,6 +8,12 @@
 // whose data comes straight from the head register (first-word
 // fall-through: an entry written in cycle t is visible in cycle t+1).
 // `space` says how many entries can still be written.
+//
+// With NPUSH > 1 the storage is 2^ceil(log2 NPUSH) banks, entry i in bank
+// i mod banks: the up to NPUSH entries of one cycle go to consecutive
+// slots, so to different banks, and each bank has a single write port (LUT
+// RAM on an FPGA; three write ports into one array made Yosys build it from
+// flip-flops and multiplexers, ~2000 LUT4 for 16 x 35 bits).
 
 `timescale 1ns / 1ps
 `default_nettype none
@@ -37,6 +43,8 @@ module toe_tcb_fifo #(
 );
 
 localparam DEPTH = 1 << DEPTH_LOG2;
+// banks of the storage (1 when NPUSH is 1), log2
+localparam NB_LOG2 = (NPUSH > 1) ? $clog2(NPUSH) : 0;
 
 initial begin
     if (NPUSH < 1 || NPUSH > DEPTH || DEPTH_LOG2 < 1) begin
@@ -44,9 +52,12 @@ initial begin
                NPUSH, DEPTH);
         $finish;
     end
+    if (NPUSH > 1 && DEPTH_LOG2 <= NB_LOG2) begin
+        $error("%m: with NPUSH %0d, DEPTH_LOG2 must be > %0d", NPUSH, NB_LOG2);
+        $finish;
+    end
 end
 
-reg [WIDTH-1:0] mem [0:DEPTH-1];
 reg [DEPTH_LOG2-1:0] rd_ptr_reg = {DEPTH_LOG2{1'b0}};
 reg [DEPTH_LOG2-1:0] wr_ptr_reg = {DEPTH_LOG2{1'b0}};
 reg [DEPTH_LOG2:0] count_reg = {(DEPTH_LOG2+1){1'b0}};
@@ -54,7 +65,6 @@ reg [DEPTH_LOG2:0] count_reg = {(DEPTH_LOG2+1){1'b0}};
 wire pop = m_valid && m_ready;
 
 assign m_valid = count_reg != {(DEPTH_LOG2+1){1'b0}};
-assign m_data = mem[rd_ptr_reg];
 assign count = count_reg;
 assign space = DEPTH[DEPTH_LOG2:0] - count_reg;
 
@@ -79,14 +89,57 @@ always @* begin
     end
 end
 
-integer k;
+genvar gb;
+generate
+if (NPUSH == 1) begin : g_one
+
+reg [WIDTH-1:0] mem [0:DEPTH-1];
+
 always @(posedge clk) begin
-    for (k = 0; k < NPUSH; k = k + 1) begin
-        if (push_valid[k]) begin
-            mem[slot[k*DEPTH_LOG2 +: DEPTH_LOG2]] <= push_data[k*WIDTH +: WIDTH];
-        end
+    if (push_valid[0]) begin
+        mem[wr_ptr_reg] <= push_data[WIDTH-1:0];
     end
 end
+
+assign m_data = mem[rd_ptr_reg];
+
+end else begin : g_banked
+
+localparam NB = 1 << NB_LOG2;
+localparam BD_LOG2 = DEPTH_LOG2 - NB_LOG2;
+wire [NB*WIDTH-1:0] bank_q;
+
+for (gb = 0; gb < NB; gb = gb + 1) begin : g_bank
+    localparam [NB_LOG2-1:0] BI = gb;
+    reg [WIDTH-1:0] bmem [0:(1 << BD_LOG2)-1];
+    reg we;
+    reg [BD_LOG2-1:0] wa;
+    reg [WIDTH-1:0] wd;
+    integer k;
+    always @* begin
+        we = 1'b0;
+        wa = {BD_LOG2{1'b0}};
+        wd = {WIDTH{1'b0}};
+        for (k = 0; k < NPUSH; k = k + 1) begin
+            if (push_valid[k] && slot[k*DEPTH_LOG2 +: NB_LOG2] == BI) begin
+                we = 1'b1;
+                wa = slot[k*DEPTH_LOG2 + NB_LOG2 +: BD_LOG2];
+                wd = push_data[k*WIDTH +: WIDTH];
+            end
+        end
+    end
+    always @(posedge clk) begin
+        if (we) begin
+            bmem[wa] <= wd;
+        end
+    end
+    assign bank_q[gb*WIDTH +: WIDTH] = bmem[rd_ptr_reg[DEPTH_LOG2-1:NB_LOG2]];
+end
+
+assign m_data = bank_q[rd_ptr_reg[NB_LOG2-1:0]*WIDTH +: WIDTH];
+
+end
+endgenerate
 
 always @(posedge clk) begin
     wr_ptr_reg <= wr_ptr_reg + n_push[DEPTH_LOG2-1:0];
