@@ -166,42 +166,84 @@ for c in LUT4 TRELLIS_FF DP16KD MULT18X18D CCU2C TRELLIS_DPR16X4 PFUMX L6MUX21; 
 	printf '   %-16s %s\n' "$c" "$v"
 done
 
-# ---- nextpnr ----
-echo "synth-ecp5: nextpnr-ecp5 --$device --package CABGA381 --speed 8 --freq $freq --seed $seed --router $router ($("$NEXTPNR" --version 2>&1 | head -1))"
-# Routing has a wall-clock limit (SYNTH_PNR_TIMEOUT seconds, default 3600):
-# toe_top's routing did not converge on the 85F (router1: ~10k overused
-# wires after 50 min; router2: 4.5k-8.6k after 35 min). When the limit
-# hits, the figures printed are the placer's estimate, marked UNROUTED.
+# ---- nextpnr, one run per placer seed ----
+# NEXTPNR_SEEDS="1 2 3" places and routes once per seed (one after another,
+# each in <out dir>/seed-N/); the summary gives the minimum and the median.
+seeds=${NEXTPNR_SEEDS:-$seed}
 pnr_to=${SYNTH_PNR_TIMEOUT:-3600}
-timeout "$pnr_to" "$NEXTPNR" "--$device" --package CABGA381 --speed 8 --freq "$freq" \
-	--seed "$seed" --router "$router" --timing-allow-fail --json "$out/$top.json" \
-	--report "$out/report.json" --log "$out/pnr.log" >/dev/null 2>&1
-rc=$?
-routed=1
-if [ $rc -eq 124 ]; then
-	routed=0
-	echo "synth-ecp5: routing did not finish in $pnr_to s (SYNTH_PNR_TIMEOUT);" \
-		"the figures below are the placer's estimate, UNROUTED"
-elif [ $rc -ne 0 ]; then
-	echo "synth-ecp5: nextpnr FAILED (see $out/pnr.log)"
-	grep -E 'ERROR' "$out/pnr.log" | head -5
-	exit 1
-fi
-echo "   placed (nextpnr device utilisation):"
-awk '/Device utilisation:/ { on = 1; next } on && NF <= 1 { on = 0 }
-     on && /(TRELLIS_COMB|TRELLIS_FF|TRELLIS_RAMW|DP16KD|MULT18X18D):/ {
-	u[$2] = sprintf("     %-14s %s %s", $2, $3, $4) }
-     END { for (k in u) print u[k] }' "$out/pnr.log" | sort
-fmax=$(grep -E "Max frequency for clock" "$out/pnr.log" | tail -1 | \
-	sed -n 's/.*: \([0-9.]*\) MHz.*/\1/p')
-if [ -z "$fmax" ]; then
-	echo "synth-ecp5: no frequency in $out/pnr.log"
-	exit 1
-fi
-verdict=$(awk -v f="$fmax" -v t="$freq" 'BEGIN { print (f + 0 >= t + 0) ? "PASS" : "FAIL" }')
-[ $routed -eq 1 ] || verdict="$verdict (UNROUTED: placement estimate)"
-echo "synth-ecp5: $top N_CONN=$nconn on $device: Fmax $fmax MHz: $verdict at $freq MHz"
-# the worst path, for the record: first and last step of the critical path
-awk '/Critical path report for clock/ { on = 1; n = 0 } on && /Source|Sink/ { l[++n] = $0 }
-     on && /ns logic/ { print "   critical path from: " l[1]; print "   critical path to:   " l[n]; print "   " $0; on = 0 }' \
-	"$out/pnr.log" | sed 's/Info: *//' | tail -3
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain -- rtl 2>/dev/null)" ]; then commit="$commit+uncommitted-rtl"; fi
+fmaxes=""
+all_routed=1
+for sd in $seeds; do
+	case $sd in
+	*[!0-9]* | "")
+		echo "synth-ecp5: NEXTPNR_SEEDS must be numbers, not '$sd'"
+		exit 1
+		;;
+	esac
+	sdir="$out/seed-$sd"
+	mkdir -p "$sdir"
+	echo "synth-ecp5: nextpnr-ecp5 --$device --package CABGA381 --speed 8 --freq $freq --seed $sd --router $router ($("$NEXTPNR" --version 2>&1 | head -1))"
+	# Routing has a wall-clock limit (SYNTH_PNR_TIMEOUT seconds, default
+	# 3600); when it hits, the figure printed is the placer's estimate,
+	# marked UNROUTED.
+	t0=$(date +%s)
+	timeout "$pnr_to" "$NEXTPNR" "--$device" --package CABGA381 --speed 8 --freq "$freq" \
+		--seed "$sd" --router "$router" --timing-allow-fail --json "$out/$top.json" \
+		--report "$sdir/report.json" --log "$sdir/pnr.log" >/dev/null 2>&1
+	rc=$?
+	t1=$(date +%s)
+	routed=1
+	if [ $rc -eq 124 ]; then
+		routed=0
+		all_routed=0
+		echo "synth-ecp5: routing did not finish in $pnr_to s (SYNTH_PNR_TIMEOUT);" \
+			"the figure below is the placer's estimate, UNROUTED"
+	elif [ $rc -ne 0 ]; then
+		echo "synth-ecp5: nextpnr FAILED (see $sdir/pnr.log)"
+		grep -E 'ERROR' "$sdir/pnr.log" | head -5
+		exit 1
+	fi
+	cp "$sdir/pnr.log" "$out/pnr.log"
+	echo "   placed (nextpnr device utilisation):"
+	awk '/Device utilisation:/ { on = 1; next } on && NF <= 1 { on = 0 }
+	     on && /(TRELLIS_COMB|TRELLIS_FF|TRELLIS_RAMW|DP16KD|MULT18X18D):/ {
+		u[$2] = sprintf("     %-14s %s %s", $2, $3, $4) }
+	     END { for (k in u) print u[k] }' "$sdir/pnr.log" | sort
+	fmax=$(grep -E "Max frequency for clock" "$sdir/pnr.log" | tail -1 | \
+		sed -n 's/.*: \([0-9.]*\) MHz.*/\1/p')
+	if [ -z "$fmax" ]; then
+		echo "synth-ecp5: no frequency in $sdir/pnr.log"
+		exit 1
+	fi
+	verdict=$(awk -v f="$fmax" -v t="$freq" 'BEGIN { print (f + 0 >= t + 0) ? "PASS" : "FAIL" }')
+	[ $routed -eq 1 ] || verdict="$verdict (UNROUTED: placement estimate)"
+	echo "synth-ecp5: $top N_CONN=$nconn on $device, seed $sd: Fmax $fmax MHz: $verdict at $freq MHz ($((t1 - t0)) s)"
+	# the worst path, for the record: first and last step of the critical path
+	awk '/Critical path report for clock/ { on = 1; n = 0 } on && /Source|Sink/ { l[++n] = $0 }
+	     on && /ns logic/ { print "   critical path from: " l[1]; print "   critical path to:   " l[n]; print "   " $0; on = 0 }' \
+		"$sdir/pnr.log" | sed 's/Info: *//' | tail -3
+	fmaxes="$fmaxes $fmax"
+done
+
+# ---- summary (read by 'make bench-top' for ns at the routed clock) ----
+summary=$(echo $fmaxes | tr ' ' '\n' | sort -g | awk '
+	{ v[++n] = $1 }
+	END { printf "%s %s", v[1], v[int((n + 1) / 2)] }')
+fmin=${summary% *}
+fmed=${summary#* }
+{
+	echo "# written by mk/synth-ecp5.sh: do not edit"
+	echo "top $top"
+	echo "n_conn $nconn"
+	echo "device $device"
+	echo "seeds$(echo " $seeds" | tr -s ' ')"
+	echo "fmax_mhz$fmaxes"
+	echo "fmax_min_mhz $fmin"
+	echo "fmax_median_mhz $fmed"
+	echo "routed $all_routed"
+	echo "commit $commit"
+	echo "date $(date -u +%Y-%m-%d)"
+} > "$out/summary.txt"
+echo "synth-ecp5: $top N_CONN=$nconn on $device: Fmax over seed(s)$(echo " $seeds" | tr -s ' '): min $fmin MHz, median $fmed MHz$([ $all_routed -eq 1 ] || echo ' (UNROUTED runs among them)') ($out/summary.txt)"
