@@ -151,28 +151,38 @@ END {
 }' "$out/ports.txt" > "$out/wrap.v" || exit 1
 
 # ---- synth_ecp5 ----
-echo "synth-ecp5: $top${chparam:+ ($chparam)}: synth_ecp5 ($("$YYOSYS" -V 2>/dev/null | head -1))"
-if ! "$YYOSYS" -q -l "$out/synth.log" -p "read_verilog -sv -defer -Irtl $out/wrap.v rtl/*.v; \
-	synth_ecp5 -top toe_fmax_wrap -json $out/$top.json; \
-	tee -q -o $out/synth.stat stat" >/dev/null 2>&1; then
-	echo "synth-ecp5: synth_ecp5 FAILED (see $out/synth.log)"
-	grep -E 'ERROR' "$out/synth.log" | head -5
-	exit 1
+# SYNTH_PNR_ONLY=1 places and routes the netlist of the last run again
+# (<out dir>/<top>.json, e.g. for more seeds or another device) without
+# synthesising it anew; the RTL must not have changed since (not checked
+# beyond the commit recorded in <out dir>/synth.commit).
+if [ "${SYNTH_PNR_ONLY:-0}" = 1 ] && [ -f "$out/$top.json" ]; then
+	echo "synth-ecp5: SYNTH_PNR_ONLY: reusing $out/$top.json (synthesised at commit $(cat "$out/synth.commit" 2>/dev/null || echo unknown))"
+else
+	echo "synth-ecp5: $top${chparam:+ ($chparam)}: synth_ecp5 ($("$YYOSYS" -V 2>/dev/null | head -1))"
+	if ! "$YYOSYS" -q -l "$out/synth.log" -p "read_verilog -sv -defer -Irtl $out/wrap.v rtl/*.v; \
+		synth_ecp5 -top toe_fmax_wrap -json $out/$top.json; \
+		tee -q -o $out/synth.stat stat" >/dev/null 2>&1; then
+		echo "synth-ecp5: synth_ecp5 FAILED (see $out/synth.log)"
+		grep -E 'ERROR' "$out/synth.log" | head -5
+		exit 1
+	fi
+	for c in LUT4 TRELLIS_FF DP16KD MULT18X18D CCU2C TRELLIS_DPR16X4 PFUMX L6MUX21; do
+		# 'stat' prints "<name> <count>" (older Yosys) or "<count> <name>"
+		v=$(awk -v c="$c" '$1 == c { v = $2 } $2 == c && NF == 2 { v = $1 }
+			END { print (v == "" ? 0 : v) }' "$out/synth.stat")
+		printf '   %-16s %s\n' "$c" "$v"
+	done
+	rtl_commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+	if [ -n "$(git status --porcelain -- rtl 2>/dev/null)" ]; then rtl_commit="$rtl_commit+uncommitted-rtl"; fi
+	echo "$rtl_commit" > "$out/synth.commit"
 fi
-for c in LUT4 TRELLIS_FF DP16KD MULT18X18D CCU2C TRELLIS_DPR16X4 PFUMX L6MUX21; do
-	# 'stat' prints "<name> <count>" (older Yosys) or "<count> <name>"
-	v=$(awk -v c="$c" '$1 == c { v = $2 } $2 == c && NF == 2 { v = $1 }
-		END { print (v == "" ? 0 : v) }' "$out/synth.stat")
-	printf '   %-16s %s\n' "$c" "$v"
-done
 
 # ---- nextpnr, one run per placer seed ----
 # NEXTPNR_SEEDS="1 2 3" places and routes once per seed (one after another,
 # each in <out dir>/seed-N/); the summary gives the minimum and the median.
 seeds=${NEXTPNR_SEEDS:-$seed}
 pnr_to=${SYNTH_PNR_TIMEOUT:-3600}
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git status --porcelain -- rtl 2>/dev/null)" ]; then commit="$commit+uncommitted-rtl"; fi
+commit=$(cat "$out/synth.commit" 2>/dev/null || echo unknown)
 fmaxes=""
 all_routed=1
 for sd in $seeds; do
