@@ -2137,7 +2137,7 @@ static double routed_fmax(char *desc, size_t desc_len, const char **why)
 	char device[48] = "?", commit[48] = "?", seeds[48] = "?";
 	double fmin = 0.0;
 	unsigned long nconn = 0;
-	int routed = 0;
+	int routed = 0, is_top = 0;
 	FILE *f;
 
 	if (path == NULL || path[0] == '\0') {
@@ -2152,7 +2152,9 @@ static double routed_fmax(char *desc, size_t desc_len, const char **why)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (line[0] == '#' || sscanf(line, "%63s %47[^\n]", key, val) != 2)
 			continue;
-		if (strcmp(key, "fmax_min_mhz") == 0)
+		if (strcmp(key, "top") == 0)
+			is_top = strcmp(val, "toe_top") == 0;
+		else if (strcmp(key, "fmax_min_mhz") == 0)
 			fmin = strtod(val, NULL);
 		else if (strcmp(key, "routed") == 0)
 			routed = atoi(val);
@@ -2166,6 +2168,10 @@ static double routed_fmax(char *desc, size_t desc_len, const char **why)
 			snprintf(seeds, sizeof(seeds), "%s", val);
 	}
 	fclose(f);
+	if (!is_top) {
+		*why = "the synthesis report is not of toe_top";
+		return 0.0;
+	}
 	if (nconn != TOP_N_CONN) {
 		*why = "the synthesis report is of another N_CONN";
 		return 0.0;
