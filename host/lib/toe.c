@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the largest table size, as log2, that an engine may report: the sizes
+ * are unsigned */
+#define TOE_MAX_SIZE_LOG2 31u
+
 /* ---- errors ---- */
 
 const char *toe_strerror(int err)
@@ -145,6 +149,7 @@ int toe_open(struct toe *t, const char *uri)
 	struct toe_proto_cfg cfg;
 	struct toe_proto_info pi;
 	uint32_t w[4];
+	unsigned ev_log2;
 	int r;
 
 	if (!t)
@@ -225,19 +230,38 @@ int toe_open(struct toe *t, const char *uri)
 	}
 	t->info.n_conn = (w[2] & TOE_REG_BUILD_CONN_N_CONN_MASK) >>
 			 TOE_REG_BUILD_CONN_N_CONN_SHIFT;
+	/* sizes given as log2: one the library cannot hold in an unsigned
+	 * (2^32 or more) is an engine it cannot drive, not a shift */
+	ev_log2 = (w[3] & TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_MASK) >>
+		  TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_SHIFT;
+	if (ev_log2 > TOE_MAX_SIZE_LOG2) {
+		r = toe_seterr(t, TOE_EPROTO, "%s: BUILD_MISC reports an event "
+			       "FIFO of 2^%u entries; this library handles up to "
+			       "2^%u", uri, ev_log2, TOE_MAX_SIZE_LOG2);
+		goto fail;
+	}
 #ifdef TOE_REG_BUILD_MISC_CONN_LOG2_MASK
 	/* N_CONN = 65536 does not fit its 16-bit field; CONN_LOG2 always does
 	 * (register map 0.2) */
-	if ((w[3] & TOE_REG_BUILD_MISC_CONN_LOG2_MASK) && t->info.version_minor >= 2)
-		t->info.n_conn = 1u << ((w[3] & TOE_REG_BUILD_MISC_CONN_LOG2_MASK) >>
-					TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT);
+	unsigned conn_log2 = (w[3] & TOE_REG_BUILD_MISC_CONN_LOG2_MASK) >>
+			     TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT;
+
+	if (conn_log2 && t->info.version_minor >= 2) {
+		if (conn_log2 > TOE_MAX_SIZE_LOG2) {
+			r = toe_seterr(t, TOE_EPROTO, "%s: BUILD_MISC reports "
+				       "2^%u connections; this library handles "
+				       "up to 2^%u", uri, conn_log2,
+				       TOE_MAX_SIZE_LOG2);
+			goto fail;
+		}
+		t->info.n_conn = 1u << conn_log2;
+	}
 #endif
 	t->info.n_listen = (w[2] & TOE_REG_BUILD_CONN_N_LISTEN_MASK) >>
 			   TOE_REG_BUILD_CONN_N_LISTEN_SHIFT;
 	t->info.stream_bytes = (w[3] & TOE_REG_BUILD_MISC_STREAM_BYTES_MASK) >>
 			       TOE_REG_BUILD_MISC_STREAM_BYTES_SHIFT;
-	t->info.ev_depth = 1u << ((w[3] & TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_MASK)
-				  >> TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_SHIFT);
+	t->info.ev_depth = 1u << ev_log2;
 	t->info.proto_version = pi.version;
 	t->info.max_burst = pi.max_burst;
 	snprintf(t->info.uri, sizeof(t->info.uri), "%s", uri);

@@ -29,6 +29,7 @@
 
 static uint32_t g_id;
 static uint32_t g_version;
+static uint32_t g_build_misc;
 static bool g_silent;
 
 static void on_create(struct fake_eng *e)
@@ -37,6 +38,8 @@ static void on_create(struct fake_eng *e)
 		fake_eng_set_id(e, g_id);
 	if (g_version)
 		fake_eng_set_version(e, g_version);
+	if (g_build_misc)
+		fake_eng_set_build_misc(e, g_build_misc);
 	fake_eng_set_silent(e, g_silent);
 }
 
@@ -45,6 +48,7 @@ static int setup(void **state)
 	(void)state;
 	g_id = 0;
 	g_version = 0;
+	g_build_misc = 0;
 	g_silent = false;
 	fake_sim_on_create = on_create;
 	return 0;
@@ -109,6 +113,27 @@ static void test_open_wrong_major_eversion(void **state)
 	g_version = 0x00010000; /* 1.0 */
 	assert_int_equal(toe_open(t, "sim:"), TOE_EVERSION);
 	assert_non_null(strstr(toe_errmsg(t), "version 1.0"));
+	toe_free(t);
+}
+
+/* Issue 17 item 3: a capability size the library cannot hold (log2 >= 32)
+ * is an open error naming the field, not an undefined shift that made the
+ * library believe "event fifo 2147483648". */
+static void test_open_build_misc_log2_too_large_eproto(void **state)
+{
+	struct toe *t = toe_new();
+	const unsigned ev_shift = TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_SHIFT;
+
+	(void)state;
+	g_build_misc = 8u << TOE_REG_BUILD_MISC_STREAM_BYTES_SHIFT | 32u << ev_shift;
+	assert_int_equal(toe_open(t, "sim:"), TOE_EPROTO);
+	assert_non_null(strstr(toe_errmsg(t), "event FIFO of 2^32"));
+	assert_null(toe_get_transport(t));
+	g_build_misc = 8u << TOE_REG_BUILD_MISC_STREAM_BYTES_SHIFT | 255u << ev_shift;
+	assert_int_equal(toe_open(t, "sim:"), TOE_EPROTO);
+	/* 2^31 is the largest that fits: accepted */
+	g_build_misc = 8u << TOE_REG_BUILD_MISC_STREAM_BYTES_SHIFT | 31u << ev_shift;
+	assert_int_equal(toe_open(t, "sim:"), 0);
 	toe_free(t);
 }
 
@@ -418,6 +443,7 @@ int main(void)
 		cmocka_unit_test_setup(test_open_fake_id_version_build_read, setup),
 		cmocka_unit_test_setup(test_open_wrong_id_enottoe, setup),
 		cmocka_unit_test_setup(test_open_wrong_major_eversion, setup),
+		cmocka_unit_test_setup(test_open_build_misc_log2_too_large_eproto, setup),
 		cmocka_unit_test_setup(test_open_silent_engine_etimedout_in_sim_time,
 				       setup),
 		cmocka_unit_test_setup(test_corrupted_responses_retried_and_counted,

@@ -84,6 +84,11 @@ void fake_eng_set_id(struct fake_eng *e, uint32_t id)
 	e->id = id;
 }
 
+void fake_eng_set_build_misc(struct fake_eng *e, uint32_t v)
+{
+	e->reg[TOE_REG_BUILD_MISC / 4] = v;
+}
+
 void fake_eng_set_version(struct fake_eng *e, uint32_t version)
 {
 	e->version = version;

@@ -31,6 +31,8 @@ size_t fake_eng_tx_pending(const struct fake_eng *e);
 void fake_eng_set_id(struct fake_eng *e, uint32_t id);
 void fake_eng_set_version(struct fake_eng *e, uint32_t version);
 void fake_eng_set_silent(struct fake_eng *e, bool silent);
+/* The BUILD_MISC capability word (sizes as log2; see docs/regmap.md). */
+void fake_eng_set_build_misc(struct fake_eng *e, uint32_t v);
 /* Flip a bit in the CRC of the next n responses. */
 void fake_eng_corrupt_next(struct fake_eng *e, unsigned n);
 /* Queue an event in the FIFO (EV_POP) and push an EVENT notification. */
