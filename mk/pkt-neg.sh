@@ -42,5 +42,31 @@ EOT
 		fi
 	done
 done
+
+# Bad invocations and inputs that are not scripts (issue 17 item 5): each
+# must be an error with its message, never a PASS or "0 scripts".
+empty=$(mktemp) || exit 1
+trap 'rm -f "$tmp" "$empty"' EXIT
+# expect <exit status> <message> <toe-pkt arguments...>
+expect() {
+	want_rc=$1 want_msg=$2
+	shift 2
+	"$pkt" "$@" >"$tmp" 2>&1 </dev/null
+	rc=$?
+	if [ $rc -eq "$want_rc" ] && grep -qF -- "$want_msg" "$tmp"; then
+		pass=$((pass + 1))
+	else
+		echo "pkt-neg: toe-pkt $*: exit $rc (want $want_rc), want message: $want_msg"
+		sed 's/^/    | /' "$tmp"
+		fail=$((fail + 1))
+	fi
+}
+expect 1 "no events: the script would check nothing" --model "$empty"
+expect 1 "NUL byte in script" --model /dev/zero
+expect 1 "FAIL /dev/urandom" --model /dev/urandom
+expect 2 "unknown option '-x'" --model -x
+expect 2 "-j needs a number" --model tests/pkt/CL-01_close_fin.pkt -j
+expect 2 "-j takes 1..64" --model -j 0 tests/pkt/CL-01_close_fin.pkt
+
 echo "pkt-neg ($backends): $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -16,6 +16,10 @@
 #include "pkt_backend.h"
 
 #define PKT_MAX_ARGS 8
+/* the largest script file read, bytes */
+#define PKT_MAX_SCRIPT_BYTES (8u << 20)
+/* every time a script gives is at most 1e8 s, and so is their sum (us) */
+#define PKT_MAX_SCRIPT_US 100000000000000LL
 #define PKT_MAX_ASSERTS 8
 
 /* Runner settings: command line options, then the script's own options. */

@@ -247,6 +247,13 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
+		} else if (!strcmp(a, "-j")) {
+			fprintf(stderr, "toe-pkt: -j needs a number (1..64)\n");
+			return 2;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "toe-pkt: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
 		} else {
 			nfiles++;
 		}
@@ -296,5 +303,9 @@ int main(int argc, char **argv)
 	}
 	printf("toe-pkt (%s): %d scripts, %d passed, %d failed\n", ro.be->name,
 	       pass + failed, pass, failed);
+	if (pass + failed != nfiles) {
+		fprintf(stderr, "toe-pkt: %d of %d scripts ran\n", pass + failed, nfiles);
+		return 2;
+	}
 	return failed ? 1 : 0;
 }

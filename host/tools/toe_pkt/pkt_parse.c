@@ -988,6 +988,7 @@ int pkt_parse_string(const char *path, const char *text,
 	char *buf = strip_comments(text, &bad_line);
 	const char *p = buf;
 	bool seen_event = false;
+	int64_t time_sum = 0;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->path = path;
@@ -1134,12 +1135,26 @@ int pkt_parse_string(const char *path, const char *text,
 			free(line);
 			goto fail;
 		}
+		/* every time a script gives is at most 1e8 s; their sum must be
+		 * too, so that the runner's schedule (each '+' time after the
+		 * one before) cannot overflow */
+		time_sum += t.us + t.us2 + t.end_us;
+		if (time_sum > PKT_MAX_SCRIPT_US) {
+			perr(&c, "the script's times add up to more than %lld s",
+			     (long long)(PKT_MAX_SCRIPT_US / 1000000));
+			free(line);
+			goto fail;
+		}
 		free(line);
 next_line:
 		if (!eol)
 			break;
 		p = eol + 1;
 		c.line++;
+	}
+	if (sc->nev == 0) {
+		perr(&c, "no events: the script would check nothing");
+		goto fail;
 	}
 	free(buf);
 	return 0;
@@ -1153,34 +1168,58 @@ int pkt_parse_file(const char *path, const struct pkt_settings *settings,
 		   struct pkt_script *sc, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	char *text;
-	long n;
+	char *text = NULL;
+	size_t n = 0, cap = 0;
 	int rc;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		snprintf(err, errlen, "%s: cannot read", path);
-		fclose(f);
-		return -1;
+	/* read to the end (not by the size ftell reports: a device or a pipe
+	 * has none), at most PKT_MAX_SCRIPT_BYTES, no NUL byte */
+	for (;;) {
+		size_t got;
+
+		if (cap - n < 4096 + 1) {
+			char *t;
+
+			if (cap >= PKT_MAX_SCRIPT_BYTES) {
+				snprintf(err, errlen, "%s: larger than %u bytes: not a "
+					 "script", path, (unsigned)PKT_MAX_SCRIPT_BYTES);
+				free(text);
+				fclose(f);
+				return -1;
+			}
+			cap = cap ? 2 * cap : 65536;
+			t = realloc(text, cap + 1);
+			if (!t) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				free(text);
+				fclose(f);
+				return -1;
+			}
+			text = t;
+		}
+		got = fread(text + n, 1, cap - n, f);
+		if (got && memchr(text + n, 0, got)) {
+			snprintf(err, errlen, "%s: NUL byte in script", path);
+			free(text);
+			fclose(f);
+			return -1;
+		}
+		n += got;
+		if (got == 0)
+			break;
 	}
-	text = malloc((size_t)n + 1);
-	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
-		snprintf(err, errlen, "%s: cannot read", path);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		free(text);
 		fclose(f);
 		return -1;
 	}
-	text[n] = 0;
 	fclose(f);
-	if (strlen(text) != (size_t)n) {
-		snprintf(err, errlen, "%s: NUL byte in script", path);
-		free(text);
-		return -1;
-	}
+	text[n] = 0;
 	rc = pkt_parse_string(path, text, settings, sc, err, errlen);
 	free(text);
 	return rc;
