@@ -19,6 +19,11 @@ CXXFLAGS ?= -O2 -g
 ifeq ($(SAN),1)
 override BUILD := $(BUILD)-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# gcc's AddressSanitizer finds a read of a returned function's stack frame
+# only with this run-time option (issue 17 item 1: toe-pkt --model read an
+# RX_DATA payload from a frame buffer on a returned stack frame)
+ASAN_OPTIONS := detect_stack_use_after_return=1$(if $(ASAN_OPTIONS),:$(ASAN_OPTIONS))
+export ASAN_OPTIONS
 endif
 
 # Flags for the project's own C code.

@@ -93,7 +93,10 @@ struct toe_ref_event {
 	int type;          /* enum toe_ref_event_type */
 	int conn;          /* connection id */
 	uint64_t time;     /* tick it happened */
-	const uint8_t *data; /* RX_DATA only: valid until the next input call */
+	const uint8_t *data; /* RX_DATA only: points into the segment given to
+			      * the input call that delivered it: valid while
+			      * the caller keeps that buffer, and until the
+			      * next input call */
 	uint16_t len;
 };
 

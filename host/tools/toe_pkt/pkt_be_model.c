@@ -17,8 +17,18 @@ struct model {
 	struct pkt_be_cfg cfg;
 	uint64_t now;      /* ticks */
 	char desc[128];
-	/* RX_DATA payload copied out of the stack (valid until next call) */
-	uint8_t data[PKT_FRAME_MAX];
+	/* Events drained from the reference stack right after each injected
+	 * frame, RX_DATA payload copied: the stack's RX_DATA points into the
+	 * frame it was given, which is the caller's buffer and gone once
+	 * m_inject returns. Served before the stack's own queue (they are
+	 * older). */
+	struct model_ev {
+		struct toe_ref_event e;
+		uint8_t *data;
+	} *evq;
+	size_t evq_head, evq_len, evq_cap;
+	/* the payload of the event m_pop_event returned last */
+	uint8_t *data;
 };
 
 static void *m_create(const struct pkt_be_cfg *c, char *err, size_t errlen)
@@ -67,6 +77,10 @@ static void m_destroy(void *be)
 {
 	struct model *m = be;
 
+	for (size_t i = 0; i < m->evq_len; i++)
+		free(m->evq[m->evq_head + i].data);
+	free(m->evq);
+	free(m->data);
 	toe_ref_free(m->r);
 	free(m);
 }
@@ -115,8 +129,39 @@ static void m_run(void *be, uint64_t until_us, unsigned stop, uint64_t quiet)
 static int m_inject(void *be, const uint8_t *frame, size_t len)
 {
 	struct model *m = be;
+	struct toe_ref_event e;
 
 	toe_ref_input_frame(m->r, frame, len, m->now);
+	while (toe_ref_pop_event(m->r, &e)) {
+		struct model_ev *q;
+
+		if (m->evq_head + m->evq_len == m->evq_cap) {
+			if (m->evq_head) {
+				memmove(m->evq, m->evq + m->evq_head,
+					m->evq_len * sizeof(*m->evq));
+				m->evq_head = 0;
+			} else {
+				size_t cap = m->evq_cap ? 2 * m->evq_cap : 16;
+				struct model_ev *nq = realloc(m->evq, cap * sizeof(*nq));
+
+				if (!nq)
+					return -1;
+				m->evq = nq;
+				m->evq_cap = cap;
+			}
+		}
+		q = &m->evq[m->evq_head + m->evq_len];
+		q->e = e;
+		q->data = NULL;
+		if (e.type == TOE_EV_RX_DATA && e.len) {
+			q->data = malloc(e.len);
+			if (!q->data)
+				return -1;
+			memcpy(q->data, e.data, e.len);
+		}
+		q->e.data = NULL;
+		m->evq_len++;
+	}
 	return 0;
 }
 
@@ -145,17 +190,29 @@ static int m_pop_event(void *be, struct pkt_bev *ev)
 	struct model *m = be;
 	struct toe_ref_event e;
 
-	if (!toe_ref_pop_event(m->r, &e))
+	free(m->data);
+	m->data = NULL;
+	if (m->evq_len) {
+		e = m->evq[m->evq_head].e;
+		m->data = m->evq[m->evq_head].data;
+		m->evq_head++;
+		m->evq_len--;
+		if (!m->evq_len)
+			m->evq_head = 0;
+	} else if (!toe_ref_pop_event(m->r, &e)) {
 		return 0;
+	} else if (e.type == TOE_EV_RX_DATA && e.len) {
+		/* not from a frame (none carries data otherwise): copy anyway */
+		m->data = malloc(e.len);
+		if (!m->data)
+			return 0;
+		memcpy(m->data, e.data, e.len);
+	}
 	ev->type = e.type;
 	ev->conn = e.conn;
 	ev->t_us = pkt_ticks_to_us(e.time, m->cfg.tick_hz);
 	ev->len = e.len;
-	ev->data = NULL;
-	if (e.type == TOE_EV_RX_DATA && e.len) {
-		memcpy(m->data, e.data, e.len);
-		ev->data = m->data;
-	}
+	ev->data = e.type == TOE_EV_RX_DATA && e.len ? m->data : NULL;
 	return 1;
 }
 
