@@ -6,7 +6,6 @@
  */
 #include "toe_transport_impl.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "toe/toe_parse.h"
 #include "toe_proto.h"
 
 static const struct toe_transport_ops *const backends[] = {
@@ -57,20 +57,15 @@ int toe_tr_opt_u64(struct toe_transport *t, struct toe_tr_uri *u,
 		   uint64_t *out)
 {
 	const char *v = toe_tr_opt(u, key);
-	char *end;
-	unsigned long long x;
 
 	if (!v) {
 		*out = def;
 		return 0;
 	}
-	errno = 0;
-	x = strtoull(v, &end, 0);
-	if (!*v || *end || errno || *v == '-' || x < min || x > max)
+	if (toe_parse_u64(v, min, max, out) < 0)
 		return toe_tr_err(t, TOE_EURI,
 				  "%s: option %s=%s: want a number in %" PRIu64
 				  "..%" PRIu64, u->scheme, key, v, min, max);
-	*out = x;
 	return 0;
 }
 

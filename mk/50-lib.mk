@@ -2,8 +2,10 @@
 # host/lib + driver: the host library -> $(BUILD)/libtoe.a and the shared
 # $(BUILD)/libtoe.so (soname libtoe.so.$(TOE_SOVERSION)). Every
 # host/lib/*.c and driver/*.c is part of it (the API, the bridge protocol,
-# the transports), plus host/common/toe_tcp.c (state names). Its sources
-# see host/lib, driver and sim (for toe_sim.h) on the include path.
+# the transports), plus host/common/toe_tcp.c (state names) and
+# host/common/toe_parse.c (strict number parsing, toe/toe_parse.h, which
+# toectl and toe-simd use too). Its sources see host/lib, driver and sim
+# (for toe_sim.h) on the include path.
 #
 # Programs that use it link $(TOE_LIB) (or -ltoe) and $(TOE_DEP_LIBS)
 # (libftdi1, libusb-1.0, libsodium). The sim: transport calls the engine
@@ -12,7 +14,8 @@
 # Tests that only use the protocol (test_proto, the bridge RTL test) add
 # $(TOE_LIB) to their prerequisites and -Ihost/lib to their flags; the
 # archive gives them toe_proto.o alone.
-TOE_LIB_SRCS := $(wildcard host/lib/*.c) $(wildcard driver/*.c) host/common/toe_tcp.c
+TOE_LIB_SRCS := $(wildcard host/lib/*.c) $(wildcard driver/*.c) host/common/toe_tcp.c \
+	host/common/toe_parse.c
 TOE_LIB_OBJS := $(TOE_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TOE_LIB      := $(BUILD)/libtoe.a
 ALL_TARGETS  += $(TOE_LIB)

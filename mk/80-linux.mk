@@ -12,6 +12,10 @@
 #   $(BUILD)/tests/test_interop_serve
 #                            `toe-simd serve` driven by toectl over tcp://
 #                            (a shell script, in `make test`)
+#   $(BUILD)/tests/test_simd_args
+#                            toe-simd's option checking: bad values are
+#                            usage errors (a shell script, in `make test`;
+#                            no root needed)
 #   make demo                (demo-run, at the end of this file)
 #
 # The RTL back end needs the engine model (libtoesim, mk/60-top.mk, which
@@ -81,6 +85,15 @@ $(INTEROP_SERVE_TEST): tests/interop/serve_toectl.sh $(TOE_SIMD) $(LINUX_PEER) \
 	@mkdir -p $(dir $@)
 	sed -e 's|@BUILD@|$(BUILD)|g' $< > $@ && chmod +x $@
 endif
+
+# test_simd_args: toe-simd's option checking
+# (tests/interop/simd_args.sh with the build directory filled in)
+SIMD_ARGS_TEST := $(BUILD)/tests/test_simd_args
+TEST_BINS += $(SIMD_ARGS_TEST)
+ALL_TARGETS += $(SIMD_ARGS_TEST)
+$(SIMD_ARGS_TEST): tests/interop/simd_args.sh $(TOE_SIMD)
+	@mkdir -p $(dir $@)
+	sed -e 's|@BUILD@|$(BUILD)|g' $< > $@ && chmod +x $@
 
 $(INTEROP_TEST): $(BUILD)/obj/tests/interop/test_interop_linux.o $(SIMD_LIB) \
 		$(TOE_LIB) $(REF_LIB) $(SIMD_DEPLIBS) | $(LINUX_PEER)

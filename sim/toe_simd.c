@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "toe/toe_parse.h"
 #include "toe_decode.h"
 #include "toe_simd_session.h"
 #include "toe_simd_show.h"
@@ -36,6 +37,30 @@
 #endif
 
 #define EXIT_USAGE 2
+
+/* Option ranges (checked in main: a bad value is a usage error naming the
+ * option and the value).
+ * TICK_HZ: the engine's ISN clock M ticks every TICK_HZ / 250000 cycles
+ * (4 us, RFC 6528; docs/regmap.md TICK_HZ), so TICK_HZ must be a whole
+ * multiple of 250000: the divider cannot tick more often than once a
+ * cycle, and simd_engine_new refuses anything else. 250000 is therefore
+ * the least rate the engine can honour (the timers are durations in
+ * ticks, fine at any rate from there); the most is the largest such
+ * multiple that fits the 32-bit TICK_HZ register. */
+#define TICK_HZ_STEP 250000u
+#define TICK_HZ_MAX ((uint64_t)UINT32_MAX / TICK_HZ_STEP * TICK_HZ_STEP)
+#define TICK_HZ_WANT "a multiple of 250000 (the 4 us ISN clock) in " \
+	"250000..4294750000"
+_Static_assert(TICK_HZ_MAX == 4294750000u, "TICK_HZ_WANT says 4294750000");
+/* MSL: a day at most, far above RFC 9293's 2 minutes and small enough
+ * that msl_ms * TICK_HZ (the MSL in ticks, before / 1000) and TIME-WAIT's
+ * 2 MSL fit 64 bits at TICK_HZ_MAX. */
+#define MSL_MS_MAX 86400000
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* --run-for: seconds; its end in ns on the monotonic clock must fit 64
+ * bits (1e9 s is about 31 years). */
+#define RUN_FOR_MAX_S 1e9
 
 /* demo ports */
 #define DEMO_ENGINE_PORT 4000 /* the engine listens here */
@@ -78,17 +103,23 @@ static void usage(FILE *out)
 	      "Options:\n"
 	      "  --engine=rtl|ref the RTL model (default when built) or the C\n"
 	      "                   reference stack standing in for it\n"
-	      "  --port=N         host bridge port (serve; default 5555, 0: any)\n"
-	      "  --listen=PORT    serve: the engine listens on PORT at start\n"
-	      "  --run-for=SECS   serve: stop after SECS seconds\n"
+	      "  --port=N         host bridge port 0..65535 (serve; default 5555,\n"
+	      "                   0: any)\n"
+	      "  --listen=PORT    serve: the engine listens on PORT (1..65535)\n"
+	      "                   at start\n"
+	      "  --run-for=SECS   serve: stop after SECS seconds (> 0, e.g. 2.5)\n"
 	      "  --pcap=FILE      write every frame on the wire to FILE\n"
 	      "  --waves=FILE     rtl: write an FST waveform\n"
-	      "  --tick-hz=N      engine ticks per second (TICK_HZ); default: the\n"
-	      "                   rtl model's measured speed / 2, ref 156250000\n"
-	      "  --msl-ms=N       engine MSL (default 500: TIME-WAIT 1 s)\n"
+	      "  --tick-hz=N      engine ticks per second (TICK_HZ), a multiple\n"
+	      "                   of 250000 up to 4294750000; default: the rtl\n"
+	      "                   model's measured speed / 2, ref 156250000\n"
+	      "  --msl-ms=N       engine MSL, 1..86400000 (default 500:\n"
+	      "                   TIME-WAIT 1 s)\n"
 	      "  --link=tap|veth  link type (default: TAP, else veth)\n"
-	      "  --netns=NAME     namespace name (default toe-sim-PID)\n"
-	      "  --seed=N         rtl: Verilator random-init seed (default 1)\n"
+	      "  --netns=NAME     namespace name (default toe-sim-PID): a plain\n"
+	      "                   name, 1..63 of [A-Za-z0-9_.-]\n"
+	      "  --seed=N         rtl: Verilator random-init seed, 32 bits\n"
+	      "                   (default 1)\n"
 	      "  -v, --verbose    decode frames in full\n"
 	      "  -q, --quiet      serve: do not print frames\n"
 	      "\n"
@@ -785,6 +816,13 @@ static int run_serve(const struct options *o)
 
 /* ------------------------------------------------------------------ */
 
+/* A usage error in one line: the option, its value, what it wants. */
+static int bad_arg(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "toe-simd: bad --%s '%s': want %s\n", opt, val, want);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -805,6 +843,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
+	uint64_t v;
 	int opt, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -819,32 +858,65 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "ref"))
 				o.kind = SIMD_ENGINE_REF;
 			else
-				goto bad;
+				return bad_arg("engine", optarg, "rtl|ref");
 			break;
-		case 'P': o.port = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 'L': o.listen_port = atoi(optarg); break;
-		case 'R': o.run_for = atof(optarg); break;
+		case 'P':
+			if (toe_parse_u64(optarg, 0, 65535, &v) < 0)
+				return bad_arg("port", optarg,
+					       "0..65535 (0: any free port)");
+			o.port = (unsigned)v;
+			break;
+		case 'L':
+			if (toe_parse_u64(optarg, 1, 65535, &v) < 0)
+				return bad_arg("listen", optarg, "1..65535");
+			o.listen_port = (int)v;
+			break;
+		case 'R':
+			if (toe_parse_double(optarg, 0, RUN_FOR_MAX_S,
+					     &o.run_for) < 0 || o.run_for <= 0)
+				return bad_arg("run-for", optarg, "a number of "
+					       "seconds > 0 and <= 1e9");
+			break;
 		case 'w': o.pcap = optarg; break;
 		case 'W': o.waves = optarg; break;
-		case 'T': o.tick_hz = strtoull(optarg, NULL, 0); break;
-		case 'M': o.msl_ms = strtoull(optarg, NULL, 0); break;
+		case 'T':
+			if (toe_parse_u64(optarg, TICK_HZ_STEP, TICK_HZ_MAX,
+					  &o.tick_hz) < 0 ||
+			    o.tick_hz % TICK_HZ_STEP != 0)
+				return bad_arg("tick-hz", optarg, TICK_HZ_WANT);
+			break;
+		case 'M':
+			if (toe_parse_u64(optarg, 1, MSL_MS_MAX, &o.msl_ms) < 0)
+				return bad_arg("msl-ms", optarg,
+					       "1.." STR(MSL_MS_MAX) " (ms)");
+			break;
 		case 'k':
 			if (!strcmp(optarg, "tap"))
 				o.link = SIMD_LINK_TAP;
 			else if (!strcmp(optarg, "veth"))
 				o.link = SIMD_LINK_VETH;
 			else
-				goto bad;
+				return bad_arg("link", optarg, "tap|veth");
 			break;
-		case 'N': o.netns = optarg; break;
-		case 's': o.seed = (uint32_t)strtoul(optarg, NULL, 0); break;
+		case 'N':
+			if (!simd_net_ns_name_ok(optarg))
+				return bad_arg("netns", optarg,
+					       SIMD_NS_NAME_WANT);
+			o.netns = optarg;
+			break;
+		case 's':
+			if (toe_parse_u64(optarg, 0, UINT32_MAX, &v) < 0)
+				return bad_arg("seed", optarg, "0..4294967295 "
+					       "(32 bits)");
+			o.seed = (uint32_t)v;
+			break;
 		case 'v': o.verbose = true; break;
 		case 'q': o.quiet = true; break;
 		case 'h': usage(stdout); return 0;
 		default: goto bad;
 		}
 	}
-	if (optind != argc - 1 || o.port > 65535)
+	if (optind != argc - 1)
 		goto bad;
 	if (o.kind == SIMD_ENGINE_RTL && !simd_engine_have_rtl()) {
 		fprintf(stderr, "toe-simd: this build has no RTL engine model; "

@@ -55,6 +55,19 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+_Static_assert(SIMD_NS_NAME_MAX == 63, "SIMD_NS_NAME_WANT says 1..63");
+
+bool simd_net_ns_name_ok(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > SIMD_NS_NAME_MAX || name[0] == '-' ||
+	    !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	return strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789_.-") == n;
+}
+
 char *simd_mac_str(const uint8_t mac[6], char buf[18])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
@@ -313,6 +326,12 @@ int simd_net_open(struct simd_net *n, const struct simd_net_opts *o,
 	n->engine_ip = o->engine_ip ? o->engine_ip : SIMD_ENGINE_IP;
 	n->mtu = o->mtu ? o->mtu : 1500;
 	snprintf(n->ifname, sizeof(n->ifname), "%s", SIMD_IFNAME);
+	if (o->ns_name && !simd_net_ns_name_ok(o->ns_name)) {
+		/* it becomes a path under /run/netns, bind-mounted as root */
+		seterr(err, errlen, "namespace name '%s': want %s", o->ns_name,
+		       SIMD_NS_NAME_WANT);
+		return -1;
+	}
 	if (o->ns_name)
 		snprintf(n->ns_name, sizeof(n->ns_name), "%s", o->ns_name);
 	else

@@ -45,6 +45,13 @@
 /* The engine's MAC: locally administered, unicast, ends in its IP. */
 #define SIMD_ENGINE_MAC { 0x02, 0x00, 0xC0, 0x00, 0x02, 0x02 }
 #define SIMD_NS_PREFIX "toe-sim-"
+/* A namespace name (--netns) is a plain file name in /run/netns: 1 to
+ * SIMD_NS_NAME_MAX characters of [A-Za-z0-9_.-], not "." or "..", not
+ * starting with '-' (`ip netns exec NAME` would take it for an option).
+ * Nothing else: no '/', so it cannot reach outside /run/netns. */
+#define SIMD_NS_NAME_MAX 63
+#define SIMD_NS_NAME_WANT "1..63 characters of [A-Za-z0-9_.-], not '.' " \
+	"or '..', not starting with '-'"
 #define SIMD_IFNAME "toe0"
 #define SIMD_MAX_CHILDREN 32
 
@@ -62,7 +69,7 @@ struct simd_net_opts {
 };
 
 struct simd_net {
-	char ns_name[64];
+	char ns_name[SIMD_NS_NAME_MAX + 1];
 	char ns_path[128];  /* /run/netns/<name>; "" if not named */
 	int ns_fd;          /* the new namespace */
 	int orig_fd;        /* the namespace we came from */
@@ -74,6 +81,10 @@ struct simd_net {
 	unsigned mtu;
 	pid_t children[SIMD_MAX_CHILDREN];
 };
+
+/* Whether name is a namespace name simd_net_open accepts (see
+ * SIMD_NS_NAME_MAX). */
+bool simd_net_ns_name_ok(const char *name);
 
 /*
  * Create the namespace, the link and the addresses. 0, or -1 with a

@@ -6,8 +6,8 @@
  * milliseconds here and ticks in the engine (TICK_HZ per second).
  */
 #include "toe_lib.h"
+#include "toe/toe_parse.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,19 +239,35 @@ static const struct key {
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
+/*
+ * The least value a key may be given (the number; durations in ms), and
+ * why. The register map (docs/regmap.md, generated from
+ * rtl/regmap/toe.toml) gives SYN_GIVEUP "at least 3 min" and FIN_GIVEUP
+ * "at least 100 s" (RFC 1122 4.2.3.5's R2) in its text only, with no
+ * machine-readable minimum, so they are stated here, once (toe.h's struct
+ * toe_config comments say the same). TTL, SYN-RECEIVED give-up and MSL
+ * have no documented minimum, but 0 is wrong for each.
+ */
+static const struct key_min {
+	const char *name;
+	uint64_t min;
+	const char *why;
+} key_mins[] = {
+	{ "ttl", 1, "RFC 1122 3.2.1.7: a host must not send a datagram "
+	  "with TTL 0" },
+	{ "syn_giveup", 180000, "docs/regmap.md SYN_GIVEUP: at least 3 min" },
+	{ "synack_giveup", 1, "0 would give up at once" },
+	{ "fin_giveup", 100000, "docs/regmap.md FIN_GIVEUP: at least 100 s" },
+	{ "msl", 1, "0 would make TIME-WAIT (2 MSL) last no time, RFC 9293 "
+	  "3.6.1" },
+};
 
-	if (!*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
+static const struct key_min *key_min(const struct key *k)
+{
+	for (size_t i = 0; i < sizeof(key_mins) / sizeof(key_mins[0]); i++)
+		if (strcmp(key_mins[i].name, k->name) == 0)
+			return &key_mins[i];
+	return NULL;
 }
 
 int toe_config_parse(struct toe_config *c, const char *kv, char *err,
@@ -260,6 +276,7 @@ int toe_config_parse(struct toe_config *c, const char *kv, char *err,
 	const char *eq = kv ? strchr(kv, '=') : NULL;
 	const char *v;
 	const struct key *k = NULL;
+	const struct key_min *km = NULL;
 	uint8_t *base = (uint8_t *)c;
 	uint64_t x;
 
@@ -305,33 +322,33 @@ int toe_config_parse(struct toe_config *c, const char *kv, char *err,
 		return 0;
 	}
 	case K_BOOL:
-		if (strcmp(v, "1") == 0 || strcmp(v, "on") == 0 ||
-		    strcmp(v, "yes") == 0)
-			*(bool *)(base + k->off) = true;
-		else if (strcmp(v, "0") == 0 || strcmp(v, "off") == 0 ||
-			 strcmp(v, "no") == 0)
-			*(bool *)(base + k->off) = false;
-		else
+		if (toe_parse_bool(v, (bool *)(base + k->off)) < 0)
 			goto bad;
 		return 0;
 	case K_U8:
-		if (parse_u64(v, 255, &x) < 0)
+		if (toe_parse_u64(v, 0, 255, &x) < 0)
 			goto bad;
+		if ((km = key_min(k)) && x < km->min)
+			goto below;
 		*(uint8_t *)(base + k->off) = (uint8_t)x;
 		return 0;
 	case K_U16:
-		if (parse_u64(v, 65535, &x) < 0)
+		if (toe_parse_u64(v, 0, 65535, &x) < 0)
 			goto bad;
+		if ((km = key_min(k)) && x < km->min)
+			goto below;
 		*(uint16_t *)(base + k->off) = (uint16_t)x;
 		return 0;
 	case K_MSS:
-		if (parse_u64(v, 65535 - 40, &x) < 0 || x < 28)
+		if (toe_parse_u64(v, 0, 65535 - 40, &x) < 0 || x < 28)
 			goto bad;
 		*(uint16_t *)(base + k->off) = (uint16_t)(x + 40);
 		return 0;
 	case K_U32:
-		if (parse_u64(v, UINT32_MAX, &x) < 0)
+		if (toe_parse_u64(v, 0, UINT32_MAX, &x) < 0)
 			goto bad;
+		if ((km = key_min(k)) && x < km->min)
+			goto below;
 		*(uint32_t *)(base + k->off) = (uint32_t)x;
 		return 0;
 	case K_MS: {
@@ -347,14 +364,21 @@ int toe_config_parse(struct toe_config *c, const char *kv, char *err,
 			goto bad;
 		memcpy(num, v, n);
 		num[n] = 0;
-		if (parse_u64(num, UINT64_MAX / 1000, &x) < 0)
+		if (toe_parse_u64(num, 0, UINT64_MAX / 1000, &x) < 0)
 			goto bad;
+		if ((km = key_min(k)) && x * mul < km->min)
+			goto below;
 		*(uint64_t *)(base + k->off) = x * mul;
 		return 0;
 	}
 	}
 bad:
 	snprintf(err, errlen, "%s=%s: bad value (%s)", k->name, v, k->help);
+	return TOE_EINVAL;
+below:
+	snprintf(err, errlen, "%s=%s: below the minimum %" PRIu64 "%s (%s: %s)",
+		 k->name, v, km->min, k->kind == K_MS ? " ms" : "", k->help,
+		 km->why);
 	return TOE_EINVAL;
 }
 

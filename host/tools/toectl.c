@@ -22,7 +22,6 @@
  * missing or unreadable, engine error...), 2 usage error (unknown command
  * or option, missing argument).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <unistd.h>
 #include <inttypes.h>
@@ -33,6 +32,7 @@
 #include <string.h>
 
 #include "toe/toe.h"
+#include "toe/toe_parse.h"
 #include "toe_decode.h"
 #include "toe_wire.h"
 
@@ -196,18 +196,14 @@ static int want_args(int argc, char **argv, int n, void (*help)(FILE *))
 	return -1;
 }
 
+/* 0..max (toe_parse_u64: the whole string, no sign), or -1 */
 static int parse_num(const char *s, unsigned long max, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (!*s || *s == '-')
+	if (toe_parse_u64(s, 0, max, &v) < 0)
 		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
 }
 
@@ -281,7 +277,10 @@ static void help_config(FILE *out)
 	      "rcv_wnd syn_wnd ttl df=0|1 ip_id_init ip_id_step arp=0|1\n"
 	      "ping=0|1 clock_hz challenge_ack_limit, durations (ms, or with\n"
 	      "'s'): rto_init rto_max syn_giveup synack_giveup fin_giveup msl\n"
-	      "challenge_ack_window; and enable=0|1.\n", out);
+	      "challenge_ack_window; and enable=0|1 (also off|on, no|yes).\n"
+	      "A value below its minimum (ttl 0, syn_giveup under 3 min,\n"
+	      "fin_giveup under 100 s, synack_giveup or msl 0) is refused.\n",
+	      out);
 	help_common(out);
 }
 
@@ -301,9 +300,17 @@ static int cmd_config(int argc, char **argv)
 	if ((r = toe_config_get(t, &c)) < 0)
 		return failed(t, "config", r);
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "enable=0") == 0 ||
-		    strcmp(argv[i], "enable=1") == 0) {
-			enable = argv[i][7] - '0';
+		if (strncmp(argv[i], "enable=", 7) == 0) {
+			bool on;
+
+			if (toe_parse_bool(argv[i] + 7, &on) < 0) {
+				fprintf(stderr, "toectl config: %s: bad value "
+					"(want " TOE_PARSE_BOOL_WANT ")\n",
+					argv[i]);
+				toe_free(t);
+				return EXIT_USAGE;
+			}
+			enable = on;
 			continue;
 		}
 		if (toe_config_parse(&c, argv[i], err, sizeof(err)) < 0) {
@@ -396,11 +403,30 @@ static void help_connect(FILE *out)
 	      "not send ARP requests: -m gives the MAC address of the peer (or\n"
 	      "of the router to it). The SYN is sent at once; the handshake's\n"
 	      "outcome comes as an event (toectl events) and in toectl status.\n"
+	      "The engine must be enabled (toectl config enable=1): while it\n"
+	      "is disabled nothing is sent, and connect refuses (exit 1).\n"
+	      "IP must be a unicast address (not 0.0.0.0, 255.255.255.255 or\n"
+	      "multicast 224.0.0.0/4) and MAC a unicast MAC (the first\n"
+	      "octet's low bit clear): RFC 1122 4.2.3.10.\n"
 	      "\n"
 	      "  -m, --mac MAC      next hop's MAC, 02:00:00:00:00:02 form\n"
 	      "  -l, --local PORT   local port (default 49152 + a count)\n",
 	      out);
 	help_common(out);
+}
+
+/* Why ip cannot be a TCP peer (RFC 1122 4.2.3.10: a TCP must reject an
+ * OPEN to a broadcast or multicast address; 0.0.0.0 is "this host"), or
+ * NULL if it can. */
+static const char *ip_not_unicast(uint32_t ip)
+{
+	if (ip == 0xFFFFFFFFu)
+		return "the limited broadcast address";
+	if ((ip >> 28) == 0xE)
+		return "a multicast address (224.0.0.0/4)";
+	if (ip == 0)
+		return "the unspecified address";
+	return NULL;
 }
 
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -430,7 +456,8 @@ static int cmd_connect(int argc, char **argv)
 	uint32_t ip;
 	char host[64], *colon;
 	struct toe *t;
-	int c, id;
+	uint32_t ctrl;
+	int c, id, r;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+m:l:h", longopts, NULL)) != -1) {
@@ -439,6 +466,13 @@ static int cmd_connect(int argc, char **argv)
 			if (parse_mac(optarg, mac) < 0) {
 				fprintf(stderr, "toectl connect: '%s' is not a "
 					"MAC address\n", optarg);
+				return EXIT_USAGE;
+			}
+			if (mac[0] & 1) { /* the I/G bit: group address */
+				fprintf(stderr, "toectl connect: bad -m '%s': "
+					"a broadcast/multicast MAC (first "
+					"octet's low bit set); want the "
+					"peer's unicast MAC\n", optarg);
 				return EXIT_USAGE;
 			}
 			have_mac = true;
@@ -473,11 +507,28 @@ static int cmd_connect(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (ip_not_unicast(ip)) {
+		fprintf(stderr, "toectl connect: bad IP:PORT '%s': %s is %s; "
+			"want a unicast peer\n", argv[optind], host,
+			ip_not_unicast(ip));
+		return EXIT_USAGE;
+	}
 	if (!lport)
 		lport = 49152 + (unsigned long)(getpid() % 16384);
 	t = engine_open("connect");
 	if (!t)
 		return EXIT_FAILURE;
+	/* A disabled engine sends nothing (docs/regmap.md CTRL.ENABLE): do
+	 * not make a connection that claims a SYN went out. */
+	if ((r = toe_reg_read(t, TOE_REG_CTRL, &ctrl)) < 0)
+		return failed(t, "connect", r);
+	if (!(ctrl & TOE_REG_CTRL_ENABLE_MASK)) {
+		fprintf(stderr, "toectl connect: the engine is disabled "
+			"(CTRL.ENABLE = 0): no SYN sent; switch it on with "
+			"'toectl config enable=1'\n");
+		toe_free(t);
+		return EXIT_FAILURE;
+	}
 	id = toe_connect(t, (uint16_t)lport, ip, (uint16_t)rport, mac);
 	if (id < 0)
 		return failed(t, "connect", id);
@@ -914,7 +965,8 @@ static void help_decode(FILE *out)
 	      "counted a SYN's MSS option as \"len: 4\", this prints 0.\n"
 	      "\n"
 	      "  -s, --summary    summary lines only\n"
-	      "  -r, --relative   times relative to the first frame\n"
+	      "  -r, --relative   times relative to the first frame (one\n"
+	      "                   stamped before it shows 0.0)\n"
 	      "  -h, --help       this help\n", out);
 }
 
@@ -997,19 +1049,29 @@ int main(int argc, char **argv)
 	while (argc >= 2 && (strcmp(argv[1], "-d") == 0 ||
 			     strncmp(argv[1], "--device=", 9) == 0 ||
 			     strcmp(argv[1], "--device") == 0)) {
-		if (argv[1][2] == '-' && argv[1][8] == '=') {
+		const char *opt = argv[1];
+
+		if (strncmp(argv[1], "--device=", 9) == 0) {
+			opt = "--device";
 			g_uri = argv[1] + 9;
 			argv++;
 			argc--;
-			continue;
-		}
-		if (argc < 3) {
+		} else if (argc < 3) {
 			fprintf(stderr, "toectl: %s needs a URI\n", argv[1]);
 			return EXIT_USAGE;
+		} else {
+			g_uri = argv[2];
+			argv += 2;
+			argc -= 2;
 		}
-		g_uri = argv[2];
-		argv += 2;
-		argc -= 2;
+		/* an empty URI is a mistake (an unset variable in a script),
+		 * not a request for the default engine */
+		if (!*g_uri) {
+			fprintf(stderr, "toectl: bad %s '': an empty URI; want "
+				"sim:[?opts], tcp://HOST:PORT or ftdi://...\n",
+				opt);
+			return EXIT_USAGE;
+		}
 	}
 	if (argc < 2) {
 		usage(stderr);

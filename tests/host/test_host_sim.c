@@ -15,6 +15,10 @@
  * pinned ISN is used once; and a burst of register writes and commands
  * over a link that corrupts and drops bytes, every one executed exactly
  * once (the engine's own bridge counters against the host's count).
+ * toectl's bad input (test_toectl_*): config values below their minimum,
+ * enable=yes, a broadcast or multicast peer, connect while the engine is
+ * disabled, an empty -d; each a usage error (exit 2) whose message names
+ * the argument, or (disabled engine) exit 1 and nothing sent.
  *
  * Expected frames come from RFC 9293 and the configuration (ports,
  * addresses, SEQ/ACK arithmetic from the ISS the engine reports, MSS =
@@ -588,18 +592,44 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-/* Run toectl with args against the server; its stdout in out, exit
+/* A fresh engine (reset state: disabled) served on tcp://127.0.0.1:PORT by
+ * a thread. */
+static void server_start(struct server *sv)
+{
+	char err[128];
+
+	memset(sv, 0, sizeof(*sv));
+	sv->s = toe_sim_create(NULL);
+	assert_non_null(sv->s);
+	sv->h = toe_hostsrv_new(sv->s, 0, err, sizeof(err));
+	if (!sv->h)
+		fail_msg("%s", err);
+	assert_int_equal(pthread_create(&sv->th, NULL, serve, sv), 0);
+}
+
+/* Stop the thread; the engine stays for a look at its frames. */
+static void server_stop(struct server *sv)
+{
+	atomic_store(&sv->stop, true);
+	pthread_join(sv->th, NULL);
+}
+
+static void server_free(struct server *sv)
+{
+	toe_hostsrv_free(sv->h);
+	toe_sim_destroy(sv->s);
+}
+
+/* Run `toectl ARGS` (shell words); its stdout and stderr in out, exit
  * status returned. */
-static int toectl(const struct server *sv, const char *args, char *out,
-		  size_t cap)
+static int toectl_run(const char *args, char *out, size_t cap)
 {
 	char cmd[512];
 	size_t n = 0;
 	FILE *p;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "%s -d tcp://127.0.0.1:%u %s 2>&1", TOECTL_BIN,
-		 toe_hostsrv_port(sv->h), args);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", TOECTL_BIN, args);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	while (n + 1 < cap && fgets(out + n, (int)(cap - n), p))
@@ -609,24 +639,30 @@ static int toectl(const struct server *sv, const char *args, char *out,
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Run toectl with args against the server; its output in out, exit
+ * status returned. */
+static int toectl(const struct server *sv, const char *args, char *out,
+		  size_t cap)
+{
+	char a[448];
+
+	snprintf(a, sizeof(a), "-d tcp://127.0.0.1:%u %s",
+		 toe_hostsrv_port(sv->h), args);
+	return toectl_run(a, out, cap);
+}
+
 static void test_sim_tcp_hostsrv_toectl_attach_same_engine(void **state)
 {
 	struct server sv;
 	struct toe *t = toe_new();
 	struct toe_config c;
-	char uri[64], out[8192], err[128];
+	char uri[64], out[8192];
 	uint8_t buf[1600];
 	struct toe_frame fr;
 	size_t n;
 
 	(void)state;
-	memset(&sv, 0, sizeof(sv));
-	sv.s = toe_sim_create(NULL);
-	assert_non_null(sv.s);
-	sv.h = toe_hostsrv_new(sv.s, 0, err, sizeof(err));
-	if (!sv.h)
-		fail_msg("%s", err);
-	assert_int_equal(pthread_create(&sv.th, NULL, serve, &sv), 0);
+	server_start(&sv);
 	/* the API over tcp:// to the model run by the loop */
 	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u",
 		 toe_hostsrv_port(sv.h));
@@ -663,8 +699,7 @@ static void test_sim_tcp_hostsrv_toectl_attach_same_engine(void **state)
 	assert_int_equal(toectl(&sv, "abort 0", out, sizeof(out)), 0);
 	assert_int_equal(toectl(&sv, "stats", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "segs_out                     1\n"));
-	atomic_store(&sv.stop, true);
-	pthread_join(sv.th, NULL);
+	server_stop(&sv);
 	/* on the wire: the one SYN of the connect (abort in SYN-SENT sends
 	 * nothing: RFC 9293 3.10.5) */
 	n = toe_sim_pop_frame(sv.s, buf, sizeof(buf), NULL, NULL, NULL);
@@ -674,8 +709,166 @@ static void test_sim_tcp_hostsrv_toectl_attach_same_engine(void **state)
 	assert_int_equal(fr.seg.src_port, 5000);
 	assert_int_equal(toe_sim_pop_frame(sv.s, buf, sizeof(buf), NULL, NULL,
 					   NULL), 0);
-	toe_hostsrv_free(sv.h);
-	toe_sim_destroy(sv.s);
+	server_free(&sv);
+}
+
+/* ---- toectl's bad input ---- */
+
+/* `toectl ARGS` is a usage error (exit 2) whose output has want (the
+ * argument and its value). */
+static void expect_usage(const char *args, const char *want)
+{
+	char out[8192];
+	int rc = toectl_run(args, out, sizeof(out));
+
+	if (rc != 2 || !strstr(out, want))
+		fail_msg("toectl %s: exit %d (want 2), output lacks '%s':\n%s",
+			 args, rc, want, out);
+}
+
+/* config KEY=VALUE with a value accepted: exit 0, printed back as want */
+static void expect_config(const char *args, const char *want)
+{
+	char out[8192];
+	int rc = toectl_run(args, out, sizeof(out));
+
+	if (rc != 0 || !strstr(out, want))
+		fail_msg("toectl %s: exit %d (want 0), output lacks '%s':\n%s",
+			 args, rc, want, out);
+}
+
+static void test_toectl_config_ttl_zero_rejected(void **state)
+{
+	(void)state;
+	expect_usage("-d sim: config ttl=0",
+		     "toectl config: ttl=0: below the minimum 1 ");
+	expect_config("-d sim: config ttl=1", "\nttl=1\n");
+}
+
+static void test_toectl_config_msl_zero_rejected(void **state)
+{
+	(void)state;
+	expect_usage("-d sim: config msl=0",
+		     "toectl config: msl=0: below the minimum 1 ms");
+	expect_usage("-d sim: config msl=0s",
+		     "toectl config: msl=0s: below the minimum 1 ms");
+	expect_config("-d sim: config msl=1", "\nmsl=1ms\n");
+}
+
+static void test_toectl_config_synack_giveup_zero_rejected(void **state)
+{
+	(void)state;
+	expect_usage("-d sim: config synack_giveup=0",
+		     "toectl config: synack_giveup=0: below the minimum 1 ms");
+	expect_config("-d sim: config synack_giveup=1ms",
+		      "\nsynack_giveup=1ms\n");
+}
+
+/* docs/regmap.md SYN_GIVEUP: at least 3 min */
+static void test_toectl_config_syn_giveup_1ms_rejected(void **state)
+{
+	(void)state;
+	expect_usage("-d sim: config syn_giveup=1ms",
+		     "toectl config: syn_giveup=1ms: below the minimum 180000 ms");
+	expect_usage("-d sim: config syn_giveup=179999",
+		     "toectl config: syn_giveup=179999: below the minimum "
+		     "180000 ms");
+	expect_config("-d sim: config syn_giveup=180s",
+		      "\nsyn_giveup=180000ms\n");
+}
+
+/* docs/regmap.md FIN_GIVEUP: at least 100 s */
+static void test_toectl_config_fin_giveup_1ms_rejected(void **state)
+{
+	(void)state;
+	expect_usage("-d sim: config fin_giveup=1ms",
+		     "toectl config: fin_giveup=1ms: below the minimum 100000 ms");
+	expect_usage("-d sim: config fin_giveup=99s",
+		     "toectl config: fin_giveup=99s: below the minimum 100000 ms");
+	expect_config("-d sim: config fin_giveup=100s",
+		      "\nfin_giveup=100000ms\n");
+}
+
+/* enable is a documented key (toectl config --help): the same switch
+ * words as df, arp and ping */
+static void test_toectl_config_enable_yes_accepted(void **state)
+{
+	(void)state;
+	expect_config("-d sim: config enable=yes", "\nenable=1\n");
+	expect_config("-d sim: config enable=on", "\nenable=1\n");
+	expect_config("-d sim: config enable=1", "\nenable=1\n");
+	expect_config("-d sim: config enable=no", "\nenable=0\n");
+	expect_usage("-d sim: config enable=maybe",
+		     "toectl config: enable=maybe: bad value");
+}
+
+/* RFC 1122 4.2.3.10: no OPEN to a broadcast or multicast address */
+static void test_toectl_connect_broadcast_ip_rejected(void **state)
+{
+	(void)state;
+	expect_usage("-d sim: connect -m 02:00:00:00:00:02 255.255.255.255:80",
+		     "toectl connect: bad IP:PORT '255.255.255.255:80'");
+	expect_usage("-d sim: connect -m 02:00:00:00:00:02 224.0.0.1:80",
+		     "toectl connect: bad IP:PORT '224.0.0.1:80'");
+	expect_usage("-d sim: connect -m 02:00:00:00:00:02 0.0.0.0:80",
+		     "toectl connect: bad IP:PORT '0.0.0.0:80'");
+}
+
+/* the first octet's low bit: a group (broadcast/multicast) MAC */
+static void test_toectl_connect_multicast_mac_rejected(void **state)
+{
+	(void)state;
+	expect_usage("-d sim: connect -m ff:ff:ff:ff:ff:ff 10.0.0.2:80",
+		     "toectl connect: bad -m 'ff:ff:ff:ff:ff:ff'");
+	expect_usage("-d sim: connect -m 01:00:5e:00:00:01 10.0.0.2:80",
+		     "toectl connect: bad -m '01:00:5e:00:00:01'");
+	expect_usage("-d sim: connect -m 03:00:00:00:00:02 10.0.0.2:80",
+		     "toectl connect: bad -m '03:00:00:00:00:02'");
+}
+
+/* A disabled engine sends nothing: connect says so and fails, makes no
+ * connection, and no SYN leaves; once enabled the same connect sends it. */
+static void test_toectl_connect_disabled_engine_no_syn_claim(void **state)
+{
+	struct server sv;
+	char out[8192];
+	uint8_t buf[1600];
+	struct toe_frame fr;
+	size_t n;
+
+	(void)state;
+	server_start(&sv); /* the reset state: CTRL.ENABLE 0 */
+	assert_int_equal(toectl(&sv, "config ip=10.0.0.1 "
+				"mac=02:00:00:00:00:01", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "enable=0\n"));
+	assert_int_equal(toectl(&sv, "connect -m 02:00:00:00:00:02 -l 5000 "
+				"10.0.0.2:80", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "toectl connect: the engine is disabled"));
+	assert_null(strstr(out, "SYN sent from")); /* the success line */
+	assert_int_equal(toectl(&sv, "status -a", out, sizeof(out)), 0);
+	assert_null(strstr(out, "SYN-SENT"));
+	/* switched on, the same command sends the SYN it reports */
+	assert_int_equal(toectl(&sv, "config enable=yes", out, sizeof(out)), 0);
+	assert_int_equal(toectl(&sv, "connect -m 02:00:00:00:00:02 -l 5000 "
+				"10.0.0.2:80", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "SYN sent from port 5000"));
+	server_stop(&sv);
+	n = toe_sim_pop_frame(sv.s, buf, sizeof(buf), NULL, NULL, NULL);
+	assert_true(n > 0);
+	assert_int_equal(toe_parse_frame(buf, n, &fr), TOE_PARSE_OK);
+	assert_int_equal(fr.seg.flags, TOE_TCP_SYN);
+	assert_int_equal(fr.seg.src_port, 5000);
+	assert_int_equal(toe_sim_pop_frame(sv.s, buf, sizeof(buf), NULL, NULL,
+					   NULL), 0);
+	server_free(&sv);
+}
+
+/* -d '' is a mistake (an unset variable), not the default sim: */
+static void test_toectl_empty_device_rejected(void **state)
+{
+	(void)state;
+	expect_usage("-d '' info", "toectl: bad -d '': an empty URI");
+	expect_usage("--device= info", "toectl: bad --device '': an empty URI");
 }
 
 /* ---- fault injection on the host link ---- */
@@ -779,6 +972,16 @@ int main(void)
 		cmocka_unit_test(test_sim_isn_pinned_used_once),
 		cmocka_unit_test(test_sim_tcp_hostsrv_toectl_attach_same_engine),
 		cmocka_unit_test(test_sim_faulty_link_every_request_exactly_once),
+		cmocka_unit_test(test_toectl_config_ttl_zero_rejected),
+		cmocka_unit_test(test_toectl_config_msl_zero_rejected),
+		cmocka_unit_test(test_toectl_config_synack_giveup_zero_rejected),
+		cmocka_unit_test(test_toectl_config_syn_giveup_1ms_rejected),
+		cmocka_unit_test(test_toectl_config_fin_giveup_1ms_rejected),
+		cmocka_unit_test(test_toectl_config_enable_yes_accepted),
+		cmocka_unit_test(test_toectl_connect_broadcast_ip_rejected),
+		cmocka_unit_test(test_toectl_connect_multicast_mac_rejected),
+		cmocka_unit_test(test_toectl_connect_disabled_engine_no_syn_claim),
+		cmocka_unit_test(test_toectl_empty_device_rejected),
 	};
 
 	return cmocka_run_group_tests_name("host_sim", tests, NULL, NULL);

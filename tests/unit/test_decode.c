@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -627,6 +628,56 @@ static void test_toectl_decode_seed_pcap_prints_seven_frames(void **state)
 	assert_true(saw_win);
 }
 
+/* decode -r: a record stamped before the first one (a capture may go back
+ * in time) prints as offset 0, clamped, never as an unsigned difference
+ * wrapped to ~1.8e13 s. */
+static void test_toectl_decode_relative_stamp_before_first_not_wrapped(
+	void **state)
+{
+	/* seed frames 1..3 at 2.0785 s, 0.5 s (before the first), 2.787 s */
+	static const uint64_t ts[3] = { T1, 500000u, T3 };
+	char path[] = "/tmp/test_decode_back_XXXXXX", err[256], cmd[256];
+	char line[512], times[3][32];
+	struct toe_pcap *w;
+	FILE *p;
+	int fd, n = 0, st;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	w = toe_pcap_open_write(path, err, sizeof(err));
+	if (!w)
+		fail_msg("%s", err);
+	for (int i = 0; i < 3; i++) {
+		size_t len;
+		const uint8_t *f = seed_frame(i + 1, &len);
+
+		assert_non_null(f);
+		assert_int_equal(toe_pcap_write(w, f, len, ts[i]), 0);
+	}
+	toe_pcap_close(w);
+	snprintf(cmd, sizeof(cmd), "%s decode -s -r %s", TOECTL_BIN, path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		unsigned no;
+
+		/* "2    0.0 131.107.2.211 --> ..." */
+		if (n < 3 && sscanf(line, "%u %31s", &no, times[n]) == 2 &&
+		    no == (unsigned)n + 1)
+			n++;
+	}
+	st = pclose(p);
+	unlink(path);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(times[0], "0.0");
+	assert_string_equal(times[1], "0.0");   /* not 18446744073707.9731 */
+	assert_string_equal(times[2], "0.7085"); /* T3 - T1 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_toectl_bad_command_or_usage_exits_2),
 		cmocka_unit_test(test_toectl_help_exits_0),
 		cmocka_unit_test(test_toectl_decode_seed_pcap_prints_seven_frames),
+		cmocka_unit_test(test_toectl_decode_relative_stamp_before_first_not_wrapped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -182,7 +182,7 @@ struct toe_config {
 	uint16_t mtu;            /* the MSS we advertise is mtu - 40 */
 	uint16_t rcv_wnd;        /* window on every segment but our SYN */
 	uint16_t syn_wnd;        /* window in our SYN; 0 = rcv_wnd */
-	uint8_t ttl;
+	uint8_t ttl;             /* >= 1 */
 	bool df;                 /* IPv4 Don't Fragment */
 	uint16_t ip_id_init;     /* IP ID of the first frame sent */
 	uint16_t ip_id_step;     /* added per frame */
@@ -195,9 +195,9 @@ struct toe_config {
 	uint64_t rto_init_ms;    /* first retransmission timeout */
 	uint64_t rto_max_ms;     /* backoff cap */
 	uint64_t syn_giveup_ms;  /* SYN-SENT gives up (>= 180000) */
-	uint64_t synack_giveup_ms; /* SYN-RECEIVED gives up */
+	uint64_t synack_giveup_ms; /* SYN-RECEIVED gives up (> 0) */
 	uint64_t fin_giveup_ms;  /* FIN states give up (>= 100000) */
-	uint64_t msl_ms;         /* TIME-WAIT lasts 2 * msl */
+	uint64_t msl_ms;         /* TIME-WAIT lasts 2 * msl (> 0) */
 	uint64_t challenge_ack_window_ms;
 };
 
@@ -223,7 +223,10 @@ int toe_config_set(struct toe *t, const struct toe_config *c);
  * syn_wnd, ttl, df=0|1, ip_id_init, ip_id_step, arp, ping, clock_hz,
  * challenge_ack_limit, rto_init, rto_max, syn_giveup, synack_giveup,
  * fin_giveup, msl, challenge_ack_window (durations: a number with unit
- * ms or s, default ms). 0, or TOE_EINVAL with a message in err.
+ * ms or s, default ms). 0, or TOE_EINVAL with a message in err (which
+ * names the key and value): also for a value below the minimum the
+ * comments of struct toe_config give (ttl 0, syn_giveup under 180 s,
+ * fin_giveup under 100 s, synack_giveup or msl 0).
  */
 int toe_config_parse(struct toe_config *c, const char *kv, char *err,
 		     size_t errlen);
