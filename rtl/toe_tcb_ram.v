@@ -90,6 +90,9 @@ end
 
 end else if (A_READ != 0) begin : g_nc
 
+// the same memory as g_old but for the no_rw_check attribute, which a
+// parameter cannot switch (attribute values are constants)
+
 (* no_rw_check *)
 reg [WIDTH-1:0] mem [0:DEPTH-1];
 

@@ -620,6 +620,22 @@ static void server_free(struct server *sv)
 	toe_sim_destroy(sv->s);
 }
 
+/* The engine sent exactly one frame, a SYN from local port lport. */
+static void expect_one_syn(struct server *sv, uint16_t lport)
+{
+	uint8_t buf[1600];
+	struct toe_frame fr;
+	size_t n;
+
+	n = toe_sim_pop_frame(sv->s, buf, sizeof(buf), NULL, NULL, NULL);
+	assert_true(n > 0);
+	assert_int_equal(toe_parse_frame(buf, n, &fr), TOE_PARSE_OK);
+	assert_int_equal(fr.seg.flags, TOE_TCP_SYN);
+	assert_int_equal(fr.seg.src_port, lport);
+	assert_int_equal(toe_sim_pop_frame(sv->s, buf, sizeof(buf), NULL, NULL,
+					   NULL), 0);
+}
+
 /* Run `toectl ARGS` (shell words); its stdout and stderr in out, exit
  * status returned. */
 static int toectl_run(const char *args, char *out, size_t cap)
@@ -657,9 +673,6 @@ static void test_sim_tcp_hostsrv_toectl_attach_same_engine(void **state)
 	struct toe *t = toe_new();
 	struct toe_config c;
 	char uri[64], out[8192];
-	uint8_t buf[1600];
-	struct toe_frame fr;
-	size_t n;
 
 	(void)state;
 	server_start(&sv);
@@ -702,13 +715,7 @@ static void test_sim_tcp_hostsrv_toectl_attach_same_engine(void **state)
 	server_stop(&sv);
 	/* on the wire: the one SYN of the connect (abort in SYN-SENT sends
 	 * nothing: RFC 9293 3.10.5) */
-	n = toe_sim_pop_frame(sv.s, buf, sizeof(buf), NULL, NULL, NULL);
-	assert_true(n > 0);
-	assert_int_equal(toe_parse_frame(buf, n, &fr), TOE_PARSE_OK);
-	assert_int_equal(fr.seg.flags, TOE_TCP_SYN);
-	assert_int_equal(fr.seg.src_port, 5000);
-	assert_int_equal(toe_sim_pop_frame(sv.s, buf, sizeof(buf), NULL, NULL,
-					   NULL), 0);
+	expect_one_syn(&sv, 5000);
 	server_free(&sv);
 }
 
@@ -832,9 +839,6 @@ static void test_toectl_connect_disabled_engine_no_syn_claim(void **state)
 {
 	struct server sv;
 	char out[8192];
-	uint8_t buf[1600];
-	struct toe_frame fr;
-	size_t n;
 
 	(void)state;
 	server_start(&sv); /* the reset state: CTRL.ENABLE 0 */
@@ -853,13 +857,7 @@ static void test_toectl_connect_disabled_engine_no_syn_claim(void **state)
 				"10.0.0.2:80", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "SYN sent from port 5000"));
 	server_stop(&sv);
-	n = toe_sim_pop_frame(sv.s, buf, sizeof(buf), NULL, NULL, NULL);
-	assert_true(n > 0);
-	assert_int_equal(toe_parse_frame(buf, n, &fr), TOE_PARSE_OK);
-	assert_int_equal(fr.seg.flags, TOE_TCP_SYN);
-	assert_int_equal(fr.seg.src_port, 5000);
-	assert_int_equal(toe_sim_pop_frame(sv.s, buf, sizeof(buf), NULL, NULL,
-					   NULL), 0);
+	expect_one_syn(&sv, 5000);
 	server_free(&sv);
 }
 
