@@ -153,11 +153,12 @@ $(eval $(call VBLOCK,skid,toe_skid,rtl/toe_skid.v,sim/blocks/skid_model.cpp,test
 # SipHash-2-4 for the ISN, with a 16-bit tag to check the output order
 $(eval $(call VBLOCK,siphash,toe_siphash,rtl/toe_siphash.v rtl/toe_skid.v,\
 	sim/blocks/siphash_model.cpp,tests/rtl/test_rtl_siphash.c,-GUSER_W=16))
-# the same tests on the configuration toe_top uses (4 half-rounds per stage)
-$(eval $(call VBLOCK,siphash_hr4,toe_siphash,rtl/toe_siphash.v rtl/toe_skid.v,\
-	sim/blocks/siphash_hr4_model.cpp,tests/rtl/test_rtl_siphash_hr4.c,-GUSER_W=16 -GHR_PER_STAGE=4))
-$(BUILD)/obj/sim/blocks/siphash_hr4_model.o: sim/blocks/siphash_model.cpp
-$(BUILD)/obj/tests/rtl/test_rtl_siphash_hr4.o: tests/rtl/test_rtl_siphash.c
+# the same tests on the configuration toe_top uses (the iterative unit,
+# 4 half-rounds per cycle)
+$(eval $(call VBLOCK,siphash_it4,toe_siphash,rtl/toe_siphash.v rtl/toe_skid.v,\
+	sim/blocks/siphash_it4_model.cpp,tests/rtl/test_rtl_siphash_it4.c,-GUSER_W=16 -GHR_PER_STAGE=4 -GITERATE=1))
+$(BUILD)/obj/sim/blocks/siphash_it4_model.o: sim/blocks/siphash_model.cpp
+$(BUILD)/obj/tests/rtl/test_rtl_siphash_it4.o: tests/rtl/test_rtl_siphash.c
 
 # ---- tests/rtl runners without a model (C only, like the unit tests) ----
 RTL_C_TESTS := $(BUILD)/tests/test_regmap

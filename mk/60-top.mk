@@ -19,7 +19,7 @@
 # alone. TOP_VFLAGS adds Verilator flags to the model (use another BUILD),
 # e.g. the SYN-ACK latency with the 17-stage SipHash (1 half-round a stage):
 #
-#   make BUILD=build-hr1 TOP_VFLAGS=-GISN_HR_PER_STAGE=1 bench-top
+#   make BUILD=build-hr1 TOP_VFLAGS="-GISN_HR_PER_STAGE=1 -GISN_ITERATE=0" bench-top
 #
 # mk/top-check.sh (run by 'make test') lints toe_top at N_CONN 65536 and
 # lets Yosys elaborate it there.

@@ -31,15 +31,23 @@
 //   hr 8-15 SipRound x4
 //   out     v0 ^ v1 ^ v2 ^ v3
 //
-// Pipeline: 16 / HR_PER_STAGE stages, HR_PER_STAGE half-rounds each, then a
-// toe_skid on the output (registered ready, so no combinational path from
-// m_ready to s_ready).
+// Pipeline (ITERATE 0): 16 / HR_PER_STAGE stages, HR_PER_STAGE half-rounds
+// each, then a toe_skid on the output (registered ready, so no
+// combinational path from m_ready to s_ready).
 //   Throughput: one hash per cycle (s_ready stays high while the output is
 //   taken).
 //   Latency: 16 / HR_PER_STAGE + 1 cycles from the clock edge that accepts
 //   an input to the edge after which its m_valid is high (17 at the default
 //   HR_PER_STAGE = 1).
 // A stall at the output holds the whole pipeline (no bubble collapsing).
+//
+// Iterative (ITERATE 1): one stage's logic (HR_PER_STAGE half-rounds) used
+// 16 / HR_PER_STAGE times over one state register, the same skid after it.
+// Same latency as the pipeline; one hash at a time: s_ready is low from the
+// edge after an accept until the edge that hands the result to the skid
+// (which can accept the next input), so at most one accept per
+// 16 / HR_PER_STAGE cycles. About 1 / (16 / HR_PER_STAGE) of the pipeline's
+// adders and registers (toe_top uses it: one ISN per frame is all it needs).
 
 `timescale 1ns / 1ps
 `default_nettype none
@@ -49,6 +57,9 @@ module toe_siphash #(
     // half-rounds per pipeline stage: 1 (16 stages, one 64-bit add deep),
     // 2 (8 stages) or 4 (4 stages)
     parameter HR_PER_STAGE = 1,
+    // 0: fully pipelined (one hash per cycle); 1: iterative (one hash per
+    // 16 / HR_PER_STAGE cycles, same latency, a fraction of the logic)
+    parameter ITERATE = 0,
     // width of s_user/m_user, a tag carried alongside each hash (at least 1)
     parameter USER_W = 1
 ) (
@@ -79,6 +90,10 @@ initial begin
         $error("%m: HR_PER_STAGE (%0d) must be 1, 2 or 4", HR_PER_STAGE);
         $finish;
     end
+    if (ITERATE != 0 && ITERATE != 1) begin
+        $error("%m: ITERATE (%0d) must be 0 or 1", ITERATE);
+        $finish;
+    end
     if (USER_W < 1) begin
         $error("%m: USER_W (%0d) must be at least 1", USER_W);
         $finish;
@@ -98,19 +113,16 @@ endfunction
 // One half-round (hr even: first half of a SipRound, odd: second half),
 // preceded by the message/finalisation injection due before it. The state
 // is {v3, v2, v1, v0}.
+// inj4 / inj8: the injection before hr 4 / hr 8 (constant 0 or 1 in the
+// pipeline, a run-time flag in the iterative unit)
 function [255:0] half_round(input [255:0] v, input [63:0] m0, input [63:0] m1,
-                            input integer hr);
+                            input integer hr, input inj4, input inj8);
     reg [63:0] v0, v1, v2, v3;
     begin
         {v3, v2, v1, v0} = v;
-        if (hr == 4) begin
-            v0 = v0 ^ m0;
-            v3 = v3 ^ m1;
-        end
-        if (hr == 8) begin
-            v0 = v0 ^ m1;
-            v2 = v2 ^ 64'hff;
-        end
+        v0 = v0 ^ ({64{inj4}} & m0) ^ ({64{inj8}} & m1);
+        v3 = v3 ^ ({64{inj4}} & m1);
+        v2 = v2 ^ {56'd0, {8{inj8}}};
         if (hr % 2 == 0) begin
             v0 = v0 + v1;
             v2 = v2 + v3;
@@ -136,9 +148,31 @@ function [255:0] stage_rounds(input [255:0] v, input [63:0] m0, input [63:0] m1,
     begin
         t = v;
         for (h = 0; h < HR_PER_STAGE; h = h + 1) begin
-            t = half_round(t, m0, m1, hr0 + h);
+            t = half_round(t, m0, m1, hr0 + h, hr0 + h == 4, hr0 + h == 8);
         end
         stage_rounds = t;
+    end
+endfunction
+
+// The same with the stage number known only at run time (iterative unit):
+// half-round hr = st * HR_PER_STAGE + h; its parity is h's (HR_PER_STAGE is
+// even) except at HR_PER_STAGE 1, where st gives it.
+function [255:0] stage_rounds_var(input [255:0] v, input [63:0] m0, input [63:0] m1,
+                                  input [3:0] st);
+    integer h;
+    reg [255:0] t;
+    reg [4:0] hr;
+    begin
+        t = v;
+        for (h = 0; h < HR_PER_STAGE; h = h + 1) begin
+            hr = {1'b0, st} * HR_PER_STAGE[4:0] + h[4:0];
+            if (hr[0]) begin
+                t = half_round(t, m0, m1, 1, hr == 5'd4, hr == 5'd8);
+            end else begin
+                t = half_round(t, m0, m1, 0, hr == 5'd4, hr == 5'd8);
+            end
+        end
+        stage_rounds_var = t;
     end
 endfunction
 
@@ -157,25 +191,34 @@ wire [63:0] k1 = s_key[127:64];
 wire [63:0] in_m0 = bswap64(s_msg[95:32]);
 wire [63:0] in_m1 = {8'd12, 24'd0, s_msg[7:0], s_msg[15:8], s_msg[23:16], s_msg[31:24]};
 
-// pipeline advances when the output skid buffer can take a beat
+// the output skid buffer can take a beat
 wire en;
-assign s_ready = en;
+// the final state, its valid and user tag, into the skid
+wire [255:0]      v_out;
+wire              out_valid;
+wire [USER_W-1:0] out_user;
 
-// stage j reads index j of these and drives index j + 1
-wire [255:0]      v_p [0:STAGES];
-wire              valid_p [0:STAGES];
-wire [USER_W-1:0] user_p [0:STAGES];
-wire [63:0]       m0_p [0:J4];
-wire [63:0]       m1_p [0:J8];
+wire [255:0] v_init = {k1 ^ C3 ^ in_m0, k0 ^ C2, k1 ^ C1, k0 ^ C0};
 
-assign v_p[0] = {k1 ^ C3 ^ in_m0, k0 ^ C2, k1 ^ C1, k0 ^ C0};
-assign valid_p[0] = s_valid;
-assign user_p[0] = s_user;
-assign m0_p[0] = in_m0;
-assign m1_p[0] = in_m1;
-
-genvar j;
 generate
+if (ITERATE == 0) begin : g_pipe
+    // pipeline advances when the output skid buffer can take a beat
+    assign s_ready = en;
+
+    // stage j reads index j of these and drives index j + 1
+    wire [255:0]      v_p [0:STAGES];
+    wire              valid_p [0:STAGES];
+    wire [USER_W-1:0] user_p [0:STAGES];
+    wire [63:0]       m0_p [0:J4];
+    wire [63:0]       m1_p [0:J8];
+
+    assign v_p[0] = v_init;
+    assign valid_p[0] = s_valid;
+    assign user_p[0] = s_user;
+    assign m0_p[0] = in_m0;
+    assign m1_p[0] = in_m1;
+
+    genvar j;
     for (j = 0; j < STAGES; j = j + 1) begin : g_stage
         // first half-round this stage computes
         localparam HR0 = j * HR_PER_STAGE;
@@ -238,9 +281,58 @@ generate
             assign m1_p[j + 1] = m1_reg;
         end
     end
+
+    assign v_out = v_p[STAGES];
+    assign out_valid = valid_p[STAGES];
+    assign out_user = user_p[STAGES];
+end else begin : g_iter
+    // busy_reg: a hash is in the state register; st_reg: stages done on it
+    // (STAGES = final, waiting for the skid)
+    reg busy_reg = 1'b0;
+    reg [4:0] st_reg = 5'd0;
+    reg [255:0] v_reg = 256'd0;
+    reg [63:0] m0_reg = 64'd0, m1_reg = 64'd0;
+    reg [USER_W-1:0] user_reg = {USER_W{1'b0}};
+
+    wire done = busy_reg && st_reg == STAGES[4:0];
+    // the result leaves for the skid in this cycle, so a new input fits
+    assign s_ready = en && (!busy_reg || done);
+    wire take = s_valid && s_ready;
+
+    // one stage's logic, fed by a new input (stage 0) or the state
+    wire [255:0] it_in = take ? v_init : v_reg;
+    wire [63:0] it_m0 = take ? in_m0 : m0_reg;
+    wire [63:0] it_m1 = take ? in_m1 : m1_reg;
+    wire [3:0] it_st = take ? 4'd0 : st_reg[3:0];
+    wire [255:0] it_next = stage_rounds_var(it_in, it_m0, it_m1, it_st);
+
+    always @(posedge clk) begin
+        if (take) begin
+            busy_reg <= 1'b1;
+            st_reg <= 5'd1;
+            v_reg <= it_next;
+            m0_reg <= in_m0;
+            m1_reg <= in_m1;
+            user_reg <= s_user;
+        end else if (done) begin
+            if (en) begin
+                busy_reg <= 1'b0;
+            end
+        end else if (busy_reg) begin
+            st_reg <= st_reg + 5'd1;
+            v_reg <= it_next;
+        end
+        if (rst) begin
+            busy_reg <= 1'b0;
+        end
+    end
+
+    assign v_out = v_reg;
+    assign out_valid = done;
+    assign out_user = user_reg;
+end
 endgenerate
 
-wire [255:0] v_out = v_p[STAGES];
 wire [63:0] hash = v_out[63:0] ^ v_out[127:64] ^ v_out[191:128] ^ v_out[255:192];
 
 // tkeep/tlast of the shared skid buffer carry nothing here (waived:)
@@ -256,10 +348,10 @@ toe_skid #(
     .rst(rst),
     .s_axis_tdata(hash),
     .s_axis_tkeep(8'hff),
-    .s_axis_tvalid(valid_p[STAGES]),
+    .s_axis_tvalid(out_valid),
     .s_axis_tready(en),
     .s_axis_tlast(1'b1),
-    .s_axis_tuser(user_p[STAGES]),
+    .s_axis_tuser(out_user),
     .m_axis_tdata(m_hash),
     .m_axis_tkeep(skid_unused[7:0]),
     .m_axis_tvalid(m_valid),

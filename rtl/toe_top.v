@@ -107,6 +107,10 @@ module toe_top #(
     // SipHash half-rounds per pipeline stage (1, 2, 4): ISN latency 17, 9, 5
     // cycles; 4 hides the hash behind a minimum-size SYN (SYN-ACK in 7)
     parameter ISN_HR_PER_STAGE = 4,
+    // 1: one iterative SipHash unit (a hash per 4 cycles, same latency, a
+    // quarter of the adders: one ISN per frame is all a frame needs);
+    // 0: the fully pipelined one (needed for ISN_HR_PER_STAGE 1 or 2)
+    parameter ISN_ITERATE = 1,
     // connection-table hash key (spreads tuples over the table's buckets;
     // a board build should set a random one)
     parameter [127:0] TABLE_HASH_KEY = 128'h0f1e2d3c4b5a69788796a5b4c3d2e1f0,
@@ -312,7 +316,7 @@ wire [31:0] isn_req_remote_ip, isn_rsp_isn;
 
 wire cmd_valid, cmd_ready;
 
-toe_top_seg #(.HR_PER_STAGE(ISN_HR_PER_STAGE)) seg (
+toe_top_seg #(.HR_PER_STAGE(ISN_HR_PER_STAGE), .ITERATE(ISN_ITERATE)) seg (
     .clk(clk), .rst(rst),
     .tap_valid(rx_beat_in), .tap_data(s_axis_tdata), .tap_last(s_axis_tlast),
     .s_hdr_valid(hdr_valid), .s_hdr_ready(hdr_ready), .s_hdr_reason(hdr_reason),

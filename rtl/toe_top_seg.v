@@ -32,9 +32,20 @@
 //
 // SipHash inputs, by priority: early (tied to the beat), active open,
 // late. The output is never stalled (early results have a reserved table
-// slot, the other two one outstanding request each), so the pipe's
-// s_ready stays high and an early start could be lost only for want of a
-// table slot, which EARLY_LOG2 > HDR_LOG2 rules out.
+// slot, the other two one outstanding request each). With the pipelined
+// unit (ITERATE 0) its s_ready stays high, so an early start could be lost
+// only for want of a table slot, which EARLY_LOG2 > HDR_LOG2 rules out.
+//
+// With the iterative unit (ITERATE 1, HR_PER_STAGE 4: one hash per 4
+// cycles, the same 5-cycle latency) an active-open or late hash starts only
+// when no early start can fall within its 4 cycles: between frames (the
+// next ports beat is at least 4 beats away) or once the current frame's
+// ports beat has passed or cannot come (IHL known, not IPv4). Two early
+// starts are at least 5 beats apart (a frame's ports beat is >= 4, and a
+// frame ends at least a beat after its ports), so an early start never
+// finds the unit busy (checked in simulation). What that costs: an active
+// open or a late hash waits at most for the rest of a frame's first
+// ports beat; back-to-back minimum frames leave it a window in every frame.
 
 `timescale 1ns / 1ps
 `default_nettype none
@@ -43,6 +54,9 @@
 module toe_top_seg #(
     // SipHash half-rounds per pipeline stage (1, 2, 4): latency 17, 9, 5
     parameter HR_PER_STAGE = 1,
+    // 0: pipelined SipHash (one hash per cycle); 1: iterative (one hash per
+    // 4 cycles, a quarter of the adders; needs HR_PER_STAGE 4)
+    parameter ITERATE = 0,
     // log2 of the header queue depth
     parameter HDR_LOG2 = 4,
     // log2 of the early hash table depth: more entries than frames can be
@@ -130,6 +144,11 @@ localparam ED = 1 << EARLY_LOG2;
 localparam [1:0] K_EARLY = 2'd0, K_LATE = 2'd1, K_ACT = 2'd2;
 
 initial begin
+    if (ITERATE != 0 && (ITERATE != 1 || HR_PER_STAGE != 4)) begin
+        $error("%m: ITERATE (%0d) must be 0, or 1 with HR_PER_STAGE 4 (%0d)",
+               ITERATE, HR_PER_STAGE);
+        $finish;
+    end
     if (HDR_LOG2 < 1 || EARLY_LOG2 < 1 || EARLY_LOG2 > 6 || EARLY_LOG2 <= HDR_LOG2) begin
         $error("%m: HDR_LOG2 (%0d) must be >= 1, EARLY_LOG2 (%0d) above it, <= 6",
                HDR_LOG2, EARLY_LOG2);
@@ -261,8 +280,14 @@ reg [31:0] late_hash_reg = 32'd0;
 wire h_s_ready;
 wire early_want = tap_valid && ihl_ok && at_ports && e_credit;
 wire early_go = early_want && h_s_ready;
-wire act_go = !early_want && act_pend_reg && h_s_ready;
-wire late_go = !early_want && !act_pend_reg && late_pend_reg && h_s_ready;
+// no early start within the next 4 cycles (iterative unit, see the top):
+// between frames, or IHL known (beat 1 taken) and the ports beat passed or
+// not to come
+wire early_clear = bcnt_reg == 4'd0 ||
+                   (bcnt_reg >= 4'd2 && (!ihl_ok || bcnt_reg > port_end[6:3]));
+wire other_ok = (ITERATE == 0) || early_clear;
+wire act_go = !early_want && other_ok && act_pend_reg && h_s_ready;
+wire late_go = !early_want && other_ok && !act_pend_reg && late_pend_reg && h_s_ready;
 
 wire [95:0] h_msg = early_want ? ey_msg : act_pend_reg ? act_msg_reg : late_msg_reg;
 wire [1:0] h_kind = early_want ? K_EARLY : act_pend_reg ? K_ACT : K_LATE;
@@ -271,10 +296,11 @@ wire [1:0] h_kind = early_want ? K_EARLY : act_pend_reg ? K_ACT : K_LATE;
 wire [1:0] h_user;
 wire h_m_valid;
 
-toe_siphash #(.HR_PER_STAGE(HR_PER_STAGE), .USER_W(2)) siphash (
+toe_siphash #(.HR_PER_STAGE(HR_PER_STAGE), .ITERATE(ITERATE), .USER_W(2)) siphash (
     .clk(clk), .rst(rst),
     .s_key(isn_key), .s_msg(h_msg), .s_user(h_kind),
-    .s_valid(early_want || act_pend_reg || late_pend_reg), .s_ready(h_s_ready),
+    .s_valid(early_want || ((act_pend_reg || late_pend_reg) && other_ok)),
+    .s_ready(h_s_ready),
     .m_hash(h_hash), .m_user(h_user), .m_valid(h_m_valid), .m_ready(1'b1)
 );
 
@@ -446,6 +472,16 @@ always @(posedge clk) begin
         e_rd_reg <= {(EARLY_LOG2+1){1'b0}};
     end
 end
+
+`ifndef SYNTHESIS
+// an early start is never refused (see the top): its frame would take the
+// late path, a pipeline latency later than the timing the tests pin
+always @(posedge clk) begin
+    if (!rst && early_want && !h_s_ready) begin
+        $error("%m: early SipHash start refused (unit busy)");
+    end
+end
+`endif
 
 assign idle = !hq_valid && !late_busy && !late_done_reg && !act_pend_reg &&
               !act_wait_reg;

@@ -20,15 +20,22 @@
 #include "siphash_model.h"
 #include "toe_ref.h"
 
-/* Half-rounds per stage of the model under test: this file is built with
- * the block's default (1); test_rtl_siphash_hr4.c builds it again for the
- * toe_siphash built with HR_PER_STAGE 4, as toe_top uses it. */
+/* Half-rounds per stage of the model under test, and whether it is the
+ * iterative unit: this file is built with the block's defaults (1, the
+ * pipeline); test_rtl_siphash_it4.c builds it again for the toe_siphash
+ * built with HR_PER_STAGE 4 and ITERATE 1, as toe_top uses it. */
 #ifndef SIPHASH_HR
 #define SIPHASH_HR 1
 #endif
+#ifndef SIPHASH_ITER
+#define SIPHASH_ITER 0
+#endif
 /* Latency: 16 / HR_PER_STAGE stages + the output skid register, as the
- * header of rtl/toe_siphash.v states. */
+ * header of rtl/toe_siphash.v states (the same for both kinds). */
 #define EXPECT_LATENCY (16 / SIPHASH_HR + 1)
+/* Cycles between two accepts at full rate: 1 for the pipeline, one pass
+ * through the 16 / HR_PER_STAGE stages for the iterative unit. */
+#define EXPECT_INTERVAL (SIPHASH_ITER ? 16 / SIPHASH_HR : 1)
 
 /* xorshift64*: a fixed, seedable generator, the same on every platform. */
 static uint64_t rng_next(uint64_t *s)
@@ -249,10 +256,12 @@ static void test_siphash_random_gaps_backpressure_match_libsodium(void **state)
 	toe_siphash_model_free(m);
 }
 
-static void test_siphash_back_to_back_one_per_cycle(void **state)
+static void test_siphash_back_to_back_full_rate(void **state)
 {
-	/* Input always valid, output always ready: n hashes take
-	 * n - 1 + latency cycles from the first accepting edge. */
+	/* Input always valid, output always ready: one accept every
+	 * EXPECT_INTERVAL cycles, so n hashes take
+	 * (n - 1) * EXPECT_INTERVAL + latency cycles from the first accepting
+	 * edge. */
 	const unsigned n = 200;
 	uint64_t s = 0x5EED0002ULL;
 	struct toe_siphash_model *m = new_model(2);
@@ -278,18 +287,23 @@ static void test_siphash_back_to_back_one_per_cycle(void **state)
 			got++;
 		}
 		if (sent < n) {
-			/* full rate: never refused */
-			assert_true(toe_siphash_model_in_ready(m));
-			want[sent++] = sodium_siphash(key, msg);
+			/* full rate: taken exactly every EXPECT_INTERVAL cycles */
+			bool rdy = toe_siphash_model_in_ready(m);
+
+			if (rdy != (cyc % EXPECT_INTERVAL == 0))
+				fail_msg("cycle %u: in_ready %d, want %d (interval %d)",
+					 cyc, rdy, !rdy, EXPECT_INTERVAL);
+			if (rdy)
+				want[sent++] = sodium_siphash(key, msg);
 		}
 		toe_siphash_model_tick(m);
 		cyc++;
-		assert_true(cyc < 10 * n);
+		assert_true(cyc < 20 * n * EXPECT_INTERVAL);
 	}
-	printf("siphash: latency %u cycles, %u hashes in %u cycles (1 per cycle)\n",
-	       first_out, n, cyc);
+	printf("siphash: latency %u cycles, %u hashes in %u cycles (1 per %d)\n",
+	       first_out, n, cyc, EXPECT_INTERVAL);
 	assert_int_equal(first_out, EXPECT_LATENCY);
-	assert_int_equal(cyc, n - 1 + EXPECT_LATENCY + 1);
+	assert_int_equal(cyc, (n - 1) * EXPECT_INTERVAL + EXPECT_LATENCY + 1);
 	assert_drained(m);
 	toe_siphash_model_free(m);
 }
@@ -331,7 +345,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_siphash_spec_vector_matches),
 		cmocka_unit_test(test_siphash_random_gaps_backpressure_match_libsodium),
-		cmocka_unit_test(test_siphash_back_to_back_one_per_cycle),
+		cmocka_unit_test(test_siphash_back_to_back_full_rate),
 		cmocka_unit_test(test_siphash_isn_tuple_matches_ref_stack),
 	};
 	return cmocka_run_group_tests_name("rtl_siphash", tests, setup, NULL);
