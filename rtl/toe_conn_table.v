@@ -9,6 +9,8 @@
 // word of WAYS entries:
 //
 //   entry  = { valid 1 | key 64 | id ID_W }     bucket = WAYS entries
+//   (each entry padded to whole 9-bit bytes in the RAM word: one way is
+//   written alone, with the block RAM's byte enables)
 //   table t in {0,1}: bucket index h_t(key), NB = N_CONN / WAYS buckets
 //
 // so there are 2 * N_CONN slots for at most N_CONN connections (load <= 1/2).
@@ -26,15 +28,16 @@
 // (ideal random hash; `make bench-conn-table` runs that simulation). The differential
 // run (tests/rtl/test_rtl_top_diff.c) churns at 1000 of 1024 ids through
 // this RTL with zero refusals. If an insert does fail the core treats it
-// as "table full" and counts it. The hash is keyed (hash_key, latched at
-// rst): a 4-bit S-box layer over key ^ K, then a Toeplitz matrix from K, so
+// as "table full" and counts it. The hash is keyed (hash_key, a constant:
+// a parameter in toe_top): a 4-bit S-box layer over key ^ K, then a Toeplitz matrix from K, so
 // without K an attacker cannot aim many tuples at one bucket pair.
 //
 // Timing (every operation has fixed latency, worst case = best case):
 //   lk_en + lk_key in cycle 0 -> hit / hit_id / can_ins valid in cycle 1
 //   and after, until the next lookup; ins_en / del_en in any later cycle
-//   modify the entry of that looked-up key (write-through: the buckets are
-//   kept in registers, so a following ins/del sees the change at once).
+//   modify the entry of that looked-up key (write-through: the buckets'
+//   valid and match bits and the hit are kept in registers, so a following
+//   ins/del sees the change at once).
 // After rst the RAMs are cleared (NB cycles) before `ready` rises.
 
 `timescale 1ns / 1ps
@@ -54,7 +57,8 @@ module toe_conn_table #(
     input  wire             clk,
     input  wire             rst,
 
-    // hash key, latched while rst is high
+    // hash key: held constant (the table's contents follow from it);
+    // toe_top ties it to a parameter, so synthesis folds it into the hash
     input  wire [127:0]     hash_key,
     // cleared after rst: operations may start
     output wire             ready,
@@ -77,7 +81,6 @@ module toe_conn_table #(
 localparam NB = N_CONN / WAYS;
 localparam IDX_W = $clog2(NB);
 localparam ENT_W = 1 + KEY_W + ID_W;
-localparam BKT_W = WAYS * ENT_W;
 localparam WAY_W = (WAYS > 1) ? $clog2(WAYS) : 1;
 
 initial begin
@@ -96,8 +99,7 @@ end
 // a fixed constant mixed into the key so that a zero key still spreads
 localparam [127:0] HASH_C = 128'h243F6A8885A308D313198A2E03707344;
 
-reg [127:0] hkey_reg = 128'd0;
-wire [127:0] kx = hkey_reg ^ HASH_C;
+wire [127:0] kx = hash_key ^ HASH_C;
 wire [255:0] kext = {kx, kx};
 
 // PRESENT cipher S-box
@@ -133,25 +135,37 @@ wire [IDX_W-1:0] lk_idx0 = toeplitz(sbox_layer(lk_key ^ kx[63:0]), kext, 64);
 wire [IDX_W-1:0] lk_idx1 = toeplitz(sbox_layer(lk_key ^ kx[127:64]), kext, 160);
 
 // ---- storage ----
+// Each entry is ENT_P bits in the RAM word, whole 9-bit bytes of the ECP5
+// block RAM (75 bits padded to 81: 648-bit buckets, 18 DP16KD a
+// sub-table), so an insert or delete writes its one way with the RAM's
+// byte enables: no read-modify-write of the bucket, no bucket-wide
+// multiplexer or register. What a later insert / delete of the same
+// looked-up key must see (valid and match bits, the hit) is kept in
+// registers of a few bits per way.
+localparam ENT_P = ((ENT_W + 8) / 9) * 9;
+localparam RAM_W = WAYS * ENT_P;
 
 reg clearing_reg = 1'b1;
 reg [IDX_W-1:0] clr_reg = {IDX_W{1'b0}};
-
 reg [KEY_W-1:0] key_reg = {KEY_W{1'b0}};
 reg [IDX_W-1:0] idx0_reg = {IDX_W{1'b0}}, idx1_reg = {IDX_W{1'b0}};
 // the RAM outputs hold the buckets just read (cycle after a lookup)
 reg fresh_reg = 1'b0;
-reg [BKT_W-1:0] b0_reg = {BKT_W{1'b0}}, b1_reg = {BKT_W{1'b0}};
+wire [RAM_W-1:0] ram0_rdata, ram1_rdata;
+/* verilator lint_off UNUSEDSIGNAL */
+// a_rdata is 0 (write-only port A); the pad bits are never read
+wire [RAM_W-1:0] ram0_a_unused, ram1_a_unused;
+/* verilator lint_on UNUSEDSIGNAL */
 
-wire [BKT_W-1:0] ram0_rdata, ram1_rdata;
-/* verilator lint_off UNUSEDSIGNAL */ wire [BKT_W-1:0] ram0_a_unused, ram1_a_unused; /* verilator lint_on UNUSEDSIGNAL */
-
-// current buckets of the looked-up key
-wire [BKT_W-1:0] b0 = fresh_reg ? ram0_rdata : b0_reg;
-wire [BKT_W-1:0] b1 = fresh_reg ? ram1_rdata : b1_reg;
+// what the buckets of the looked-up key say, after the modifications so
+// far: valid and match bits per way, and the hit
+reg [WAYS-1:0] v0_reg = {WAYS{1'b0}}, v1_reg = {WAYS{1'b0}};
+reg [WAYS-1:0] m0_reg = {WAYS{1'b0}}, m1_reg = {WAYS{1'b0}};
+reg [ID_W-1:0] hid_reg = {ID_W{1'b0}};
+reg [WAY_W-1:0] hway_reg = {WAY_W{1'b0}};
+reg htab_reg = 1'b0;
 
 // ---- compare, choose ----
-
 reg [WAYS-1:0] m0, m1, v0, v1;
 reg [ID_W-1:0] hid;
 reg [WAY_W-1:0] hway;
@@ -162,25 +176,35 @@ always @* begin
     hway = {WAY_W{1'b0}};
     htab = 1'b0;
     for (w = 0; w < WAYS; w = w + 1) begin
-        v0[w] = b0[w*ENT_W + ENT_W - 1];
-        v1[w] = b1[w*ENT_W + ENT_W - 1];
-        m0[w] = v0[w] && b0[w*ENT_W + ID_W +: KEY_W] == key_reg;
-        m1[w] = v1[w] && b1[w*ENT_W + ID_W +: KEY_W] == key_reg;
+        v0[w] = ram0_rdata[w*ENT_P + ENT_W - 1];
+        v1[w] = ram1_rdata[w*ENT_P + ENT_W - 1];
+        m0[w] = v0[w] && ram0_rdata[w*ENT_P + ID_W +: KEY_W] == key_reg;
+        m1[w] = v1[w] && ram1_rdata[w*ENT_P + ID_W +: KEY_W] == key_reg;
     end
     // a key is in at most one slot
     for (w = 0; w < WAYS; w = w + 1) begin
         if (m1[w]) begin
-            hid = b1[w*ENT_W +: ID_W];
+            hid = ram1_rdata[w*ENT_P +: ID_W];
             hway = w[WAY_W-1:0];
             htab = 1'b1;
         end
     end
     for (w = 0; w < WAYS; w = w + 1) begin
         if (m0[w]) begin
-            hid = b0[w*ENT_W +: ID_W];
+            hid = ram0_rdata[w*ENT_P +: ID_W];
             hway = w[WAY_W-1:0];
             htab = 1'b0;
         end
+    end
+    // after the lookup's cycle: what the registers kept
+    if (!fresh_reg) begin
+        v0 = v0_reg;
+        v1 = v1_reg;
+        m0 = m0_reg;
+        m1 = m1_reg;
+        hid = hid_reg;
+        hway = hway_reg;
+        htab = htab_reg;
     end
 end
 
@@ -214,83 +238,91 @@ assign hit = |{m0, m1};
 assign hit_id = hid;
 assign can_ins = |ifree;
 
-// ---- modify and RAM ports ----
-
-reg [BKT_W-1:0] nb0, nb1;
-reg we0, we1;
-// Each way of each bucket takes the new entry, or loses its valid bit, only
-// when it is the chosen one: one compare per way, so the new bucket is a
-// 2:1 choice per bit (a part-select at a variable offset, nb[iway*ENT_W
-// +: ENT_W], made Yosys build a shifter over the whole bucket: ~13k LUT4).
+// ---- modify: the way written, and the kept bits after it ----
+reg [WAYS-1:0] we0, we1;
+reg [WAYS-1:0] v0n, v1n, m0n, m1n;
+reg [ID_W-1:0] hidn;
+reg [WAY_W-1:0] hwayn;
+reg htabn;
 always @* begin
-    nb0 = b0;
-    nb1 = b1;
-    we0 = 1'b0;
-    we1 = 1'b0;
+    we0 = {WAYS{1'b0}};
+    we1 = {WAYS{1'b0}};
+    v0n = v0;
+    v1n = v1;
+    m0n = m0;
+    m1n = m1;
+    hidn = hid;
+    hwayn = hway;
+    htabn = htab;
     if (ins_en) begin
-        we0 = !itab;
-        we1 = itab;
+        // the new entry: found from now on
+        if (itab) begin
+            we1[iway] = 1'b1;
+            v1n[iway] = 1'b1;
+            m1n[iway] = 1'b1;
+        end else begin
+            we0[iway] = 1'b1;
+            v0n[iway] = 1'b1;
+            m0n[iway] = 1'b1;
+        end
+        hidn = ins_id;
+        hwayn = iway;
+        htabn = itab;
     end else if (del_en) begin
-        we0 = !htab;
-        we1 = htab;
-    end
-    for (w = 0; w < WAYS; w = w + 1) begin
-        if (ins_en && iway == w[WAY_W-1:0]) begin
-            if (itab) begin
-                nb1[w*ENT_W +: ENT_W] = {1'b1, key_reg, ins_id};
-            end else begin
-                nb0[w*ENT_W +: ENT_W] = {1'b1, key_reg, ins_id};
-            end
+        // its valid bit cleared: no hit (id, way, table read 0 then)
+        if (htab) begin
+            we1[hway] = 1'b1;
+            v1n[hway] = 1'b0;
+            m1n[hway] = 1'b0;
+        end else begin
+            we0[hway] = 1'b1;
+            v0n[hway] = 1'b0;
+            m0n[hway] = 1'b0;
         end
-        if (!ins_en && del_en && hway == w[WAY_W-1:0]) begin
-            if (htab) begin
-                nb1[w*ENT_W + ENT_W - 1] = 1'b0;
-            end else begin
-                nb0[w*ENT_W + ENT_W - 1] = 1'b0;
-            end
-        end
+        hidn = {ID_W{1'b0}};
+        hwayn = {WAY_W{1'b0}};
+        htabn = 1'b0;
     end
 end
 
-// port A writes (the clear sweep, inserts, deletes), port B reads (lookups);
-// the clear sweep only needs the valid bits zero, so the rest of the word is
-// written as it stands (no 600-bit clear multiplexer)
-wire ram0_we = clearing_reg || we0;
-wire ram1_we = clearing_reg || we1;
+// port A writes (the clear sweep: every way invalid; inserts, deletes: one
+// way), port B reads (lookups). Every way gets the same data; the lane
+// enables pick the way. An invalid entry's key and id are never read.
+wire [ENT_P-1:0] went = {{(ENT_P - ENT_W){1'b0}}, ins_en && !clearing_reg, key_reg, ins_id};
+wire [RAM_W-1:0] ram_wdata = {WAYS{went}};
+wire [WAYS-1:0] ram0_we = clearing_reg ? {WAYS{1'b1}} : we0;
+wire [WAYS-1:0] ram1_we = clearing_reg ? {WAYS{1'b1}} : we1;
 wire [IDX_W-1:0] ram0_waddr = clearing_reg ? clr_reg : idx0_reg;
 wire [IDX_W-1:0] ram1_waddr = clearing_reg ? clr_reg : idx1_reg;
-reg [BKT_W-1:0] ram0_wdata, ram1_wdata;
-always @* begin
-    ram0_wdata = nb0;
-    ram1_wdata = nb1;
-    for (w = 0; w < WAYS; w = w + 1) begin
-        if (clearing_reg) begin
-            ram0_wdata[w*ENT_W + ENT_W - 1] = 1'b0;
-            ram1_wdata[w*ENT_W + ENT_W - 1] = 1'b0;
-        end
-    end
-end
 
 // a lookup never shares a cycle with an insert or delete (asserted below),
 // and the read data is used only in the cycle after a lookup: RW_OLD 0,
-// and port A writes only (the 36-bit simple dual-port mode on ECP5)
-toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W), .RW_OLD(0), .A_READ(0)) tab0 (
+// and port A writes only (the 36-bit simple dual-port mode on ECP5), with
+// one write lane per way
+toe_tcb_ram #(.DEPTH(NB), .WIDTH(RAM_W), .ADDR_W(IDX_W), .RW_OLD(0), .A_READ(0),
+              .WE_W(WAYS)) tab0 (
     .clk(clk),
-    .a_en(ram0_we), .a_we(ram0_we), .a_addr(ram0_waddr), .a_wdata(ram0_wdata),
+    .a_en(|ram0_we), .a_we(ram0_we), .a_addr(ram0_waddr), .a_wdata(ram_wdata),
     .a_rdata(ram0_a_unused),
     .b_en(lk_en), .b_addr(lk_idx0), .b_rdata(ram0_rdata)
 );
 
-toe_tcb_ram #(.DEPTH(NB), .WIDTH(BKT_W), .ADDR_W(IDX_W), .RW_OLD(0), .A_READ(0)) tab1 (
+toe_tcb_ram #(.DEPTH(NB), .WIDTH(RAM_W), .ADDR_W(IDX_W), .RW_OLD(0), .A_READ(0),
+              .WE_W(WAYS)) tab1 (
     .clk(clk),
-    .a_en(ram1_we), .a_we(ram1_we), .a_addr(ram1_waddr), .a_wdata(ram1_wdata),
+    .a_en(|ram1_we), .a_we(ram1_we), .a_addr(ram1_waddr), .a_wdata(ram_wdata),
     .a_rdata(ram1_a_unused),
     .b_en(lk_en), .b_addr(lk_idx1), .b_rdata(ram1_rdata)
 );
 
 always @(posedge clk) begin
-    b0_reg <= nb0;
-    b1_reg <= nb1;
+    v0_reg <= v0n;
+    v1_reg <= v1n;
+    m0_reg <= m0n;
+    m1_reg <= m1n;
+    hid_reg <= hidn;
+    hway_reg <= hwayn;
+    htab_reg <= htabn;
     fresh_reg <= 1'b0;
     if (lk_en) begin
         key_reg <= lk_key;
@@ -304,9 +336,7 @@ always @(posedge clk) begin
             clearing_reg <= 1'b0;
         end
     end
-
     if (rst) begin
-        hkey_reg <= hash_key;
         clearing_reg <= 1'b1;
         clr_reg <= {IDX_W{1'b0}};
         fresh_reg <= 1'b0;

@@ -109,7 +109,7 @@ module toe_tcb_core #(
     // ids handed out stay below this (values above N_CONN act as N_CONN)
     input  wire [31:0]  cfg_max_conns,
     input  wire [31:0]  cfg_max_listeners,
-    // connection-table hash key, latched at rst
+    // connection-table hash key, held constant (toe_top: a parameter)
     input  wire [127:0] cfg_hash_key,
     // pinned ISN for the next connection created; consumed when used
     input  wire [31:0]  cfg_isn_pin,

@@ -46,12 +46,16 @@ module toe_tcb_ram #(
     // the RAM is one write and one read port, which ECP5 maps onto its
     // 36-bit-wide simple dual-port mode (PDPW16KD): a 128 x 600 RAM takes
     // 17 DP16KD instead of the 34 of the 18-bit true dual-port mode
-    parameter A_READ = 1
+    parameter A_READ = 1,
+    // write lanes of port A (A_READ 0 only): a_we[l] writes bits
+    // l * WIDTH / WE_W and up; WIDTH / WE_W a multiple of 9 maps each lane
+    // onto whole byte enables of the ECP5 block RAM (9-bit bytes)
+    parameter WE_W = 1
 ) (
     input  wire              clk,
 
     input  wire              a_en,
-    input  wire              a_we,
+    input  wire [WE_W-1:0]   a_we,
     input  wire [ADDR_W-1:0] a_addr,
     input  wire [WIDTH-1:0]  a_wdata,
     output reg  [WIDTH-1:0]  a_rdata,
@@ -64,6 +68,11 @@ module toe_tcb_ram #(
 initial begin
     if (DEPTH < 2 || (1 << ADDR_W) < DEPTH) begin
         $error("%m: DEPTH (%0d) must be >= 2 and fit ADDR_W (%0d)", DEPTH, ADDR_W);
+        $finish;
+    end
+    if (WE_W < 1 || WIDTH % WE_W != 0 || (WE_W > 1 && (RW_OLD != 0 || A_READ != 0))) begin
+        $error("%m: WE_W (%0d) must divide WIDTH (%0d); lanes need RW_OLD 0, A_READ 0",
+               WE_W, WIDTH);
         $finish;
     end
 end
@@ -116,11 +125,16 @@ end else begin : g_nc_w
 (* no_rw_check *)
 reg [WIDTH-1:0] mem [0:DEPTH-1];
 
+localparam LANE = WIDTH / WE_W;
+
 always @* a_rdata = {WIDTH{1'b0}};
 
+integer l;
 always @(posedge clk) begin
-    if (a_en && a_we) begin
-        mem[a_addr] <= a_wdata;
+    for (l = 0; l < WE_W; l = l + 1) begin
+        if (a_en && a_we[l]) begin
+            mem[a_addr][l*LANE +: LANE] <= a_wdata[l*LANE +: LANE];
+        end
     end
 end
 
