@@ -44,6 +44,8 @@ $(BUILD)/obj/tests/host/%.o: PROJ_CFLAGS += $(HOST_TEST_CFLAGS)
 
 HOST_FAKE_OBJS := $(BUILD)/obj/tests/host/support/fake_eng.o \
 	$(BUILD)/obj/tests/host/support/fake_sim.o
+# a simulated engine served over TCP by a thread (test_host_fake, test_host_sim)
+HOST_SERVER_OBJ := $(BUILD)/obj/tests/host/support/sim_server.o
 
 # test_host_uri: libtoe alone (no engine model: sim: must say so)
 $(BUILD)/tests/test_host_uri: $(BUILD)/obj/tests/host/test_host_uri.o $(TOE_LIB)
@@ -53,7 +55,7 @@ $(BUILD)/tests/test_host_uri: $(BUILD)/obj/tests/host/test_host_uri.o $(TOE_LIB)
 # test_host_fake: libtoe over the C stand-in engine (fake_sim), the server
 # component in a thread
 $(BUILD)/tests/test_host_fake: $(BUILD)/obj/tests/host/test_host_fake.o \
-		$(HOST_FAKE_OBJS) $(TOE_HOSTSRV_LIB) $(TOE_LIB)
+		$(HOST_FAKE_OBJS) $(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROJ_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(TOE_DEP_LIBS) -pthread
 
@@ -78,10 +80,11 @@ ifeq ($(HAVE_TOESIM),1)
 # (it runs toectl against a server thread: TOECTL_BIN)
 $(BUILD)/obj/tests/host/test_host_sim.o: PROJ_CFLAGS += -DTOECTL_BIN='"$(TOECTL)"'
 $(BUILD)/tests/test_host_sim: $(BUILD)/obj/tests/host/test_host_sim.o $(TOE_LIB) \
-		$(TOE_HOSTSRV_LIB) $(TOESIM_ARCHIVE) $(VL_RT_LIB) $(REF_LIB) | $(TOECTL)
+		$(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOESIM_ARCHIVE) $(VL_RT_LIB) \
+		$(REF_LIB) | $(TOECTL)
 	@mkdir -p $(dir $@)
 	$(CXX) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/tests/host/test_host_sim.o \
-		$(TOE_HOSTSRV_LIB) $(TOE_LIB) -Wl,--undefined=toe_sim_create \
+		$(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOE_LIB) -Wl,--undefined=toe_sim_create \
 		$(TOESIM_LINK) $(REF_LIB) $(CMOCKA_LIBS) $(TOE_DEP_LIBS)
 HOST_TESTS += $(BUILD)/tests/test_host_sim
 endif

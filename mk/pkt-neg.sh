@@ -4,9 +4,14 @@
 # a "FAIL <script>" line) with each message its "// EXPECT: text" lines
 # name, against the reference stack and, when toe-pkt has it, the engine.
 # TOE_PKT is the runner (mk/70-pkt.mk exports it; default build/toe-pkt).
+# Each toe-pkt run has a wall-clock watchdog of PKT_NEG_TIMEOUT seconds
+# (default 60; each script takes well under a second): a script that hangs
+# (issue 17 item 4: a '*' line waiting for a segment that never comes used
+# to step an hour of engine cycles) is a failure naming it, not a hang.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 pkt=${TOE_PKT:-build/toe-pkt}
+to=${PKT_NEG_TIMEOUT:-60}
 [ -x "$pkt" ] || { echo "pkt-neg: $pkt not built"; exit 1; }
 backends="--model"
 "$pkt" --engine --help >/dev/null 2>&1 && backends="--model --engine"
@@ -15,10 +20,12 @@ trap 'rm -f "$tmp"' EXIT
 pass=0; fail=0
 for be in $backends; do
 	for f in tests/pkt/neg/*.pkt; do
-		"$pkt" "$be" "$f" >"$tmp" 2>&1
+		timeout -k 5 "$to" "$pkt" "$be" "$f" >"$tmp" 2>&1
 		rc=$?
 		ok=1
-		if [ $rc -ne 1 ]; then
+		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+			echo "pkt-neg: $f ($be): watchdog fired after ${to}s"; ok=0
+		elif [ $rc -ne 1 ]; then
 			echo "pkt-neg: $f ($be): exit status $rc, expected 1"; ok=0
 		fi
 		if ! grep -q "^FAIL $f " "$tmp"; then
@@ -51,7 +58,7 @@ trap 'rm -f "$tmp" "$empty"' EXIT
 expect() {
 	want_rc=$1 want_msg=$2
 	shift 2
-	"$pkt" "$@" >"$tmp" 2>&1 </dev/null
+	timeout -k 5 "$to" "$pkt" "$@" >"$tmp" 2>&1 </dev/null
 	rc=$?
 	if [ $rc -eq "$want_rc" ] && grep -qF -- "$want_msg" "$tmp"; then
 		pass=$((pass + 1))

@@ -24,6 +24,8 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <pcap/pcap.h>
@@ -62,6 +64,8 @@ struct csr_wait {
 };
 
 const uint64_t CSR_TIMEOUT_CYCLES = 100000;
+// toe_sim_skip_idle stops this many cycles short of a timer deadline
+const uint64_t SKIP_MARGIN = 16;
 const size_t MAX_FRAME = 16384;
 
 } // namespace
@@ -460,7 +464,153 @@ extern "C" int toe_sim_warp(struct toe_sim *s, uint64_t ticks)
 	r->toe_top__DOT__isnclk__DOT__r_reg = (uint32_t)(now % d);
 	v->eval();
 	s->cycle += ticks;
+	// the harness's own idle-cycle count (the gap after a received frame)
+	s->rx_gap_left = ticks < s->rx_gap_left ? s->rx_gap_left - (unsigned)ticks : 0;
 	return 0;
+}
+
+// ---- exact idle skip (toe_sim_next_timer, toe_sim_skip_idle) ----
+//
+// They read the connection core's timer shadow RAM (rtl/toe_tcb_core.v:
+// per id {deadline[69:6], timer kind[5:4], state[3:0]}, the fields its
+// timer scan reads) and its scan length conn_limit = min(MAX_CONNS, N_CONN)
+// through Verilator's root class. The members are probed at compile time:
+// a model without them (the RTL renamed or reshaped them) gets -ENOSYS, and
+// its callers fall back (stepping every cycle is always exact, only slower;
+// mk/pkt-engine.sh fails when toe-pkt no longer skips exactly).
+
+namespace {
+
+#define TOE_SIM_PROBE(probe, member)                                          \
+	template <typename R, typename = void>                                \
+	struct probe : std::false_type {                                      \
+	};                                                                    \
+	template <typename R>                                                 \
+	struct probe<R, std::void_t<decltype(std::declval<R &>().member)>>    \
+		: std::true_type {                                            \
+		static const auto &get(const R &r) { return r.member; }       \
+	};
+
+// toe_tcb_ram's memory is in one of three generate blocks (RW_OLD, A_READ)
+TOE_SIM_PROBE(probe_sh_old, toe_top__DOT__core__DOT__tmr_shadow__DOT__g_old__DOT__mem)
+TOE_SIM_PROBE(probe_sh_nc, toe_top__DOT__core__DOT__tmr_shadow__DOT__g_nc__DOT__mem)
+TOE_SIM_PROBE(probe_sh_nc_w, toe_top__DOT__core__DOT__tmr_shadow__DOT__g_nc_w__DOT__mem)
+TOE_SIM_PROBE(probe_conn_limit, toe_top__DOT__core__DOT__conn_limit)
+#undef TOE_SIM_PROBE
+
+// Any other memory type: not the layout below.
+template <typename M>
+int shadow_min(const M &, uint32_t, uint64_t *)
+{
+	return -ENOSYS;
+}
+
+// The 70-bit shadow word: state [3:0] (0 = CLOSED, id free), timer kind
+// [5:4] (0 = none), deadline [69:6] in ticks of the engine's now.
+template <std::size_t D>
+int shadow_min(const VlUnpacked<VlWide<3>, D> &mem, uint32_t limit, uint64_t *dl)
+{
+	uint64_t best = UINT64_MAX;
+	bool any = false;
+
+	for (uint32_t i = 0; i < limit && i < D; i++) {
+		const VlWide<3> &w = mem[i];
+		uint64_t d;
+
+		if ((w.at(0) & 0xFu) == 0 || (w.at(0) >> 4 & 3u) == 0)
+			continue;
+		d = (uint64_t)w.at(0) >> 6 | (uint64_t)w.at(1) << 26 |
+		    (uint64_t)(w.at(2) & 0x3Fu) << 58;
+		if (d < best)
+			best = d;
+		any = true;
+	}
+	*dl = best;
+	return any ? 1 : 0;
+}
+
+// 1 and *dl (engine now ticks): the earliest deadline of an armed timer
+// among the scanned ids; 0: none armed; -ENOSYS. *limit: the scan length.
+template <typename R>
+int timer_state(const R &r, uint64_t *dl, uint32_t *limit)
+{
+	if constexpr (!probe_conn_limit<R>::value) {
+		return -ENOSYS;
+	} else {
+		*limit = (uint32_t)probe_conn_limit<R>::get(r);
+		if (*limit == 0)
+			return -ENOSYS;
+		if constexpr (probe_sh_old<R>::value)
+			return shadow_min(probe_sh_old<R>::get(r), *limit, dl);
+		else if constexpr (probe_sh_nc<R>::value)
+			return shadow_min(probe_sh_nc<R>::get(r), *limit, dl);
+		else if constexpr (probe_sh_nc_w<R>::value)
+			return shadow_min(probe_sh_nc_w<R>::get(r), *limit, dl);
+		else
+			return -ENOSYS;
+	}
+}
+
+} // namespace
+
+extern "C" int toe_sim_next_timer(const struct toe_sim *s, uint64_t *cycle)
+{
+	const Vtoe_top___024root *r = s->m->rootp;
+	uint64_t dl = 0;
+	uint32_t limit = 0;
+	int rc = timer_state(*r, &dl, &limit);
+
+	if (rc == 1 && cycle) {
+		uint64_t now = r->toe_top__DOT__isnclk__DOT__now_reg;
+
+		// as a toe_sim_cycle() value (a deadline already passed: now)
+		*cycle = s->cycle + (dl > now ? dl - now : 0);
+	}
+	return rc;
+}
+
+extern "C" int64_t toe_sim_skip_idle(struct toe_sim *s, uint64_t max_ticks,
+				     uint64_t unit)
+{
+	const Vtoe_top___024root *r = s->m->rootp;
+	uint64_t dl = 0, now, room, k, pass, a, b;
+	uint32_t limit = 0;
+	int rc;
+
+	if (!toe_sim_idle(s) || r->toe_top__DOT__isnclk__DOT__state_reg != 0)
+		return 0;
+	rc = timer_state(*r, &dl, &limit);
+	if (rc < 0)
+		return rc;
+	now = r->toe_top__DOT__isnclk__DOT__now_reg;
+	room = max_ticks;
+	if (rc == 1) {
+		// stepping would compare the deadline with now at every cycle
+		// of the skip and the cycle after it: stop SKIP_MARGIN short
+		if (dl <= now + SKIP_MARGIN)
+			return 0;
+		if (dl - now - SKIP_MARGIN < room)
+			room = dl - now - SKIP_MARGIN;
+	}
+	// whole scan passes (the scan is where stepping would have left it),
+	// and whole units of the caller's
+	pass = limit;
+	if (unit > 1) {
+		for (a = limit, b = unit; b;) {
+			uint64_t t = a % b;
+
+			a = b;
+			b = t;
+		}
+		if (unit / a > UINT64_MAX / limit)
+			return 0;
+		pass = limit / a * unit;
+	}
+	k = room - room % pass;
+	if (k == 0)
+		return 0;
+	rc = toe_sim_warp(s, k);
+	return rc < 0 ? rc : (int64_t)k;
 }
 
 extern "C" uint64_t toe_sim_run_until_idle(struct toe_sim *s, uint64_t max_cycles)

@@ -87,6 +87,24 @@ uint64_t toe_sim_run_until_idle(struct toe_sim *s, uint64_t max_cycles);
  * time; pcap timestamps jump too. 0 or -errno. */
 int toe_sim_warp(struct toe_sim *s, uint64_t ticks);
 
+/* Skip idle time exactly: toe_sim_warp, but only as far as stepping would
+ * have changed nothing but the time - at most max_ticks cycles, stopping
+ * short of the earliest armed timer deadline, and by whole timer-scan
+ * passes (MAX_CONNS cycles) so the scan is where stepping would have left
+ * it; also by whole `unit`s (0 or 1: any), for a caller that steps in
+ * chunks and wants to keep their phase. Everything observable afterwards
+ * (frames and their cycles, events, registers) is then what stepping
+ * those cycles would have given. Returns the cycles skipped: 0 when not
+ * idle, the ISN clock is dividing, a deadline is less than a pass away or
+ * max_ticks is below one; or -ENOSYS when this model does not expose its
+ * timers to the library (the caller steps instead). */
+int64_t toe_sim_skip_idle(struct toe_sim *s, uint64_t max_ticks, uint64_t unit);
+/* The earliest armed timer deadline (retransmission or TIME-WAIT) among the
+ * ids the timer scan covers, as a toe_sim_cycle() value (the current cycle
+ * if it has passed and the timer waits for the scan): 1 and *cycle; 0 when
+ * no timer is armed; -ENOSYS as above. */
+int toe_sim_next_timer(const struct toe_sim *s, uint64_t *cycle);
+
 /* ---- network side ---- */
 
 /* Queue an Ethernet frame (no preamble, no FCS) for the MAC receive

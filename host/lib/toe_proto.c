@@ -490,9 +490,16 @@ int toe_proto_ping(struct toe_proto *p, struct toe_proto_info *info)
 		goto out;
 	}
 	mb = f.payload[1];
-	if (f.payload[0] != TOE_PROTO_VERSION || mb == 0 || mb > TOE_PROTO_MAX_BURST) {
-		seterr(p, "engine protocol version %u, max burst %u (want version %u)",
-		       f.payload[0], mb, TOE_PROTO_VERSION);
+	/* each message names the field that is wrong (issue 17 item 8) */
+	if (f.payload[0] != TOE_PROTO_VERSION) {
+		seterr(p, "engine protocol version %u (want version %u)",
+		       f.payload[0], TOE_PROTO_VERSION);
+		r = TOE_PROTO_EVERSION;
+		goto out;
+	}
+	if (mb == 0 || mb > TOE_PROTO_MAX_BURST) {
+		seterr(p, "engine reports a maximum burst of %u words (want 1..%u)",
+		       mb, TOE_PROTO_MAX_BURST);
 		r = TOE_PROTO_EVERSION;
 		goto out;
 	}

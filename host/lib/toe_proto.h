@@ -97,7 +97,8 @@ enum toe_proto_status {
 	TOE_PROTO_ETIMEDOUT = -4,
 	/* a response with our SEQ but the wrong type or length */
 	TOE_PROTO_EPROTO = -5,
-	/* the engine speaks another protocol version, or a max burst of 0 */
+	/* the engine speaks another protocol version, or reports a max burst
+	 * outside 1..TOE_PROTO_MAX_BURST (the message says which) */
 	TOE_PROTO_EVERSION = -6,
 	/* the engine answered ERROR: TOE_PROTO_ERR_TYPE */
 	TOE_PROTO_ETYPE = -7,

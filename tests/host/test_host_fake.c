@@ -3,7 +3,8 @@
  * test_host_fake.c - the library's open checks, error paths and the two
  * software transports, against a C stand-in for the engine's host side
  * (tests/host/support/fake_eng.c behind fake_sim.c, which implements
- * sim/toe_sim.h): wrong ID, wrong register map version, an engine that
+ * sim/toe_sim.h): wrong ID, wrong register map version, a PING_ACK with
+ * a bad version or max burst (the message names which), an engine that
  * never answers (simulated and wall-clock timeouts), corrupted responses,
  * events by poll and by callback, and tcp:// through sim/toe_hostsrv.c run
  * in a thread (one client at a time, reconnect, server gone mid-session).
@@ -16,13 +17,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "fake_sim.h"
+#include "sim_server.h"
 #include "toe/toe.h"
 #include "toe_hostsrv.h"
 #include "toe_transport.h"
@@ -31,6 +32,7 @@ static uint32_t g_id;
 static uint32_t g_version;
 static uint32_t g_build_misc;
 static bool g_silent;
+static int g_ping_version = -1, g_ping_burst = -1; /* -1: the default */
 
 static void on_create(struct fake_eng *e)
 {
@@ -41,6 +43,9 @@ static void on_create(struct fake_eng *e)
 	if (g_build_misc)
 		fake_eng_set_build_misc(e, g_build_misc);
 	fake_eng_set_silent(e, g_silent);
+	if (g_ping_version >= 0 || g_ping_burst >= 0)
+		fake_eng_set_ping_ack(e, (uint8_t)(g_ping_version >= 0 ? g_ping_version : 1),
+				      (uint8_t)(g_ping_burst >= 0 ? g_ping_burst : 32));
 }
 
 static int setup(void **state)
@@ -50,6 +55,8 @@ static int setup(void **state)
 	g_version = 0;
 	g_build_misc = 0;
 	g_silent = false;
+	g_ping_version = -1;
+	g_ping_burst = -1;
 	fake_sim_on_create = on_create;
 	return 0;
 }
@@ -113,6 +120,41 @@ static void test_open_wrong_major_eversion(void **state)
 	g_version = 0x00010000; /* 1.0 */
 	assert_int_equal(toe_open(t, "sim:"), TOE_EVERSION);
 	assert_non_null(strstr(toe_errmsg(t), "version 1.0"));
+	toe_free(t);
+}
+
+/* Issue 17 item 8: a bridge whose PING_ACK reports a maximum burst of 0
+ * (or above 63) is refused with a message about the burst, not "(want
+ * version 1)" as if the version were wrong; a wrong version names the
+ * version. */
+static void test_open_ping_ack_bad_max_burst_names_burst(void **state)
+{
+	struct toe *t = toe_new();
+
+	(void)state;
+	g_ping_burst = 0;
+	assert_int_equal(toe_open(t, "sim:"), TOE_EPROTO);
+	assert_non_null(strstr(toe_errmsg(t), "maximum burst of 0 words (want 1..63)"));
+	assert_null(strstr(toe_errmsg(t), "version"));
+	assert_null(toe_get_transport(t));
+	g_ping_burst = 64;
+	assert_int_equal(toe_open(t, "sim:"), TOE_EPROTO);
+	assert_non_null(strstr(toe_errmsg(t), "maximum burst of 64 words"));
+	assert_null(strstr(toe_errmsg(t), "version"));
+	/* a wrong version (with a good burst) names the version only */
+	g_ping_burst = -1;
+	g_ping_version = 2;
+	assert_int_equal(toe_open(t, "sim:"), TOE_EPROTO);
+	assert_non_null(strstr(toe_errmsg(t), "protocol version 2 (want version 1)"));
+	assert_null(strstr(toe_errmsg(t), "burst"));
+	/* 1 and 63 are good bursts */
+	g_ping_version = -1;
+	g_ping_burst = 1;
+	assert_int_equal(toe_open(t, "sim:"), 0);
+	toe_free(t);
+	t = toe_new();
+	g_ping_burst = 63;
+	assert_int_equal(toe_open(t, "sim:"), 0);
 	toe_free(t);
 }
 
@@ -290,61 +332,22 @@ static void test_events_callback_dispatch(void **state)
 
 /* ---- tcp:// through the server component, in a thread ---- */
 
-struct server {
-	struct toe_sim *s;
-	struct toe_hostsrv *h;
-	pthread_t th;
-	atomic_bool stop;
-	atomic_bool pause; /* stop serving (a hung simulation) */
-	atomic_bool paused; /* the thread saw pause */
-};
+/* tests/host/support/sim_server.c serves the fake engine: 100 cycles a
+ * loop (stepping it is cheap), polling 1 ms */
+#define SERVER_POLL_MS 1
+#define SERVER_STEP 100
 
-static void *serve(void *arg)
+static void server_stop(struct sim_server *sv, struct toe_hostsrv_stats *hs)
 {
-	struct server *sv = arg;
-
-	while (!atomic_load(&sv->stop)) {
-		if (atomic_load(&sv->pause)) {
-			struct timespec ts = { 0, 1000000 };
-
-			atomic_store(&sv->paused, true);
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		if (toe_hostsrv_poll(sv->h, 1) < 0)
-			break;
-		toe_sim_step(sv->s, 100);
-	}
-	return NULL;
-}
-
-static void server_start(struct server *sv)
-{
-	char err[128];
-
-	memset(sv, 0, sizeof(*sv));
-	sv->s = toe_sim_create(NULL);
-	assert_non_null(sv->s);
-	sv->h = toe_hostsrv_new(sv->s, 0, err, sizeof(err));
-	if (!sv->h)
-		fail_msg("%s", err);
-	assert_true(toe_hostsrv_port(sv->h) > 0);
-	assert_int_equal(pthread_create(&sv->th, NULL, serve, sv), 0);
-}
-
-static void server_stop(struct server *sv, struct toe_hostsrv_stats *hs)
-{
-	atomic_store(&sv->stop, true);
-	pthread_join(sv->th, NULL);
+	sim_server_stop(sv);
 	if (hs)
 		toe_hostsrv_get_stats(sv->h, hs);
-	toe_hostsrv_free(sv->h);
-	toe_sim_destroy(sv->s);
+	sim_server_free(sv);
 }
 
 static void test_tcp_hostsrv_open_rw_reconnect(void **state)
 {
-	struct server sv;
+	struct sim_server sv;
 	struct toe *t, *t2;
 	struct toe_hostsrv_stats hs;
 	struct toe_info in;
@@ -352,7 +355,7 @@ static void test_tcp_hostsrv_open_rw_reconnect(void **state)
 	uint32_t v;
 
 	(void)state;
-	server_start(&sv);
+	sim_server_start(&sv, SERVER_POLL_MS, SERVER_STEP);
 	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u", toe_hostsrv_port(sv.h));
 	t = open_ok(uri);
 	assert_int_equal(toe_get_info(t, &in), 0);
@@ -382,14 +385,14 @@ static void test_tcp_hostsrv_open_rw_reconnect(void **state)
 
 static void test_tcp_server_gone_edisconnected(void **state)
 {
-	struct server sv;
+	struct sim_server sv;
 	struct toe *t;
 	char uri[64];
 	uint32_t v;
 	int r;
 
 	(void)state;
-	server_start(&sv);
+	sim_server_start(&sv, SERVER_POLL_MS, SERVER_STEP);
 	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u?timeout=100&retries=2",
 		 toe_hostsrv_port(sv.h));
 	t = open_ok(uri);
@@ -412,14 +415,14 @@ static uint64_t mono_ms(void)
 
 static void test_tcp_hung_server_etimedout_bounded(void **state)
 {
-	struct server sv;
+	struct sim_server sv;
 	struct toe *t;
 	char uri[64];
 	uint32_t v;
 	uint64_t t0, dt;
 
 	(void)state;
-	server_start(&sv);
+	sim_server_start(&sv, SERVER_POLL_MS, SERVER_STEP);
 	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u?timeout=40&retries=2",
 		 toe_hostsrv_port(sv.h));
 	t = open_ok(uri);
@@ -444,6 +447,7 @@ int main(void)
 		cmocka_unit_test_setup(test_open_wrong_id_enottoe, setup),
 		cmocka_unit_test_setup(test_open_wrong_major_eversion, setup),
 		cmocka_unit_test_setup(test_open_build_misc_log2_too_large_eproto, setup),
+		cmocka_unit_test_setup(test_open_ping_ack_bad_max_burst_names_burst, setup),
 		cmocka_unit_test_setup(test_open_silent_engine_etimedout_in_sim_time,
 				       setup),
 		cmocka_unit_test_setup(test_corrupted_responses_retried_and_counted,

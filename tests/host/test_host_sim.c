@@ -32,13 +32,12 @@
 #include <cmocka.h>
 
 #include <inttypes.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "sim_server.h"
 #include "toe/toe.h"
 #include "toe_hostsrv.h"
 #include "toe_sim.h"
@@ -572,56 +571,15 @@ static void test_sim_isn_pinned_used_once(void **state)
 
 /* ---- tcp:// and toectl attached to a running simulation ---- */
 
-struct server {
-	struct toe_sim *s;
-	struct toe_hostsrv *h;
-	pthread_t th;
-	atomic_bool stop;
-};
-
-/* the simulation loop: the engine runs, its bridge is served */
-static void *serve(void *arg)
-{
-	struct server *sv = arg;
-
-	while (!atomic_load(&sv->stop)) {
-		if (toe_hostsrv_poll(sv->h, 0) < 0)
-			break;
-		toe_sim_step(sv->s, 64);
-	}
-	return NULL;
-}
-
-/* A fresh engine (reset state: disabled) served on tcp://127.0.0.1:PORT by
- * a thread. */
-static void server_start(struct server *sv)
-{
-	char err[128];
-
-	memset(sv, 0, sizeof(*sv));
-	sv->s = toe_sim_create(NULL);
-	assert_non_null(sv->s);
-	sv->h = toe_hostsrv_new(sv->s, 0, err, sizeof(err));
-	if (!sv->h)
-		fail_msg("%s", err);
-	assert_int_equal(pthread_create(&sv->th, NULL, serve, sv), 0);
-}
-
-/* Stop the thread; the engine stays for a look at its frames. */
-static void server_stop(struct server *sv)
-{
-	atomic_store(&sv->stop, true);
-	pthread_join(sv->th, NULL);
-}
-
-static void server_free(struct server *sv)
-{
-	toe_hostsrv_free(sv->h);
-	toe_sim_destroy(sv->s);
-}
+/* The engine is served on tcp://127.0.0.1:PORT by a thread
+ * (tests/host/support/sim_server.c): 64 cycles a loop, polling without
+ * waiting (the RTL model is slow to step); sim_server_stop leaves the
+ * engine for a look at its frames. */
+#define SERVER_POLL_MS 0
+#define SERVER_STEP 64
 
 /* The engine sent exactly one frame, a SYN from local port lport. */
-static void expect_one_syn(struct server *sv, uint16_t lport)
+static void expect_one_syn(struct sim_server *sv, uint16_t lport)
 {
 	uint8_t buf[1600];
 	struct toe_frame fr;
@@ -657,7 +615,7 @@ static int toectl_run(const char *args, char *out, size_t cap)
 
 /* Run toectl with args against the server; its output in out, exit
  * status returned. */
-static int toectl(const struct server *sv, const char *args, char *out,
+static int toectl(const struct sim_server *sv, const char *args, char *out,
 		  size_t cap)
 {
 	char a[448];
@@ -669,13 +627,13 @@ static int toectl(const struct server *sv, const char *args, char *out,
 
 static void test_sim_tcp_hostsrv_toectl_attach_same_engine(void **state)
 {
-	struct server sv;
+	struct sim_server sv;
 	struct toe *t = toe_new();
 	struct toe_config c;
 	char uri[64], out[8192];
 
 	(void)state;
-	server_start(&sv);
+	sim_server_start(&sv, SERVER_POLL_MS, SERVER_STEP);
 	/* the API over tcp:// to the model run by the loop */
 	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%u",
 		 toe_hostsrv_port(sv.h));
@@ -712,11 +670,11 @@ static void test_sim_tcp_hostsrv_toectl_attach_same_engine(void **state)
 	assert_int_equal(toectl(&sv, "abort 0", out, sizeof(out)), 0);
 	assert_int_equal(toectl(&sv, "stats", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "segs_out                     1\n"));
-	server_stop(&sv);
+	sim_server_stop(&sv);
 	/* on the wire: the one SYN of the connect (abort in SYN-SENT sends
 	 * nothing: RFC 9293 3.10.5) */
 	expect_one_syn(&sv, 5000);
-	server_free(&sv);
+	sim_server_free(&sv);
 }
 
 /* ---- toectl's bad input ---- */
@@ -837,11 +795,12 @@ static void test_toectl_connect_multicast_mac_rejected(void **state)
  * connection, and no SYN leaves; once enabled the same connect sends it. */
 static void test_toectl_connect_disabled_engine_no_syn_claim(void **state)
 {
-	struct server sv;
+	struct sim_server sv;
 	char out[8192];
 
 	(void)state;
-	server_start(&sv); /* the reset state: CTRL.ENABLE 0 */
+	/* the reset state: CTRL.ENABLE 0 */
+	sim_server_start(&sv, SERVER_POLL_MS, SERVER_STEP);
 	assert_int_equal(toectl(&sv, "config ip=10.0.0.1 "
 				"mac=02:00:00:00:00:01", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "enable=0\n"));
@@ -856,9 +815,9 @@ static void test_toectl_connect_disabled_engine_no_syn_claim(void **state)
 	assert_int_equal(toectl(&sv, "connect -m 02:00:00:00:00:02 -l 5000 "
 				"10.0.0.2:80", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "SYN sent from port 5000"));
-	server_stop(&sv);
+	sim_server_stop(&sv);
 	expect_one_syn(&sv, 5000);
-	server_free(&sv);
+	sim_server_free(&sv);
 }
 
 /* -d '' is a mistake (an unset variable), not the default sim: */

@@ -36,7 +36,8 @@ struct pkt_be_cfg {
 	uint64_t ca_window_us;
 	uint8_t isn_key[16];
 	uint32_t seed;           /* engine: Verilator random-initialisation seed */
-	bool no_skip;            /* engine: step every cycle, never skip time */
+	bool no_skip;            /* engine: step every cycle, never skip time
+				  * (--no-skip) */
 	const char *pcap_path;   /* engine: pcap of both directions, or NULL */
 };
 
@@ -102,7 +103,10 @@ struct pkt_backend_ops {
 	 * engine scans its timers: up to about two passes over the table);
 	 * the runner allows it on top of the tolerance, on the late side. */
 	uint64_t (*timer_slack_us)(void *be);
-	/* How many times run() skipped time without clocking. */
+	/* How many times run() skipped time without clocking in a way that
+	 * may change what happened when (a timer firing late): a failure is
+	 * then run again stepping every cycle. Exact skips (the engine's
+	 * toe_sim_skip_idle) do not count. */
 	uint64_t (*skips)(void *be);
 	/* Connection id of (local port, remote ip, remote port), or -1. */
 	int (*find)(void *be, uint16_t lport, uint32_t rip, uint16_t rport);

@@ -32,11 +32,26 @@
  * 0, or a negative errno. Used when the library has it (weak reference).
  */
 extern int toe_sim_warp(struct toe_sim *s, uint64_t ticks) __attribute__((weak));
+/*
+ * Optional in libtoesim too: skip idle time exactly - only as far as
+ * stepping would have changed nothing but the time (short of the next
+ * timer deadline, whole timer-scan passes). Preferred: a run that skips
+ * this way sees the same frames, cycles and events as one stepping every
+ * cycle, so nothing needs a second run; -ENOSYS when the model does not
+ * expose its timers (then the inexact warp above, or stepping).
+ */
+extern int64_t toe_sim_skip_idle(struct toe_sim *s, uint64_t max_ticks,
+				 uint64_t unit) __attribute__((weak));
+extern int toe_sim_next_timer(const struct toe_sim *s, uint64_t *cycle)
+	__attribute__((weak));
 
 /* Cycles stepped at once while watching for a frame or an event. */
 #define STEP_CHUNK 8
-/* Skips shorter than this are stepped. */
+/* Skips shorter than this are stepped (toe_sim_warp). */
 #define WARP_MIN 4096
+/* After an exact skip found no room (a timer due within a scan pass),
+ * cycles stepped before it is tried again. */
+#define SKIP_RETRY 1024
 /* Cycles to let a frame or a command work through the engine. */
 #define SETTLE_MAX 100000
 /* Polls of CMD_STATUS before a command is declared stuck. */
@@ -53,7 +68,10 @@ struct engine {
 	int err;            /* first bus error, 0 if none */
 	char desc[192];
 	uint32_t hint_key[64], hint_id[64]; /* find(): tuple -> last id */
-	uint64_t warped;    /* skips done */
+	uint64_t warped;    /* inexact skips done (toe_sim_warp) */
+	bool exact;         /* idle time skipped with toe_sim_skip_idle */
+	uint64_t skipped;   /* cycles skipped exactly */
+	uint64_t skip_retry; /* no exact skip tried before this cycle */
 	uint8_t data[PKT_FRAME_MAX];
 };
 
@@ -189,10 +207,13 @@ static void *e_create(const struct pkt_be_cfg *c, char *err, size_t errlen)
 	settle(e);
 	e->maybe_events = true;
 	e->c0 = toe_sim_cycle(e->s);
+	e->exact = !c->no_skip && toe_sim_skip_idle && toe_sim_next_timer &&
+		   toe_sim_next_timer(e->s, NULL) >= 0;
 	snprintf(e->desc, sizeof(e->desc),
 		 "engine (Verilator toe_top, %u connections, TICK_HZ %llu: "
 		 "1 cycle = %.3g us, seed %u, idle time %s)", e->n_conn,
 		 (unsigned long long)hz, 1e6 / (double)hz, c->seed ? c->seed : 1,
+		 e->exact ? "skipped exactly (toe_sim_skip_idle)" :
 		 toe_sim_warp && !c->no_skip ? "skipped (toe_sim_warp)" : "stepped");
 	return e;
 fail:
@@ -239,11 +260,11 @@ static void e_run(void *be, uint64_t until_us, unsigned stop, uint64_t quiet)
 	uint64_t target = e->c0 + pkt_us_to_ticks_ceil(until_us, e->hz);
 	uint64_t qc = e->c0 + pkt_us_to_ticks(quiet, e->hz);
 
-	/* Skip the quiet stretch at once when the simulation can (it ends
-	 * at least 2 timer-scan passes before anything is expected, so a
-	 * timer that came due inside it still shows - late, and as a
-	 * failure - before the expected window). */
-	if (toe_sim_warp && !e->cfg.no_skip &&
+	/* Without the exact skip: skip the quiet stretch at once when the
+	 * simulation can (it ends at least 2 timer-scan passes before
+	 * anything is expected, so a timer that came due inside it still
+	 * shows - late, and as a failure - before the expected window). */
+	if (!e->exact && toe_sim_warp && !e->cfg.no_skip &&
 	    qc > toe_sim_cycle(e->s) + WARP_MIN && qc <= target &&
 	    !toe_sim_tx_pending(e->s) && toe_sim_idle(e->s) &&
 	    toe_sim_warp(e->s, qc - toe_sim_cycle(e->s)) == 0)
@@ -251,6 +272,27 @@ static void e_run(void *be, uint64_t until_us, unsigned stop, uint64_t quiet)
 	while (toe_sim_cycle(e->s) < target) {
 		uint64_t n = target - toe_sim_cycle(e->s);
 
+		/* Idle with nothing waiting for the caller: skip what stepping
+		 * would only have counted (by whole chunks, so the steps below
+		 * keep their phase and the runner sees everything at the
+		 * cycle it would have stepping). A '*' line that waits for a
+		 * segment that never comes costs a skip per armed timer, not
+		 * an hour of cycles. */
+		if (e->exact && toe_sim_cycle(e->s) >= e->skip_retry &&
+		    !((stop & PKT_STOP_FRAME) && toe_sim_tx_pending(e->s)) &&
+		    !((stop & PKT_STOP_EVENT) && toe_sim_host_pending(e->s)) &&
+		    toe_sim_idle(e->s)) {
+			int64_t k = toe_sim_skip_idle(e->s, n, STEP_CHUNK);
+
+			if (k > 0) {
+				e->skipped += (uint64_t)k;
+				continue;
+			}
+			if (k < 0)
+				e->exact = false; /* stepping from now on */
+			else
+				e->skip_retry = toe_sim_cycle(e->s) + SKIP_RETRY;
+		}
 		if (stop && n > STEP_CHUNK)
 			n = STEP_CHUNK;
 		toe_sim_step(e->s, n);
@@ -506,6 +548,7 @@ static int e_find(void *be, uint16_t lport, uint32_t rip, uint16_t rport)
 	return -1;
 }
 
+/* Only the inexact skips: the exact ones change nothing but the time. */
 static uint64_t e_skips(void *be)
 {
 	return ((struct engine *)be)->warped;

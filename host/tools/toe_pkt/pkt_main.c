@@ -196,6 +196,8 @@ static void usage(FILE *f)
 	      "  -j N                 run N scripts at a time (own processes)\n"
 	      "  --pcap=FILE          engine: write both directions of the "
 	      "last script to FILE\n"
+	      "  --no-skip            engine: step every idle cycle (slow; "
+	      "the same results)\n"
 	      "  --tolerance_usecs=N  timing tolerance (default 4000)\n"
 	      "  --local_ip=A --remote_ip=A --bind_port=N --remote_port=N\n"
 	      "  --connect_port=N --ephemeral_port=N --default_win=N --mtu=N\n"
@@ -241,6 +243,8 @@ int main(int argc, char **argv)
 			}
 		} else if (!strncmp(a, "--pcap=", 7)) {
 			pcap = a + 7;
+		} else if (!strcmp(a, "--no-skip")) {
+			set.be.no_skip = true;
 		} else if (!strncmp(a, "--", 2)) {
 			if (pkt_settings_option(&set, a, err, sizeof(err))) {
 				fprintf(stderr, "toe-pkt: %s\n", err);

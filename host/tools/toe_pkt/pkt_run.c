@@ -867,8 +867,10 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 			fmt_time(t1, sizeof(t1), lo);
 			fmt_time(t2, sizeof(t2), hi);
 			if (t->kind == PKT_T_ANY)
-				return fail(r, e, "missing outbound segment "
-					    "(nothing was sent)");
+				return fail(r, e, "missing outbound segment: "
+					    "nothing was sent within %lld s (the "
+					    "longest a '*' line waits)",
+					    (long long)(ANY_WAIT_US / 1000000));
 			if (t->range)
 				return fail(r, e, "missing outbound segment: "
 					    "expected between %s and %s s", t1, t2);

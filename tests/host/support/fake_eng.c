@@ -23,6 +23,7 @@ struct fake_eng {
 	uint8_t acc[NWORDS]; /* 0 unmapped, 'r' rw, 'o' ro, 'w' wo, 'p' rop */
 	uint64_t wcount[NWORDS];
 	uint32_t id, version;
+	uint8_t ping_version, ping_burst; /* what PING_ACK says */
 	bool silent;
 	unsigned corrupt;
 	/* response cache */
@@ -68,6 +69,8 @@ struct fake_eng *fake_eng_new(void)
 #undef REG
 	e->id = TOE_REG_ID_RESET;
 	e->version = TOE_REG_VERSION_RESET;
+	e->ping_version = TOE_PROTO_VERSION;
+	e->ping_burst = MAX_BURST;
 	/* build registers: 1024 connections, 64 listeners, 8 bytes, 256 events */
 	e->reg[TOE_REG_BUILD_CONN / 4] = 64u << 16 | 1024u;
 	e->reg[TOE_REG_BUILD_MISC / 4] = 8u << 8 | 8u;
@@ -92,6 +95,13 @@ void fake_eng_set_build_misc(struct fake_eng *e, uint32_t v)
 void fake_eng_set_version(struct fake_eng *e, uint32_t version)
 {
 	e->version = version;
+}
+
+void fake_eng_set_ping_ack(struct fake_eng *e, uint8_t version,
+			   uint8_t max_burst)
+{
+	e->ping_version = version;
+	e->ping_burst = max_burst;
 }
 
 void fake_eng_set_silent(struct fake_eng *e, bool silent)
@@ -208,8 +218,8 @@ static void on_frame(void *arg, const struct toe_proto_frame *f)
 		case TOE_PROTO_T_PING:
 			if (f->len != 0)
 				goto err_len;
-			pl[0] = TOE_PROTO_VERSION;
-			pl[1] = MAX_BURST;
+			pl[0] = e->ping_version;
+			pl[1] = e->ping_burst;
 			respond(e, TOE_PROTO_T_PING_ACK, f->seq, pl, 2);
 			break;
 		case TOE_PROTO_T_READ:

@@ -7,8 +7,8 @@
  * (reset values, ro / wo / rw, ERR_ADDR for unmapped words and writes to
  * read-only ones). Commands complete at once with OK. No TCP.
  *
- * Knobs for error tests: the ID it reports, silence (never answers), and
- * corruption of its next response's CRC.
+ * Knobs for error tests: the ID it reports, what its PING_ACK says,
+ * silence (never answers), and corruption of its next response's CRC.
  */
 #ifndef FAKE_ENG_H
 #define FAKE_ENG_H
@@ -31,6 +31,10 @@ size_t fake_eng_tx_pending(const struct fake_eng *e);
 void fake_eng_set_id(struct fake_eng *e, uint32_t id);
 void fake_eng_set_version(struct fake_eng *e, uint32_t version);
 void fake_eng_set_silent(struct fake_eng *e, bool silent);
+/* What PING_ACK reports: protocol version and max burst (default 1 and
+ * 32; requests are still served up to 32 words). */
+void fake_eng_set_ping_ack(struct fake_eng *e, uint8_t version,
+			   uint8_t max_burst);
 /* The BUILD_MISC capability word (sizes as log2; see docs/regmap.md). */
 void fake_eng_set_build_misc(struct fake_eng *e, uint32_t v);
 /* Flip a bit in the CRC of the next n responses. */
