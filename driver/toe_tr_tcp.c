@@ -101,10 +101,14 @@ static int tcp_open(struct toe_transport *t, struct toe_tr_uri *u)
 					  "tcp://HOST:PORT", b);
 		hl = (size_t)(colon - b);
 	}
+	/* the port: 1..15 decimal digits, so strtoul reads it exactly (atoi
+	 * wrapped "4294967297" around to 1, and the lookup got the long
+	 * string: found by tests/fuzz/fuzz_uri.c) */
 	if (hl == 0 || hl >= sizeof(host) || strlen(colon + 1) == 0 ||
 	    strlen(colon + 1) >= sizeof(port) ||
 	    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
-	    atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)
+	    strtoul(colon + 1, NULL, 10) < 1 ||
+	    strtoul(colon + 1, NULL, 10) > 65535)
 		return toe_tr_err(t, TOE_EURI, "tcp://%s: want tcp://HOST:PORT "
 				  "with a port 1..65535", u->body);
 	memcpy(host, b, hl);

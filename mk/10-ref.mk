@@ -1,5 +1,5 @@
 # host/ref: packet codec + reference stack -> $(BUILD)/libtoeref.a
-REF_SRCS := $(wildcard host/ref/*.c) host/common/toe_tcp.c
+REF_SRCS := $(wildcard host/ref/*.c) host/common/toe_tcp.c host/common/toe_parse.c
 REF_OBJS := $(REF_SRCS:%.c=$(BUILD)/obj/%.o)
 REF_LIB  := $(BUILD)/libtoeref.a
 ALL_TARGETS += $(REF_LIB)

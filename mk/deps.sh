@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install the Debian packages the project needs, only those that are missing.
 # Runs apt-get update once, installs non-interactively. Needs root (or sudo).
+#   mk/deps.sh [extra packages]   (make fuzz adds clang and libclang-rt-dev,
+#                                  its sanitizer and libFuzzer run-times)
 set -eu
 PKGS="build-essential pkg-config python3 verilator libcmocka-dev libpcap-dev
 libsodium-dev libusb-1.0-0-dev libftdi1-dev yosys nextpnr-ice40 fpga-icestorm
-iproute2 tshark umockdev libumockdev-dev"
+iproute2 tshark umockdev libumockdev-dev $*"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -58,3 +58,86 @@ int toe_parse_bool(const char *s, bool *out)
 	}
 	return -1;
 }
+
+/*
+ * Strict: exactly four decimal parts 0..255 separated by dots, nothing
+ * else. A part with a leading zero ("010") is refused, since inet_aton()
+ * would read it as octal.
+ */
+int toe_ip_parse(const char *s, uint32_t *ip)
+{
+	uint32_t v = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned n = 0;
+		int digits = 0;
+
+		if (part > 0) {
+			if (*s != '.')
+				return -1;
+			s++;
+		}
+		while (*s >= '0' && *s <= '9') {
+			if (digits == 3)
+				return -1;
+			if (digits == 1 && n == 0)
+				return -1; /* leading zero */
+			n = n * 10 + (unsigned)(*s - '0');
+			digits++;
+			s++;
+		}
+		if (digits == 0 || n > 255)
+			return -1;
+		v = (v << 8) | n;
+	}
+	if (*s != '\0')
+		return -1;
+	*ip = v;
+	return 0;
+}
+
+/*
+ * Strict: six groups of one or two hex digits separated by colons, nothing
+ * else (no blanks, no sign, no group that wraps: sscanf("%2x") took " 1"
+ * and "-1"; found by tests/fuzz/fuzz_config.c).
+ */
+int toe_parse_mac(const char *s, uint8_t mac[6])
+{
+	uint8_t m[6];
+
+	for (int i = 0; i < 6; i++) {
+		unsigned v = 0;
+		int digits = 0;
+
+		if (i > 0) {
+			if (*s != ':')
+				return -1;
+			s++;
+		}
+		for (;; s++) {
+			char ch = *s;
+			unsigned d;
+
+			if (ch >= '0' && ch <= '9')
+				d = (unsigned)(ch - '0');
+			else if (ch >= 'a' && ch <= 'f')
+				d = (unsigned)(ch - 'a' + 10);
+			else if (ch >= 'A' && ch <= 'F')
+				d = (unsigned)(ch - 'A' + 10);
+			else
+				break;
+			if (digits == 2)
+				return -1;
+			v = v * 16 + d;
+			digits++;
+		}
+		if (digits == 0)
+			return -1;
+		m[i] = (uint8_t)v;
+	}
+	if (*s != '\0')
+		return -1;
+	memcpy(mac, m, 6);
+	return 0;
+}

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "toe/toe_parse.h"
 #include "toe/toe_tcp.h"
 
 #define TOE_ETH_HLEN 14
@@ -149,8 +150,7 @@ uint16_t toe_tcp_csum(uint32_t src_ip, uint32_t dst_ip, const uint8_t *tcp,
 
 /* "131.107.2.214" style; buf must hold 16 bytes. Returns buf. */
 char *toe_ip_str(uint32_t ip, char buf[16]);
-/* Parse dotted-quad; returns 0 or -1. */
-int toe_ip_parse(const char *s, uint32_t *ip);
+/* toe_ip_parse (dotted quad, strict): toe/toe_parse.h */
 
 /* pcap files, read and written through libpcap (link type Ethernet). */
 struct toe_pcap;

@@ -429,19 +429,6 @@ static const char *ip_not_unicast(uint32_t ip)
 	return NULL;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned b[6];
-	char tail;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &tail) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	return 0;
-}
-
 static int cmd_connect(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -463,7 +450,7 @@ static int cmd_connect(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+m:l:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (parse_mac(optarg, mac) < 0) {
+			if (toe_parse_mac(optarg, mac) < 0) {
 				fprintf(stderr, "toectl connect: '%s' is not a "
 					"MAC address\n", optarg);
 				return EXIT_USAGE;

@@ -64,6 +64,9 @@ static void test_uri_bad_tcp_forms_eurl(void **state)
 	expect_open("tcp://127.0.0.1:0", TOE_EURI, "1..65535");
 	expect_open("tcp://127.0.0.1:70000", TOE_EURI, "1..65535");
 	expect_open("tcp://127.0.0.1:12ab", TOE_EURI, "1..65535");
+	/* atoi wrapped these around to 1 and 80 (tests/fuzz/fuzz_uri.c) */
+	expect_open("tcp://127.0.0.1:4294967297", TOE_EURI, "1..65535");
+	expect_open("tcp://127.0.0.1:000004294967376", TOE_EURI, "1..65535");
 	expect_open("tcp://:7000", TOE_EURI, "HOST:PORT");
 }
 
@@ -201,6 +204,47 @@ static void test_config_parse_keys_and_errors(void **state)
 	assert_int_equal(toe_config_parse(&c, "mtu", err, sizeof(err)), TOE_EINVAL);
 	assert_int_equal(toe_config_parse(&c, "msl=3h", err, sizeof(err)),
 			 TOE_EINVAL);
+	/* a MAC or address is the value written, nothing looser: blanks,
+	 * signs and numbers that wrap around are refused
+	 * (tests/fuzz/fuzz_config.c) */
+	{
+		static const char *const bad[] = {
+			"ip=4294967297.0.0.1", "ip=10.0.\t0.1", "ip= 10.0.0.1",
+			"ip=+10.0.0.1", "ip=10.0.0.1 ", "ip=1000.0.0.1",
+			"mac=-1:00:00:00:00:01", "mac=02: 0:00:00:00:01",
+			"mac=+2:00:00:00:00:01", "mac=0x:00:00:00:00:01",
+			"mac=002:00:00:00:00:01",
+		};
+		struct toe_config before = c;
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			assert_int_equal(toe_config_parse(&c, bad[i], err,
+							  sizeof(err)), TOE_EINVAL);
+			assert_non_null(strstr(err, "bad value"));
+		}
+		assert_memory_equal(&c, &before, sizeof(c));
+		assert_int_equal(toe_config_parse(&c, "mac=2:0:a:B:c:D", err,
+						  sizeof(err)), 0);
+		assert_memory_equal(c.mac, ((uint8_t[]){ 2, 0, 10, 11, 12, 13 }), 6);
+		/* one IPv4 parser everywhere (toe_ip_parse): a leading zero,
+		 * octal to inet_aton, is refused */
+		assert_int_equal(toe_config_parse(&c, "ip=010.0.0.1", err,
+						  sizeof(err)), TOE_EINVAL);
+		assert_int_equal(toe_config_parse(&c, "ip=10.0.0.1", err,
+						  sizeof(err)), 0);
+		assert_int_equal(c.ip, 0x0A000001);
+	}
+	/* a duration toe_config_print prints in ms parses back, however
+	 * long (it was given in s) */
+	assert_int_equal(toe_config_parse(&c, "msl=18446744073709551s", err,
+					  sizeof(err)), 0);
+	assert_int_equal(toe_config_parse(&c, "msl=18446744073709551000ms", err,
+					  sizeof(err)), 0);
+	assert_true(c.msl_ms == 18446744073709551000u);
+	assert_int_equal(toe_config_parse(&c, "msl=18446744073709552s", err,
+					  sizeof(err)), TOE_EINVAL);
+	assert_int_equal(toe_config_parse(&c, "msl=18446744073709551616ms", err,
+					  sizeof(err)), TOE_EINVAL);
 }
 
 static void test_isn_verify_rfc6528_known_vector(void **state)

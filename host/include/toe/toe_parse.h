@@ -26,4 +26,12 @@ int toe_parse_bool(const char *s, bool *out);
 /* What toe_parse_bool accepts, for messages. */
 #define TOE_PARSE_BOOL_WANT "0|1, off|on, no|yes"
 
+/* An IPv4 address: exactly four decimal parts 0..255 separated by dots,
+ * no leading zeros ("010" would be octal to inet_aton). 0, or -1. */
+int toe_ip_parse(const char *s, uint32_t *ip);
+
+/* A MAC address: six groups of 1 or 2 hex digits separated by colons
+ * ("2:0:a:B:c:D", "02:00:00:00:00:01"). 0, or -1. */
+int toe_parse_mac(const char *s, uint8_t mac[6]);
+
 #endif
