@@ -229,6 +229,44 @@ reg [15:0] n_wnd, n_max_wnd, n_peer_mss;
 reg [63:0] n_deadline, n_rto, n_first, n_ca_start;
 reg [31:0] n_retrans, n_ca_count;
 
+// The decision (the always block below) does not build the wide fields of
+// the new TCB and of the segment to send: it picks, for each, which of its
+// few possible values it gets (a select code), and the values are
+// multiplexed once, after it. A field assigned in many arms of one long
+// if/else chain otherwise becomes as many 32- or 64-bit 2:1 multiplexers in
+// a row (the step was ~21k multiplexer bits, most of toe_tcp_fsm's LUT4).
+localparam [1:0] KEY_KEEP = 2'd0, KEY_SEG = 2'd1, KEY_CMD = 2'd2;
+localparam [1:0] ISS_KEEP = 2'd0, ISS_ACT = 2'd1, ISS_PASS = 2'd2, ISS_FX = 2'd3;
+localparam [1:0] IRS_KEEP = 2'd0, IRS_SEQ = 2'd1, IRS_FX = 2'd2, IRS_ZERO = 2'd3;
+localparam [2:0] UNA_KEEP = 3'd0, UNA_ACK = 3'd1, UNA_ISS_ACT = 3'd2,
+                 UNA_ISS_PASS = 3'd3, UNA_FX = 3'd4;
+localparam [2:0] NXT_KEEP = 3'd0, NXT_INC = 3'd1, NXT_ISS_ACT1 = 3'd2,
+                 NXT_ISS_PASS1 = 3'd3, NXT_FX = 3'd4;
+localparam [1:0] WND_KEEP = 2'd0, WND_WIN = 2'd1, WND_FX = 2'd2, WND_ZERO = 2'd3;
+localparam [2:0] WL1_KEEP = 3'd0, WL1_YSEQ = 3'd1, WL1_SEQ = 3'd2, WL1_FX = 3'd3,
+                 WL1_ZERO = 3'd4;
+localparam [1:0] WL2_KEEP = 2'd0, WL2_ACK = 2'd1, WL2_FX = 2'd2, WL2_ZERO = 2'd3;
+localparam [2:0] RCV_KEEP = 3'd0, RCV_SEQ1 = 3'd1, RCV_TEXT = 3'd2, RCV_FX = 3'd3,
+                 RCV_ZERO = 3'd4;
+localparam [1:0] MSS_KEEP = 2'd0, MSS_SEG = 2'd1, MSS_536 = 2'd2, MSS_FX = 2'd3;
+localparam [2:0] DL_KEEP = 3'd0, DL_NOW_RTO = 3'd1, DL_NOW_MSL2 = 3'd2,
+                 DL_BACKOFF = 3'd3, DL_ZERO = 3'd4;
+localparam [1:0] RTO_KEEP = 2'd0, RTO_INIT = 2'd1, RTO_NEXT = 2'd2, RTO_ZERO = 2'd3;
+localparam [1:0] FIRST_KEEP = 2'd0, FIRST_NOW = 2'd1, FIRST_ZERO = 2'd2;
+localparam [1:0] RTX_KEEP = 2'd0, RTX_INC = 2'd1, RTX_ZERO = 2'd2;
+localparam [1:0] CAS_KEEP = 2'd0, CAS_NOW = 2'd1, CAS_C = 2'd2;
+localparam [1:0] CAC_KEEP = 2'd0, CAC_INC = 2'd1, CAC_ZERO = 2'd2;
+localparam [2:0] TXS_ZERO = 3'd0, TXS_NXT = 3'd1, TXS_NXT_M1 = 3'd2, TXS_ACK = 3'd3,
+                 TXS_ISS = 3'd4, TXS_ISS_ACT = 3'd5, TXS_ISS_PASS = 3'd6;
+localparam [2:0] TXA_ZERO = 3'd0, TXA_RCV = 3'd1, TXA_SEQ1 = 3'd2,
+                 TXA_SEQLEN = 3'd3, TXA_NRCV = 3'd4;
+
+reg [1:0] key_sel, iss_sel, irs_sel, wnd_sel, mwnd_sel, wl2_sel, mss_sel;
+reg [1:0] rto_sel, first_sel, rtx_sel, cas_sel, cac_sel;
+reg [2:0] una_sel, nxt_sel, wl1_sel, rcv_sel, dl_sel, txs_sel, txa_sel;
+// G adds the FIN's 1 to RCV.NXT after F may have moved it
+reg rcv_inc;
+
 assign tcb_out = {n_ca_count, n_ca_start, n_retrans, n_first, n_rto,
                   n_deadline, n_peer_mss, n_rcv_nxt, n_wl2, n_wl1, n_max_wnd,
                   n_wnd, n_nxt, n_una, n_irs, n_iss, n_rmac, n_rport, n_rip,
@@ -292,6 +330,13 @@ wire [31:0] p_n = (p_len < wnd) ? p_len : wnd;
 wire [31:0] iss_c = pin_valid ? pin_isn : seg_isn;
 wire [31:0] iss_passive = (floor_valid && seq_lt(iss_c, floor)) ? floor : iss_c;
 
+// RCV.NXT after F (the text): where G reads it (nothing else moves it
+// before G on that path)
+wire [31:0] rcv_text = t_rcv_nxt + p_n;
+
+// the ISS of an active open: pinned or RFC 6528
+wire [31:0] iss_act = pin_valid ? pin_isn : cmd_isn;
+
 // the arms below set these; what they mean is done once, at the end
 reg chack;     // send a challenge ACK, rate-limited (CA-06)
 reg need_ack;  // F/G want one <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (H)
@@ -302,16 +347,15 @@ always @* begin
     // ---- defaults: nothing changes ----
     n_state = t_state;       n_tmr = t_tmr;
     n_passive = t_passive;   n_cbu = t_cbu;          n_wr_shut = t_wr_shut;
-    n_lport = t_lport;       n_rip = t_rip;          n_rport = t_rport;
-    n_rmac = t_rmac;
-    n_iss = t_iss;           n_irs = t_irs;
-    n_una = t_una;           n_nxt = t_nxt;
-    n_wnd = t_wnd;           n_max_wnd = t_max_wnd;
-    n_wl1 = t_wl1;           n_wl2 = t_wl2;
-    n_rcv_nxt = t_rcv_nxt;   n_peer_mss = t_peer_mss;
-    n_deadline = t_deadline; n_rto = t_rto;          n_first = t_first;
-    n_retrans = t_retrans;
-    n_ca_start = t_ca_start; n_ca_count = t_ca_count;
+    key_sel = KEY_KEEP;
+    iss_sel = ISS_KEEP;      irs_sel = IRS_KEEP;
+    una_sel = UNA_KEEP;      nxt_sel = NXT_KEEP;
+    wnd_sel = WND_KEEP;      mwnd_sel = WND_KEEP;
+    wl1_sel = WL1_KEEP;      wl2_sel = WL2_KEEP;
+    rcv_sel = RCV_KEEP;      rcv_inc = 1'b0;     mss_sel = MSS_KEEP;
+    dl_sel = DL_KEEP;        rto_sel = RTO_KEEP; first_sel = FIRST_KEEP;
+    rtx_sel = RTX_KEEP;
+    cas_sel = CAS_KEEP;      cac_sel = CAC_KEEP;
 
     again = 1'b0;
     out_valid = tcb_valid;
@@ -324,8 +368,8 @@ always @* begin
 
     tx_valid = 1'b0;
     tx_flags = 8'd0;
-    tx_seq = 32'd0;
-    tx_ack = 32'd0;
+    txs_sel = TXS_ZERO;
+    txa_sel = TXA_ZERO;
     tx_to_seg = 1'b0;
     tx_conn_valid = 1'b1;
     tx_conn = tcb_id;
@@ -380,21 +424,21 @@ always @* begin
             tx_valid = 1'b1;
             if (t_state == TOE_ST_SYN_SENT) begin
                 tx_flags = 8'h02;
-                tx_seq = t_iss;
+                txs_sel = TXS_ISS;
             end else if (t_state == TOE_ST_SYN_RECEIVED) begin
                 tx_flags = 8'h12;
-                tx_seq = t_iss;
-                tx_ack = t_rcv_nxt;
+                txs_sel = TXS_ISS;
+                txa_sel = TXA_RCV;
             end else begin
                 tx_flags = 8'h11;
-                tx_seq = t_nxt - 32'd1;
-                tx_ack = t_rcv_nxt;
+                txs_sel = TXS_NXT_M1;
+                txa_sel = TXA_RCV;
             end
             do_write = 1'b1;
-            n_retrans = t_retrans + 32'd1;
+            rtx_sel = RTX_INC;
             st_retrans = 1'b1;
-            n_rto = rto_next;
-            n_deadline = t_deadline + rto_next;
+            rto_sel = RTO_NEXT;
+            dl_sel = DL_BACKOFF;
         end
     end else begin
         case (job)
@@ -415,7 +459,7 @@ always @* begin
                     // "<SEQ=SEG.ACK><CTL=RST>" (HS-03, HS-04)
                     tx_valid = 1'b1;
                     tx_flags = 8'h04;
-                    tx_seq = seg_ack;
+                    txs_sel = TXS_ACK;
                 end else if (!s_syn) begin
                     // "Fourth, other data or control ... drop" (HS-05)
                     st_dropped = 1'b1;
@@ -431,32 +475,29 @@ always @* begin
                     pin_consume = pin_valid;
                     n_state = TOE_ST_SYN_RECEIVED;
                     n_passive = 1'b1;     n_cbu = 1'b0;       n_wr_shut = 1'b0;
-                    n_lport = seg_dst_port;
-                    n_rip = seg_src_ip;
-                    n_rport = seg_src_port;
-                    n_rmac = seg_src_mac;
-                    n_irs = seg_seq;
-                    n_rcv_nxt = seg_seq + 32'd1;
-                    n_iss = iss_passive;
-                    n_una = iss_passive;
-                    n_nxt = iss_passive + 32'd1;
-                    n_wnd = seg_win;
-                    n_max_wnd = seg_win;
-                    n_wl1 = seg_seq;
-                    n_wl2 = 32'd0;
-                    n_peer_mss = mss_peer;
+                    key_sel = KEY_SEG;
+                    irs_sel = IRS_SEQ;
+                    rcv_sel = RCV_SEQ1;
+                    iss_sel = ISS_PASS;
+                    una_sel = UNA_ISS_PASS;
+                    nxt_sel = NXT_ISS_PASS1;
+                    wnd_sel = WND_WIN;
+                    mwnd_sel = WND_WIN;
+                    wl1_sel = WL1_SEQ;
+                    wl2_sel = WL2_ZERO;
+                    mss_sel = MSS_SEG;
                     // rtx_start
                     n_tmr = TMR_RTX;
-                    n_rto = cfg_rto_init;
-                    n_first = now;
-                    n_retrans = 32'd0;
-                    n_deadline = now + cfg_rto_init;
-                    n_ca_start = now;
-                    n_ca_count = 32'd0;
+                    rto_sel = RTO_INIT;
+                    first_sel = FIRST_NOW;
+                    rtx_sel = RTX_ZERO;
+                    dl_sel = DL_NOW_RTO;
+                    cas_sel = CAS_NOW;
+                    cac_sel = CAC_ZERO;
                     tx_valid = 1'b1;
                     tx_flags = 8'h12;
-                    tx_seq = iss_passive;
-                    tx_ack = seg_seq + 32'd1;
+                    txs_sel = TXS_ISS_PASS;
+                    txa_sel = TXA_SEQ1;
                     tx_to_seg = 1'b0;
                     tx_conn_valid = 1'b1;
                     tx_conn = new_id;
@@ -472,12 +513,12 @@ always @* begin
                     // "<SEQ=SEG.ACK><CTL=RST>" (RG-01)
                     tx_valid = 1'b1;
                     tx_flags = 8'h04;
-                    tx_seq = seg_ack;
+                    txs_sel = TXS_ACK;
                 end else begin
                     // "<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>" (RG-02)
                     tx_valid = 1'b1;
                     tx_flags = 8'h14;
-                    tx_ack = seg_seq + s_seglen;
+                    txa_sel = TXA_SEQLEN;
                 end
             end else if (t_state == TOE_ST_SYN_SENT) begin
                 // ---- 3.10.7.3 SYN-SENT ----
@@ -489,7 +530,7 @@ always @* begin
                     end else begin
                         tx_valid = 1'b1;   // AO-03
                         tx_flags = 8'h04;
-                        tx_seq = seg_ack;
+                        txs_sel = TXS_ACK;
                         tx_to_seg = 1'b1;
                     end
                 end else if (s_rst) begin
@@ -509,23 +550,23 @@ always @* begin
                 end else begin
                     // "RCV.NXT is set to SEG.SEQ+1, IRS is set to SEG.SEQ"
                     do_write = 1'b1;
-                    n_irs = seg_seq;
-                    n_rcv_nxt = seg_seq + 32'd1;
-                    n_peer_mss = mss_peer;
-                    n_wnd = seg_win;
-                    n_max_wnd = seg_win;
-                    n_wl1 = seg_seq;
-                    n_wl2 = seg_ack;
+                    irs_sel = IRS_SEQ;
+                    rcv_sel = RCV_SEQ1;
+                    mss_sel = MSS_SEG;
+                    wnd_sel = WND_WIN;
+                    mwnd_sel = WND_WIN;
+                    wl1_sel = WL1_SEQ;
+                    wl2_sel = WL2_ACK;
                     tx_valid = 1'b1;
                     if (s_ack) begin
                         // "change the connection state to ESTABLISHED,
                         // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>" (AO-02)
-                        n_una = seg_ack;
+                        una_sel = UNA_ACK;
                         n_state = TOE_ST_ESTABLISHED;
                         n_tmr = TMR_NONE;
                         tx_flags = 8'h10;
-                        tx_seq = t_nxt;
-                        tx_ack = seg_seq + 32'd1;
+                        txs_sel = TXS_NXT;
+                        txa_sel = TXA_SEQ1;
                         ev_valid[0] = 1'b1;
                         ev_type0 = TOE_EV_ESTABLISHED;
                     end else begin
@@ -533,15 +574,15 @@ always @* begin
                         // <CTL=SYN,ACK>" (SO-01); the timer restarts
                         n_state = TOE_ST_SYN_RECEIVED;
                         n_passive = 1'b0;
-                        n_wl2 = 32'd0;
+                        wl2_sel = WL2_ZERO;
                         n_tmr = TMR_RTX;
-                        n_rto = cfg_rto_init;
-                        n_first = now;
-                        n_retrans = 32'd0;
-                        n_deadline = now + cfg_rto_init;
+                        rto_sel = RTO_INIT;
+                        first_sel = FIRST_NOW;
+                        rtx_sel = RTX_ZERO;
+                        dl_sel = DL_NOW_RTO;
                         tx_flags = 8'h12;
-                        tx_seq = t_iss;
-                        tx_ack = seg_seq + 32'd1;
+                        txs_sel = TXS_ISS;
+                        txa_sel = TXA_SEQ1;
                     end
                 end
             end else if (t_state == TOE_ST_TIME_WAIT) begin
@@ -570,13 +611,13 @@ always @* begin
                     // retransmitted FIN also restarts 2MSL (TW-02)
                     tx_valid = 1'b1;
                     tx_flags = 8'h10;
-                    tx_seq = t_nxt;
-                    tx_ack = t_rcv_nxt;
+                    txs_sel = TXS_NXT;
+                    txa_sel = TXA_RCV;
                     if (s_fin && seg_seq + s_len + 32'd1 == t_rcv_nxt) begin
                         do_write = 1'b1;
-                        n_retrans = 32'd0;
+                        rtx_sel = RTX_ZERO;
                         n_tmr = TMR_2MSL;
-                        n_deadline = now + msl2;
+                        dl_sel = DL_NOW_MSL2;
                     end
                 end else begin
                     // acceptable: nothing new can arrive after the FIN
@@ -595,8 +636,8 @@ always @* begin
                         // CA-04: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
                         tx_valid = 1'b1;
                         tx_flags = 8'h10;
-                        tx_seq = t_nxt;
-                        tx_ack = t_rcv_nxt;
+                        txs_sel = TXS_NXT;
+                        txa_sel = TXA_RCV;
                     end
                 end else if (s_rst) begin
                     // B. RST (RFC 5961 3.2)
@@ -639,19 +680,19 @@ always @* begin
                             // HS-07: <SEQ=SEG.ACK><CTL=RST>
                             tx_valid = 1'b1;
                             tx_flags = 8'h04;
-                            tx_seq = seg_ack;
+                            txs_sel = TXS_ACK;
                             tx_to_seg = 1'b1;
                             done = 1'b1;
                         end else begin
                             // HS-06: "enter ESTABLISHED state and continue"
                             n_state = TOE_ST_ESTABLISHED;
-                            n_una = seg_ack;
-                            n_wnd = seg_win;
+                            una_sel = UNA_ACK;
+                            wnd_sel = WND_WIN;
                             if (seg_win > t_max_wnd) begin
-                                n_max_wnd = seg_win;
+                                mwnd_sel = WND_WIN;
                             end
-                            n_wl1 = y_seq;
-                            n_wl2 = seg_ack;
+                            wl1_sel = WL1_YSEQ;
+                            wl2_sel = WL2_ACK;
                             n_tmr = TMR_NONE;
                             ev_valid[0] = 1'b1;
                             ev_type0 = TOE_EV_ESTABLISHED;
@@ -660,8 +701,8 @@ always @* begin
                         // CA-02: acks something not yet sent: ACK, drop
                         tx_valid = 1'b1;
                         tx_flags = 8'h10;
-                        tx_seq = t_nxt;
-                        tx_ack = t_rcv_nxt;
+                        txs_sel = TXS_NXT;
+                        txa_sel = TXA_RCV;
                         done = 1'b1;
                     end else if (seq_lt(seg_ack, t_una - {16'd0, t_max_wnd})) begin
                         // CA-03: older than SND.UNA - MAX.SND.WND: challenge
@@ -672,39 +713,39 @@ always @* begin
                         if (seq_leq(t_una, seg_ack) &&
                             (seq_lt(t_wl1, y_seq) ||
                              (t_wl1 == y_seq && seq_leq(t_wl2, seg_ack)))) begin
-                            n_wnd = seg_win;
+                            wnd_sel = WND_WIN;
                             if (seg_win > t_max_wnd) begin
-                                n_max_wnd = seg_win;
+                                mwnd_sel = WND_WIN;
                             end
-                            n_wl1 = y_seq;
-                            n_wl2 = seg_ack;
+                            wl1_sel = WL1_YSEQ;
+                            wl2_sel = WL2_ACK;
                         end
                         // "If SND.UNA < SEG.ACK =< SND.NXT, set SND.UNA <-
                         // SEG.ACK"; duplicates ignored (CL-08)
                         if (seq_lt(t_una, seg_ack)) begin
-                            n_una = seg_ack;
+                            una_sel = UNA_ACK;
                         end
                         case (t_state)
                             TOE_ST_FIN_WAIT_1: begin
                                 // our FIN acked -> FIN-WAIT-2 (CL-02)
-                                if (n_una == t_nxt) begin
+                                if ((una_sel == UNA_ACK ? seg_ack : t_una) == t_nxt) begin
                                     n_state = TOE_ST_FIN_WAIT_2;
                                     n_tmr = TMR_NONE;
                                 end
                             end
                             TOE_ST_CLOSING: begin
                                 // FIN acked -> TIME-WAIT; else ignore (CL-03)
-                                if (n_una == t_nxt) begin
+                                if ((una_sel == UNA_ACK ? seg_ack : t_una) == t_nxt) begin
                                     n_state = TOE_ST_TIME_WAIT;
-                                    n_retrans = 32'd0;
+                                    rtx_sel = RTX_ZERO;
                                     n_tmr = TMR_2MSL;
-                                    n_deadline = now + msl2;
+                                    dl_sel = DL_NOW_MSL2;
                                 end
                                 done = 1'b1;
                             end
                             TOE_ST_LAST_ACK: begin
                                 // FIN acked -> delete, CLOSED (CL-06)
-                                if (n_una == t_nxt) begin
+                                if ((una_sel == UNA_ACK ? seg_ack : t_una) == t_nxt) begin
                                     do_write = 1'b0;
                                     do_delete = 1'b1;
                                     out_valid = 1'b0;
@@ -727,14 +768,14 @@ always @* begin
                             // out of order: no buffer, duplicate ACK (MAY-13)
                             tx_valid = 1'b1;
                             tx_flags = 8'h10;
-                            tx_seq = t_nxt;
-                            tx_ack = t_rcv_nxt;
+                            txs_sel = TXS_NXT;
+                            txa_sel = TXA_RCV;
                             done = 1'b1;
                         end else if (p_len != 32'd0 && t_cbu) begin
                             // CL-10: data after close(): <SEQ=SND.NXT><CTL=RST>
                             tx_valid = 1'b1;
                             tx_flags = 8'h04;
-                            tx_seq = t_nxt;
+                            txs_sel = TXS_NXT;
                             do_write = 1'b0;
                             do_delete = 1'b1;
                             out_valid = 1'b0;
@@ -753,7 +794,7 @@ always @* begin
                             ev_valid[1] = 1'b1;
                             ev_type1 = TOE_EV_RX_DATA;
                             ev_arg1 = p_n[15:0];
-                            n_rcv_nxt = t_rcv_nxt + p_n;
+                            rcv_sel = RCV_TEXT;
                             need_ack = 1'b1;
                         end
                     end
@@ -761,29 +802,29 @@ always @* begin
                     // G. the FIN, once everything before it was accepted
                     if (!done && s_fin) begin
                         fin_seq = y_seq + s_len;
-                        if (fin_seq != n_rcv_nxt) begin
+                        if (fin_seq != (rcv_sel == RCV_TEXT ? rcv_text : t_rcv_nxt)) begin
                             // out-of-order FIN: duplicate ACK
-                            if (seq_gt(fin_seq, n_rcv_nxt)) begin
+                            if (seq_gt(fin_seq, (rcv_sel == RCV_TEXT ? rcv_text : t_rcv_nxt))) begin
                                 need_ack = 1'b1;
                             end
                         end else begin
                             case (n_state)
                                 TOE_ST_SYN_RECEIVED, TOE_ST_ESTABLISHED: begin
                                     n_state = TOE_ST_CLOSE_WAIT; // CL-05
-                                    n_rcv_nxt = n_rcv_nxt + 32'd1;
+                                    rcv_inc = 1'b1;
                                     ev_valid[2] = 1'b1;
                                 end
                                 TOE_ST_FIN_WAIT_1: begin
                                     n_state = TOE_ST_CLOSING; // CL-03
-                                    n_rcv_nxt = n_rcv_nxt + 32'd1;
+                                    rcv_inc = 1'b1;
                                     ev_valid[2] = 1'b1;
                                 end
                                 TOE_ST_FIN_WAIT_2: begin
                                     n_state = TOE_ST_TIME_WAIT; // CL-02
-                                    n_retrans = 32'd0;
+                                    rtx_sel = RTX_ZERO;
                                     n_tmr = TMR_2MSL;
-                                    n_deadline = now + msl2;
-                                    n_rcv_nxt = n_rcv_nxt + 32'd1;
+                                    dl_sel = DL_NOW_MSL2;
+                                    rcv_inc = 1'b1;
                                     ev_valid[2] = 1'b1;
                                 end
                                 default: begin
@@ -798,8 +839,8 @@ always @* begin
                     if (!done && need_ack) begin
                         tx_valid = 1'b1;
                         tx_flags = 8'h10;
-                        tx_seq = t_nxt;
-                        tx_ack = n_rcv_nxt;
+                        txs_sel = TXS_NXT;
+                        txa_sel = TXA_NRCV;
                     end
                 end
             end
@@ -826,30 +867,27 @@ always @* begin
                 pin_consume = pin_valid;
                 n_state = TOE_ST_SYN_SENT;
                 n_passive = 1'b0;     n_cbu = 1'b0;       n_wr_shut = 1'b0;
-                n_lport = cmd_lport;
-                n_rip = cmd_rip;
-                n_rport = cmd_rport;
-                n_rmac = cmd_rmac;
-                n_iss = pin_valid ? pin_isn : cmd_isn;
-                n_irs = 32'd0;
-                n_una = n_iss;
-                n_nxt = n_iss + 32'd1;
-                n_wnd = 16'd0;
-                n_max_wnd = 16'd0;
-                n_wl1 = 32'd0;
-                n_wl2 = 32'd0;
-                n_rcv_nxt = 32'd0;
-                n_peer_mss = 16'd536;
+                key_sel = KEY_CMD;
+                iss_sel = ISS_ACT;
+                irs_sel = IRS_ZERO;
+                una_sel = UNA_ISS_ACT;
+                nxt_sel = NXT_ISS_ACT1;
+                wnd_sel = WND_ZERO;
+                mwnd_sel = WND_ZERO;
+                wl1_sel = WL1_ZERO;
+                wl2_sel = WL2_ZERO;
+                rcv_sel = RCV_ZERO;
+                mss_sel = MSS_536;
                 n_tmr = TMR_RTX;
-                n_rto = cfg_rto_init;
-                n_first = now;
-                n_retrans = 32'd0;
-                n_deadline = now + cfg_rto_init;
-                n_ca_start = now;
-                n_ca_count = 32'd0;
+                rto_sel = RTO_INIT;
+                first_sel = FIRST_NOW;
+                rtx_sel = RTX_ZERO;
+                dl_sel = DL_NOW_RTO;
+                cas_sel = CAS_NOW;
+                cac_sel = CAC_ZERO;
                 tx_valid = 1'b1;
                 tx_flags = 8'h02;
-                tx_seq = n_iss;
+                txs_sel = TXS_ISS_ACT;
                 tx_conn = new_id;
             end
         end
@@ -883,16 +921,16 @@ always @* begin
                     n_state = (t_state == TOE_ST_CLOSE_WAIT) ?
                               TOE_ST_LAST_ACK : TOE_ST_FIN_WAIT_1;
                     n_wr_shut = 1'b1;
-                    n_nxt = t_nxt + 32'd1;
+                    nxt_sel = NXT_INC;
                     n_tmr = TMR_RTX;
-                    n_rto = cfg_rto_init;
-                    n_first = now;
-                    n_retrans = 32'd0;
-                    n_deadline = now + cfg_rto_init;
+                    rto_sel = RTO_INIT;
+                    first_sel = FIRST_NOW;
+                    rtx_sel = RTX_ZERO;
+                    dl_sel = DL_NOW_RTO;
                     tx_valid = 1'b1;
                     tx_flags = 8'h11;
-                    tx_seq = t_nxt;
-                    tx_ack = t_rcv_nxt;
+                    txs_sel = TXS_NXT;
+                    txa_sel = TXA_RCV;
                 end
             end
         end
@@ -909,7 +947,7 @@ always @* begin
                     // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>"
                     tx_valid = 1'b1;
                     tx_flags = 8'h04;
-                    tx_seq = t_nxt;
+                    txs_sel = TXS_NXT;
                 end
             end
         end
@@ -937,37 +975,34 @@ always @* begin
                             fx_state == TOE_ST_CLOSING ||
                             fx_state == TOE_ST_LAST_ACK ||
                             fx_state == TOE_ST_TIME_WAIT;
-                n_lport = cmd_lport;
-                n_rip = cmd_rip;
-                n_rport = cmd_rport;
-                n_rmac = cmd_rmac;
-                n_iss = fx_iss;
-                n_irs = fx_irs;
-                n_una = fx_snd_una;
-                n_nxt = fx_snd_nxt;
-                n_wnd = fx_snd_wnd;
-                n_max_wnd = fx_snd_wnd;
-                n_wl1 = fx_irs;
-                n_wl2 = fx_snd_una;
-                n_rcv_nxt = fx_rcv_nxt;
-                n_peer_mss = (fx_peer_mss == 16'd0) ? 16'd536 : fx_peer_mss;
-                n_rto = 64'd0;
-                n_first = 64'd0;
-                n_deadline = 64'd0;
-                n_retrans = 32'd0;
-                n_ca_start = now;
-                n_ca_count = 32'd0;
+                key_sel = KEY_CMD;
+                iss_sel = ISS_FX;
+                irs_sel = IRS_FX;
+                una_sel = UNA_FX;
+                nxt_sel = NXT_FX;
+                wnd_sel = WND_FX;
+                mwnd_sel = WND_FX;
+                wl1_sel = WL1_FX;
+                wl2_sel = WL2_FX;
+                rcv_sel = RCV_FX;
+                mss_sel = MSS_FX;
+                rto_sel = RTO_ZERO;
+                first_sel = FIRST_ZERO;
+                dl_sel = DL_ZERO;
+                rtx_sel = RTX_ZERO;
+                cas_sel = CAS_NOW;
+                cac_sel = CAC_ZERO;
                 n_tmr = TMR_NONE;
                 if (fx_state == TOE_ST_SYN_SENT || fx_state == TOE_ST_SYN_RECEIVED ||
                     fx_state == TOE_ST_FIN_WAIT_1 || fx_state == TOE_ST_CLOSING ||
                     fx_state == TOE_ST_LAST_ACK) begin
                     n_tmr = TMR_RTX;
-                    n_rto = cfg_rto_init;
-                    n_first = now;
-                    n_deadline = now + cfg_rto_init;
+                    rto_sel = RTO_INIT;
+                    first_sel = FIRST_NOW;
+                    dl_sel = DL_NOW_RTO;
                 end else if (fx_state == TOE_ST_TIME_WAIT) begin
                     n_tmr = TMR_2MSL;
-                    n_deadline = now + msl2;
+                    dl_sel = DL_NOW_MSL2;
                 end
             end
         end
@@ -981,19 +1016,151 @@ always @* begin
     // already sent cfg_ca_limit of them in the current window
     if (chack) begin
         do_write = 1'b1;
-        n_ca_start = ca_start_c;
-        n_ca_count = ca_count_c + {31'd0, ca_send};
+        cas_sel = CAS_C;
+        cac_sel = CAC_INC;
         if (ca_send) begin
             tx_valid = 1'b1;
             tx_flags = 8'h10;
-            tx_seq = t_nxt;
-            tx_ack = t_rcv_nxt;
+            txs_sel = TXS_NXT;
+            txa_sel = TXA_RCV;
             st_chack = 1'b1;
         end else begin
             st_chack_supp = 1'b1;
             st_dropped = 1'b1;
         end
     end
+end
+
+// ---- the values the select codes pick ----
+always @* begin
+    case (key_sel)
+        KEY_SEG: begin
+            n_lport = seg_dst_port; n_rip = seg_src_ip;
+            n_rport = seg_src_port; n_rmac = seg_src_mac;
+        end
+        KEY_CMD: begin
+            n_lport = cmd_lport; n_rip = cmd_rip;
+            n_rport = cmd_rport; n_rmac = cmd_rmac;
+        end
+        default: begin
+            n_lport = t_lport; n_rip = t_rip;
+            n_rport = t_rport; n_rmac = t_rmac;
+        end
+    endcase
+    case (iss_sel)
+        ISS_ACT:  n_iss = iss_act;
+        ISS_PASS: n_iss = iss_passive;
+        ISS_FX:   n_iss = fx_iss;
+        default:  n_iss = t_iss;
+    endcase
+    case (irs_sel)
+        IRS_SEQ:  n_irs = seg_seq;
+        IRS_FX:   n_irs = fx_irs;
+        IRS_ZERO: n_irs = 32'd0;
+        default:  n_irs = t_irs;
+    endcase
+    case (una_sel)
+        UNA_ACK:      n_una = seg_ack;
+        UNA_ISS_ACT:  n_una = iss_act;
+        UNA_ISS_PASS: n_una = iss_passive;
+        UNA_FX:       n_una = fx_snd_una;
+        default:      n_una = t_una;
+    endcase
+    case (nxt_sel)
+        NXT_INC:       n_nxt = t_nxt + 32'd1;
+        NXT_ISS_ACT1:  n_nxt = iss_act + 32'd1;
+        NXT_ISS_PASS1: n_nxt = iss_passive + 32'd1;
+        NXT_FX:        n_nxt = fx_snd_nxt;
+        default:       n_nxt = t_nxt;
+    endcase
+    case (wnd_sel)
+        WND_WIN:  n_wnd = seg_win;
+        WND_FX:   n_wnd = fx_snd_wnd;
+        WND_ZERO: n_wnd = 16'd0;
+        default:  n_wnd = t_wnd;
+    endcase
+    case (mwnd_sel)
+        WND_WIN:  n_max_wnd = seg_win;
+        WND_FX:   n_max_wnd = fx_snd_wnd;
+        WND_ZERO: n_max_wnd = 16'd0;
+        default:  n_max_wnd = t_max_wnd;
+    endcase
+    case (wl1_sel)
+        WL1_YSEQ: n_wl1 = y_seq;
+        WL1_SEQ:  n_wl1 = seg_seq;
+        WL1_FX:   n_wl1 = fx_irs;
+        WL1_ZERO: n_wl1 = 32'd0;
+        default:  n_wl1 = t_wl1;
+    endcase
+    case (wl2_sel)
+        WL2_ACK:  n_wl2 = seg_ack;
+        WL2_FX:   n_wl2 = fx_snd_una;
+        WL2_ZERO: n_wl2 = 32'd0;
+        default:  n_wl2 = t_wl2;
+    endcase
+    case (rcv_sel)
+        RCV_SEQ1: n_rcv_nxt = seg_seq + 32'd1;
+        RCV_TEXT: n_rcv_nxt = rcv_text;
+        RCV_FX:   n_rcv_nxt = fx_rcv_nxt;
+        RCV_ZERO: n_rcv_nxt = 32'd0;
+        default:  n_rcv_nxt = t_rcv_nxt;
+    endcase
+    n_rcv_nxt = n_rcv_nxt + {31'd0, rcv_inc};
+    case (mss_sel)
+        MSS_SEG: n_peer_mss = mss_peer;
+        MSS_536: n_peer_mss = 16'd536;
+        MSS_FX:  n_peer_mss = (fx_peer_mss == 16'd0) ? 16'd536 : fx_peer_mss;
+        default: n_peer_mss = t_peer_mss;
+    endcase
+    case (dl_sel)
+        DL_NOW_RTO:  n_deadline = now + cfg_rto_init;
+        DL_NOW_MSL2: n_deadline = now + msl2;
+        DL_BACKOFF:  n_deadline = t_deadline + rto_next;
+        DL_ZERO:     n_deadline = 64'd0;
+        default:     n_deadline = t_deadline;
+    endcase
+    case (rto_sel)
+        RTO_INIT: n_rto = cfg_rto_init;
+        RTO_NEXT: n_rto = rto_next;
+        RTO_ZERO: n_rto = 64'd0;
+        default:  n_rto = t_rto;
+    endcase
+    case (first_sel)
+        FIRST_NOW:  n_first = now;
+        FIRST_ZERO: n_first = 64'd0;
+        default:    n_first = t_first;
+    endcase
+    case (rtx_sel)
+        RTX_INC:  n_retrans = t_retrans + 32'd1;
+        RTX_ZERO: n_retrans = 32'd0;
+        default:  n_retrans = t_retrans;
+    endcase
+    case (cas_sel)
+        CAS_NOW: n_ca_start = now;
+        CAS_C:   n_ca_start = ca_start_c;
+        default: n_ca_start = t_ca_start;
+    endcase
+    case (cac_sel)
+        CAC_INC:  n_ca_count = ca_count_c + {31'd0, ca_send};
+        CAC_ZERO: n_ca_count = 32'd0;
+        default:  n_ca_count = t_ca_count;
+    endcase
+    case (txs_sel)
+        TXS_NXT:      tx_seq = t_nxt;
+        TXS_NXT_M1:   tx_seq = t_nxt - 32'd1;
+        TXS_ACK:      tx_seq = seg_ack;
+        TXS_ISS:      tx_seq = t_iss;
+        TXS_ISS_ACT:  tx_seq = iss_act;
+        TXS_ISS_PASS: tx_seq = iss_passive;
+        default:      tx_seq = 32'd0;
+    endcase
+    case (txa_sel)
+        TXA_RCV:    tx_ack = t_rcv_nxt;
+        TXA_SEQ1:   tx_ack = seg_seq + 32'd1;
+        TXA_SEQLEN: tx_ack = seg_seq + s_seglen;
+        TXA_NRCV:   tx_ack = n_rcv_nxt;
+        default:    tx_ack = 32'd0;
+    endcase
 end
 
 endmodule
