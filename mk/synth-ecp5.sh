@@ -150,6 +150,17 @@ END {
 	print "synth-ecp5: wrapper: " nin " input bits, " nout " output bits" > "/dev/stderr"
 }' "$out/ports.txt" > "$out/wrap.v" || exit 1
 
+# The clock enters on a pin wired to the global clock network: P3, where
+# the ECP5-5G Versa board brings its 100 MHz oscillator (LiteX's
+# versa_ecp5 platform, clk100). Left to the placer, the clock pin can land
+# on an I/O that cannot reach a global buffer (nextpnr: "Failed to route
+# arc 0.0 of net 'clk$TRELLIS_IO_IN' ... to G_CLKI_TDCC0", seen on the 45F).
+# din and dout stay unconstrained.
+cat > "$out/clk.lpf" <<'LPF'
+LOCATE COMP "clk" SITE "P3";
+IOBUF PORT "clk" IO_TYPE=LVCMOS33;
+LPF
+
 # ---- synth_ecp5 ----
 # SYNTH_PNR_ONLY=1 places and routes the netlist of the last run again
 # (<out dir>/<top>.json, e.g. for more seeds or another device) without
@@ -201,6 +212,7 @@ for sd in $seeds; do
 	t0=$(date +%s)
 	timeout "$pnr_to" "$NEXTPNR" "--$device" --package CABGA381 --speed 8 --freq "$freq" \
 		--seed "$sd" --router "$router" --timing-allow-fail --json "$out/$top.json" \
+		--lpf "$out/clk.lpf" --lpf-allow-unconstrained \
 		--report "$sdir/report.json" --log "$sdir/pnr.log" >/dev/null 2>&1
 	rc=$?
 	t1=$(date +%s)

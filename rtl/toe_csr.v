@@ -429,7 +429,9 @@ always @* begin
             TOE_REG_CMD_STATUS: r_val = {c_busy_reg, 7'd0, c_err_reg, c_result_reg};
             TOE_REG_CONN_SEL: begin r_rw = 1'b1; r_val = {16'd0, sel_reg}; end
             TOE_REG_CONN_STATE:
-                if (snap_valid_reg) begin
+                // a free id reads 0 (its TCB word keeps stale fields
+                // beside the CLOSED state)
+                if (snap_live) begin
                     r_val = {16'd0,
                              (info_retransmits > 32'd255) ? 8'd255 : info_retransmits[7:0],
                              1'b0, info_wr_shut, info_cbu, info_passive, info_state};

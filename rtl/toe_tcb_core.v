@@ -277,6 +277,14 @@ localparam TCB_W_ = `TOE_TCB_W;
 localparam [31:0] N_CONN_32 = N_CONN;
 
 initial begin
+    // tr_a_wdata clears the low 6 bits: state then timer kind
+    if (TCB_STATE != 0 || TCB_TMR != 4) begin
+        $error("%m: the TCB layout must start with state [3:0], timer kind [5:4]");
+        $finish;
+    end
+end
+
+initial begin
     if (N_CONN < 16 || N_CONN > 65536 || (N_CONN & (N_CONN - 1)) != 0 ||
         ID_W != $clog2(N_CONN)) begin
         $error("%m: N_CONN (%0d) must be a power of two, 16..65536", N_CONN);
@@ -382,7 +390,13 @@ toe_tcb_alloc #(.N(N_CONN), .ID_W(ID_W)) alloc (
 // N_CONN 1024 on ECP5 instead of 80.
 reg tr_a_en, tr_a_we;
 reg [ID_W-1:0] tr_a_addr;
-reg [TCB_W_-1:0] tr_a_wdata;
+// Write data of the TCB RAM: the step's new TCB. A delete (and the clear
+// sweep after rst) writes only the state and timer kind as 0 (CLOSED, no
+// timer), the rest as it stands: every reader looks at the state first
+// (the step's tcb_valid, the timer scan, the CONN_* read-out), so the
+// 713-bit word needs no clear multiplexer.
+reg tr_wd_live;
+wire [TCB_W_-1:0] tr_a_wdata;
 wire [TCB_W_-1:0] tr_a_rdata;
 reg tr_b_en;
 reg [ID_W-1:0] tr_b_addr;
@@ -547,6 +561,9 @@ wire f_again, f_out_valid, f_do_write, f_do_delete, f_do_create, f_pin_consume;
 wire f_floor_valid;
 wire [31:0] f_floor;
 wire [TCB_W_-1:0] f_tcb;
+// state [3:0] and timer kind [5:4] are the word's low 6 bits (layout)
+assign tr_a_wdata = {f_tcb[TCB_W_-1:TCB_TMR + 2],
+                     tr_wd_live ? f_tcb[TCB_TMR + 1:0] : 6'd0};
 wire f_tx_valid, f_tx_to_seg, f_tx_conn_valid;
 wire [7:0] f_tx_flags;
 wire [31:0] f_tx_seq, f_tx_ack;
@@ -722,7 +739,7 @@ always @* begin
     tr_a_en = 1'b0;
     tr_a_we = 1'b0;
     tr_a_addr = {ID_W{1'b0}};
-    tr_a_wdata = {TCB_W_{1'b0}};
+    tr_wd_live = 1'b0;
     tq_pop = 1'b0;
     txq_push = 1'b0;
     evq_push = 3'b000;
@@ -827,7 +844,7 @@ always @* begin
                     tr_a_en = 1'b1;
                     tr_a_we = 1'b1;
                     tr_a_addr = f_do_create ? al_id : tcb_id_reg;
-                    tr_a_wdata = f_do_delete ? {TCB_W_{1'b0}} : f_tcb;
+                    tr_wd_live = !f_do_delete;
                 end
                 ct_ins_en = f_do_create;
                 ct_del_en = f_do_delete;
