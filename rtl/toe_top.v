@@ -73,13 +73,15 @@
 // else in flight:
 //   FIN -> ACK, SYN-ACK -> ACK (active open)        7
 //   SYN -> SYN-ACK, ISN_HR_PER_STAGE 4 (default)    7   (5-cycle SipHash
-//                                                        pipe started at
-//                                                        beat 4, hidden
-//                                                        behind the frame;
-//                                                        4 64-bit adds deep
-//                                                        per stage)
-//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 2             11
-//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 1             19   (17-cycle pipe)
+//                                                        started at beat 4,
+//                                                        hidden behind the
+//                                                        frame; 4 64-bit
+//                                                        adds deep a cycle;
+//                                                        one iterative unit,
+//                                                        a hash per 4 cycles)
+//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 2             11   (ISN_ITERATE 0: the
+//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 1             19    pipelined unit;
+//                                                        17-cycle pipe at 1)
 //   SYN with IPv4 options (IHL 6) -> SYN-ACK        8   (its ports, and the
 //                                                        hash, a beat later)
 //   SYN with Linux's 20 option bytes -> SYN-ACK      8   (the parser's
@@ -104,8 +106,9 @@ module toe_top #(
     // payload buffers (in and out of the gate), log2 of 8-byte beats each;
     // must hold the largest payload accepted (11: 16 KiB, jumbo frames fit)
     parameter PAY_BUF_LOG2 = 11,
-    // SipHash half-rounds per pipeline stage (1, 2, 4): ISN latency 17, 9, 5
-    // cycles; 4 hides the hash behind a minimum-size SYN (SYN-ACK in 7)
+    // SipHash half-rounds per stage (1, 2, 4): ISN latency 17, 9, 5 cycles;
+    // 4 hides the hash behind a minimum-size SYN (SYN-ACK in 7); 1 and 2
+    // need ISN_ITERATE 0
     parameter ISN_HR_PER_STAGE = 4,
     // 1: one iterative SipHash unit (a hash per 4 cycles, same latency, a
     // quarter of the adders: one ISN per frame is all a frame needs);
