@@ -21,8 +21,11 @@ override BUILD := $(BUILD)-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # gcc's AddressSanitizer finds a read of a returned function's stack frame
 # only with this run-time option (issue 17 item 1: toe-pkt --model read an
-# RX_DATA payload from a frame buffer on a returned stack frame)
-ASAN_OPTIONS := detect_stack_use_after_return=1$(if $(ASAN_OPTIONS),:$(ASAN_OPTIONS))
+# RX_DATA payload from a frame buffer on a returned stack frame).
+# verify_asan_link_order=0: test_host_ftdi re-executes itself with
+# umockdev's preload library in LD_PRELOAD, ahead of the ASan run-time,
+# which ASan otherwise refuses to start with
+ASAN_OPTIONS := detect_stack_use_after_return=1:verify_asan_link_order=0$(if $(ASAN_OPTIONS),:$(ASAN_OPTIONS))
 export ASAN_OPTIONS
 endif
 
