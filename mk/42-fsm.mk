@@ -10,9 +10,12 @@ FSM_RTL := rtl/toe_tcb_core.v rtl/toe_tcp_fsm.v rtl/toe_conn_table.v \
 
 $(eval $(call VBLOCK,tcb_core,toe_tcb_core,$(FSM_RTL),sim/blocks/tcb_core_model.cpp,tests/rtl/test_rtl_tcb_core.c))
 $(eval $(call VBLOCK,tcb_core_64k,toe_tcb_core,$(FSM_RTL),sim/blocks/tcb_core_model_64k.cpp,tests/rtl/test_rtl_tcb_core_64k.c,-GN_CONN=65536))
+# 7-bit connection-table fingerprints: the collision path, exercised
+$(eval $(call VBLOCK,tcb_core_fp7,toe_tcb_core,$(FSM_RTL),sim/blocks/tcb_core_model_fp7.cpp,tests/rtl/test_rtl_tcb_core_fp7.c,-GCT_FP_W=7))
 
 # the runners include the shared differential harness
-$(BUILD)/obj/tests/rtl/test_rtl_tcb_core.o $(BUILD)/obj/tests/rtl/test_rtl_tcb_core_64k.o: \
+$(BUILD)/obj/tests/rtl/test_rtl_tcb_core.o $(BUILD)/obj/tests/rtl/test_rtl_tcb_core_64k.o \
+$(BUILD)/obj/tests/rtl/test_rtl_tcb_core_fp7.o: \
 	tests/rtl/tcb_core_dual.h sim/blocks/tcb_core_model.h
 
 # Yosys: N_CONN 65536 elaborates, memories inferred (not flip-flops), no

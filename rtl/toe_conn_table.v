@@ -1,43 +1,67 @@
 // SPDX-License-Identifier: MIT
 //
 // toe_conn_table.v - the connection table: 4-tuple -> connection id, in
-// block RAM, as a two-choice ("d-left") hash table.
+// block RAM, as a two-choice ("d-left") hash table of short fingerprints.
 //
 // Key: {local_port 16, remote_ip 32, remote_port 16} = 64 bits (the local
 // IP is the one configured address; segments for any other are dropped
 // before the lookup). Two sub-tables of NB buckets, each bucket one RAM
 // word of WAYS entries:
 //
-//   entry  = { valid 1 | key 64 | id ID_W }     bucket = WAYS entries
+//   entry  = { valid 1 | fp FP_W | id ID_W }   bucket = WAYS entries
 //   (each entry padded to whole 9-bit bytes in the RAM word: one way is
 //   written alone, with the block RAM's byte enables)
-//   table t in {0,1}: bucket index h_t(key), NB = N_CONN / WAYS buckets
+//   h0(key)  bucket index in sub-table 0       (keyed hash, IDX_W bits)
+//   fp(key)  fingerprint                       (second keyed hash, FP_W bits)
+//   h1(key) = h0(key) ^ fp(key)[IDX_W-1:0]     bucket index in sub-table 1
 //
 // so there are 2 * N_CONN slots for at most N_CONN connections (load <= 1/2).
-// A key lives in one of its two buckets; a lookup reads both at once (one
-// RAM per sub-table) and compares the 2 * WAYS entries in parallel. An
-// insert goes to the bucket holding fewer entries (table 0 on a tie), lowest
-// free way. It fails only if both buckets are full (all 2 * WAYS slots of
-// the key's two buckets hold other keys). Under churn (connections closing
-// at random while new ones come, no entry ever moved) the bucket loads
-// drift away from the ideal two-choice distribution, so the way count
-// matters more than the load: with 4-way buckets the table refused 3.3e-4
-// of the inserts at 950 live connections of N_CONN 1024 and 1.2e-3 at
-// 1024 (toe_top hit it at ~930 live in the differential run); with 8-way
-// buckets (the default) none in 2e8 inserts at 1024 live and 2e6 at 65536
-// (ideal random hash; `make bench-conn-table` runs that simulation). The differential
-// run (tests/rtl/test_rtl_top_diff.c) churns at 1000 of 1024 ids through
-// this RTL with zero refusals. If an insert does fail the core treats it
-// as "table full" and counts it. The hash is keyed (hash_key, a constant:
-// a parameter in toe_top): a 4-bit S-box layer over key ^ K, then a Toeplitz matrix from K, so
-// without K an attacker cannot aim many tuples at one bucket pair.
+// The table stores a fingerprint, not the key: the full 4-tuple lives in
+// the TCB, and toe_tcb_core compares it after the TCB read that follows a
+// lookup anyway. Why: comparing 2 * WAYS 64-bit keys in one cycle put 1296
+// bits of block-RAM output onto 16 comparators, the largest single source
+// of routing congestion in toe_top (docs/synthesis.md), and the keys took
+// 36 DP16KD; fingerprints of FP_W >= 32 bits need 20.
+//
+// Exactness. (h0, fp) determines the bucket pair, because h1 follows from
+// h0 and fp (and h0 from h1 and fp): two keys with the same fingerprint
+// that share either bucket share both. An insert is refused while any
+// entry in the key's two buckets carries the key's fingerprint, so each
+// bucket pair holds each fingerprint at most once, and a lookup finds at
+// most one candidate. If the key is in the table, that candidate is it; if
+// it is not, the candidate (if any) is another key with the same
+// fingerprint, which the core's tuple compare rejects (a miss). The price:
+// a new key is refused ("table full", counted) when another live key in
+// its bucket pair has its fingerprint: probability at most 2 * WAYS *
+// 2^-FP_W per insert (<= 9.4e-10 at the default FP_W 34 of N_CONN 1024;
+// `make bench-conn-table` simulates it). This is the partial-key trick of
+// cuckoo filters (Fan et al., CoNEXT 2014), applied to a two-choice table.
+//
+// An insert goes to the bucket holding fewer entries (table 0 on a tie),
+// lowest free way. It fails if both buckets are full (all 2 * WAYS slots
+// of the key's two buckets hold other keys) or on a fingerprint collision
+// as above. Under churn (connections closing at random while new ones
+// come, no entry ever moved) the bucket loads drift away from the ideal
+// two-choice distribution, so the way count matters more than the load:
+// with 4-way buckets the table refused 3.3e-4 of the inserts at 950 live
+// connections of N_CONN 1024 and 1.2e-3 at 1024 (toe_top hit it at ~930
+// live in the differential run); with 8-way buckets (the default) none in
+// 2e8 inserts at 1024 live and 2e6 at 65536 (ideal random hash; `make
+// bench-conn-table` runs that simulation). The differential run
+// (tests/rtl/test_rtl_top_diff.c) churns at 1000 of 1024 ids through this
+// RTL with zero refusals. If an insert does fail the core treats it as
+// "table full" and counts it. The hashes are keyed (hash_key, a constant:
+// a parameter in toe_top): a 4-bit S-box layer over key ^ K, then a
+// Toeplitz matrix from K, so without K an attacker can aim neither many
+// tuples at one bucket pair nor fingerprint collisions.
 //
 // Timing (every operation has fixed latency, worst case = best case):
 //   lk_en + lk_key in cycle 0 -> hit / hit_id / can_ins valid in cycle 1
 //   and after, until the next lookup; ins_en / del_en in any later cycle
 //   modify the entry of that looked-up key (write-through: the buckets'
 //   valid and match bits and the hit are kept in registers, so a following
-//   ins/del sees the change at once).
+//   ins/del sees the change at once). `hit` means "the one candidate with
+//   this fingerprint": the caller confirms it against the key in the TCB.
 // After rst the RAMs are cleared (NB cycles) before `ready` rises.
 
 `timescale 1ns / 1ps
@@ -52,7 +76,11 @@ module toe_conn_table #(
     // entries per bucket
     parameter WAYS = 8,
     // key width: local port, remote IP, remote port
-    parameter KEY_W = 64
+    parameter KEY_W = 64,
+    // fingerprint width: by default what fills the entry's whole 9-bit
+    // bytes with at least 32 bits (34 at N_CONN 1024); tests set it small
+    // to make collisions happen
+    parameter FP_W = ((1 + ID_W + 32 + 8) / 9) * 9 - 1 - ID_W
 ) (
     input  wire             clk,
     input  wire             rst,
@@ -68,7 +96,8 @@ module toe_conn_table #(
     input  wire [KEY_W-1:0] lk_key,
     output wire             hit,
     output wire [ID_W-1:0]  hit_id,
-    // an insert of the looked-up key would succeed
+    // an insert of the looked-up key would succeed (a free way, and no
+    // entry with its fingerprint in its buckets)
     output wire             can_ins,
 
     // insert the looked-up key with this id (key not present, can_ins)
@@ -80,7 +109,7 @@ module toe_conn_table #(
 
 localparam NB = N_CONN / WAYS;
 localparam IDX_W = $clog2(NB);
-localparam ENT_W = 1 + KEY_W + ID_W;
+localparam ENT_W = 1 + FP_W + ID_W;
 localparam WAY_W = (WAYS > 1) ? $clog2(WAYS) : 1;
 
 initial begin
@@ -90,6 +119,11 @@ initial begin
     end
     if (WAYS < 2 || (WAYS & (WAYS - 1)) != 0 || KEY_W != 64 || IDX_W > 32) begin
         $error("%m: WAYS (%0d) must be a power of two >= 2, KEY_W 64", WAYS);
+        $finish;
+    end
+    if (FP_W < IDX_W || FP_W > 64) begin
+        $error("%m: FP_W (%0d) must be at least the bucket index width (%0d), at most 64",
+               FP_W, IDX_W);
         $finish;
     end
 end
@@ -121,22 +155,29 @@ function [63:0] sbox_layer(input [63:0] x);
     end
 endfunction
 
-// h_t: bucket index of key in sub-table t
-function [IDX_W-1:0] toeplitz(input [63:0] y, input [255:0] k, input integer base);
+// Toeplitz hash: bit n is the parity of y AND the 64-bit window of k at
+// base + n (64 output bits; the caller keeps the ones it needs)
+function [63:0] toeplitz(input [63:0] y, input [255:0] k, input integer base);
     integer n;
     begin
-        for (n = 0; n < IDX_W; n = n + 1) begin
+        for (n = 0; n < 64; n = n + 1) begin
             toeplitz[n] = ^(y & k[base + n +: 64]);
         end
     end
 endfunction
 
-wire [IDX_W-1:0] lk_idx0 = toeplitz(sbox_layer(lk_key ^ kx[63:0]), kext, 64);
-wire [IDX_W-1:0] lk_idx1 = toeplitz(sbox_layer(lk_key ^ kx[127:64]), kext, 160);
+/* verilator lint_off UNUSEDSIGNAL */
+// only the low IDX_W / FP_W bits are used
+wire [63:0] lk_h0 = toeplitz(sbox_layer(lk_key ^ kx[63:0]), kext, 64);
+wire [63:0] lk_hf = toeplitz(sbox_layer(lk_key ^ kx[127:64]), kext, 128);
+/* verilator lint_on UNUSEDSIGNAL */
+wire [FP_W-1:0] lk_fp = lk_hf[FP_W-1:0];
+wire [IDX_W-1:0] lk_idx0 = lk_h0[IDX_W-1:0];
+wire [IDX_W-1:0] lk_idx1 = lk_h0[IDX_W-1:0] ^ lk_fp[IDX_W-1:0];
 
 // ---- storage ----
 // Each entry is ENT_P bits in the RAM word, whole 9-bit bytes of the ECP5
-// block RAM (75 bits padded to 81: 648-bit buckets, 18 DP16KD a
+// block RAM (45 bits at N_CONN 1024: 360-bit buckets, 10 DP16KD a
 // sub-table), so an insert or delete writes its one way with the RAM's
 // byte enables: no read-modify-write of the bucket, no bucket-wide
 // multiplexer or register. What a later insert / delete of the same
@@ -147,7 +188,7 @@ localparam RAM_W = WAYS * ENT_P;
 
 reg clearing_reg = 1'b1;
 reg [IDX_W-1:0] clr_reg = {IDX_W{1'b0}};
-reg [KEY_W-1:0] key_reg = {KEY_W{1'b0}};
+reg [FP_W-1:0] fp_reg = {FP_W{1'b0}};
 reg [IDX_W-1:0] idx0_reg = {IDX_W{1'b0}}, idx1_reg = {IDX_W{1'b0}};
 // the RAM outputs hold the buckets just read (cycle after a lookup)
 reg fresh_reg = 1'b0;
@@ -178,10 +219,10 @@ always @* begin
     for (w = 0; w < WAYS; w = w + 1) begin
         v0[w] = ram0_rdata[w*ENT_P + ENT_W - 1];
         v1[w] = ram1_rdata[w*ENT_P + ENT_W - 1];
-        m0[w] = v0[w] && ram0_rdata[w*ENT_P + ID_W +: KEY_W] == key_reg;
-        m1[w] = v1[w] && ram1_rdata[w*ENT_P + ID_W +: KEY_W] == key_reg;
+        m0[w] = v0[w] && ram0_rdata[w*ENT_P + ID_W +: FP_W] == fp_reg;
+        m1[w] = v1[w] && ram1_rdata[w*ENT_P + ID_W +: FP_W] == fp_reg;
     end
-    // a key is in at most one slot
+    // a fingerprint is in at most one slot of a bucket pair
     for (w = 0; w < WAYS; w = w + 1) begin
         if (m1[w]) begin
             hid = ram1_rdata[w*ENT_P +: ID_W];
@@ -236,7 +277,8 @@ end
 assign ready = !clearing_reg;
 assign hit = |{m0, m1};
 assign hit_id = hid;
-assign can_ins = |ifree;
+// no second entry with the same fingerprint in a bucket pair (see top)
+assign can_ins = |ifree && !hit;
 
 // ---- modify: the way written, and the kept bits after it ----
 reg [WAYS-1:0] we0, we1;
@@ -288,7 +330,7 @@ end
 // port A writes (the clear sweep: every way invalid; inserts, deletes: one
 // way), port B reads (lookups). Every way gets the same data; the lane
 // enables pick the way. An invalid entry's key and id are never read.
-wire [ENT_P-1:0] went = {{(ENT_P - ENT_W){1'b0}}, ins_en && !clearing_reg, key_reg, ins_id};
+wire [ENT_P-1:0] went = {{(ENT_P - ENT_W){1'b0}}, ins_en && !clearing_reg, fp_reg, ins_id};
 wire [RAM_W-1:0] ram_wdata = {WAYS{went}};
 wire [WAYS-1:0] ram0_we = clearing_reg ? {WAYS{1'b1}} : we0;
 wire [WAYS-1:0] ram1_we = clearing_reg ? {WAYS{1'b1}} : we1;
@@ -325,7 +367,7 @@ always @(posedge clk) begin
     htab_reg <= htabn;
     fresh_reg <= 1'b0;
     if (lk_en) begin
-        key_reg <= lk_key;
+        fp_reg <= lk_fp;
         idx0_reg <= lk_idx0;
         idx1_reg <= lk_idx1;
         fresh_reg <= 1'b1;

@@ -78,7 +78,11 @@ module toe_tcb_core #(
     // log2 depth of the descriptor, event and payload-decision FIFOs
     parameter TX_FIFO_LOG2 = 3,
     parameter EV_FIFO_LOG2 = 4,
-    parameter PL_FIFO_LOG2 = 3
+    parameter PL_FIFO_LOG2 = 3,
+    // connection-table fingerprint width (0: the table's default, which
+    // fills its entry's bytes with >= 32 bits); tests set it small so that
+    // fingerprint collisions happen
+    parameter CT_FP_W = 0
 ) (
     input  wire         clk,
     input  wire         rst,
@@ -351,7 +355,13 @@ wire ct_ready, ct_hit, ct_can_ins;
 wire [ID_W-1:0] ct_hit_id;
 reg ct_ins_en, ct_del_en;
 
-toe_conn_table #(.N_CONN(N_CONN), .ID_W(ID_W)) conn_table (
+// the table stores fingerprints: a hit names the one candidate id, and the
+// step confirms it against the tuple in the TCB (step_tcb_valid)
+localparam CT_FP_W_ = (CT_FP_W > 0) ? CT_FP_W : ((1 + ID_W + 32 + 8) / 9) * 9 - 1 - ID_W;
+// the key of the last lookup
+reg [63:0] lk_key_reg = 64'd0;
+
+toe_conn_table #(.N_CONN(N_CONN), .ID_W(ID_W), .FP_W(CT_FP_W_)) conn_table (
     .clk(clk), .rst(rst),
     .hash_key(cfg_hash_key), .ready(ct_ready),
     .lk_en(ct_lk_en), .lk_key(ct_lk_key),
@@ -554,7 +564,11 @@ end
 // ------------------------------------------------------------------------
 
 wire [TCB_W_-1:0] step_tcb = from_ram_reg ? tr_a_rdata : tcb_reg;
-wire step_tcb_valid = from_ram_reg ? (tr_a_rdata[TCB_STATE +: 4] != TOE_ST_CLOSED) :
+// a TCB read after a table hit is the job's connection only if its tuple is
+// the looked-up one (the table compares fingerprints, see toe_conn_table);
+// if not, the job sees no connection and the table refuses an insert
+wire step_tcb_valid = from_ram_reg ? (tr_a_rdata[TCB_STATE +: 4] != TOE_ST_CLOSED &&
+                                      tr_a_rdata[TCB_KEY +: 64] == lk_key_reg) :
                       tcb_valid_reg;
 
 wire f_again, f_out_valid, f_do_write, f_do_delete, f_do_create, f_pin_consume;
@@ -867,6 +881,9 @@ end
 always @(posedge clk) begin
     sq_reg <= sq_next;
     clr_reg <= clr_next;
+    if (ct_lk_en) begin
+        lk_key_reg <= ct_lk_key;
+    end
     job_reg <= job_next;
     now_reg <= now_next;
 
