@@ -10,8 +10,14 @@
  * times. A refused insert (both buckets full) is counted and the
  * connection is not made, as toe_tcb_core does (STAT_TABLE_FULL).
  *
+ * With FP_W > 0 the table stores FP_W-bit fingerprints as the RTL does:
+ * each key has a uniform fingerprint, its sub-table-1 bucket is its
+ * sub-table-0 bucket XOR the fingerprint's low bits, and an insert is also
+ * refused while an entry of either bucket carries its fingerprint
+ * (counted apart: "fingerprint").
+ *
  *   bench_conn_table                       the default set of geometries
- *   bench_conn_table N_CONN WAYS LIVE INSERTS [SEED]
+ *   bench_conn_table N_CONN WAYS LIVE INSERTS [SEED [FP_W]]
  *
  * `make bench-conn-table` runs the default set. Output: one line per
  * geometry with the refused inserts and the fullest bucket seen.
@@ -38,20 +44,28 @@ static uint32_t rng_below(uint64_t *s, uint32_t n)
 struct geo {
 	uint32_t n_conn, ways, live;
 	uint64_t inserts, seed;
+	uint32_t fp_w; /* fingerprint bits (0: the full key is stored) */
 };
 
 static int run(const struct geo *g)
 {
 	uint32_t nb = g->n_conn / g->ways;
+	size_t nslot = 2 * (size_t)nb * g->ways;
 	uint32_t *cnt = calloc(2 * (size_t)nb, sizeof(*cnt));
-	uint32_t *where = calloc(g->live, sizeof(*where)); /* live key -> bucket */
-	uint64_t s = g->seed, refused = 0, fill_refused = 0, churn = 0;
+	uint64_t *fp = calloc(nslot, sizeof(*fp));     /* slot -> fingerprint */
+	bool *used = calloc(nslot, sizeof(*used));
+	uint32_t *where = calloc(g->live, sizeof(*where)); /* live key -> slot */
+	uint64_t fp_mask = g->fp_w >= 64 ? ~0ULL : (1ULL << g->fp_w) - 1;
+	uint64_t s = g->seed, refused = 0, fp_refused = 0, fill_refused = 0,
+		 fill_fp_refused = 0, churn = 0;
 	uint32_t n = 0, maxb = 0;
 	bool filled = false;
 
-	if (!cnt || !where) {
+	if (!cnt || !fp || !used || !where) {
 		fprintf(stderr, "bench_conn_table: out of memory\n");
 		free(cnt);
+		free(fp);
+		free(used);
 		free(where);
 		return 1;
 	}
@@ -61,45 +75,79 @@ static int run(const struct geo *g)
 		if (n == g->live) { /* close one at random */
 			uint32_t v = rng_below(&s, n);
 
-			cnt[where[v]]--;
+			used[where[v]] = false;
+			cnt[where[v] / g->ways]--;
 			where[v] = where[--n];
 		}
-		uint32_t b0 = rng_below(&s, nb), b1 = nb + rng_below(&s, nb);
+		/* an ideal hash: h0 uniform; with a fingerprint, h1 = h0 ^ fp
+		 * (as toe_conn_table), else uniform on its own */
+		uint32_t h0 = rng_below(&s, nb), h1;
+		uint64_t f = rng_next(&s) & fp_mask;
 
-		if (cnt[b0] == g->ways && cnt[b1] == g->ways) {
+		h1 = g->fp_w ? (h0 ^ (uint32_t)(f & (nb - 1))) : rng_below(&s, nb);
+		uint32_t b0 = h0, b1 = nb + h1;
+		bool clash = false;
+
+		for (uint32_t w = 0; g->fp_w && w < g->ways; w++) {
+			size_t i0 = (size_t)b0 * g->ways + w, i1 = (size_t)b1 * g->ways + w;
+
+			clash |= (used[i0] && fp[i0] == f) || (used[i1] && fp[i1] == f);
+		}
+		if (clash) {
+			if (fill)
+				fill_fp_refused++;
+			else
+				fp_refused++;
+		} else if (cnt[b0] == g->ways && cnt[b1] == g->ways) {
 			if (fill)
 				fill_refused++;
 			else
 				refused++;
 		} else {
 			uint32_t b = cnt[b1] < cnt[b0] ? b1 : b0;
+			size_t i = (size_t)b * g->ways;
 
+			while (used[i])
+				i++;
+			used[i] = true;
+			fp[i] = f;
 			if (++cnt[b] > maxb)
 				maxb = cnt[b];
-			where[n++] = b;
+			where[n++] = (uint32_t)i;
 			if (n == g->live)
 				filled = true;
 		}
 		if (!fill)
 			churn++;
 	}
-	printf("N_CONN %6u  WAYS %u  live %6u  churn inserts %9llu  refused %7llu (%.2e)"
-	       "  refused while filling %llu  fullest bucket %u  seed %llu\n",
-	       g->n_conn, g->ways, g->live, (unsigned long long)churn,
+	printf("N_CONN %6u  WAYS %u  FP_W %2u  live %6u  churn inserts %9llu  refused: "
+	       "buckets full %7llu (%.2e), fingerprint %5llu (%.2e);  while filling: %llu, %llu"
+	       "  fullest bucket %u  seed %llu\n",
+	       g->n_conn, g->ways, g->fp_w, g->live, (unsigned long long)churn,
 	       (unsigned long long)refused, (double)refused / (double)churn,
-	       (unsigned long long)fill_refused, maxb, (unsigned long long)g->seed);
+	       (unsigned long long)fp_refused, (double)fp_refused / (double)churn,
+	       (unsigned long long)fill_refused, (unsigned long long)fill_fp_refused,
+	       maxb, (unsigned long long)g->seed);
 	free(cnt);
+	free(fp);
+	free(used);
 	free(where);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	/* full keys (FP_W 0) for the way count; then the RTL's geometry
+	 * with its fingerprints (34 bits at N_CONN 1024, 37 at 65536), and
+	 * 7-bit fingerprints at 1000 live, the setting of
+	 * test_rtl_tcb_core_fp7 */
 	static const struct geo dflt[] = {
-		{ 1024, 4, 700, 10000000, 1 },   { 1024, 4, 950, 10000000, 1 },
-		{ 1024, 4, 1024, 10000000, 1 },  { 1024, 8, 1000, 20000000, 1 },
-		{ 1024, 8, 1024, 200000000, 1 },  { 65536, 4, 65536, 2000000, 1 },
-		{ 65536, 8, 65536, 2000000, 1 },
+		{ 1024, 4, 700, 10000000, 1, 0 },   { 1024, 4, 950, 10000000, 1, 0 },
+		{ 1024, 4, 1024, 10000000, 1, 0 },  { 1024, 8, 1000, 20000000, 1, 0 },
+		{ 1024, 8, 1024, 200000000, 1, 0 }, { 65536, 4, 65536, 2000000, 1, 0 },
+		{ 65536, 8, 65536, 2000000, 1, 0 },
+		{ 1024, 8, 1024, 200000000, 1, 34 }, { 65536, 8, 65536, 2000000, 1, 37 },
+		{ 1024, 8, 1000, 1000000, 1, 7 },
 	};
 	struct geo g;
 
@@ -109,8 +157,8 @@ int main(int argc, char **argv)
 				return 1;
 		return 0;
 	}
-	if (argc < 5 || argc > 6) {
-		fprintf(stderr, "usage: %s [N_CONN WAYS LIVE INSERTS [SEED]]\n", argv[0]);
+	if (argc < 5 || argc > 7) {
+		fprintf(stderr, "usage: %s [N_CONN WAYS LIVE INSERTS [SEED [FP_W]]]\n", argv[0]);
 		return 2;
 	}
 	g.n_conn = (uint32_t)strtoul(argv[1], NULL, 0);
@@ -118,8 +166,11 @@ int main(int argc, char **argv)
 	g.live = (uint32_t)strtoul(argv[3], NULL, 0);
 	g.inserts = strtoull(argv[4], NULL, 0);
 	g.seed = argc > 5 ? strtoull(argv[5], NULL, 0) : 1;
-	if (g.ways == 0 || g.n_conn % g.ways || g.live == 0 || g.live > g.n_conn || g.seed == 0) {
-		fprintf(stderr, "bench_conn_table: need WAYS dividing N_CONN, 0 < LIVE <= N_CONN, SEED != 0\n");
+	g.fp_w = argc > 6 ? (uint32_t)strtoul(argv[6], NULL, 0) : 0;
+	if (g.ways == 0 || g.n_conn % g.ways || g.live == 0 || g.live > g.n_conn || g.seed == 0 ||
+	    g.fp_w > 64 || (g.fp_w && (1ULL << g.fp_w) < g.n_conn / g.ways)) {
+		fprintf(stderr, "bench_conn_table: need WAYS dividing N_CONN, 0 < LIVE <= N_CONN, SEED != 0,"
+			" FP_W 0 or log2(N_CONN / WAYS)..64\n");
 		return 2;
 	}
 	return run(&g);
