@@ -262,7 +262,18 @@ reg [9:0] wr_hi_tag_reg = 10'd0;
 reg wr_hi_ok_reg = 1'b0;
 
 // counters
-reg [63:0] pdrop_reg [1:14];
+// The parse-drop counters (reasons 1..14, 64 bits each) live in LUT RAM,
+// not flip-flops: at most one frame is dropped per cycle, so one shared
+// incrementer does (read-modify-write in the drop's cycle). Two copies,
+// written together, give the increment and the host read a read port
+// each; pd_live_reg says which counters were written since rst (the
+// others read 0), so rst clears them at once.
+reg [63:0] pd_inc_mem [0:15];
+reg [63:0] pd_rd_mem [0:15];
+reg [15:0] pd_live_reg = 16'd0;
+wire pd_inc = parse_drop_valid && parse_drop_reason != 4'd0 && parse_drop_reason != 4'd15;
+wire [63:0] pd_next = (pd_live_reg[parse_drop_reason] ? pd_inc_mem[parse_drop_reason] : 64'd0) +
+                      64'd1;
 reg [31:0] br_frames_reg = 32'd0, br_crc_reg = 32'd0, br_over_reg = 32'd0;
 reg [31:0] br_tmo_reg = 32'd0, br_replay_reg = 32'd0;
 
@@ -340,6 +351,12 @@ wire [3:0] pd_idx = pd_off[6:3];
 wire [3:0] l2_idx = l2_off[5:2];
 wire [8:0] l2_bit = {l2_idx - 4'd1, 5'd0};
 
+// a parse-drop counter as the host reads it (0 until counted since rst;
+// index 0 is never written)
+function [63:0] pd_read(input [3:0] idx);
+    pd_read = pd_live_reg[idx] ? pd_rd_mem[idx] : 64'd0;
+endfunction
+
 // the 64-bit register at a64 (is64), and whether it is writable
 reg is64, rw64;
 reg [63:0] v64;
@@ -364,14 +381,14 @@ always @* begin
         TOE_REG_STAT_DROPPED: v64 = stat_dropped;
         TOE_REG_STAT_RX_BYTES: v64 = stat_rx_bytes;
         TOE_REG_STAT_RETRANSMITS: v64 = stat_retransmits;
-        TOE_REG_STAT_MAC_BAD: v64 = pdrop_reg[14];
+        TOE_REG_STAT_MAC_BAD: v64 = pd_read(4'd14);
         TOE_REG_STAT_TABLE_FULL: v64 = stat_table_full;
         TOE_REG_STAT_TIMERS_INLINE: v64 = stat_timers_inline;
         default: begin
             // STAT_PARSE_DROP[0..13]: 0x240 + 8 i; element 0 reads 0
             if (a64 >= TOE_REG_STAT_PARSE_DROP_BASE &&
                 a64 < TOE_REG_STAT_PARSE_DROP_BASE + 10'd112) begin
-                v64 = (pd_idx == 4'd0) ? 64'd0 : pdrop_reg[pd_idx];
+                v64 = pd_read(pd_idx);
             end else begin
                 is64 = 1'b0;
             end
@@ -513,7 +530,6 @@ always @(posedge clk) begin
     end
 end
 
-integer i;
 always @(posedge clk) begin
     csr_rvalid <= take;
     csr_err <= take && !(csr_we ? (r_ok && r_rw) : r_ok);
@@ -671,8 +687,8 @@ always @(posedge clk) begin
     end
 
     // ---- counters ----
-    if (parse_drop_valid && parse_drop_reason != 4'd0 && parse_drop_reason != 4'd15) begin
-        pdrop_reg[parse_drop_reason] <= pdrop_reg[parse_drop_reason] + 64'd1;
+    if (pd_inc) begin
+        pd_live_reg[parse_drop_reason] <= 1'b1;
     end
     if (br_frame) br_frames_reg <= br_frames_reg + 32'd1;
     if (br_crc_err) br_crc_reg <= br_crc_reg + 32'd1;
@@ -737,14 +753,20 @@ always @(posedge clk) begin
         ev_cnt_reg <= {(EV_DEPTH_LOG2+1){1'b0}};
         ev_lost_reg <= TOE_REG_EV_LOST_RESET;
         ev_arg_reg <= 16'd0;
-        for (i = 1; i <= 14; i = i + 1) begin
-            pdrop_reg[i] <= 64'd0;
-        end
+        pd_live_reg <= 16'd0;
         br_frames_reg <= 32'd0;
         br_crc_reg <= 32'd0;
         br_over_reg <= 32'd0;
         br_tmo_reg <= 32'd0;
         br_replay_reg <= 32'd0;
+    end
+end
+
+// parse-drop counter memories (no reset: pd_live_reg masks them)
+always @(posedge clk) begin
+    if (pd_inc) begin
+        pd_inc_mem[parse_drop_reason] <= pd_next;
+        pd_rd_mem[parse_drop_reason] <= pd_next;
     end
 end
 
