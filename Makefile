@@ -31,7 +31,7 @@ endif
 
 # Flags for the project's own C code.
 PROJ_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-              -D_DEFAULT_SOURCE -MD -MP -Ihost/include -Ihost/ref \
+              -D_DEFAULT_SOURCE -MD -MP -Ihost/include -Ihost/ref -Ihost/common \
               $(SANFLAGS)
 PROJ_LDFLAGS = $(SANFLAGS)
 # Libraries come from pkg-config, evaluated only when a recipe runs (after deps).

@@ -13,5 +13,8 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(REF_LIB)
 
 $(BUILD)/obj/tests/unit/%.o: PROJ_CFLAGS += -Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"'
 
+# tests/unit/test_drv.c: the register driver against a fake register file
+$(BUILD)/tests/test_drv: $(BUILD)/obj/host/common/toe_drv.o
+
 # Keep test objects between runs (they would be intermediate files).
 .SECONDARY:

@@ -4,7 +4,8 @@
 # host/lib/*.c and driver/*.c is part of it (the API, the bridge protocol,
 # the transports), plus host/common/toe_tcp.c (state names) and
 # host/common/toe_parse.c (strict number parsing, toe/toe_parse.h, which
-# toectl and toe-simd use too). Its sources see host/lib, driver and sim
+# toectl and toe-simd use too) and host/common/toe_drv.c (the register
+# driver, toe_drv.h, which toe-simd, toe-pkt and the engine tests use too). Its sources see host/lib, driver and sim
 # (for toe_sim.h) on the include path.
 #
 # Programs that use it link $(TOE_LIB) (or -ltoe) and $(TOE_DEP_LIBS)
@@ -15,7 +16,7 @@
 # $(TOE_LIB) to their prerequisites and -Ihost/lib to their flags; the
 # archive gives them toe_proto.o alone.
 TOE_LIB_SRCS := $(wildcard host/lib/*.c) $(wildcard driver/*.c) host/common/toe_tcp.c \
-	host/common/toe_parse.c
+	host/common/toe_parse.c host/common/toe_drv.c
 TOE_LIB_OBJS := $(TOE_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 TOE_LIB      := $(BUILD)/libtoe.a
 ALL_TARGETS  += $(TOE_LIB)

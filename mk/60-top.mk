@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # The whole engine (rtl/toe_top.v) as a simulation library:
 #
-#   $(BUILD)/libtoesim.a   sim/toe_sim.cpp (the C ABI of sim/toe_sim.h) and
-#                          the Verilated toe_top (N_CONN 1024)
+#   $(BUILD)/libtoesim.a   sim/toe_sim.cpp (the C ABI of sim/toe_sim.h),
+#                          sim/toe_sim_drv.c (its registers as the register
+#                          driver's bus) and the Verilated toe_top (N_CONN 1024)
 #
 # For other fragments: TOESIM_LINK is what a program using toe_sim links
 # with $(CXX), in link order (libtoesim, libtoe for the bridge codec, the
@@ -28,6 +29,9 @@ TOP_RTL  := $(sort $(wildcard rtl/*.v))
 TOP_VFLAGS ?=
 TOP_VDIR := $(BUILD)/vobj/top
 TOESIM_OBJ := $(BUILD)/obj/sim/toe_sim.o
+# sim/toe_sim_drv.c: the model's registers as the bus of the register
+# driver (host/common/toe_drv.h), in both archives
+TOESIM_DRV_OBJ := $(BUILD)/obj/sim/toe_sim_drv.o
 TOESIM_LIB := $(BUILD)/libtoesim.a
 TOESIM_DEPS := $(TOESIM_LIB) $(TOE_LIB) $(VL_RT_LIB)
 TOESIM_LINK = $(TOESIM_LIB) $(TOE_LIB) $(VL_RT_LIB) $(PKG_LIBS) $(VL_LDLIBS)
@@ -49,8 +53,8 @@ $(2): sim/toe_sim.cpp sim/toe_sim.h $(1)/Vtoe_top__ALL.a
 		-c $$< -o $$@
 
 # the model's archive plus the wrapper, one library
-$(3): $(2) $(1)/Vtoe_top__ALL.a
-	rm -f $$@ && cp $(1)/Vtoe_top__ALL.a $$@ && ar rs $$@ $(2)
+$(3): $(2) $(1)/Vtoe_top__ALL.a $$(TOESIM_DRV_OBJ)
+	rm -f $$@ && cp $(1)/Vtoe_top__ALL.a $$@ && ar rs $$@ $(2) $$(TOESIM_DRV_OBJ)
 endef
 
 $(eval $(call TOESIM_BUILD,$(TOP_VDIR),$(TOESIM_OBJ),$(TOESIM_LIB)))

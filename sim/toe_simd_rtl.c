@@ -4,10 +4,10 @@
  * model of rtl/toe_top.v (sim/toe_sim.h) behind toe_simd_engine.h.
  *
  * Every command, event, connection read-out and statistic goes through
- * the engine's real host bridge (toe_sim_csr_*, which steps the clock
- * while the request and response bytes cross), exactly as the host
- * library does over a board's USB link. The register map is
- * docs/regmap.md.
+ * the register driver (host/common/toe_drv.h) on the engine's real host
+ * bridge (toe_sim_csr_*, which steps the clock while the request and
+ * response bytes cross, sim/toe_sim_drv.h), as the host library does over
+ * a board's USB link. The register map is docs/regmap.md.
  */
 #include "toe_simd_engine_priv.h"
 
@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "toe_sim.h"
+#include "toe_sim_drv.h"
 
 /* Status polls of one command before giving up (each poll is one bridge
  * round trip, tens of cycles). */
@@ -25,6 +26,7 @@
 struct rtl_engine {
 	struct simd_engine head;
 	struct toe_sim *s;
+	struct toe_drv d;   /* the register driver on s */
 };
 
 static struct rtl_engine *T(const struct simd_engine *e)
@@ -52,14 +54,15 @@ static int rd(struct rtl_engine *te, uint32_t addr, uint32_t *v)
 	return rc;
 }
 
-static int wr64(struct rtl_engine *te, uint32_t addr, uint64_t v)
+/* A driver error, said once (its bus error with the register). */
+static int drv_fail(struct rtl_engine *te, int r, const char *what)
 {
-	int rc = toe_sim_csr_write64(te->s, addr, v);
-
-	if (rc < 0)
-		fprintf(stderr, "toe-simd: csr write64 0x%03x failed (%d)\n",
-			addr, rc);
-	return rc;
+	if (r == TOE_DRV_EBUS)
+		fprintf(stderr, "toe-simd: %s: csr access 0x%03x failed (%d)\n",
+			what, te->d.bus_addr, te->d.bus_err);
+	else if (r < 0)
+		fprintf(stderr, "toe-simd: %s: %s\n", what, toe_drv_strerror(r));
+	return r;
 }
 
 static void rtl_free(struct simd_engine *e)
@@ -118,77 +121,58 @@ static size_t rtl_pop_payload(struct simd_engine *e, uint16_t *conn,
 	return toe_sim_pop_payload(T(e)->s, conn, buf, cap);
 }
 
-static uint32_t mac_hi(const uint8_t m[6])
-{
-	return (uint32_t)m[0] << 8 | m[1];
-}
-
-static uint32_t mac_lo(const uint8_t m[6])
-{
-	return (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 |
-	       (uint32_t)m[4] << 8 | m[5];
-}
-
 /* Write the arguments, then CMD.OP; poll CMD_STATUS until BUSY is 0. */
 static int rtl_command(struct simd_engine *e, int op, uint16_t lport,
 		       uint32_t rip, uint16_t rport, const uint8_t *rmac,
 		       int conn)
 {
 	struct rtl_engine *te = T(e);
-	uint32_t st = 0, err;
-	int rc = 0;
+	struct toe_drv_cmd c = {
+		.op = (unsigned)op,
+		.args = toe_drv_cmd_args_of((unsigned)op),
+		.local_port = lport,
+		.remote_ip = rip,
+		.remote_port = rport,
+		.conn = (uint16_t)conn,
+	};
+	struct toe_drv_status st;
+	int r;
 
-	switch (op) {
-	case TOE_CMD_CONNECT:
-		rc |= wr(te, TOE_REG_CMD_REMOTE_IP, rip);
-		rc |= wr(te, TOE_REG_CMD_REMOTE_PORT, rport);
-		rc |= wr(te, TOE_REG_CMD_REMOTE_MAC_HI, mac_hi(rmac));
-		rc |= wr(te, TOE_REG_CMD_REMOTE_MAC_LO, mac_lo(rmac));
-		/* fall through */
-	case TOE_CMD_LISTEN:
-	case TOE_CMD_UNLISTEN:
-		rc |= wr(te, TOE_REG_CMD_LOCAL_PORT, lport);
-		break;
-	default:
-		rc |= wr(te, TOE_REG_CMD_CONN, (uint32_t)conn);
-	}
-	rc |= wr(te, TOE_REG_CMD, (uint32_t)op << TOE_REG_CMD_OP_SHIFT);
-	if (rc)
-		return TOE_REF_EINVAL;
-	for (int i = 0; i < CMD_POLLS; i++) {
-		if (rd(te, TOE_REG_CMD_STATUS, &st) < 0)
-			return TOE_REF_EINVAL;
-		if (!(st & TOE_REG_CMD_STATUS_BUSY_MASK))
-			break;
-	}
-	if (st & TOE_REG_CMD_STATUS_BUSY_MASK) {
+	if (rmac)
+		memcpy(c.remote_mac, rmac, 6);
+	r = toe_drv_command(&te->d, &c, &st);
+	if (r == TOE_DRV_ETIMEDOUT) {
 		fprintf(stderr, "toe-simd: command %d still busy after %d "
 			"polls\n", op, CMD_POLLS);
 		return TOE_REF_EINVAL;
 	}
-	err = (st & TOE_REG_CMD_STATUS_ERR_MASK) >> TOE_REG_CMD_STATUS_ERR_SHIFT;
-	if (err)
-		return -(int)err;
+	if (r < 0) {
+		drv_fail(te, r, "command");
+		return TOE_REF_EINVAL;
+	}
+	/* CMD_STATUS.ERR codes are the reference stack's errors negated */
+	if (st.err)
+		return -(int)st.err;
 	if (op == TOE_CMD_CONNECT)
-		return (int)((st & TOE_REG_CMD_STATUS_RESULT_MASK) >>
-			     TOE_REG_CMD_STATUS_RESULT_SHIFT);
+		return (int)st.result;
 	return 0;
 }
 
 static int rtl_pop_event(struct simd_engine *e, struct simd_event *ev)
 {
 	struct rtl_engine *te = T(e);
-	uint32_t v, arg = 0;
+	struct toe_drv_event de;
+	int r = toe_drv_event_pop(&te->d, &de);
 
-	if (rd(te, TOE_REG_EV_POP, &v) < 0)
+	if (r < 0) {
+		drv_fail(te, r, "event pop");
 		return -1;
-	if (!(v & TOE_REG_EV_POP_VALID_MASK))
+	}
+	if (r == 0)
 		return 0;
-	ev->type = (int)((v & TOE_REG_EV_POP_TYPE_MASK) >> TOE_REG_EV_POP_TYPE_SHIFT);
-	ev->conn = (int)((v & TOE_REG_EV_POP_CONN_MASK) >> TOE_REG_EV_POP_CONN_SHIFT);
-	if (ev->type == TOE_EV_RX_DATA && rd(te, TOE_REG_EV_ARG, &arg) < 0)
-		return -1;
-	ev->arg = arg;
+	ev->type = de.type;
+	ev->conn = de.conn;
+	ev->arg = de.arg;
 	return 1;
 }
 
@@ -196,52 +180,43 @@ static int rtl_conn_info(struct simd_engine *e, int conn,
 			 struct toe_ref_conn_info *info)
 {
 	struct rtl_engine *te = T(e);
-	uint32_t v[11];
-	static const uint32_t regs[11] = {
-		TOE_REG_CONN_STATE, TOE_REG_CONN_LOCAL_IP, TOE_REG_CONN_REMOTE_IP,
-		TOE_REG_CONN_PORTS, TOE_REG_CONN_ISS, TOE_REG_CONN_IRS,
-		TOE_REG_CONN_SND_UNA, TOE_REG_CONN_SND_NXT, TOE_REG_CONN_SND_WND,
-		TOE_REG_CONN_RCV_NXT, TOE_REG_CONN_MSS,
-	};
+	struct toe_drv_conn c;
+	int r;
 
 	memset(info, 0, sizeof(*info));
-	if (wr(te, TOE_REG_CONN_SEL, (uint32_t)conn) < 0)
+	if (conn < 0)
 		return TOE_REF_EINVAL;
-	for (int i = 0; i < 11; i++)
-		if (rd(te, regs[i], &v[i]) < 0)
-			return TOE_REF_EINVAL;
-	info->state = (int)(v[0] & TOE_REG_CONN_STATE_STATE_MASK);
-	info->passive = (v[0] & TOE_REG_CONN_STATE_PASSIVE_MASK) != 0;
-	info->closed_by_user = (v[0] & TOE_REG_CONN_STATE_CLOSED_BY_USER_MASK) != 0;
-	info->wr_shut = (v[0] & TOE_REG_CONN_STATE_WR_SHUT_MASK) != 0;
-	info->retransmits = (v[0] & TOE_REG_CONN_STATE_RETRANSMITS_MASK) >>
-			    TOE_REG_CONN_STATE_RETRANSMITS_SHIFT;
-	info->local_ip = v[1];
-	info->remote_ip = v[2];
-	info->local_port = (uint16_t)(v[3] & TOE_REG_CONN_PORTS_LOCAL_MASK);
-	info->remote_port = (uint16_t)((v[3] & TOE_REG_CONN_PORTS_REMOTE_MASK) >>
-				       TOE_REG_CONN_PORTS_REMOTE_SHIFT);
-	info->iss = v[4];
-	info->irs = v[5];
-	info->snd_una = v[6];
-	info->snd_nxt = v[7];
-	info->snd_wnd = v[8];
-	info->rcv_nxt = v[9];
-	info->peer_mss = (uint16_t)(v[10] & TOE_REG_CONN_MSS_PEER_MASK);
-	info->eff_mss = (uint16_t)((v[10] & TOE_REG_CONN_MSS_EFF_MASK) >>
-				   TOE_REG_CONN_MSS_EFF_SHIFT);
+	r = toe_drv_conn_info(&te->d, (uint32_t)conn, TOE_DRV_CONN_WORDS, &c);
+	if (r < 0) {
+		drv_fail(te, r, "connection read-out");
+		return TOE_REF_EINVAL;
+	}
+	toe_drv_conn_to_ref(&c, info);
 	return 0;
+}
+
+/* CONN_SEL = conn, then CONN_STATE alone. */
+static int conn_state_of(struct rtl_engine *te, uint32_t conn)
+{
+	uint32_t w[TOE_DRV_CONN_WORDS];
+	struct toe_drv_conn c;
+	int r = toe_drv_conn_select(&te->d, conn);
+
+	if (r == 0)
+		r = toe_drv_conn_read(&te->d, 0, 1, w);
+	if (r < 0) {
+		drv_fail(te, r, "connection state");
+		return -1;
+	}
+	toe_drv_conn_decode(w, 1, &c);
+	return c.state;
 }
 
 static int rtl_conn_state(struct simd_engine *e, int conn)
 {
-	struct rtl_engine *te = T(e);
-	uint32_t v;
-
-	if (wr(te, TOE_REG_CONN_SEL, (uint32_t)conn) < 0 ||
-	    rd(te, TOE_REG_CONN_STATE, &v) < 0)
+	if (conn < 0)
 		return -1;
-	return (int)(v & TOE_REG_CONN_STATE_STATE_MASK);
+	return conn_state_of(T(e), (uint32_t)conn);
 }
 
 static int rtl_conn_count(struct simd_engine *e)
@@ -250,45 +225,26 @@ static int rtl_conn_count(struct simd_engine *e)
 	int n = 0;
 
 	for (unsigned i = 0; i < e->max_conns; i++) {
-		uint32_t v;
+		int st = conn_state_of(te, i);
 
-		if (wr(te, TOE_REG_CONN_SEL, i) < 0 ||
-		    rd(te, TOE_REG_CONN_STATE, &v) < 0)
+		if (st < 0)
 			return -1;
-		if ((v & TOE_REG_CONN_STATE_STATE_MASK) != TOE_ST_CLOSED)
+		if (st != TOE_ST_CLOSED)
 			n++;
 	}
 	return n;
 }
 
-static int rd64(struct rtl_engine *te, uint32_t addr, uint64_t *v)
-{
-	int rc = toe_sim_csr_read64(te->s, addr, v);
-
-	if (rc < 0)
-		fprintf(stderr, "toe-simd: csr read64 0x%03x failed (%d)\n",
-			addr, rc);
-	return rc;
-}
-
 static int rtl_stats(struct simd_engine *e, struct toe_ref_stats *st)
 {
 	struct rtl_engine *te = T(e);
-	int rc = 0;
+	int r = toe_drv_stats_read(&te->d, st);
 
-	memset(st, 0, sizeof(*st));
-	rc |= rd64(te, TOE_REG_STAT_SEGS_IN, &st->segs_in);
-	rc |= rd64(te, TOE_REG_STAT_SEGS_OUT, &st->segs_out);
-	rc |= rd64(te, TOE_REG_STAT_RST_OUT, &st->rst_out);
-	rc |= rd64(te, TOE_REG_STAT_CHALLENGE_ACKS, &st->challenge_acks);
-	rc |= rd64(te, TOE_REG_STAT_CHALLENGE_ACKS_SUPPRESSED,
-		   &st->challenge_acks_suppressed);
-	rc |= rd64(te, TOE_REG_STAT_DROPPED, &st->dropped);
-	rc |= rd64(te, TOE_REG_STAT_RX_BYTES, &st->rx_bytes);
-	rc |= rd64(te, TOE_REG_STAT_RETRANSMITS, &st->retransmits);
-	for (int i = 1; i < TOE_PERR_COUNT; i++)
-		rc |= rd64(te, TOE_REG_STAT_PARSE_DROP(i), &st->parse_drops[i]);
-	return rc ? -1 : 0;
+	if (r < 0) {
+		drv_fail(te, r, "statistics");
+		return -1;
+	}
+	return 0;
 }
 
 static int rtl_csr_read(struct simd_engine *e, uint32_t addr, uint32_t *v)
@@ -357,6 +313,7 @@ struct simd_engine *simd_engine_rtl_new(const struct simd_engine_cfg *cfg,
 	struct rtl_engine *te = calloc(1, sizeof(*te));
 	struct toe_sim_opts so;
 	struct toe_ref_cfg rc;
+	struct toe_drv_cfg dc;
 	uint32_t id = 0, bc = 0;
 	int bad = 0;
 
@@ -377,6 +334,9 @@ struct simd_engine *simd_engine_rtl_new(const struct simd_engine_cfg *cfg,
 		free(te);
 		return NULL;
 	}
+	/* 64-bit registers and read-outs two words a request */
+	toe_sim_drv_init(&te->d, te->s, 2);
+	te->d.cmd_polls = CMD_POLLS;
 	if (rd(te, TOE_REG_ID, &id) < 0 || id != TOE_REG_ID_RESET) {
 		snprintf(err, errlen, "engine ID reads 0x%08x, expected "
 			 "0x%08x", id, TOE_REG_ID_RESET);
@@ -408,28 +368,17 @@ struct simd_engine *simd_engine_rtl_new(const struct simd_engine_cfg *cfg,
 		te->head.tick_hz = hz < 250000 ? 250000 : hz;
 	}
 
-	/* the same numbers the ref back end uses */
+	/* the same numbers the ref back end uses, all of them: disabled,
+	 * configured, enabled last */
 	simd_engine_ref_cfg(cfg, te->head.tick_hz, &rc);
-	bad |= wr(te, TOE_REG_CTRL, 0);
-	bad |= wr(te, TOE_REG_LOCAL_MAC_HI, mac_hi(cfg->mac));
-	bad |= wr(te, TOE_REG_LOCAL_MAC_LO, mac_lo(cfg->mac));
-	bad |= wr(te, TOE_REG_LOCAL_IP, cfg->ip);
-	bad |= wr(te, TOE_REG_TICK_HZ, (uint32_t)rc.tick_hz);
-	bad |= wr64(te, TOE_REG_RTO_INIT, rc.rto_init);
-	bad |= wr64(te, TOE_REG_RTO_MAX, rc.rto_max);
-	bad |= wr64(te, TOE_REG_SYN_GIVEUP, rc.syn_giveup);
-	bad |= wr64(te, TOE_REG_SYNACK_GIVEUP, rc.synack_giveup);
-	bad |= wr64(te, TOE_REG_FIN_GIVEUP, rc.fin_giveup);
-	bad |= wr64(te, TOE_REG_MSL, rc.msl);
-	bad |= wr64(te, TOE_REG_CHALLENGE_ACK_WINDOW, rc.challenge_ack_window);
-	for (int i = 0; i < 4; i++)
-		bad |= wr(te, TOE_REG_ISN_KEY(i),
-			  (uint32_t)rc.isn_key[4 * i] |
-			  (uint32_t)rc.isn_key[4 * i + 1] << 8 |
-			  (uint32_t)rc.isn_key[4 * i + 2] << 16 |
-			  (uint32_t)rc.isn_key[4 * i + 3] << 24);
-	bad |= wr(te, TOE_REG_CTRL, TOE_REG_CTRL_ENABLE_MASK |
-		  TOE_REG_CTRL_ARP_EN_MASK | TOE_REG_CTRL_PING_EN_MASK);
+	toe_drv_cfg_from_ref(&dc, &rc, cfg->mac, TOE_REG_CTRL_ENABLE_MASK |
+			     TOE_REG_CTRL_ARP_EN_MASK | TOE_REG_CTRL_PING_EN_MASK);
+	dc.local_ip = cfg->ip;
+	bad |= wr(te, TOE_REG_CTRL, 0) < 0;
+	if (!bad)
+		bad |= drv_fail(te, toe_drv_cfg_write(&te->d, &dc,
+						      TOE_DRV_CFG_ALL),
+				"configuration") < 0;
 	if (bad) {
 		snprintf(err, errlen, "configuring the engine through the "
 			 "host bridge failed");

@@ -101,6 +101,51 @@ int toe_proto_err(struct toe *t, int r, const char *what)
 	}
 }
 
+/* ---- the register driver's bus: the bridge protocol ---- */
+
+static int bus_read(void *ctx, uint32_t addr, uint32_t *val, size_t n)
+{
+	return toe_proto_read(((struct toe *)ctx)->p, addr, val, n);
+}
+
+static int bus_write(void *ctx, uint32_t addr, const uint32_t *val, size_t n)
+{
+	return toe_proto_write(((struct toe *)ctx)->p, addr, val, n);
+}
+
+/* A command is busy for at most the tuning's cmd_timeout_ms, counted
+ * from when it was written. */
+static int bus_wait(void *ctx, unsigned polls)
+{
+	struct toe *t = ctx;
+
+	if (polls == 0) {
+		t->cmd_deadline = toe_transport_now_ms(t->tr) +
+				  (uint64_t)t->tun.cmd_timeout_ms;
+		return 0;
+	}
+	return toe_transport_now_ms(t->tr) > t->cmd_deadline;
+}
+
+static const struct toe_drv_ops bus_ops = {
+	.read = bus_read,
+	.write = bus_write,
+	.wait = bus_wait,
+};
+
+int toe_bus_err(struct toe *t, int r, const char *what)
+{
+	if (r == TOE_DRV_EBUS)
+		return toe_proto_err(t, t->drv.bus_err, what);
+	if (r == TOE_DRV_ETIMEDOUT)
+		return toe_seterr(t, TOE_ETIMEDOUT, "%s: engine still busy "
+				  "after %d ms", what, t->tun.cmd_timeout_ms);
+	if (r < 0)
+		return toe_seterr(t, TOE_EINVAL, "%s: %s", what,
+				  toe_drv_strerror(r));
+	return r;
+}
+
 /* ---- handle ---- */
 
 struct toe *toe_new(void)
@@ -195,6 +240,13 @@ int toe_open(struct toe *t, const char *uri)
 		goto fail;
 	}
 	toe_proto_set_event_fn(t->p, on_notify, t);
+	/* bursts of any length (toe_proto splits them at MAX_BURST); a
+	 * command is bounded by time (bus_wait), not by polls; EV_POP, EV_ARG
+	 * and EV_COUNT in one read */
+	toe_drv_init(&t->drv, &bus_ops, t);
+	t->drv.burst = ~0u;
+	t->drv.cmd_polls = 0;
+	t->drv.ev_words = 3;
 	r = toe_proto_ping(t->p, &pi);
 	if (r == TOE_PROTO_EVERSION) {
 		r = toe_seterr(t, TOE_EPROTO, "%s: host bridge: %s", uri,
@@ -375,37 +427,6 @@ int toe_reg_write64(struct toe *t, uint32_t addr, uint64_t val)
 
 /* ---- commands ---- */
 
-static const char *cmd_name(unsigned op)
-{
-	switch (op) {
-	case TOE_CMD_LISTEN: return "LISTEN";
-	case TOE_CMD_UNLISTEN: return "UNLISTEN";
-	case TOE_CMD_CONNECT: return "CONNECT";
-	case TOE_CMD_CLOSE: return "CLOSE";
-	case TOE_CMD_SHUTDOWN: return "SHUTDOWN";
-	case TOE_CMD_ABORT: return "ABORT";
-	default: return "?";
-	}
-}
-
-/* CMD_STATUS.ERR in words (the register map's descriptions) */
-static const char *cmd_err_text(unsigned err)
-{
-	switch (err) {
-	case TOE_CMD_EINVAL: return "bad argument or configuration";
-	case TOE_CMD_ENOMEM: return "connection or listener table full";
-	case TOE_CMD_EADDRINUSE: return "port already listening or 4-tuple "
-					"in use";
-	case TOE_CMD_ENOTCONN: return "no such connection (or port not "
-				      "listening)";
-	case TOE_CMD_ESTATE: return "not valid in the connection's state";
-	case TOE_CMD_EPIPE: return "connection already shut down";
-	case TOE_CMD_ENOTSUP: return "not implemented";
-	case TOE_CMD_EBUSY: return "another command was running";
-	default: return "unknown result code";
-	}
-}
-
 static int cmd_err(unsigned err)
 {
 	switch (err) {
@@ -423,53 +444,45 @@ static int cmd_err(unsigned err)
 }
 
 /*
- * Write the arguments and CMD.OP in one burst (ascending addresses: OP is
- * written last, so the arguments are in place when the command starts),
- * then read CMD_STATUS until BUSY is 0. The burst is one request executed
- * exactly once, so a command is never started twice by a retransmission.
+ * Write the arguments and CMD.OP in one burst (every argument register,
+ * ascending: OP is written last, so the arguments are in place when the
+ * command starts), then read CMD_STATUS until BUSY is 0. The burst is one
+ * request executed exactly once, so a command is never started twice by a
+ * retransmission.
  */
 static int run_cmd(struct toe *t, unsigned op, uint16_t lport, uint32_t rip,
 		   uint16_t rport, const uint8_t mac[6], uint16_t conn,
 		   uint32_t *result, const char *what)
 {
-	uint32_t w[7], st = 0;
-	uint64_t deadline;
-	unsigned err;
+	struct toe_drv_cmd c = {
+		.op = op,
+		.args = TOE_DRV_ARG_ALL,
+		.local_port = lport,
+		.remote_ip = rip,
+		.remote_port = rport,
+		.conn = conn,
+	};
+	struct toe_drv_status st;
 	int r = toe_check_open(t);
 
 	if (r < 0)
 		return r;
-	w[0] = lport;
-	w[1] = rip;
-	w[2] = rport;
-	w[3] = mac ? (uint32_t)mac[0] << 8 | mac[1] : 0;
-	w[4] = mac ? (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 |
-		     (uint32_t)mac[4] << 8 | mac[5] : 0;
-	w[5] = conn;
-	w[6] = op;
-	r = toe_proto_write(t->p, TOE_REG_CMD_LOCAL_PORT, w, 7);
+	if (mac)
+		memcpy(c.remote_mac, mac, 6);
+	r = toe_drv_command(&t->drv, &c, &st);
+	if (r == TOE_DRV_ETIMEDOUT)
+		return toe_seterr(t, TOE_ETIMEDOUT, "%s: command %s still busy "
+				  "after %d ms", what, toe_drv_cmd_name(op),
+				  t->tun.cmd_timeout_ms);
 	if (r < 0)
-		return toe_proto_err(t, r, what);
-	deadline = toe_transport_now_ms(t->tr) + (uint64_t)t->tun.cmd_timeout_ms;
-	for (;;) {
-		r = toe_proto_read32(t->p, TOE_REG_CMD_STATUS, &st);
-		if (r < 0)
-			return toe_proto_err(t, r, what);
-		if (!(st & TOE_REG_CMD_STATUS_BUSY_MASK))
-			break;
-		if (toe_transport_now_ms(t->tr) > deadline)
-			return toe_seterr(t, TOE_ETIMEDOUT, "%s: command %s "
-					  "still busy after %d ms", what,
-					  cmd_name(op), t->tun.cmd_timeout_ms);
-	}
-	err = (st & TOE_REG_CMD_STATUS_ERR_MASK) >> TOE_REG_CMD_STATUS_ERR_SHIFT;
+		return toe_bus_err(t, r, what);
 	if (result)
-		*result = (st & TOE_REG_CMD_STATUS_RESULT_MASK) >>
-			  TOE_REG_CMD_STATUS_RESULT_SHIFT;
-	r = cmd_err(err);
+		*result = st.result;
+	r = cmd_err(st.err);
 	if (r < 0)
 		return toe_seterr(t, r, "%s: the engine refused %s: %s", what,
-				  cmd_name(op), cmd_err_text(err));
+				  toe_drv_cmd_name(op),
+				  toe_drv_cmd_err_text(st.err));
 	return 0;
 }
 
@@ -535,17 +548,9 @@ int toe_enable(struct toe *t, bool on)
 
 /* ---- connection read-out ---- */
 
-/* CONN_STATE .. CONN_MSS, and with register map 0.2 up to
- * CONN_MAX_SND_WND */
-#ifdef TOE_REG_CONN_MAX_SND_WND
-#define CONN_WORDS ((TOE_REG_CONN_MAX_SND_WND - TOE_REG_CONN_STATE) / 4 + 1)
-#else
-#define CONN_WORDS 11
-#endif
-
 int toe_conn_info(struct toe *t, int conn, struct toe_conn_info *ci)
 {
-	uint32_t w[CONN_WORDS];
+	struct toe_drv_conn c;
 	int r = toe_check_open(t);
 
 	if (r < 0)
@@ -553,51 +558,38 @@ int toe_conn_info(struct toe *t, int conn, struct toe_conn_info *ci)
 	if (!ci || conn < 0 || conn > 0xFFFF)
 		return toe_seterr(t, TOE_EINVAL, "conn_info: connection id %d",
 				  conn);
-	/* CONN_SEL takes the snapshot the CONN_* registers then show */
-	r = toe_proto_write32(t->p, TOE_REG_CONN_SEL, (uint32_t)conn);
+	/* CONN_SEL takes the snapshot the CONN_* registers then show: one
+	 * write, then CONN_STATE .. CONN_MSS (register map 0.1) or
+	 * .. CONN_MAX_SND_WND (0.2) in one read */
+	r = toe_drv_conn_info(&t->drv, (uint32_t)conn,
+			      t->info.version_minor >= 2 ? TOE_DRV_CONN_WORDS :
+			      TOE_DRV_CONN_WORDS_V1, &c);
 	if (r < 0)
-		return toe_proto_err(t, r, "conn_info");
-	r = toe_proto_read(t->p, TOE_REG_CONN_STATE, w,
-			   t->info.version_minor >= 2 ? CONN_WORDS : 11);
-	if (r < 0)
-		return toe_proto_err(t, r, "conn_info");
+		return toe_bus_err(t, r, "conn_info");
 	memset(ci, 0, sizeof(*ci));
 	ci->id = conn;
-	ci->state = (int)((w[0] & TOE_REG_CONN_STATE_STATE_MASK) >>
-			  TOE_REG_CONN_STATE_STATE_SHIFT);
-	ci->passive = w[0] & TOE_REG_CONN_STATE_PASSIVE_MASK;
-	ci->closed_by_user = w[0] & TOE_REG_CONN_STATE_CLOSED_BY_USER_MASK;
-	ci->wr_shut = w[0] & TOE_REG_CONN_STATE_WR_SHUT_MASK;
-	ci->retransmits = (w[0] & TOE_REG_CONN_STATE_RETRANSMITS_MASK) >>
-			  TOE_REG_CONN_STATE_RETRANSMITS_SHIFT;
-	ci->local_ip = w[1];
-	ci->remote_ip = w[2];
-	ci->local_port = (uint16_t)((w[3] & TOE_REG_CONN_PORTS_LOCAL_MASK) >>
-				    TOE_REG_CONN_PORTS_LOCAL_SHIFT);
-	ci->remote_port = (uint16_t)((w[3] & TOE_REG_CONN_PORTS_REMOTE_MASK) >>
-				     TOE_REG_CONN_PORTS_REMOTE_SHIFT);
-	ci->iss = w[4];
-	ci->irs = w[5];
-	ci->snd_una = w[6];
-	ci->snd_nxt = w[7];
-	ci->snd_wnd = w[8];
-	ci->rcv_nxt = w[9];
-	ci->peer_mss = (uint16_t)((w[10] & TOE_REG_CONN_MSS_PEER_MASK) >>
-				  TOE_REG_CONN_MSS_PEER_SHIFT);
-	ci->eff_mss = (uint16_t)((w[10] & TOE_REG_CONN_MSS_EFF_MASK) >>
-				 TOE_REG_CONN_MSS_EFF_SHIFT);
-#ifdef TOE_REG_CONN_MAX_SND_WND
+	ci->state = c.state;
+	ci->passive = c.passive;
+	ci->closed_by_user = c.closed_by_user;
+	ci->wr_shut = c.wr_shut;
+	ci->retransmits = c.retransmits8;
+	ci->local_ip = c.local_ip;
+	ci->remote_ip = c.remote_ip;
+	ci->local_port = c.local_port;
+	ci->remote_port = c.remote_port;
+	ci->iss = c.iss;
+	ci->irs = c.irs;
+	ci->snd_una = c.snd_una;
+	ci->snd_nxt = c.snd_nxt;
+	ci->snd_wnd = c.snd_wnd;
+	ci->rcv_nxt = c.rcv_nxt;
+	ci->peer_mss = c.peer_mss;
+	ci->eff_mss = c.eff_mss;
 	if (t->info.version_minor >= 2) {
-		ci->retransmits = w[11];
-		ci->remote_mac[0] = (uint8_t)(w[12] >> 8);
-		ci->remote_mac[1] = (uint8_t)w[12];
-		ci->remote_mac[2] = (uint8_t)(w[13] >> 24);
-		ci->remote_mac[3] = (uint8_t)(w[13] >> 16);
-		ci->remote_mac[4] = (uint8_t)(w[13] >> 8);
-		ci->remote_mac[5] = (uint8_t)w[13];
-		ci->max_snd_wnd = w[14];
+		ci->retransmits = c.retransmits;
+		memcpy(ci->remote_mac, c.remote_mac, 6);
+		ci->max_snd_wnd = c.max_snd_wnd;
 	}
-#endif
 	return 0;
 }
 
@@ -622,22 +614,20 @@ const char *toe_event_name(int type)
 static int drain(struct toe *t)
 {
 	while (t->qn < TOE_EVQ_LEN) {
-		uint32_t w[3];
+		struct toe_drv_event de;
 		struct toe_event *e;
-		int r = toe_proto_read(t->p, TOE_REG_EV_POP, w, 3);
+		int r = toe_drv_event_pop(&t->drv, &de); /* ev_words 3 */
 
 		if (r < 0)
-			return toe_proto_err(t, r, "event pop");
-		if (!(w[0] & TOE_REG_EV_POP_VALID_MASK))
+			return toe_bus_err(t, r, "event pop");
+		if (r == 0)
 			break;
 		e = &t->q[(t->qh + t->qn) % TOE_EVQ_LEN];
-		e->type = (int)((w[0] & TOE_REG_EV_POP_TYPE_MASK) >>
-				TOE_REG_EV_POP_TYPE_SHIFT);
-		e->conn = (int)((w[0] & TOE_REG_EV_POP_CONN_MASK) >>
-				TOE_REG_EV_POP_CONN_SHIFT);
-		e->arg = w[1];
+		e->type = de.type;
+		e->conn = de.conn;
+		e->arg = de.arg;
 		t->qn++;
-		if ((w[2] & TOE_REG_EV_COUNT_COUNT_MASK) == 0)
+		if (de.count == 0)
 			break;
 	}
 	return 0;
@@ -732,8 +722,7 @@ int toe_events_lost(struct toe *t, uint32_t *lost)
 
 int toe_get_stats(struct toe *t, struct toe_stats *st)
 {
-	uint32_t w[(TOE_REG_STAT_PARSE_DROP_HI(TOE_REG_STAT_PARSE_DROP_COUNT - 1)
-		    - TOE_REG_STAT_SEGS_IN) / 4 + 1];
+	struct toe_ref_stats rs;
 	struct toe_proto_stats ps;
 	int r = toe_check_open(t);
 
@@ -742,24 +731,20 @@ int toe_get_stats(struct toe *t, struct toe_stats *st)
 	if (!st)
 		return toe_seterr(t, TOE_EINVAL, "st is NULL");
 	/* one read, in bursts: every LO is read right before its HI */
-	r = toe_proto_read(t->p, TOE_REG_STAT_SEGS_IN, w,
-			   sizeof(w) / sizeof(w[0]));
+	r = toe_drv_stats_read(&t->drv, &rs);
 	if (r < 0)
-		return toe_proto_err(t, r, "stats");
+		return toe_bus_err(t, r, "stats");
 	memset(st, 0, sizeof(*st));
-#define W64(addr) ((uint64_t)w[((addr) - TOE_REG_STAT_SEGS_IN) / 4 + 1] << 32 | \
-		   w[((addr) - TOE_REG_STAT_SEGS_IN) / 4])
-	st->segs_in = W64(TOE_REG_STAT_SEGS_IN);
-	st->segs_out = W64(TOE_REG_STAT_SEGS_OUT);
-	st->rst_out = W64(TOE_REG_STAT_RST_OUT);
-	st->challenge_acks = W64(TOE_REG_STAT_CHALLENGE_ACKS);
-	st->challenge_acks_suppressed = W64(TOE_REG_STAT_CHALLENGE_ACKS_SUPPRESSED);
-	st->dropped = W64(TOE_REG_STAT_DROPPED);
-	st->rx_bytes = W64(TOE_REG_STAT_RX_BYTES);
-	st->retransmits = W64(TOE_REG_STAT_RETRANSMITS);
-	for (unsigned i = 0; i < TOE_REG_STAT_PARSE_DROP_COUNT && i < TOE_PERR_COUNT; i++)
-		st->parse_drops[i] = W64(TOE_REG_STAT_PARSE_DROP(i));
-#undef W64
+	st->segs_in = rs.segs_in;
+	st->segs_out = rs.segs_out;
+	st->rst_out = rs.rst_out;
+	st->challenge_acks = rs.challenge_acks;
+	st->challenge_acks_suppressed = rs.challenge_acks_suppressed;
+	st->dropped = rs.dropped;
+	st->rx_bytes = rs.rx_bytes;
+	st->retransmits = rs.retransmits;
+	for (unsigned i = 0; i < TOE_PERR_COUNT; i++)
+		st->parse_drops[i] = rs.parse_drops[i];
 	r = toe_proto_read32(t->p, TOE_REG_EV_LOST, &st->ev_lost);
 	if (r < 0)
 		return toe_proto_err(t, r, "stats");

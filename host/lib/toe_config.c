@@ -13,13 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The seven 64-bit duration registers, in address order. */
-static const uint32_t dur_regs[] = {
-	TOE_REG_RTO_INIT, TOE_REG_RTO_MAX, TOE_REG_SYN_GIVEUP,
-	TOE_REG_SYNACK_GIVEUP, TOE_REG_FIN_GIVEUP, TOE_REG_MSL,
-	TOE_REG_CHALLENGE_ACK_WINDOW,
-};
-#define N_DUR (sizeof(dur_regs) / sizeof(dur_regs[0]))
+/* The seven durations of the 64-bit registers RTO_INIT ..
+ * CHALLENGE_ACK_WINDOW, in address order. */
+#define N_DUR 7
 
 static uint64_t *dur_field(struct toe_config *c, size_t i)
 {
@@ -28,6 +24,17 @@ static uint64_t *dur_field(struct toe_config *c, size_t i)
 		&c->synack_giveup_ms, &c->fin_giveup_ms, &c->msl_ms,
 		&c->challenge_ack_window_ms,
 	};
+	return f[i];
+}
+
+/* The same durations in the driver's struct (ticks). */
+static uint64_t *drv_dur_field(struct toe_drv_cfg *c, size_t i)
+{
+	uint64_t *f[N_DUR] = {
+		&c->rto_init, &c->rto_max, &c->syn_giveup, &c->synack_giveup,
+		&c->fin_giveup, &c->msl, &c->challenge_ack_window,
+	};
+
 	return f[i];
 }
 
@@ -77,56 +84,44 @@ void toe_config_default(struct toe_config *c)
 		ticks_to_ms(TOE_REG_CHALLENGE_ACK_WINDOW_RESET, c->clock_hz);
 }
 
-/* Registers 0x040 .. 0x09C (CTRL .. CHALLENGE_ACK_WINDOW_HI), one burst. */
-#define CFG_FIRST TOE_REG_CTRL
-#define CFG_WORDS ((TOE_REG_CHALLENGE_ACK_WINDOW + 4 - TOE_REG_CTRL) / 4 + 1)
-#define CW(reg) w[((reg) - CFG_FIRST) / 4]
-
+/* Registers 0x040 .. 0x09C (CTRL .. CHALLENGE_ACK_WINDOW_HI), one burst
+ * (toe_drv_cfg_read); the register fields are the driver's (toe_drv.h). */
 int toe_config_get(struct toe *t, struct toe_config *c)
 {
-	uint32_t w[CFG_WORDS];
+	struct toe_drv_cfg dc;
 	int r = toe_check_open(t);
 
 	if (r < 0)
 		return r;
 	if (!c)
 		return toe_seterr(t, TOE_EINVAL, "config is NULL");
-	r = toe_proto_read(t->p, CFG_FIRST, w, CFG_WORDS);
+	r = toe_drv_cfg_read(&t->drv, &dc);
 	if (r < 0)
-		return toe_proto_err(t, r, "config read");
+		return toe_bus_err(t, r, "config read");
 	memset(c, 0, sizeof(*c));
-	c->arp = CW(TOE_REG_CTRL) & TOE_REG_CTRL_ARP_EN_MASK;
-	c->ping = CW(TOE_REG_CTRL) & TOE_REG_CTRL_PING_EN_MASK;
-	c->mac[0] = (uint8_t)(CW(TOE_REG_LOCAL_MAC_HI) >> 8);
-	c->mac[1] = (uint8_t)CW(TOE_REG_LOCAL_MAC_HI);
-	c->mac[2] = (uint8_t)(CW(TOE_REG_LOCAL_MAC_LO) >> 24);
-	c->mac[3] = (uint8_t)(CW(TOE_REG_LOCAL_MAC_LO) >> 16);
-	c->mac[4] = (uint8_t)(CW(TOE_REG_LOCAL_MAC_LO) >> 8);
-	c->mac[5] = (uint8_t)CW(TOE_REG_LOCAL_MAC_LO);
-	c->ip = CW(TOE_REG_LOCAL_IP);
-	c->mtu = (uint16_t)(CW(TOE_REG_MTU) & TOE_REG_MTU_MTU_MASK);
-	c->rcv_wnd = (uint16_t)(CW(TOE_REG_WND) & TOE_REG_WND_RCV_WND_MASK);
-	c->syn_wnd = (uint16_t)((CW(TOE_REG_WND) & TOE_REG_WND_SYN_WND_MASK) >>
-				TOE_REG_WND_SYN_WND_SHIFT);
-	c->ttl = (uint8_t)(CW(TOE_REG_IP_CFG) & TOE_REG_IP_CFG_TTL_MASK);
-	c->df = CW(TOE_REG_IP_CFG) & TOE_REG_IP_CFG_DF_MASK;
-	c->ip_id_init = (uint16_t)(CW(TOE_REG_IP_ID) & TOE_REG_IP_ID_INIT_MASK);
-	c->ip_id_step = (uint16_t)((CW(TOE_REG_IP_ID) & TOE_REG_IP_ID_STEP_MASK)
-				   >> TOE_REG_IP_ID_STEP_SHIFT);
-	c->clock_hz = CW(TOE_REG_TICK_HZ);
-	c->challenge_ack_limit = CW(TOE_REG_CHALLENGE_ACK_LIMIT);
-	for (size_t i = 0; i < N_DUR; i++) {
-		uint64_t ticks = (uint64_t)CW(dur_regs[i] + 4) << 32 |
-				 CW(dur_regs[i]);
-
-		*dur_field(c, i) = ticks_to_ms(ticks, c->clock_hz);
-	}
+	c->arp = dc.ctrl & TOE_REG_CTRL_ARP_EN_MASK;
+	c->ping = dc.ctrl & TOE_REG_CTRL_PING_EN_MASK;
+	memcpy(c->mac, dc.mac, 6);
+	c->ip = dc.local_ip;
+	c->mtu = dc.mtu;
+	c->rcv_wnd = dc.rcv_wnd;
+	c->syn_wnd = dc.syn_wnd;
+	c->ttl = dc.ttl;
+	c->df = dc.df;
+	c->ip_id_init = dc.ip_id_init;
+	c->ip_id_step = dc.ip_id_step;
+	c->clock_hz = dc.tick_hz;
+	c->challenge_ack_limit = dc.challenge_ack_limit;
+	for (size_t i = 0; i < N_DUR; i++)
+		*dur_field(c, i) = ticks_to_ms(*drv_dur_field(&dc, i),
+					       c->clock_hz);
 	return 0;
 }
 
 int toe_config_set(struct toe *t, const struct toe_config *c)
 {
-	uint32_t w[CFG_WORDS], back[CFG_WORDS], ctrl;
+	uint32_t w[TOE_DRV_CFG_WORDS], back[TOE_DRV_CFG_WORDS], ctrl;
+	struct toe_drv_cfg dc;
 	int r = toe_check_open(t);
 
 	if (r < 0)
@@ -143,60 +138,48 @@ int toe_config_set(struct toe *t, const struct toe_config *c)
 	if (c->rto_init_ms == 0 || c->rto_max_ms < c->rto_init_ms)
 		return toe_seterr(t, TOE_ERANGE, "config: want 0 < rto_init <= "
 				  "rto_max");
-	r = toe_proto_read32(t->p, TOE_REG_CTRL, &ctrl);
+	r = toe_drv_read32(&t->drv, TOE_REG_CTRL, &ctrl);
 	if (r < 0)
-		return toe_proto_err(t, r, "config");
+		return toe_bus_err(t, r, "config");
 	if (ctrl & TOE_REG_CTRL_ENABLE_MASK)
 		return toe_seterr(t, TOE_EBUSY, "config: the engine is enabled; "
 				  "the register map allows changes only while "
 				  "no connection exists (disable it first)");
-	memset(w, 0, sizeof(w));
-	CW(TOE_REG_CTRL) = (c->arp ? TOE_REG_CTRL_ARP_EN_MASK : 0) |
-			   (c->ping ? TOE_REG_CTRL_PING_EN_MASK : 0);
-	CW(TOE_REG_LOCAL_MAC_HI) = (uint32_t)c->mac[0] << 8 | c->mac[1];
-	CW(TOE_REG_LOCAL_MAC_LO) = (uint32_t)c->mac[2] << 24 |
-				   (uint32_t)c->mac[3] << 16 |
-				   (uint32_t)c->mac[4] << 8 | c->mac[5];
-	CW(TOE_REG_LOCAL_IP) = c->ip;
-	CW(TOE_REG_MTU) = c->mtu;
-	CW(TOE_REG_WND) = (uint32_t)c->syn_wnd << TOE_REG_WND_SYN_WND_SHIFT |
-			  c->rcv_wnd;
-	CW(TOE_REG_IP_CFG) = (c->df ? TOE_REG_IP_CFG_DF_MASK : 0) | c->ttl;
-	CW(TOE_REG_IP_ID) = (uint32_t)c->ip_id_step << TOE_REG_IP_ID_STEP_SHIFT |
-			    c->ip_id_init;
-	CW(TOE_REG_TICK_HZ) = c->clock_hz;
-	CW(TOE_REG_CHALLENGE_ACK_LIMIT) = c->challenge_ack_limit;
-	for (size_t i = 0; i < N_DUR; i++) {
-		uint64_t ticks;
-
+	memset(&dc, 0, sizeof(dc));
+	dc.ctrl = (c->arp ? TOE_REG_CTRL_ARP_EN_MASK : 0) |
+		  (c->ping ? TOE_REG_CTRL_PING_EN_MASK : 0);
+	memcpy(dc.mac, c->mac, 6);
+	dc.local_ip = c->ip;
+	dc.mtu = c->mtu;
+	dc.rcv_wnd = c->rcv_wnd;
+	dc.syn_wnd = c->syn_wnd;
+	dc.ttl = c->ttl;
+	dc.df = c->df;
+	dc.ip_id_init = c->ip_id_init;
+	dc.ip_id_step = c->ip_id_step;
+	dc.tick_hz = c->clock_hz;
+	dc.challenge_ack_limit = c->challenge_ack_limit;
+	for (size_t i = 0; i < N_DUR; i++)
 		if (!ms_to_ticks(*dur_field((struct toe_config *)c, i),
-				 c->clock_hz, &ticks))
+				 c->clock_hz, drv_dur_field(&dc, i)))
 			return toe_seterr(t, TOE_ERANGE, "config: duration %zu "
 					  "too long for 64-bit ticks", i);
-		CW(dur_regs[i]) = (uint32_t)ticks;
-		CW(dur_regs[i] + 4) = (uint32_t)(ticks >> 32);
-	}
-	/* the 32-bit registers in one burst (CTRL .. CHALLENGE_ACK_LIMIT) */
-	r = toe_proto_write(t->p, CFG_FIRST, w,
-			    (TOE_REG_CHALLENGE_ACK_LIMIT - CFG_FIRST) / 4 + 1);
+	/* the 32-bit registers in one burst (CTRL .. CHALLENGE_ACK_LIMIT),
+	 * then the 64-bit ones HI, then LO (the LO write applies the pair) */
+	r = toe_drv_cfg_write(&t->drv, &dc, TOE_DRV_CFG_CTRL | TOE_DRV_CFG_ADDR |
+			      TOE_DRV_CFG_IP | TOE_DRV_CFG_TICK |
+			      TOE_DRV_CFG_CA_LIMIT | TOE_DRV_CFG_TIMERS);
 	if (r < 0)
-		return toe_proto_err(t, r, "config write");
-	/* 64-bit registers: HI, then LO (the LO write applies the pair) */
-	for (size_t i = 0; i < N_DUR; i++) {
-		r = toe_proto_write32(t->p, dur_regs[i] + 4, CW(dur_regs[i] + 4));
-		if (r == 0)
-			r = toe_proto_write32(t->p, dur_regs[i], CW(dur_regs[i]));
-		if (r < 0)
-			return toe_proto_err(t, r, "config write");
-	}
-	r = toe_proto_read(t->p, CFG_FIRST, back, CFG_WORDS);
+		return toe_bus_err(t, r, "config write");
+	toe_drv_cfg_encode(&dc, w);
+	r = toe_drv_read(&t->drv, TOE_REG_CTRL, back, TOE_DRV_CFG_WORDS);
 	if (r < 0)
-		return toe_proto_err(t, r, "config read-back");
-	for (size_t i = 0; i < CFG_WORDS; i++)
+		return toe_bus_err(t, r, "config read-back");
+	for (size_t i = 0; i < TOE_DRV_CFG_WORDS; i++)
 		if (back[i] != w[i])
 			return toe_seterr(t, TOE_EPROTO, "config read-back: "
 					  "register 0x%03zx reads 0x%08x, "
-					  "wrote 0x%08x", CFG_FIRST + 4 * i,
+					  "wrote 0x%08x", TOE_REG_CTRL + 4 * i,
 					  back[i], w[i]);
 	return 0;
 }

@@ -71,10 +71,8 @@ int toe_isn_set_key(struct toe *t, const uint8_t key[16])
 	if (!key)
 		return toe_seterr(t, TOE_EINVAL, "key is NULL");
 	/* ISN_KEY[i] = key bytes 4i..4i+3, byte 4i in bits 7:0 */
-	for (int i = 0; i < 4; i++)
-		w[i] = (uint32_t)key[4 * i] | (uint32_t)key[4 * i + 1] << 8 |
-		       (uint32_t)key[4 * i + 2] << 16 |
-		       (uint32_t)key[4 * i + 3] << 24;
+	for (unsigned i = 0; i < 4; i++)
+		w[i] = toe_drv_isn_key_word(key, i);
 	/* the engine clock before the write: every ISN made with this key
 	 * comes later */
 	t->key_cycles_known = toe_engine_cycles(t, &cyc) == 0;

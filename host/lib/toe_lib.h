@@ -7,6 +7,7 @@
 #define TOE_LIB_H
 
 #include "toe/toe.h"
+#include "toe_drv.h"
 #include "toe_proto.h"
 #include "toe_transport.h"
 
@@ -16,6 +17,9 @@
 struct toe {
 	struct toe_transport *tr;
 	struct toe_proto *p;
+	/* the register driver over p (toe.c's bus callbacks) */
+	struct toe_drv drv;
+	uint64_t cmd_deadline; /* ms of the transport clock */
 	struct toe_proto_fault *fault; /* when the URI asks for faults */
 	struct toe_transport_tuning tun;
 	struct toe_info info;
@@ -38,6 +42,9 @@ int toe_seterr(struct toe *t, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A toe_proto code as a library code (message set). */
 int toe_proto_err(struct toe *t, int r, const char *what);
+/* A toe_drv_* code as a library code (message set): the bus error of
+ * t->drv as toe_proto_err does, a command timeout as TOE_ETIMEDOUT. */
+int toe_bus_err(struct toe *t, int r, const char *what);
 /* 0 if open, else TOE_EINVAL / TOE_ENOTOPEN. */
 int toe_check_open(struct toe *t);
 

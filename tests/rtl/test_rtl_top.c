@@ -31,10 +31,12 @@
 #include "frame_edit.h"
 #include "seed.h"
 #include "toe/toe_regs.h"
+#include "toe_drv.h"
 #include "toe_l2.h"
 #include "toe_proto.h"
 #include "toe_ref.h"
 #include "toe_sim.h"
+#include "toe_sim_drv.h"
 #include "toe_wire.h"
 
 #define IP4(a, b, c, d) \
@@ -111,14 +113,27 @@ static uint64_t rd64(struct toe_sim *s, uint32_t addr)
 	return v;
 }
 
-static uint32_t mac_hi(const uint8_t m[6])
+/* The register driver on s, as this file has always driven the engine:
+ * one register a request, at most 100 CMD_STATUS polls, EV_ARG read after
+ * every event. */
+static struct toe_drv drv(struct toe_sim *s)
 {
-	return (uint32_t)m[0] << 8 | m[1];
+	struct toe_drv d;
+
+	toe_sim_drv_init(&d, s, 1);
+	d.cmd_polls = 100;
+	d.ev_words = 1;
+	d.ev_arg = TOE_DRV_EV_ARG_ALWAYS;
+	return d;
 }
 
-static uint32_t mac_lo(const uint8_t m[6])
+/* A register driver call that must succeed. */
+static void drv_ok(const struct toe_drv *d, int r)
 {
-	return (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 | (uint32_t)m[4] << 8 | m[5];
+	if (r == TOE_DRV_EBUS)
+		fail_msg("register 0x%03x: %s", d->bus_addr, toe_proto_strerror(d->bus_err));
+	if (r < 0)
+		fail_msg("%s", toe_drv_strerror(r));
 }
 
 /* A new engine, out of reset, tables cleared, ISN clock running. */
@@ -148,15 +163,23 @@ static struct toe_sim *engine(uint32_t seed)
 /* Configure and enable. */
 static void configure(struct toe_sim *s, const struct cfg *c)
 {
-	wr(s, TOE_REG_LOCAL_MAC_HI, mac_hi(c->mac));
-	wr(s, TOE_REG_LOCAL_MAC_LO, mac_lo(c->mac));
-	wr(s, TOE_REG_LOCAL_IP, c->ip);
-	wr(s, TOE_REG_MTU, c->mtu);
-	wr(s, TOE_REG_WND, (uint32_t)c->syn_wnd << 16 | c->rcv_wnd);
-	wr(s, TOE_REG_IP_CFG, (c->df ? TOE_REG_IP_CFG_DF_MASK : 0) | c->ttl);
-	wr(s, TOE_REG_IP_ID, (uint32_t)c->ip_id_step << 16 | c->ip_id_init);
-	wr(s, TOE_REG_CTRL, TOE_REG_CTRL_ENABLE_MASK | TOE_REG_CTRL_ARP_EN_MASK |
-				    TOE_REG_CTRL_PING_EN_MASK);
+	struct toe_drv d = drv(s);
+	struct toe_drv_cfg dc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.ctrl = TOE_REG_CTRL_ENABLE_MASK | TOE_REG_CTRL_ARP_EN_MASK |
+		  TOE_REG_CTRL_PING_EN_MASK;
+	memcpy(dc.mac, c->mac, 6);
+	dc.local_ip = c->ip;
+	dc.mtu = c->mtu;
+	dc.rcv_wnd = c->rcv_wnd;
+	dc.syn_wnd = c->syn_wnd;
+	dc.ttl = c->ttl;
+	dc.df = c->df;
+	dc.ip_id_init = c->ip_id_init;
+	dc.ip_id_step = c->ip_id_step;
+	drv_ok(&d, toe_drv_cfg_write(&d, &dc, TOE_DRV_CFG_ADDR | TOE_DRV_CFG_IP |
+				     TOE_DRV_CFG_CTRL));
 }
 
 static struct toe_sim *engine_cfg(uint32_t seed, const struct cfg *c)
@@ -167,45 +190,66 @@ static struct toe_sim *engine_cfg(uint32_t seed, const struct cfg *c)
 	return s;
 }
 
-/* Run a command; returns CMD_STATUS.ERR, *result gets RESULT. */
+/* Write c's argument registers and CMD.OP, wait for the end; returns
+ * CMD_STATUS.ERR, *result gets RESULT. */
+static int command_args(struct toe_sim *s, const struct toe_drv_cmd *c, uint32_t *result)
+{
+	struct toe_drv d = drv(s);
+	struct toe_drv_status st;
+	int r = toe_drv_command(&d, c, &st);
+
+	if (r == TOE_DRV_ETIMEDOUT)
+		fail_msg("command %s still busy (CMD_STATUS 0x%08x)", toe_drv_cmd_name(c->op),
+			 st.raw);
+	drv_ok(&d, r);
+	if (result)
+		*result = st.result;
+	return (int)st.err;
+}
+
+/* Run a command with the argument registers as they are. */
 static int command(struct toe_sim *s, int op, uint32_t *result)
 {
-	uint32_t st = 0;
-	int i;
+	struct toe_drv_cmd c = { .op = (unsigned)op };
 
-	wr(s, TOE_REG_CMD, (uint32_t)op);
-	for (i = 0; i < 100; i++) {
-		st = rd(s, TOE_REG_CMD_STATUS);
-		if (!(st & TOE_REG_CMD_STATUS_BUSY_MASK))
-			break;
-	}
-	assert_false(st & TOE_REG_CMD_STATUS_BUSY_MASK);
-	if (result)
-		*result = st & TOE_REG_CMD_STATUS_RESULT_MASK;
-	return (int)((st & TOE_REG_CMD_STATUS_ERR_MASK) >> TOE_REG_CMD_STATUS_ERR_SHIFT);
+	return command_args(s, &c, result);
 }
 
 static void listen_on(struct toe_sim *s, uint16_t port)
 {
-	wr(s, TOE_REG_CMD_LOCAL_PORT, port);
-	assert_int_equal(command(s, TOE_CMD_LISTEN, NULL), TOE_CMD_OK);
+	struct toe_drv_cmd c = {
+		.op = TOE_CMD_LISTEN,
+		.args = TOE_DRV_ARG_LOCAL_PORT,
+		.local_port = port,
+	};
+
+	assert_int_equal(command_args(s, &c, NULL), TOE_CMD_OK);
 }
 
 static int connect_to(struct toe_sim *s, uint16_t lport, uint32_t rip, uint16_t rport,
 		      const uint8_t rmac[6], uint32_t *id)
 {
-	wr(s, TOE_REG_CMD_LOCAL_PORT, lport);
-	wr(s, TOE_REG_CMD_REMOTE_IP, rip);
-	wr(s, TOE_REG_CMD_REMOTE_PORT, rport);
-	wr(s, TOE_REG_CMD_REMOTE_MAC_HI, mac_hi(rmac));
-	wr(s, TOE_REG_CMD_REMOTE_MAC_LO, mac_lo(rmac));
-	return command(s, TOE_CMD_CONNECT, id);
+	struct toe_drv_cmd c = {
+		.op = TOE_CMD_CONNECT,
+		.args = toe_drv_cmd_args_of(TOE_CMD_CONNECT),
+		.local_port = lport,
+		.remote_ip = rip,
+		.remote_port = rport,
+	};
+
+	memcpy(c.remote_mac, rmac, 6);
+	return command_args(s, &c, id);
 }
 
 static int conn_cmd(struct toe_sim *s, int op, uint32_t id)
 {
-	wr(s, TOE_REG_CMD_CONN, id);
-	return command(s, op, NULL);
+	struct toe_drv_cmd c = {
+		.op = (unsigned)op,
+		.args = TOE_DRV_ARG_CONN,
+		.conn = (uint16_t)id,
+	};
+
+	return command_args(s, &c, NULL);
 }
 
 static void pin_isn(struct toe_sim *s, uint32_t isn)
@@ -214,65 +258,27 @@ static void pin_isn(struct toe_sim *s, uint32_t isn)
 	wr(s, TOE_REG_ISN_PIN_CTRL, 1);
 }
 
-/* A connection's read-out. */
-struct conn {
-	int state;
-	bool passive, cbu, wr_shut;
-	unsigned retrans;
-	uint32_t local_ip, remote_ip;
-	uint16_t lport, rport;
-	uint32_t iss, irs, una, nxt, wnd, rcv_nxt, max_wnd, retrans32;
-	uint16_t peer_mss, eff_mss;
-	uint8_t rmac[6];
-};
-
-static void conn_read(struct toe_sim *s, uint32_t id, struct conn *c)
+/* A connection's read-out: CONN_SEL, then CONN_STATE .. CONN_MAX_SND_WND. */
+static void conn_read(struct toe_sim *s, uint32_t id, struct toe_drv_conn *c)
 {
-	uint32_t v, hi, lo;
+	struct toe_drv d = drv(s);
 
-	wr(s, TOE_REG_CONN_SEL, id);
-	v = rd(s, TOE_REG_CONN_STATE);
-	c->state = (int)(v & TOE_REG_CONN_STATE_STATE_MASK);
-	c->passive = v & TOE_REG_CONN_STATE_PASSIVE_MASK;
-	c->cbu = v & TOE_REG_CONN_STATE_CLOSED_BY_USER_MASK;
-	c->wr_shut = v & TOE_REG_CONN_STATE_WR_SHUT_MASK;
-	c->retrans = (v & TOE_REG_CONN_STATE_RETRANSMITS_MASK) >> TOE_REG_CONN_STATE_RETRANSMITS_SHIFT;
-	c->local_ip = rd(s, TOE_REG_CONN_LOCAL_IP);
-	c->remote_ip = rd(s, TOE_REG_CONN_REMOTE_IP);
-	v = rd(s, TOE_REG_CONN_PORTS);
-	c->lport = (uint16_t)v;
-	c->rport = (uint16_t)(v >> 16);
-	c->iss = rd(s, TOE_REG_CONN_ISS);
-	c->irs = rd(s, TOE_REG_CONN_IRS);
-	c->una = rd(s, TOE_REG_CONN_SND_UNA);
-	c->nxt = rd(s, TOE_REG_CONN_SND_NXT);
-	c->wnd = rd(s, TOE_REG_CONN_SND_WND);
-	c->rcv_nxt = rd(s, TOE_REG_CONN_RCV_NXT);
-	v = rd(s, TOE_REG_CONN_MSS);
-	c->peer_mss = (uint16_t)v;
-	c->eff_mss = (uint16_t)(v >> 16);
-	c->retrans32 = rd(s, TOE_REG_CONN_RETRANSMITS);
-	c->max_wnd = rd(s, TOE_REG_CONN_MAX_SND_WND);
-	hi = rd(s, TOE_REG_CONN_REMOTE_MAC_HI);
-	lo = rd(s, TOE_REG_CONN_REMOTE_MAC_LO);
-	c->rmac[0] = (uint8_t)(hi >> 8);
-	c->rmac[1] = (uint8_t)hi;
-	c->rmac[2] = (uint8_t)(lo >> 24);
-	c->rmac[3] = (uint8_t)(lo >> 16);
-	c->rmac[4] = (uint8_t)(lo >> 8);
-	c->rmac[5] = (uint8_t)lo;
+	drv_ok(&d, toe_drv_conn_info(&d, id, TOE_DRV_CONN_WORDS, c));
 }
 
 /* Pop one event: 1 and type/conn/arg, or 0 when the FIFO is empty. */
 static int ev_pop(struct toe_sim *s, int *type, uint32_t *conn, uint32_t *arg)
 {
-	uint32_t v = rd(s, TOE_REG_EV_POP);
+	struct toe_drv d = drv(s);
+	struct toe_drv_event ev;
+	int r = toe_drv_event_pop(&d, &ev);
 
-	if (!(v & TOE_REG_EV_POP_VALID_MASK))
+	drv_ok(&d, r);
+	if (r == 0)
 		return 0;
-	*type = (int)((v & TOE_REG_EV_POP_TYPE_MASK) >> TOE_REG_EV_POP_TYPE_SHIFT);
-	*conn = v & TOE_REG_EV_POP_CONN_MASK;
-	*arg = rd(s, TOE_REG_EV_ARG);
+	*type = ev.type;
+	*conn = (uint32_t)ev.conn;
+	*arg = ev.arg;
 	return 1;
 }
 
@@ -588,7 +594,7 @@ static void test_seed_frame1_in_frame2_out_byte_exact(void **state)
 	const uint8_t *f3 = seed_frame(3, &n3);
 	uint8_t buf[2048];
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 
 	(void)state;
@@ -620,17 +626,17 @@ static void test_seed_frame1_in_frame2_out_byte_exact(void **state)
 	assert_int_equal(cn.state, TOE_ST_ESTABLISHED);
 	assert_int_equal(cn.local_ip, IP4(131, 107, 2, 211));
 	assert_int_equal(cn.remote_ip, IP4(131, 107, 2, 214));
-	assert_int_equal(cn.lport, 139);
-	assert_int_equal(cn.rport, 1037);
+	assert_int_equal(cn.local_port, 139);
+	assert_int_equal(cn.remote_port, 1037);
 	assert_int_equal(cn.iss, 1109645u);
 	assert_int_equal(cn.irs, 8221822u);
-	assert_int_equal(cn.una, 1109646u);
-	assert_int_equal(cn.nxt, 1109646u);
+	assert_int_equal(cn.snd_una, 1109646u);
+	assert_int_equal(cn.snd_nxt, 1109646u);
 	assert_int_equal(cn.rcv_nxt, 8221823u);
-	assert_int_equal(cn.wnd, 8760);
+	assert_int_equal(cn.snd_wnd, 8760);
 	assert_int_equal(cn.peer_mss, 1460);
 	assert_int_equal(cn.eff_mss, 1460);
-	assert_memory_equal(cn.rmac, f1 + 6, 6);
+	assert_memory_equal(cn.remote_mac, f1 + 6, 6);
 	assert_int_equal(rd64(s, TOE_REG_STAT_SEGS_IN), 2);
 	assert_int_equal(rd64(s, TOE_REG_STAT_SEGS_OUT), 1);
 	toe_sim_destroy(s);
@@ -647,7 +653,7 @@ static void test_seed_connect_sends_frame1_frame2_in_frame3_out(void **state)
 	const uint8_t *f2 = seed_frame(2, &n2);
 	uint8_t buf[2048];
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id = 99;
 
@@ -669,9 +675,9 @@ static void test_seed_connect_sends_frame1_frame2_in_frame3_out(void **state)
 	assert_int_equal(cn.state, TOE_ST_SYN_SENT);
 	assert_false(cn.passive);
 	assert_int_equal(cn.iss, 8221822u);
-	assert_int_equal(cn.una, 8221822u);
-	assert_int_equal(cn.nxt, 8221823u);
-	assert_memory_equal(cn.rmac, f1, 6);
+	assert_int_equal(cn.snd_una, 8221822u);
+	assert_int_equal(cn.snd_nxt, 8221823u);
+	assert_memory_equal(cn.remote_mac, f1, 6);
 
 	push(s, f2, n2);
 	settle(s);
@@ -684,8 +690,8 @@ static void test_seed_connect_sends_frame1_frame2_in_frame3_out(void **state)
 	assert_int_equal(cn.state, TOE_ST_ESTABLISHED);
 	assert_int_equal(cn.irs, 1109645u);
 	assert_int_equal(cn.rcv_nxt, 1109646u);
-	assert_int_equal(cn.una, 8221823u);
-	assert_int_equal(cn.wnd, 8760);
+	assert_int_equal(cn.snd_una, 8221823u);
+	assert_int_equal(cn.snd_wnd, 8760);
 	toe_sim_destroy(s);
 }
 
@@ -706,7 +712,7 @@ static void test_seed_active_close_frames_4_to_7(void **state)
 	const uint32_t me = IP4(192, 94, 222, 123), peer = IP4(192, 94, 222, 87);
 	uint8_t buf[2048];
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id = 99;
 
@@ -739,7 +745,7 @@ static void test_seed_active_close_frames_4_to_7(void **state)
 	expect_nothing(s);
 	conn_read(s, id, &cn);
 	assert_int_equal(cn.state, TOE_ST_FIN_WAIT_1);
-	assert_true(cn.cbu);
+	assert_true(cn.closed_by_user);
 	assert_true(cn.wr_shut);
 
 	/* frame 5: our FIN is acknowledged, nothing sent */
@@ -759,7 +765,7 @@ static void test_seed_active_close_frames_4_to_7(void **state)
 	conn_read(s, id, &cn);
 	assert_int_equal(cn.state, TOE_ST_TIME_WAIT);
 	assert_int_equal(cn.rcv_nxt, 3462835715u);
-	assert_int_equal(cn.una, 186685101u);
+	assert_int_equal(cn.snd_una, 186685101u);
 	toe_sim_destroy(s);
 }
 
@@ -779,7 +785,7 @@ static void test_seed_passive_close_frames_4_to_7(void **state)
 	const uint32_t me = IP4(192, 94, 222, 87), peer = IP4(192, 94, 222, 123);
 	uint8_t buf[2048];
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 
 	(void)state;
@@ -1182,7 +1188,7 @@ static void test_cmd_connect_then_close_in_syn_sent_sends_nothing(void **state)
 	uint8_t buf[2048];
 	struct toe_frame f;
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id = 99;
 	size_t n;
@@ -1205,11 +1211,11 @@ static void test_cmd_connect_then_close_in_syn_sent_sends_nothing(void **state)
 	assert_int_equal(cn.state, TOE_ST_SYN_SENT);
 	assert_int_equal(cn.local_ip, ENG_IP);
 	assert_int_equal(cn.remote_ip, PEER_IP);
-	assert_int_equal(cn.lport, 4000);
-	assert_int_equal(cn.rport, 80);
+	assert_int_equal(cn.local_port, 4000);
+	assert_int_equal(cn.remote_port, 80);
 	assert_int_equal(cn.iss, 5000);
-	assert_int_equal(cn.una, 5000);
-	assert_int_equal(cn.nxt, 5001);
+	assert_int_equal(cn.snd_una, 5000);
+	assert_int_equal(cn.snd_nxt, 5001);
 	/* the same tuple again: in use */
 	assert_int_equal(connect_to(s, 4000, PEER_IP, 80, peer_mac, NULL), TOE_CMD_EADDRINUSE);
 
@@ -1292,7 +1298,7 @@ static uint32_t establish(struct toe_sim *s, uint16_t lport, uint16_t rport, uin
 static void test_cmd_abort_established_sends_rst(void **state)
 {
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id;
 
@@ -1306,11 +1312,11 @@ static void test_cmd_abort_established_sends_rst(void **state)
 	assert_true(cn.passive);
 	assert_int_equal(cn.peer_mss, 1000);
 	assert_int_equal(cn.eff_mss, 1000);
-	assert_int_equal(cn.wnd, 8192);
-	assert_int_equal(cn.max_wnd, 8192);
-	assert_int_equal(cn.retrans, 0);
-	assert_int_equal(cn.retrans32, 0);
-	assert_memory_equal(cn.rmac, peer_mac, 6);
+	assert_int_equal(cn.snd_wnd, 8192);
+	assert_int_equal(cn.max_snd_wnd, 8192);
+	assert_int_equal(cn.retransmits8, 0);
+	assert_int_equal(cn.retransmits, 0);
+	assert_memory_equal(cn.remote_mac, peer_mac, 6);
 
 	assert_int_equal(conn_cmd(s, TOE_CMD_ABORT, id), TOE_CMD_OK);
 	settle(s);
@@ -1326,7 +1332,7 @@ static void test_cmd_abort_established_sends_rst(void **state)
 	conn_read(s, 5000, &cn);
 	assert_int_equal(cn.state, TOE_ST_CLOSED);
 	assert_int_equal(cn.remote_ip, 0);
-	assert_int_equal(cn.lport, 0);
+	assert_int_equal(cn.local_port, 0);
 	assert_int_equal(cn.rcv_nxt, 0);
 	toe_sim_destroy(s);
 }
@@ -1337,7 +1343,7 @@ static void test_cmd_shutdown_fin_then_receive_still_works(void **state)
 {
 	uint8_t buf[2048], data[5] = { 'h', 'e', 'l', 'l', 'o' }, got[64];
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id;
 	uint16_t conn = 99;
@@ -1355,7 +1361,7 @@ static void test_cmd_shutdown_fin_then_receive_still_works(void **state)
 	conn_read(s, id, &cn);
 	assert_int_equal(cn.state, TOE_ST_FIN_WAIT_1);
 	assert_true(cn.wr_shut);
-	assert_false(cn.cbu);
+	assert_false(cn.closed_by_user);
 	n = peer_seg(buf, 6001, 80, 301, 202, TOE_TCP_ACK, 0, data, 5);
 	push(s, buf, n);
 	settle(s);
@@ -1481,7 +1487,7 @@ static void test_sim_reset_clears_engine(void **state)
 {
 	uint8_t buf[2048];
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t st = 0;
 	size_t n;
@@ -1543,8 +1549,8 @@ static void test_sim_pcap_and_fst_written(void **state)
 	s = toe_sim_create(&o);
 	assert_non_null(s);
 	toe_sim_step(s, 1200);
-	wr(s, TOE_REG_LOCAL_MAC_HI, mac_hi(eng_mac));
-	wr(s, TOE_REG_LOCAL_MAC_LO, mac_lo(eng_mac));
+	wr(s, TOE_REG_LOCAL_MAC_HI, toe_drv_mac_hi(eng_mac));
+	wr(s, TOE_REG_LOCAL_MAC_LO, toe_drv_mac_lo(eng_mac));
 	wr(s, TOE_REG_LOCAL_IP, ENG_IP);
 	wr(s, TOE_REG_CTRL, 0x7);
 	push(s, req, arp_request(req, ENG_IP));
@@ -1755,7 +1761,7 @@ static void test_payload_user_not_ready_not_acked_then_acked_on_retransmit(void 
 {
 	uint8_t buf[2048], got[64], data[40];
 	struct cfg c;
-	struct conn cn;
+	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id;
 	uint16_t conn = 0;

@@ -18,9 +18,11 @@
 
 #include "toe/toe_regs.h"
 #include "toe_decode.h"
+#include "toe_drv.h"
 #include "toe_l2.h"
 #include "toe_proto.h"
 #include "toe_sim.h"
+#include "toe_sim_drv.h"
 
 /* A stimulus decided within [d, d + lag + TD_WIN] of a deadline d would
  * meet the timer job (3 cycles from lag + 1) or its outputs: moved. */
@@ -129,6 +131,9 @@ struct hist {
 struct td {
 	struct td_cfg cfg;
 	struct toe_sim *s;
+	/* the register driver on s: two words a read request (a 64-bit
+	 * register, two CONN_* words, EV_POP with EV_ARG) */
+	struct toe_drv d;
 	struct toe_ref *r;
 	uint64_t off;          /* cycle - engine now */
 	unsigned pass;         /* N_CONN: scanner pass, cycles */
@@ -216,14 +221,14 @@ static void wr64(struct td *t, uint32_t addr, uint64_t v)
 		fail_msg("write64 0x%03x: %s", addr, toe_proto_strerror(r));
 }
 
-static uint32_t mac_hi(const uint8_t m[6])
+/* A register driver call that must succeed. */
+static void drv_ok(struct td *t, int r, const char *what)
 {
-	return (uint32_t)m[0] << 8 | m[1];
-}
-
-static uint32_t mac_lo(const uint8_t m[6])
-{
-	return (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 | (uint32_t)m[4] << 8 | m[5];
+	if (r == TOE_DRV_EBUS)
+		fail_msg("%s: register 0x%03x: %s", what, t->d.bus_addr,
+			 toe_proto_strerror(t->d.bus_err));
+	if (r < 0)
+		fail_msg("%s: %s", what, toe_drv_strerror(r));
 }
 
 void td_mac_of(uint32_t ip, uint8_t mac[6])
@@ -619,16 +624,17 @@ static void seen_ev_add(struct td *t, const struct toe_ref_event *e)
 static void pump_events(struct td *t)
 {
 	for (;;) {
-		uint64_t v = rd64(t, TOE_REG_EV_POP), at = enow(t); /* popped by now */
-		uint32_t pop = (uint32_t)v, arg = (uint32_t)(v >> 32);
-		int type, conn;
+		struct toe_drv_event de;
+		int r = toe_drv_event_pop(&t->d, &de); /* EV_POP and EV_ARG */
+		uint64_t at = enow(t); /* popped by now */
+		uint32_t arg = de.arg;
+		int type = de.type, conn = de.conn;
 		struct xevent *x;
 		char m[200];
 
-		if (!(pop & TOE_REG_EV_POP_VALID_MASK))
+		drv_ok(t, r, "event pop");
+		if (r == 0)
 			break;
-		type = (int)((pop & TOE_REG_EV_POP_TYPE_MASK) >> TOE_REG_EV_POP_TYPE_SHIFT);
-		conn = (int)(pop & TOE_REG_EV_POP_CONN_MASK);
 		if (trace_id() >= 0)
 			printf("TRACE engine event %s conn %d at %llu\n", toe_ref_event_name(type), conn,
 			       (unsigned long long)at);
@@ -679,64 +685,51 @@ static void wait_ready(struct td *t)
 	fail_msg("engine not ready (STATUS 0x%x)", st);
 }
 
+/* The reference's configuration, RTO_INIT aside, with CTRL untouched. */
 static void write_cfg(struct td *t, uint64_t rto_init)
 {
-	const struct toe_ref_cfg *c = &t->cfg.ref;
-	int i;
+	struct toe_drv_cfg dc;
 
-	wr(t, TOE_REG_LOCAL_MAC_HI, mac_hi(t->cfg.mac));
-	wr(t, TOE_REG_LOCAL_MAC_LO, mac_lo(t->cfg.mac));
-	wr(t, TOE_REG_LOCAL_IP, c->local_ip);
-	wr(t, TOE_REG_MTU, c->mtu);
-	wr(t, TOE_REG_WND, (uint32_t)c->syn_wnd << 16 | c->rcv_wnd);
-	wr(t, TOE_REG_IP_CFG, (c->df ? TOE_REG_IP_CFG_DF_MASK : 0) | c->ttl);
-	wr(t, TOE_REG_IP_ID, (uint32_t)c->ip_id_step << 16 | c->ip_id_init);
-	wr(t, TOE_REG_CHALLENGE_ACK_LIMIT, c->challenge_ack_limit);
-	wr64(t, TOE_REG_RTO_INIT, rto_init);
-	wr64(t, TOE_REG_RTO_MAX, c->rto_max);
-	wr64(t, TOE_REG_SYN_GIVEUP, c->syn_giveup);
-	wr64(t, TOE_REG_SYNACK_GIVEUP, c->synack_giveup);
-	wr64(t, TOE_REG_FIN_GIVEUP, c->fin_giveup);
-	wr64(t, TOE_REG_MSL, c->msl);
-	wr64(t, TOE_REG_CHALLENGE_ACK_WINDOW, c->challenge_ack_window);
-	for (i = 0; i < 4; i++)
-		wr(t, TOE_REG_ISN_KEY(i), (uint32_t)c->isn_key[4 * i] |
-					   (uint32_t)c->isn_key[4 * i + 1] << 8 |
-					   (uint32_t)c->isn_key[4 * i + 2] << 16 |
-					   (uint32_t)c->isn_key[4 * i + 3] << 24);
+	toe_drv_cfg_from_ref(&dc, &t->cfg.ref, t->cfg.mac, 0);
+	dc.rto_init = rto_init;
+	drv_ok(t, toe_drv_cfg_write(&t->d, &dc, TOE_DRV_CFG_ADDR | TOE_DRV_CFG_IP |
+				    TOE_DRV_CFG_CA_LIMIT | TOE_DRV_CFG_TIMERS |
+				    TOE_DRV_CFG_ISN_KEY), "configuration");
 }
 
-static const uint32_t stat_regs[] = {
-	TOE_REG_STAT_SEGS_IN, TOE_REG_STAT_SEGS_OUT, TOE_REG_STAT_RST_OUT,
-	TOE_REG_STAT_CHALLENGE_ACKS, TOE_REG_STAT_CHALLENGE_ACKS_SUPPRESSED,
-	TOE_REG_STAT_DROPPED, TOE_REG_STAT_RX_BYTES, TOE_REG_STAT_RETRANSMITS,
-	TOE_REG_STAT_MAC_BAD,
-};
-#define N_STAT_REGS (sizeof(stat_regs) / sizeof(stat_regs[0]))
+/* v[]: SEGS_IN .. RETRANSMITS, MAC_BAD, then PARSE_DROP(i) at
+ * N_STAT_REGS + i (i >= 1) */
+#define N_STAT_REGS 9
 
 static void read_stats(struct td *t, uint64_t *v)
 {
+	struct toe_ref_stats rs;
 	size_t i;
 
-	for (i = 0; i < N_STAT_REGS; i++)
-		v[i] = rd64(t, stat_regs[i]);
+	drv_ok(t, toe_drv_stats_read(&t->d, &rs), "statistics");
+	v[0] = rs.segs_in;
+	v[1] = rs.segs_out;
+	v[2] = rs.rst_out;
+	v[3] = rs.challenge_acks;
+	v[4] = rs.challenge_acks_suppressed;
+	v[5] = rs.dropped;
+	v[6] = rs.rx_bytes;
+	v[7] = rs.retransmits;
+	v[8] = rd64(t, TOE_REG_STAT_MAC_BAD);
 	for (i = 1; i < TOE_PERR_COUNT; i++)
-		v[N_STAT_REGS + i] = rd64(t, TOE_REG_STAT_PARSE_DROP(i));
+		v[N_STAT_REGS + i] = rs.parse_drops[i];
 }
 
 /* CMD_STATUS once the command is done. */
 static uint32_t cmd_wait(struct td *t)
 {
-	uint32_t st = 0;
-	int i;
+	struct toe_drv_status st;
+	int r = toe_drv_cmd_wait(&t->d, &st); /* at most 1000 reads */
 
-	for (i = 0; i < 1000; i++) {
-		st = rd(t, TOE_REG_CMD_STATUS);
-		if (!(st & TOE_REG_CMD_STATUS_BUSY_MASK))
-			return st;
-	}
-	fail_msg("command still busy (CMD_STATUS 0x%08x)", st);
-	return st;
+	if (r == TOE_DRV_ETIMEDOUT)
+		fail_msg("command still busy (CMD_STATUS 0x%08x)", st.raw);
+	drv_ok(t, r, "command");
+	return st.raw;
 }
 
 /*
@@ -748,6 +741,7 @@ static uint32_t cmd_wait(struct td *t)
  */
 static void calibrate(struct td *t)
 {
+	struct toe_drv_cmd c = { .op = TOE_CMD_CONNECT };
 	uint8_t rmac[6], b[256];
 	const uint32_t rip = 0x0AFFFFFE;
 	uint64_t first = 0, T, d, deadline;
@@ -757,13 +751,14 @@ static void calibrate(struct td *t)
 
 	td_mac_of(rip, rmac);
 	wr(t, TOE_REG_CTRL, TOE_REG_CTRL_ENABLE_MASK);
-	wr(t, TOE_REG_CMD_LOCAL_PORT, 1);
-	wr(t, TOE_REG_CMD_REMOTE_IP, rip);
-	wr(t, TOE_REG_CMD_REMOTE_PORT, 1);
-	wr(t, TOE_REG_CMD_REMOTE_MAC_HI, mac_hi(rmac));
-	wr(t, TOE_REG_CMD_REMOTE_MAC_LO, mac_lo(rmac));
+	c.local_port = 1;
+	c.remote_ip = rip;
+	c.remote_port = 1;
+	memcpy(c.remote_mac, rmac, 6);
+	c.args = toe_drv_cmd_args_of(TOE_CMD_CONNECT);
+	drv_ok(t, toe_drv_cmd_write_args(&t->d, &c), "calibration connect");
 	T = enow(t) + TD_LAT_CMD;
-	wr(t, TOE_REG_CMD, TOE_CMD_CONNECT);
+	drv_ok(t, toe_drv_cmd_start(&t->d, TOE_CMD_CONNECT), "calibration connect");
 	st = cmd_wait(t);
 	assert_int_equal((st & TOE_REG_CMD_STATUS_ERR_MASK) >> TOE_REG_CMD_STATUS_ERR_SHIFT,
 			 TOE_CMD_OK);
@@ -790,8 +785,10 @@ static void calibrate(struct td *t)
 	t->w_conn = 0;
 	t->C = (t->phi + t->pass - TD_LAG0) % t->pass;
 	t->drift = 0;
-	wr(t, TOE_REG_CMD_CONN, 0);
-	wr(t, TOE_REG_CMD, TOE_CMD_ABORT);
+	c.conn = 0;
+	c.args = TOE_DRV_ARG_CONN;
+	drv_ok(t, toe_drv_cmd_write_args(&t->d, &c), "calibration abort");
+	drv_ok(t, toe_drv_cmd_start(&t->d, TOE_CMD_ABORT), "calibration abort");
 	st = cmd_wait(t);
 	assert_int_equal((st & TOE_REG_CMD_STATUS_ERR_MASK) >> TOE_REG_CMD_STATUS_ERR_SHIFT,
 			 TOE_CMD_OK);
@@ -821,6 +818,9 @@ struct td *td_new(const struct td_cfg *c)
 	o.seed = c->seed;
 	t->s = toe_sim_create(&o);
 	assert_non_null(t->s);
+	toe_sim_drv_init(&t->d, t->s, 2);
+	t->d.cmd_polls = 1000;
+	t->d.ev_words = 2;
 	t->off = toe_sim_cycle(t->s) - toe_sim_engine_now(t->s);
 	ring_init(&t->xtcp, sizeof(struct xframe));
 	ring_init(&t->xl2, sizeof(struct xframe));
@@ -830,7 +830,7 @@ struct td *td_new(const struct td_cfg *c)
 	ring_init(&t->seen_ev, sizeof(struct toe_ref_event));
 	wait_ready(t);
 	v = rd(t, TOE_REG_BUILD_MISC);
-	t->pass = 1u << ((v & TOE_REG_BUILD_MISC_CONN_LOG2_MASK) >> TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT);
+	t->pass = 1u << TOE_DRV_GET(TOE_REG_BUILD_MISC_CONN_LOG2, v);
 	if (c->max_conns) {
 		/* fewer ids than the build has: the scan pass shrinks with them */
 		assert_true(c->max_conns <= t->pass && (c->max_conns & (c->max_conns - 1)) == 0);
@@ -838,7 +838,7 @@ struct td *td_new(const struct td_cfg *c)
 		t->pass = c->max_conns;
 	}
 	v = rd(t, TOE_REG_BUILD_CONN);
-	t->n_listen = v >> 16;
+	t->n_listen = TOE_DRV_GET(TOE_REG_BUILD_CONN_N_LISTEN, v);
 	t->cfg.ref.max_conns = t->pass;
 	t->cfg.ref.max_listeners = t->n_listen;
 	/* the rules at the top of top_dual.h */
@@ -1333,7 +1333,7 @@ static int cmd_err_of(int ref)
 static uint32_t run_cmd(struct td *t, int op, uint64_t T, uint64_t busy)
 {
 	step_to(t, T - TD_LAT_CMD);
-	wr(t, TOE_REG_CMD, (uint32_t)op);
+	drv_ok(t, toe_drv_cmd_start(&t->d, (unsigned)op), "command");
 	t->last_T = T;
 	if (t->core_free < T + busy)
 		t->core_free = T + busy;
@@ -1345,8 +1345,14 @@ static uint32_t run_cmd(struct td *t, int op, uint64_t T, uint64_t busy)
 /* Both sides' view of a connection id, for a divergence report. */
 static void dump_conn(struct td *t, int id)
 {
+	static const uint32_t regs[] = {
+		TOE_REG_CONN_STATE, TOE_REG_CONN_PORTS, TOE_REG_CONN_REMOTE_IP,
+		TOE_REG_CONN_ISS, TOE_REG_CONN_IRS, TOE_REG_CONN_RCV_NXT,
+	};
 	struct toe_ref_conn_info ci;
-	uint32_t v;
+	uint32_t w[TOE_DRV_CONN_WORDS];
+	struct toe_drv_conn c;
+	size_t i;
 
 	if (toe_ref_conn_info(t->r, id, &ci) == TOE_REF_OK)
 		printf("  conn %d in the reference: %s %u -> %u.%u.%u.%u:%u iss %u irs %u una %u "
@@ -1356,13 +1362,16 @@ static void dump_conn(struct td *t, int id)
 		       ci.rcv_nxt);
 	else
 		printf("  conn %d in the reference: free\n", id);
-	wr(t, TOE_REG_CONN_SEL, (uint32_t)id);
+	drv_ok(t, toe_drv_conn_select(&t->d, (uint32_t)id), "read-out");
 	t->drift++;
-	v = rd(t, TOE_REG_CONN_STATE);
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		drv_ok(t, toe_drv_conn_read(&t->d, TOE_DRV_CONN_WORD(regs[i]), 1, w),
+		       "read-out");
+	toe_drv_conn_decode(w, TOE_DRV_CONN_WORDS, &c);
 	printf("  conn %d in the engine: %s, ports 0x%08x, remote %08x, iss %u irs %u rcv %u\n",
-	       id, toe_tcp_state_name((int)(v & TOE_REG_CONN_STATE_STATE_MASK)),
-	       rd(t, TOE_REG_CONN_PORTS), rd(t, TOE_REG_CONN_REMOTE_IP), rd(t, TOE_REG_CONN_ISS),
-	       rd(t, TOE_REG_CONN_IRS), rd(t, TOE_REG_CONN_RCV_NXT));
+	       id, toe_tcp_state_name(c.state), w[TOE_DRV_CONN_WORD(TOE_REG_CONN_PORTS)],
+	       c.remote_ip, c.iss, c.irs, c.rcv_nxt);
 }
 
 static void cmd_check(struct td *t, const char *name, uint32_t st, int ref, bool result)
@@ -1390,7 +1399,12 @@ static int do_listen(struct td *t, uint16_t port, bool on)
 	int ref;
 
 	if (t->w_lport != port) {
-		wr(t, TOE_REG_CMD_LOCAL_PORT, port);
+		struct toe_drv_cmd c = {
+			.args = TOE_DRV_ARG_LOCAL_PORT,
+			.local_port = port,
+		};
+
+		drv_ok(t, toe_drv_cmd_write_args(&t->d, &c), "listen");
 		t->w_lport = port;
 	}
 	T = plan(t, earliest(t, TD_LAT_CMD + 1), &(struct binder){ .kind = B_NONE }, false);
@@ -1419,21 +1433,25 @@ int td_unlisten(struct td *t, uint16_t port)
 
 int td_connect(struct td *t, uint16_t lport, uint32_t rip, uint16_t rport)
 {
+	struct toe_drv_cmd c = { .op = TOE_CMD_CONNECT };
 	uint8_t m[6];
 	uint64_t T;
 	uint32_t st;
 	int ref;
 
 	td_mac_of(rip, m);
+	/* only the argument registers that change */
+	c.local_port = lport;
+	c.remote_ip = rip;
+	c.remote_port = rport;
+	memcpy(c.remote_mac, m, 6);
 	if (t->w_lport != lport)
-		wr(t, TOE_REG_CMD_LOCAL_PORT, lport);
-	if (t->w_rip != rip) {
-		wr(t, TOE_REG_CMD_REMOTE_IP, rip);
-		wr(t, TOE_REG_CMD_REMOTE_MAC_HI, mac_hi(m));
-		wr(t, TOE_REG_CMD_REMOTE_MAC_LO, mac_lo(m));
-	}
+		c.args |= TOE_DRV_ARG_LOCAL_PORT;
+	if (t->w_rip != rip)
+		c.args |= TOE_DRV_ARG_REMOTE_IP | TOE_DRV_ARG_REMOTE_MAC;
 	if (t->w_rport != rport)
-		wr(t, TOE_REG_CMD_REMOTE_PORT, rport);
+		c.args |= TOE_DRV_ARG_REMOTE_PORT;
+	drv_ok(t, toe_drv_cmd_write_args(&t->d, &c), "connect");
 	t->w_lport = lport;
 	t->w_rip = rip;
 	t->w_rport = rport;
@@ -1458,7 +1476,9 @@ static int do_conn_cmd(struct td *t, int op, int id, bool exact, uint64_t Tx)
 	int ref;
 
 	if (t->w_conn != (uint32_t)id) {
-		wr(t, TOE_REG_CMD_CONN, (uint32_t)id);
+		struct toe_drv_cmd c = { .args = TOE_DRV_ARG_CONN, .conn = (uint16_t)id };
+
+		drv_ok(t, toe_drv_cmd_write_args(&t->d, &c), names[op]);
 		t->w_conn = (uint32_t)id;
 	}
 	T = earliest(t, TD_LAT_CMD + 1);
@@ -1637,12 +1657,12 @@ static void cmp_u(struct td *t, int id, const char *what, uint64_t ref, uint64_t
 static void check_conn(struct td *t, int id)
 {
 	struct toe_ref_conn_info ci;
-	uint32_t v, w[2];
-	uint64_t x;
+	uint32_t w[TOE_DRV_CONN_WORDS];
+	struct toe_drv_conn c;
 	uint8_t m[6];
 	int rc;
 
-	wr(t, TOE_REG_CONN_SEL, (uint32_t)id);
+	drv_ok(t, toe_drv_conn_select(&t->d, (uint32_t)id), "read-out");
 	/* the scanner waited a cycle: every timer is found a cycle later */
 	t->drift++;
 	if (toe_ref_next_timer(t->r) != UINT64_MAX && lag(t) + TD_WIN + 64 >= t->pass)
@@ -1650,44 +1670,41 @@ static void check_conn(struct td *t, int id)
 			 "are", t->drift);
 	t->st.conn_checks++;
 	rc = toe_ref_conn_info(t->r, id, &ci);
-	v = rd(t, TOE_REG_CONN_STATE);
+	/* CONN_STATE alone; for a live connection the other 14 words, two a
+	 * request (LOCAL_IP + REMOTE_IP .. REMOTE_MAC_LO + MAX_SND_WND) */
+	drv_ok(t, toe_drv_conn_read(&t->d, 0, 1, w), "read-out");
+	toe_drv_conn_decode(w, 1, &c);
 	if (rc != TOE_REF_OK) {
-		cmp_u(t, id, "state (free id)", TOE_ST_CLOSED, v & TOE_REG_CONN_STATE_STATE_MASK);
+		cmp_u(t, id, "state (free id)", TOE_ST_CLOSED, (uint64_t)c.state);
 		return;
 	}
-	cmp_u(t, id, "state", (uint64_t)ci.state, v & TOE_REG_CONN_STATE_STATE_MASK);
-	cmp_u(t, id, "passive", ci.passive, !!(v & TOE_REG_CONN_STATE_PASSIVE_MASK));
-	cmp_u(t, id, "closed_by_user", ci.closed_by_user,
-	      !!(v & TOE_REG_CONN_STATE_CLOSED_BY_USER_MASK));
-	cmp_u(t, id, "wr_shut", ci.wr_shut, !!(v & TOE_REG_CONN_STATE_WR_SHUT_MASK));
+	drv_ok(t, toe_drv_conn_read(&t->d, 1, TOE_DRV_CONN_WORDS - 1, w), "read-out");
+	toe_drv_conn_decode(w, TOE_DRV_CONN_WORDS, &c);
+	cmp_u(t, id, "state", (uint64_t)ci.state, (uint64_t)c.state);
+	cmp_u(t, id, "passive", ci.passive, c.passive);
+	cmp_u(t, id, "closed_by_user", ci.closed_by_user, c.closed_by_user);
+	cmp_u(t, id, "wr_shut", ci.wr_shut, c.wr_shut);
 	cmp_u(t, id, "retransmits (8 bits)", ci.retransmits > 255 ? 255 : ci.retransmits,
-	      (v & TOE_REG_CONN_STATE_RETRANSMITS_MASK) >> TOE_REG_CONN_STATE_RETRANSMITS_SHIFT);
-	x = rd64(t, TOE_REG_CONN_LOCAL_IP); /* LOCAL_IP, REMOTE_IP */
-	cmp_u(t, id, "local ip", ci.local_ip, (uint32_t)x);
-	cmp_u(t, id, "remote ip", ci.remote_ip, (uint32_t)(x >> 32));
-	x = rd64(t, TOE_REG_CONN_PORTS); /* PORTS, ISS */
-	cmp_u(t, id, "local port", ci.local_port, (uint16_t)x);
-	cmp_u(t, id, "remote port", ci.remote_port, (uint16_t)(x >> 16));
-	cmp_u(t, id, "ISS", ci.iss, (uint32_t)(x >> 32));
-	x = rd64(t, TOE_REG_CONN_IRS); /* IRS, SND.UNA */
-	cmp_u(t, id, "IRS", ci.irs, (uint32_t)x);
-	cmp_u(t, id, "SND.UNA", ci.snd_una, (uint32_t)(x >> 32));
-	x = rd64(t, TOE_REG_CONN_SND_NXT); /* SND.NXT, SND.WND */
-	cmp_u(t, id, "SND.NXT", ci.snd_nxt, (uint32_t)x);
-	cmp_u(t, id, "SND.WND", ci.snd_wnd, (uint32_t)(x >> 32));
-	x = rd64(t, TOE_REG_CONN_RCV_NXT); /* RCV.NXT, MSS */
-	cmp_u(t, id, "RCV.NXT", ci.rcv_nxt, (uint32_t)x);
-	cmp_u(t, id, "peer MSS", ci.peer_mss, (uint16_t)(x >> 32));
-	cmp_u(t, id, "effective MSS", ci.eff_mss, (uint16_t)(x >> 48));
-	x = rd64(t, TOE_REG_CONN_RETRANSMITS); /* RETRANSMITS, REMOTE_MAC_HI */
-	cmp_u(t, id, "retransmits", ci.retransmits, (uint32_t)x);
-	w[0] = (uint32_t)(x >> 32);
-	x = rd64(t, TOE_REG_CONN_REMOTE_MAC_LO); /* REMOTE_MAC_LO, MAX_SND_WND */
-	w[1] = (uint32_t)x;
+	      c.retransmits8);
+	cmp_u(t, id, "local ip", ci.local_ip, c.local_ip);
+	cmp_u(t, id, "remote ip", ci.remote_ip, c.remote_ip);
+	cmp_u(t, id, "local port", ci.local_port, c.local_port);
+	cmp_u(t, id, "remote port", ci.remote_port, c.remote_port);
+	cmp_u(t, id, "ISS", ci.iss, c.iss);
+	cmp_u(t, id, "IRS", ci.irs, c.irs);
+	cmp_u(t, id, "SND.UNA", ci.snd_una, c.snd_una);
+	cmp_u(t, id, "SND.NXT", ci.snd_nxt, c.snd_nxt);
+	cmp_u(t, id, "SND.WND", ci.snd_wnd, c.snd_wnd);
+	cmp_u(t, id, "RCV.NXT", ci.rcv_nxt, c.rcv_nxt);
+	cmp_u(t, id, "peer MSS", ci.peer_mss, c.peer_mss);
+	cmp_u(t, id, "effective MSS", ci.eff_mss, c.eff_mss);
+	cmp_u(t, id, "retransmits", ci.retransmits, c.retransmits);
 	td_mac_of(ci.remote_ip, m);
-	cmp_u(t, id, "remote MAC (hi)", mac_hi(m), w[0]);
-	cmp_u(t, id, "remote MAC (lo)", mac_lo(m), w[1]);
-	cmp_u(t, id, "MAX.SND.WND", ci.max_snd_wnd, (uint32_t)(x >> 32));
+	cmp_u(t, id, "remote MAC (hi)", toe_drv_mac_hi(m),
+	      w[TOE_DRV_CONN_WORD(TOE_REG_CONN_REMOTE_MAC_HI)]);
+	cmp_u(t, id, "remote MAC (lo)", toe_drv_mac_lo(m),
+	      w[TOE_DRV_CONN_WORD(TOE_REG_CONN_REMOTE_MAC_LO)]);
+	cmp_u(t, id, "MAX.SND.WND", ci.max_snd_wnd, c.max_snd_wnd);
 }
 
 void td_check_conn(struct td *t, int id)

@@ -4,8 +4,9 @@
  * rtl/toe_top.v through sim/toe_sim.h. Frames go into the MAC receive
  * stream and come out of the transmit stream with the cycle of their first
  * beat; commands, events and the per-connection read-out go through the
- * real host bridge with toe_sim_csr_* and the register map
- * (docs/regmap.md) - this file is the whole mapping.
+ * register driver (host/common/toe_drv.h) on the real host bridge
+ * (toe_sim_csr_*, sim/toe_sim_drv.h), one register a request, and the
+ * register map (docs/regmap.md).
  *
  * Time: one tick is one clock cycle, and the runner sets TICK_HZ (default
  * 250000, the lowest the ISN clock allows: one cycle is 4 us, the RFC 6528
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "toe_sim.h"
+#include "toe_sim_drv.h"
 #include "toe/toe_regs.h"
 
 /*
@@ -59,6 +61,7 @@ extern int toe_sim_next_timer(const struct toe_sim *s, uint64_t *cycle)
 
 struct engine {
 	struct toe_sim *s;
+	struct toe_drv d;   /* the register driver on s, one word a request */
 	struct pkt_be_cfg cfg;
 	uint64_t hz;
 	uint64_t c0;        /* cycle of script time 0 */
@@ -75,30 +78,30 @@ struct engine {
 	uint8_t data[PKT_FRAME_MAX];
 };
 
+/* Keep the first bus error of a driver call; r back. */
+static int note(struct engine *e, int r)
+{
+	if (r == TOE_DRV_EBUS && !e->err)
+		e->err = e->d.bus_err;
+	else if (r < 0 && !e->err)
+		e->err = -1002;
+	return r;
+}
+
 static uint32_t rd(struct engine *e, uint32_t addr)
 {
 	uint32_t v = 0;
-	int rc = toe_sim_csr_read(e->s, addr, &v);
 
-	if (rc && !e->err)
-		e->err = rc;
+	note(e, toe_drv_read32(&e->d, addr, &v));
 	return v;
 }
 
-static void wr(struct engine *e, uint32_t addr, uint32_t v)
+/* Words first .. first + n - 1 of the selected connection (0 on error). */
+static void conn_rd(struct engine *e, unsigned first, unsigned n,
+		    uint32_t w[TOE_DRV_CONN_WORDS])
 {
-	int rc = toe_sim_csr_write(e->s, addr, v);
-
-	if (rc && !e->err)
-		e->err = rc;
-}
-
-static void wr64(struct engine *e, uint32_t addr, uint64_t v)
-{
-	int rc = toe_sim_csr_write64(e->s, addr, v);
-
-	if (rc && !e->err)
-		e->err = rc;
+	if (note(e, toe_drv_conn_read(&e->d, first, n, w)) < 0)
+		memset(w + first, 0, n * sizeof(w[0]));
 }
 
 /* Discard the EVENT notifications the bridge pushed; remember that the
@@ -128,6 +131,7 @@ static void *e_create(const struct pkt_be_cfg *c, char *err, size_t errlen)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 	struct toe_sim_opts o;
+	struct toe_drv_cfg dc;
 	uint32_t st = 0;
 	uint64_t hz = c->tick_hz;
 
@@ -147,6 +151,9 @@ static void *e_create(const struct pkt_be_cfg *c, char *err, size_t errlen)
 		free(e);
 		return NULL;
 	}
+	toe_sim_drv_init(&e->d, e->s, 1);
+	e->d.cmd_polls = CMD_POLLS;
+	e->d.ev_arg = TOE_DRV_EV_ARG_CALLER;
 	/* the tables are cleared after reset (N_CONN cycles) */
 	for (int i = 0; i < 200; i++) {
 		st = rd(e, TOE_REG_STATUS);
@@ -158,33 +165,30 @@ static void *e_create(const struct pkt_be_cfg *c, char *err, size_t errlen)
 		snprintf(err, errlen, "engine not READY after reset");
 		goto fail;
 	}
-	wr(e, TOE_REG_LOCAL_MAC_HI, (uint32_t)c->local_mac[0] << 8 | c->local_mac[1]);
-	wr(e, TOE_REG_LOCAL_MAC_LO, (uint32_t)c->local_mac[2] << 24 |
-				    (uint32_t)c->local_mac[3] << 16 |
-				    (uint32_t)c->local_mac[4] << 8 | c->local_mac[5]);
-	wr(e, TOE_REG_LOCAL_IP, c->local_ip);
-	wr(e, TOE_REG_MTU, c->mtu);
-	wr(e, TOE_REG_WND, (uint32_t)c->syn_wnd << 16 | c->rcv_wnd);
-	wr(e, TOE_REG_IP_CFG, (c->df ? TOE_REG_IP_CFG_DF_MASK : 0) | c->ttl);
-	wr(e, TOE_REG_IP_ID, 1u << TOE_REG_IP_ID_STEP_SHIFT);
-	wr(e, TOE_REG_TICK_HZ, (uint32_t)hz);
-	wr(e, TOE_REG_CHALLENGE_ACK_LIMIT, c->ca_limit);
-	wr64(e, TOE_REG_RTO_INIT, pkt_us_to_ticks(c->rto_init_us, hz));
-	wr64(e, TOE_REG_RTO_MAX, pkt_us_to_ticks(c->rto_max_us, hz));
-	wr64(e, TOE_REG_SYN_GIVEUP, pkt_us_to_ticks(c->syn_giveup_us, hz));
-	wr64(e, TOE_REG_SYNACK_GIVEUP, pkt_us_to_ticks(c->synack_giveup_us, hz));
-	wr64(e, TOE_REG_FIN_GIVEUP, pkt_us_to_ticks(c->fin_giveup_us, hz));
-	wr64(e, TOE_REG_MSL, pkt_us_to_ticks(c->msl_us, hz));
-	wr64(e, TOE_REG_CHALLENGE_ACK_WINDOW, pkt_us_to_ticks(c->ca_window_us, hz));
-	for (int i = 0; i < TOE_REG_ISN_KEY_COUNT; i++) {
-		const uint8_t *k = c->isn_key + 4 * i;
-
-		wr(e, TOE_REG_ISN_KEY_BASE + (uint32_t)(TOE_REG_ISN_KEY_STRIDE * i),
-		   (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
-			   (uint32_t)k[3] << 24);
-	}
-	wr(e, TOE_REG_CTRL, TOE_REG_CTRL_ENABLE_MASK | TOE_REG_CTRL_ARP_EN_MASK |
-				    TOE_REG_CTRL_PING_EN_MASK);
+	memset(&dc, 0, sizeof(dc));
+	dc.ctrl = TOE_REG_CTRL_ENABLE_MASK | TOE_REG_CTRL_ARP_EN_MASK |
+		  TOE_REG_CTRL_PING_EN_MASK;
+	memcpy(dc.mac, c->local_mac, 6);
+	dc.local_ip = c->local_ip;
+	dc.mtu = c->mtu;
+	dc.rcv_wnd = c->rcv_wnd;
+	dc.syn_wnd = c->syn_wnd;
+	dc.ttl = c->ttl;
+	dc.df = c->df;
+	dc.ip_id_init = 0;
+	dc.ip_id_step = 1;
+	dc.tick_hz = (uint32_t)hz;
+	dc.challenge_ack_limit = c->ca_limit;
+	dc.rto_init = pkt_us_to_ticks(c->rto_init_us, hz);
+	dc.rto_max = pkt_us_to_ticks(c->rto_max_us, hz);
+	dc.syn_giveup = pkt_us_to_ticks(c->syn_giveup_us, hz);
+	dc.synack_giveup = pkt_us_to_ticks(c->synack_giveup_us, hz);
+	dc.fin_giveup = pkt_us_to_ticks(c->fin_giveup_us, hz);
+	dc.msl = pkt_us_to_ticks(c->msl_us, hz);
+	dc.challenge_ack_window = pkt_us_to_ticks(c->ca_window_us, hz);
+	memcpy(dc.isn_key, c->isn_key, 16);
+	/* every register, one a request, CTRL (enabling) last */
+	note(e, toe_drv_cfg_write(&e->d, &dc, TOE_DRV_CFG_ALL));
 	/* the ISN clock restarts its division after a TICK_HZ write */
 	for (int i = 0; i < 100; i++) {
 		st = rd(e, TOE_REG_STATUS);
@@ -331,26 +335,28 @@ static int e_pop_frame(void *be, struct pkt_frame *f)
 static int e_pop_event(void *be, struct pkt_bev *ev)
 {
 	struct engine *e = be;
-	uint32_t v;
+	struct toe_drv_event de;
+	int r;
 
 	settle(e);
 	if (!e->maybe_events)
 		return 0;
-	v = rd(e, TOE_REG_EV_POP);
+	/* EV_POP; EV_ARG (RX_DATA) read below, after the event's time */
+	r = note(e, toe_drv_event_pop(&e->d, &de));
 	eat_notifications(e);
-	if (e->err || !(v & TOE_REG_EV_POP_VALID_MASK)) {
+	if (e->err || r <= 0) {
 		e->maybe_events = false;
 		/* a notification that came during that read is for later */
 		eat_notifications(e);
 		return 0;
 	}
-	ev->type = (int)((v & TOE_REG_EV_POP_TYPE_MASK) >> TOE_REG_EV_POP_TYPE_SHIFT);
-	ev->conn = (int)((v & TOE_REG_EV_POP_CONN_MASK) >> TOE_REG_EV_POP_CONN_SHIFT);
+	ev->type = de.type;
+	ev->conn = de.conn;
 	ev->t_us = e_now(e);
 	ev->data = NULL;
 	ev->len = 0;
 	if (ev->type == TOE_EV_RX_DATA) {
-		uint32_t len = rd(e, TOE_REG_EV_ARG);
+		uint32_t len = note(e, toe_drv_event_arg(&e->d, &de)) < 0 ? 0 : de.arg;
 		uint16_t conn = 0;
 		size_t n;
 
@@ -373,73 +379,79 @@ static int e_pop_event(void *be, struct pkt_bev *ev)
 
 /* Run a command: arguments written, OP written, CMD_STATUS polled. Returns
  * RESULT (>= 0) or -ERR (a TOE_REF_* code). */
-static int command(struct engine *e, unsigned op)
+static int command(struct engine *e, const struct toe_drv_cmd *c)
 {
-	uint32_t st = 0;
+	struct toe_drv_status st;
+	int r = note(e, toe_drv_cmd_write_args(&e->d, c));
 
 	settle(e);
-	wr(e, TOE_REG_CMD, op);
-	for (int i = 0; i < CMD_POLLS; i++) {
-		st = rd(e, TOE_REG_CMD_STATUS);
-		if (e->err || !(st & TOE_REG_CMD_STATUS_BUSY_MASK))
-			break;
-	}
+	if (r == 0)
+		r = note(e, toe_drv_cmd_start(&e->d, c->op));
+	if (r == 0)
+		r = toe_drv_cmd_wait(&e->d, &st);
 	settle(e);
-	if (e->err)
-		return TOE_REF_EINVAL;
-	if (st & TOE_REG_CMD_STATUS_BUSY_MASK) {
-		fprintf(stderr, "toe-pkt: engine: command %u still busy\n", op);
-		e->err = -1001;
+	if (r == TOE_DRV_ETIMEDOUT) {
+		fprintf(stderr, "toe-pkt: engine: command %u still busy\n", c->op);
+		if (!e->err)
+			e->err = -1001;
 		return TOE_REF_EINVAL;
 	}
-	if (st & TOE_REG_CMD_STATUS_ERR_MASK)
-		return -(int)((st & TOE_REG_CMD_STATUS_ERR_MASK) >>
-			      TOE_REG_CMD_STATUS_ERR_SHIFT);
-	return (int)(st & TOE_REG_CMD_STATUS_RESULT_MASK);
+	if (note(e, r) < 0 || e->err)
+		return TOE_REF_EINVAL;
+	/* CMD_STATUS.ERR codes are the reference stack's errors negated */
+	if (st.err)
+		return -(int)st.err;
+	return (int)st.result;
 }
 
 static int e_listen(void *be, uint16_t port)
 {
-	struct engine *e = be;
+	struct toe_drv_cmd c = {
+		.op = TOE_CMD_LISTEN,
+		.args = TOE_DRV_ARG_LOCAL_PORT,
+		.local_port = port,
+	};
+	int rc = command(be, &c);
 
-	int rc;
-
-	wr(e, TOE_REG_CMD_LOCAL_PORT, port);
-	rc = command(e, TOE_CMD_LISTEN);
 	return rc < 0 ? rc : 0;
 }
 
 static int e_unlisten(void *be, uint16_t port)
 {
-	struct engine *e = be;
-	int rc;
+	struct toe_drv_cmd c = {
+		.op = TOE_CMD_UNLISTEN,
+		.args = TOE_DRV_ARG_LOCAL_PORT,
+		.local_port = port,
+	};
+	int rc = command(be, &c);
 
-	wr(e, TOE_REG_CMD_LOCAL_PORT, port);
-	rc = command(e, TOE_CMD_UNLISTEN);
 	return rc < 0 ? rc : 0;
 }
 
 static int e_connect(void *be, uint16_t lport, uint32_t rip, uint16_t rport)
 {
 	struct engine *e = be;
-	const uint8_t *m = e->cfg.remote_mac;
+	struct toe_drv_cmd c = {
+		.op = TOE_CMD_CONNECT,
+		.args = toe_drv_cmd_args_of(TOE_CMD_CONNECT),
+		.local_port = lport,
+		.remote_ip = rip,
+		.remote_port = rport,
+	};
 
-	wr(e, TOE_REG_CMD_LOCAL_PORT, lport);
-	wr(e, TOE_REG_CMD_REMOTE_IP, rip);
-	wr(e, TOE_REG_CMD_REMOTE_PORT, rport);
-	wr(e, TOE_REG_CMD_REMOTE_MAC_HI, (uint32_t)m[0] << 8 | m[1]);
-	wr(e, TOE_REG_CMD_REMOTE_MAC_LO, (uint32_t)m[2] << 24 |
-					 (uint32_t)m[3] << 16 |
-					 (uint32_t)m[4] << 8 | m[5]);
-	return command(e, TOE_CMD_CONNECT);
+	memcpy(c.remote_mac, e->cfg.remote_mac, 6);
+	return command(e, &c);
 }
 
 static int conn_cmd(struct engine *e, int conn, unsigned op)
 {
-	int rc;
+	struct toe_drv_cmd c = {
+		.op = op,
+		.args = TOE_DRV_ARG_CONN,
+		.conn = (uint16_t)conn,
+	};
+	int rc = command(e, &c);
 
-	wr(e, TOE_REG_CMD_CONN, (uint32_t)conn);
-	rc = command(e, op);
 	return rc < 0 ? rc : 0;
 }
 
@@ -458,45 +470,38 @@ static int e_abort(void *be, int conn)
 	return conn_cmd(be, conn, TOE_CMD_ABORT);
 }
 
+#define W(reg) TOE_DRV_CONN_WORD(TOE_REG_##reg)
+
 static int e_info(void *be, int conn, struct toe_ref_conn_info *in, bool full)
 {
 	struct engine *e = be;
-	uint32_t st, ports, mss;
+	uint32_t w[TOE_DRV_CONN_WORDS];
+	struct toe_drv_conn c;
 
 	if (conn < 0 || (uint32_t)conn >= e->n_conn)
 		return TOE_REF_ENOTCONN;
 	settle(e);
-	wr(e, TOE_REG_CONN_SEL, (uint32_t)conn);
-	st = rd(e, TOE_REG_CONN_STATE);
-	if (e->err || (st & TOE_REG_CONN_STATE_STATE_MASK) == TOE_ST_CLOSED)
+	memset(w, 0, sizeof(w));
+	note(e, toe_drv_conn_select(&e->d, (uint32_t)conn));
+	conn_rd(e, W(CONN_STATE), 1, w);
+	toe_drv_conn_decode(w, 1, &c);
+	if (e->err || c.state == TOE_ST_CLOSED)
 		return TOE_REF_ENOTCONN;
-	memset(in, 0, sizeof(*in));
-	in->state = (int)(st & TOE_REG_CONN_STATE_STATE_MASK);
-	in->passive = st & TOE_REG_CONN_STATE_PASSIVE_MASK;
-	in->closed_by_user = st & TOE_REG_CONN_STATE_CLOSED_BY_USER_MASK;
-	in->wr_shut = st & TOE_REG_CONN_STATE_WR_SHUT_MASK;
-	ports = rd(e, TOE_REG_CONN_PORTS);
-	in->local_port = (uint16_t)(ports & TOE_REG_CONN_PORTS_LOCAL_MASK);
-	in->remote_port = (uint16_t)((ports & TOE_REG_CONN_PORTS_REMOTE_MASK) >>
-				     TOE_REG_CONN_PORTS_REMOTE_SHIFT);
-	in->local_ip = e->cfg.local_ip;
-	in->remote_ip = rd(e, TOE_REG_CONN_REMOTE_IP);
-	if (!full)
+	/* what the runner needs, one register a request: the 4-tuple, and
+	 * with full the sequence variables too (not the peer's MAC) */
+	conn_rd(e, W(CONN_REMOTE_IP), W(CONN_PORTS) - W(CONN_REMOTE_IP) + 1, w);
+	if (full) {
+		conn_rd(e, W(CONN_LOCAL_IP), 1, w);
+		conn_rd(e, W(CONN_ISS), W(CONN_RETRANSMITS) - W(CONN_ISS) + 1, w);
+		conn_rd(e, W(CONN_MAX_SND_WND), 1, w);
+	}
+	toe_drv_conn_decode(w, TOE_DRV_CONN_WORDS, &c);
+	toe_drv_conn_to_ref(&c, in);
+	if (!full) {
+		in->local_ip = e->cfg.local_ip;
 		return e->err ? TOE_REF_ENOTCONN : 0;
-	in->local_ip = rd(e, TOE_REG_CONN_LOCAL_IP);
-	in->iss = rd(e, TOE_REG_CONN_ISS);
-	in->irs = rd(e, TOE_REG_CONN_IRS);
-	in->snd_una = rd(e, TOE_REG_CONN_SND_UNA);
-	in->snd_nxt = rd(e, TOE_REG_CONN_SND_NXT);
-	in->snd_wnd = rd(e, TOE_REG_CONN_SND_WND);
-	in->max_snd_wnd = rd(e, TOE_REG_CONN_MAX_SND_WND);
-	in->rcv_nxt = rd(e, TOE_REG_CONN_RCV_NXT);
+	}
 	in->rcv_wnd = e->cfg.rcv_wnd;
-	mss = rd(e, TOE_REG_CONN_MSS);
-	in->peer_mss = (uint16_t)(mss & TOE_REG_CONN_MSS_PEER_MASK);
-	in->eff_mss = (uint16_t)((mss & TOE_REG_CONN_MSS_EFF_MASK) >>
-				 TOE_REG_CONN_MSS_EFF_SHIFT);
-	in->retransmits = rd(e, TOE_REG_CONN_RETRANSMITS);
 	return e->err ? TOE_REF_ENOTCONN : 0;
 }
 
@@ -510,19 +515,25 @@ static int e_info(void *be, int conn, struct toe_ref_conn_info *in, bool full)
 static bool tuple_at(struct engine *e, uint32_t id, uint16_t lport,
 		     uint32_t rip, uint16_t rport, bool *is_free)
 {
-	uint32_t st, ports;
+	uint32_t w[TOE_DRV_CONN_WORDS];
+	struct toe_drv_conn c;
 
-	wr(e, TOE_REG_CONN_SEL, id);
-	st = rd(e, TOE_REG_CONN_STATE);
-	*is_free = (st & TOE_REG_CONN_STATE_STATE_MASK) == TOE_ST_CLOSED;
+	memset(w, 0, sizeof(w));
+	note(e, toe_drv_conn_select(&e->d, id));
+	conn_rd(e, W(CONN_STATE), 1, w);
+	toe_drv_conn_decode(w, 1, &c);
+	*is_free = c.state == TOE_ST_CLOSED;
 	if (e->err || *is_free)
 		return false;
-	ports = rd(e, TOE_REG_CONN_PORTS);
-	return (ports & TOE_REG_CONN_PORTS_LOCAL_MASK) == lport &&
-	       (ports & TOE_REG_CONN_PORTS_REMOTE_MASK) >>
-			       TOE_REG_CONN_PORTS_REMOTE_SHIFT == rport &&
-	       rd(e, TOE_REG_CONN_REMOTE_IP) == rip;
+	conn_rd(e, W(CONN_PORTS), 1, w);
+	toe_drv_conn_decode(w, TOE_DRV_CONN_WORDS, &c);
+	if (c.local_port != lport || c.remote_port != rport)
+		return false;
+	conn_rd(e, W(CONN_REMOTE_IP), 1, w);
+	return w[W(CONN_REMOTE_IP)] == rip;
 }
+
+#undef W
 
 static int e_find(void *be, uint16_t lport, uint32_t rip, uint16_t rport)
 {
