@@ -36,22 +36,23 @@
 // Cycles (each job runs from IDLE; a cycle = one clk):
 //   segment   IDLE (accept, table + listener lookup issued)
 //             LK   (hit? TCB read issued)
-//             STEP (decide; all writes; outputs pushed)   -> 3 cycles,
+//             LKRD (the TCB read registered; its tuple checked)
+//             STEP (decide; all writes; outputs pushed)   -> 4 cycles,
 //             descriptor visible on m_tx the cycle after STEP
 //   +1 STEP per timer fired first, +1 STEP for a TIME-WAIT reopen
 //   close/shutdown/abort/timer: IDLE, IDRD (TCB read, table lookup), STEP
-//   connect: IDLE, ISN (request), ISNW (response), LK, STEP
+//   connect: IDLE, ISN (request), ISNW (response), LK, LKRD, STEP
 //   listen/unlisten: IDLE, LST
 // STEP waits while an output FIFO lacks room for the step's worst case or
 // the id allocator is searching (3-4 cycles after a take or free; only a
 // job right after a delete ever waits, 1 cycle). Lookups have no probing:
 // every table access is one read, whatever the load.
 //
-//   clk        _/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_
-//   s_seg_valid ‾‾‾‾‾‾‾‾\_________________
-//   s_seg_ready ‾‾‾‾‾‾‾‾\_________/‾‾‾‾‾‾‾   (high in IDLE only)
-//   sequencer  | IDLE | LK  | STEP| IDLE|
-//   m_tx_valid _____________________/‾‾‾‾‾   3 cycles after acceptance
+//   clk        _/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_
+//   s_seg_valid ‾‾‾‾‾‾‾‾\_______________________
+//   s_seg_ready ‾‾‾‾‾‾‾‾\_______________/‾‾‾‾‾‾‾   (high in IDLE only)
+//   sequencer  | IDLE | LK  | LKRD| STEP| IDLE|
+//   m_tx_valid ___________________________/‾‾‾‾‾   4 cycles after acceptance
 //
 // Timer scan: the timer shadow RAM (state, timer kind and deadline of every
 // TCB, written with it) is read one id per cycle, ids 0 .. min(max_conns,
@@ -275,7 +276,8 @@ localparam [3:0]
     SQ_ISN  = 4'd4, // connect: ask for the tuple's ISN
     SQ_ISNW = 4'd5, // connect: wait for it, then look the tuple up
     SQ_LST  = 4'd6, // listen / unlisten: the port's bit is read
-    SQ_STEP = 4'd7; // toe_tcp_fsm decides; writes and outputs
+    SQ_STEP = 4'd7, // toe_tcp_fsm decides; writes and outputs
+    SQ_LKRD = 4'd8; // the TCB read after a hit is on the RAM output: registered
 
 localparam TCB_W_ = `TOE_TCB_W;
 localparam [31:0] N_CONN_32 = N_CONN;
@@ -333,8 +335,8 @@ reg fx_passive_reg = 1'b0, fx_cbu_reg = 1'b0, fx_wr_shut_reg = 1'b0;
 reg [TCB_W_-1:0] tcb_reg = {TCB_W_{1'b0}};
 reg tcb_valid_reg = 1'b0;
 reg [ID_W-1:0] tcb_id_reg = {ID_W{1'b0}};
-// the TCB is on the RAM's read port (first step after a lookup hit)
-reg from_ram_reg = 1'b0;
+// the lookup of the running job hit (its TCB is being read)
+reg lk_hit_reg = 1'b0;
 reg id_ok_reg = 1'b0;
 reg floor_valid_reg = 1'b0;
 reg [31:0] floor_reg = 32'd0;
@@ -563,13 +565,12 @@ end
 // the decision
 // ------------------------------------------------------------------------
 
-wire [TCB_W_-1:0] step_tcb = from_ram_reg ? tr_a_rdata : tcb_reg;
-// a TCB read after a table hit is the job's connection only if its tuple is
-// the looked-up one (the table compares fingerprints, see toe_conn_table);
-// if not, the job sees no connection and the table refuses an insert
-wire step_tcb_valid = from_ram_reg ? (tr_a_rdata[TCB_STATE +: 4] != TOE_ST_CLOSED &&
-                                      tr_a_rdata[TCB_KEY +: 64] == lk_key_reg) :
-                      tcb_valid_reg;
+// The step works on the TCB register only: every TCB read (after a lookup
+// hit in LKRD, by id in IDRD) is registered before the step, so the block
+// RAM's clock-to-out is not on the step's path and no 713-bit multiplexer
+// chooses between the RAM output and the register.
+wire [TCB_W_-1:0] step_tcb = tcb_reg;
+wire step_tcb_valid = tcb_valid_reg;
 
 wire f_again, f_out_valid, f_do_write, f_do_delete, f_do_create, f_pin_consume;
 wire f_floor_valid;
@@ -822,6 +823,9 @@ always @* begin
                 tr_a_en = 1'b1;
                 tr_a_addr = ct_hit_id;
             end
+            sq_next = SQ_LKRD;
+        end
+        SQ_LKRD: begin
             sq_next = SQ_STEP;
         end
         SQ_IDRD: begin
@@ -940,16 +944,24 @@ always @(posedge clk) begin
 
     case (sq_reg)
         SQ_LK: begin
-            from_ram_reg <= ct_hit;
+            lk_hit_reg <= ct_hit;
             tcb_valid_reg <= 1'b0;
             if (ct_hit) begin
                 tcb_id_reg <= ct_hit_id;
             end
         end
+        SQ_LKRD: begin
+            // the TCB after a table hit is the job's connection only if
+            // its tuple is the looked-up one (the table compares
+            // fingerprints, see toe_conn_table); if not, the job sees no
+            // connection and the table refuses an insert
+            tcb_reg <= tr_a_rdata;
+            tcb_valid_reg <= lk_hit_reg && tr_a_rdata[TCB_STATE +: 4] != TOE_ST_CLOSED &&
+                             tr_a_rdata[TCB_KEY +: 64] == lk_key_reg;
+        end
         SQ_IDRD: begin
             tcb_reg <= tr_a_rdata;
             tcb_valid_reg <= id_ok_reg && tr_a_rdata[TCB_STATE +: 4] != TOE_ST_CLOSED;
-            from_ram_reg <= 1'b0;
         end
         SQ_ISNW: begin
             if (isn_rsp_valid) begin
@@ -968,16 +980,10 @@ always @(posedge clk) begin
             end
         end
         SQ_STEP: begin
-            if (!step_room) begin
-                // keep the TCB while waiting (the RAM port may be reused)
-                tcb_reg <= step_tcb;
-                tcb_valid_reg <= step_tcb_valid;
-                from_ram_reg <= 1'b0;
-            end else begin
+            if (step_room) begin
                 if (f_again) begin
                     tcb_reg <= f_tcb;
                     tcb_valid_reg <= f_out_valid;
-                    from_ram_reg <= 1'b0;
                     if (f_floor_valid) begin
                         floor_valid_reg <= 1'b1;
                         floor_reg <= f_floor;
@@ -1030,7 +1036,7 @@ always @(posedge clk) begin
     if (rst) begin
         sq_reg <= SQ_INIT;
         clr_reg <= {ID_W{1'b0}};
-        from_ram_reg <= 1'b0;
+        lk_hit_reg <= 1'b0;
         cmd_rsp_valid <= 1'b0;
         ip_id_reg <= cfg_ip_id_init;
         stat_segs_in <= 64'd0;

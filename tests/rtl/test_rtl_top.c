@@ -2236,11 +2236,17 @@ static void print_figures(const struct figures *fg)
 	       (unsigned long long)fg->sim_cycles, fg->sim_seconds);
 }
 
-/* The issue's targets, asserted on exact cycle counts: SYN-ACK and ACKs
- * within 8 cycles of the last beat in, a new minimum-size segment every
- * <= 10 cycles with nothing lost. (The SYN-ACK waits for the SipHash
- * pipeline, started at beat 4 of the SYN: at ISN_HR_PER_STAGE 4 its 5
- * cycles end before the SYN's last beat.) */
+/* The engine issue's targets, asserted on exact cycle counts: every reply
+ * (SYN-ACK, ACK) within 100 ns of the last beat in at the issue's lowest
+ * acceptable clock, 125 MHz: 12 cycles (96 ns); a new minimum-size segment
+ * every <= 10 cycles with nothing lost. (Until 2026-12-07 this asserted 8
+ * cycles, the first engine issue's one-cycle-decision target, which the
+ * engine-on-FPGA issue replaced by ns at the routed clock: the TCB read is
+ * now registered before the TCP step, one cycle more for a clock the part
+ * can route.) The SYN-ACK waits for the SipHash unit, started at beat 4
+ * of the SYN: its 5 cycles end before the SYN's last beat. */
+#define TOP_LAT_MAX_CYCLES 12
+
 static void test_figures_latency_and_rate_targets(void **state)
 {
 	struct figures fg;
@@ -2248,11 +2254,11 @@ static void test_figures_latency_and_rate_targets(void **state)
 	(void)state;
 	measure(&fg);
 	print_figures(&fg);
-	assert_true(fg.fin_ack <= 8);
-	assert_true(fg.synack_ack <= 8);
-	assert_true(fg.syn_synack <= 8);
-	assert_true(fg.syn_linux <= 8);
-	assert_true(fg.syn_ipopt <= 8);
+	assert_true(fg.fin_ack <= TOP_LAT_MAX_CYCLES);
+	assert_true(fg.synack_ack <= TOP_LAT_MAX_CYCLES);
+	assert_true(fg.syn_synack <= TOP_LAT_MAX_CYCLES);
+	assert_true(fg.syn_linux <= TOP_LAT_MAX_CYCLES);
+	assert_true(fg.syn_ipopt <= TOP_LAT_MAX_CYCLES);
 	assert_int_equal(fg.n_synack, fg.n_syn);
 	assert_int_equal(fg.n_synack_gap, fg.n_syn_gap);
 	assert_true(fg.in_cycles_per_syn <= 10.0);
