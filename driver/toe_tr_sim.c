@@ -8,10 +8,11 @@
  * model.
  *
  * The engine model is C++ (Verilator) and large, so libtoe does not carry
- * it: the toe_sim_* functions are weak references here. A program linked
- * with the model (pkg-config toe-sim, or TOESIM_LINK in the tree) gets a
- * working sim:; any other gets TOE_ENODEV from the open with a message
- * saying so.
+ * it and names none of its functions: the program that links it registers
+ * them (struct toe_sim_engine, toe_transport_set_sim_engine(); the
+ * simulation's sim/toe_sim_transport.c does so when the program starts,
+ * pkg-config toe-sim links it). A program without one gets TOE_ENODEV
+ * from the open with a message saying so.
  *
  * URI: sim:[?pcap=FILE&fst=FILE&seed=N&clock_hz=N]
  */
@@ -19,17 +20,6 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
-
-#include "toe_sim.h"
-
-#pragma weak toe_sim_create
-#pragma weak toe_sim_destroy
-#pragma weak toe_sim_step
-#pragma weak toe_sim_cycle
-#pragma weak toe_sim_time_ns
-#pragma weak toe_sim_host_write
-#pragma weak toe_sim_host_read
 
 /* cycles stepped between looks at the bridge's output: a response starts
  * a few cycles after the request's last byte, so look often at first; a
@@ -39,39 +29,54 @@
 #define STEP_LONG 256
 #define SHORT_STEPS 256
 
+/* the engine registered by the program (NULL: none linked) */
+static const struct toe_sim_engine *engine;
+
+void toe_transport_set_sim_engine(const struct toe_sim_engine *e)
+{
+	engine = e;
+}
+
+const struct toe_sim_engine *toe_transport_sim_engine(void)
+{
+	return engine;
+}
+
 struct sim_priv {
+	const struct toe_sim_engine *e; /* the engine it was opened with */
 	struct toe_sim *s;
 };
 
 static int sim_open(struct toe_transport *t, struct toe_tr_uri *u)
 {
-	struct toe_sim_opts o;
+	const char *pcap_path, *fst_path;
 	struct sim_priv *p;
-	uint64_t v;
+	uint32_t seed;
+	uint64_t v, clock_hz;
 	int r;
 
 	if (u->body[0])
 		return toe_tr_err(t, TOE_EURI, "sim: takes no path ('%s'), "
 				  "only ?options", u->body);
-	memset(&o, 0, sizeof(o));
-	o.pcap_path = toe_tr_opt(u, "pcap");
-	o.fst_path = toe_tr_opt(u, "fst");
+	pcap_path = toe_tr_opt(u, "pcap");
+	fst_path = toe_tr_opt(u, "fst");
 	r = toe_tr_opt_u64(t, u, "seed", 1, 0, UINT32_MAX, &v);
 	if (r < 0)
 		return r;
-	o.seed = (uint32_t)v;
+	seed = (uint32_t)v;
 	r = toe_tr_opt_u64(t, u, "clock_hz", 0, 0, UINT32_MAX, &v);
 	if (r < 0)
 		return r;
-	o.clock_hz = v;
-	if (!toe_sim_create)
+	clock_hz = v;
+	if (!engine)
 		return toe_tr_err(t, TOE_ENODEV, "sim: the engine model is not "
 				  "linked into this program (link libtoesim: "
 				  "pkg-config toe-sim)");
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return toe_tr_err(t, TOE_ENOMEM, "sim: out of memory");
-	p->s = toe_sim_create(&o);
+	p->e = engine;
+	p->s = p->e->create(pcap_path, fst_path, seed, clock_hz);
 	if (!p->s) {
 		free(p);
 		return toe_tr_err(t, TOE_EIO, "sim: the engine model could not "
@@ -85,7 +90,7 @@ static int sim_write(struct toe_transport *t, const uint8_t *buf, size_t n)
 {
 	struct sim_priv *p = t->priv;
 
-	toe_sim_host_write(p->s, buf, n);
+	p->e->host_write(p->s, buf, n);
 	return 0;
 }
 
@@ -93,17 +98,17 @@ static int sim_read(struct toe_transport *t, uint8_t *buf, size_t n,
 		    int timeout_ms)
 {
 	struct sim_priv *p = t->priv;
-	uint64_t end = toe_sim_time_ns(p->s) + (uint64_t)timeout_ms * 1000000u;
+	uint64_t end = p->e->time_ns(p->s) + (uint64_t)timeout_ms * 1000000u;
 	unsigned steps = 0;
 
 	for (;;) {
-		size_t got = toe_sim_host_read(p->s, buf, n);
+		size_t got = p->e->host_read(p->s, buf, n);
 
 		if (got)
 			return (int)(got > (size_t)INT32_MAX ? INT32_MAX : got);
-		if (toe_sim_time_ns(p->s) >= end)
+		if (p->e->time_ns(p->s) >= end)
 			return 0;
-		toe_sim_step(p->s, steps++ < SHORT_STEPS ? STEP_SHORT : STEP_LONG);
+		p->e->step(p->s, steps++ < SHORT_STEPS ? STEP_SHORT : STEP_LONG);
 	}
 }
 
@@ -111,14 +116,14 @@ static uint64_t sim_now_ms(struct toe_transport *t)
 {
 	struct sim_priv *p = t->priv;
 
-	return toe_sim_time_ns(p->s) / 1000000u;
+	return p->e->time_ns(p->s) / 1000000u;
 }
 
 static int sim_cycles(struct toe_transport *t, uint64_t *c)
 {
 	struct sim_priv *p = t->priv;
 
-	*c = toe_sim_cycle(p->s);
+	*c = p->e->cycle(p->s);
 	return 0;
 }
 
@@ -135,7 +140,7 @@ static void sim_close(struct toe_transport *t)
 
 	if (!p)
 		return;
-	toe_sim_destroy(p->s);
+	p->e->destroy(p->s);
 	free(p);
 	t->priv = NULL;
 }

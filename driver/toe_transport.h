@@ -7,9 +7,10 @@
  *   sim:[?pcap=FILE&fst=FILE&seed=N&clock_hz=N]
  *        the whole engine in this process (sim/toe_sim.h). A read steps
  *        the simulated clock until bytes arrive or the timeout has passed
- *        in simulated time; the clock (now_ms) is simulated time. The
- *        program must link the engine model (libtoesim, pkg-config
- *        toe-sim); without it the open fails with TOE_ENODEV.
+ *        in simulated time; the clock (now_ms) is simulated time. libtoe
+ *        does not carry the model: the program must link it and hand it
+ *        over (struct toe_sim_engine below; pkg-config toe-sim does both);
+ *        without it the open fails with TOE_ENODEV.
  *        driver/toe_tr_sim.c
  *   tcp://HOST:PORT
  *        a byte stream over TCP to a simulation serving its bridge
@@ -100,6 +101,35 @@ void toe_transport_proto(struct toe_transport *t,
 /* The engine model behind a sim: transport (sim/toe_sim.h), for pushing
  * and popping network frames; NULL for other schemes. */
 struct toe_sim *toe_transport_sim(struct toe_transport *t);
+
+/*
+ * The engine behind sim:, handed to the library by whoever links one: the
+ * functions of sim/toe_sim.h that the transport uses, by pointer (libtoe
+ * names no toe_sim_* symbol). sim/toe_sim_transport.c fills it with the
+ * Verilated engine and registers it when the program starts; pkg-config
+ * toe-sim links it (in libtoesim.a, forced in with
+ * -Wl,--undefined=toe_sim_model_engine), and so do the project's programs
+ * that open sim: (toectl, the host tests). A test may register a stand-in.
+ */
+struct toe_sim_engine {
+	/* A fresh engine (toe_sim_create with these options; NULL paths:
+	 * none), or NULL when it could not start. */
+	struct toe_sim *(*create)(const char *pcap_path, const char *fst_path,
+				  uint32_t seed, uint64_t clock_hz);
+	void (*destroy)(struct toe_sim *s);
+	void (*step)(struct toe_sim *s, uint64_t cycles);
+	uint64_t (*cycle)(const struct toe_sim *s);
+	uint64_t (*time_ns)(const struct toe_sim *s);
+	/* the host bridge byte stream */
+	void (*host_write)(struct toe_sim *s, const uint8_t *buf, size_t n);
+	size_t (*host_read)(struct toe_sim *s, uint8_t *buf, size_t n);
+};
+
+/* The engine sim: opens from now on (NULL: none, sim: fails with
+ * TOE_ENODEV). Not thread-safe: call it before opening. */
+void toe_transport_set_sim_engine(const struct toe_sim_engine *e);
+/* The engine registered, or NULL. */
+const struct toe_sim_engine *toe_transport_sim_engine(void);
 
 #ifdef __cplusplus
 }

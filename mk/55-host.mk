@@ -4,6 +4,10 @@
 #
 #   $(TOE_HOSTSRV_LIB)   sim/toe_hostsrv.c (serves a toe_sim's host bridge
 #                        on 127.0.0.1:PORT); link it before TOESIM_LINK
+#   $(TOESIM_TR_OBJ)     sim/toe_sim_transport.c: registers the engine of
+#                        toe_sim.h as libtoe's sim: engine at program start;
+#                        in neither library: a program that opens sim: links
+#                        it with the model (or a stand-in) and libtoe
 #   tests/host/test_*.c  cmocka runners; see the per-runner notes below
 #   make install PREFIX=DIR [DESTDIR=...]
 #                        headers (include/toe/), libtoe.a, libtoe.so*,
@@ -20,6 +24,9 @@ $(TOE_HOSTSRV_LIB): $(BUILD)/obj/sim/toe_hostsrv.o
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+TOESIM_TR_OBJ := $(BUILD)/obj/sim/toe_sim_transport.o
+$(TOESIM_TR_OBJ): PROJ_CFLAGS += -Isim -Idriver
+
 # The engine model is there once mk/60-top.mk and sim/toe_sim.cpp are.
 HAVE_TOESIM := $(if $(wildcard sim/toe_sim.cpp mk/60-top.mk),1,)
 TOESIM_ARCHIVE := $(BUILD)/libtoesim.a
@@ -28,10 +35,11 @@ TOESIM_ARCHIVE := $(BUILD)/libtoesim.a
 $(BUILD)/obj/host/tools/toectl.o: PROJ_CFLAGS += -Ihost/lib -Idriver -Isim
 $(TOECTL): $(TOE_LIB)
 ifeq ($(HAVE_TOESIM),1)
-$(TOECTL): $(TOESIM_ARCHIVE) $(VL_RT_LIB)
+$(TOECTL): $(TOESIM_TR_OBJ) $(TOESIM_ARCHIVE) $(VL_RT_LIB)
 $(TOECTL): private CC = $(CXX)
-# (not TOESIM_LINK itself: it contains PKG_LIBS)
-$(TOECTL): private PKG_LIBS += -Wl,--undefined=toe_sim_create $(TOESIM_ARCHIVE) \
+# (not TOESIM_LINK itself: it contains PKG_LIBS; $(TOESIM_TR_OBJ) is
+# linked as a prerequisite)
+$(TOECTL): private PKG_LIBS += $(TOESIM_ARCHIVE) \
 	$(TOE_LIB) $(VL_RT_LIB) $(TOE_DEP_LIBS) $(VL_LDLIBS)
 else
 $(TOECTL): private PKG_LIBS += $(TOE_DEP_LIBS)
@@ -52,10 +60,12 @@ $(BUILD)/tests/test_host_uri: $(BUILD)/obj/tests/host/test_host_uri.o $(TOE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROJ_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(TOE_DEP_LIBS)
 
-# test_host_fake: libtoe over the C stand-in engine (fake_sim), the server
-# component in a thread
+# test_host_fake: libtoe over the C stand-in engine (fake_sim, handed to
+# sim: by the same $(TOESIM_TR_OBJ) as the model), the server component in
+# a thread
 $(BUILD)/tests/test_host_fake: $(BUILD)/obj/tests/host/test_host_fake.o \
-		$(HOST_FAKE_OBJS) $(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOE_LIB)
+		$(HOST_FAKE_OBJS) $(TOESIM_TR_OBJ) $(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) \
+		$(TOE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROJ_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(TOE_DEP_LIBS) -pthread
 
@@ -80,11 +90,11 @@ ifeq ($(HAVE_TOESIM),1)
 # (it runs toectl against a server thread: TOECTL_BIN)
 $(BUILD)/obj/tests/host/test_host_sim.o: PROJ_CFLAGS += -DTOECTL_BIN='"$(TOECTL)"'
 $(BUILD)/tests/test_host_sim: $(BUILD)/obj/tests/host/test_host_sim.o $(TOE_LIB) \
-		$(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOESIM_ARCHIVE) $(VL_RT_LIB) \
-		$(REF_LIB) | $(TOECTL)
+		$(TOESIM_TR_OBJ) $(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOESIM_ARCHIVE) \
+		$(VL_RT_LIB) $(REF_LIB) | $(TOECTL)
 	@mkdir -p $(dir $@)
 	$(CXX) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/tests/host/test_host_sim.o \
-		$(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOE_LIB) -Wl,--undefined=toe_sim_create \
+		$(TOESIM_TR_OBJ) $(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOE_LIB) \
 		$(TOESIM_LINK) $(REF_LIB) $(CMOCKA_LIBS) $(TOE_DEP_LIBS)
 HOST_TESTS += $(BUILD)/tests/test_host_sim
 endif
@@ -108,7 +118,7 @@ TOE_PC_DIR  := $(TOE_LIB_DIR)/pkgconfig
 TOE_BIN_DIR := $(DESTDIR)$(PREFIX)/bin
 TOE_PUB_HDRS := host/include/toe/toe.h host/include/toe/toe_regs.h \
 	host/include/toe/toe_tcp.h driver/toe_transport.h host/lib/toe_proto.h \
-	sim/toe_sim.h sim/toe_hostsrv.h
+	host/common/toe_proto_codec.h sim/toe_sim.h sim/toe_hostsrv.h
 
 # toe.pc / toe-sim.pc from toe.pc.in: one template, two packages
 define TOE_PC
@@ -119,7 +129,7 @@ endef
 
 .PHONY: uninstall
 install: $(TOE_LIB) $(TOE_SO) $(TOECTL) $(TOE_HOSTSRV_LIB) toe.pc.in \
-		$(if $(HAVE_TOESIM),$(TOESIM_ARCHIVE))
+		$(if $(HAVE_TOESIM),$(TOESIM_ARCHIVE) $(TOESIM_TR_OBJ))
 	$(INSTALL) -d $(TOE_INC_DIR) $(TOE_LIB_DIR) $(TOE_PC_DIR) $(TOE_BIN_DIR)
 	$(INSTALL) -m 644 $(TOE_PUB_HDRS) $(TOE_INC_DIR)/
 	$(INSTALL) -m 644 $(TOE_LIB) $(TOE_LIB_DIR)/libtoe.a
@@ -129,13 +139,16 @@ install: $(TOE_LIB) $(TOE_SO) $(TOECTL) $(TOE_HOSTSRV_LIB) toe.pc.in \
 	$(INSTALL) -m 755 $(TOECTL) $(TOE_BIN_DIR)/toectl
 	$(call TOE_PC,toe,TCP offload engine host library,,-L$${libdir} -ltoe,$(TOE_DEP_LIBS),$(TOE_PC_DIR)/toe.pc)
 ifeq ($(HAVE_TOESIM),1)
-	@# the engine model, its hostsrv and the Verilator runtime as one archive
-	rm -rf $(BUILD)/toesim-merge && mkdir -p $(BUILD)/toesim-merge
-	cd $(BUILD)/toesim-merge && for a in $(abspath $(filter-out $(TOE_LIB),$(filter %.a,$(TOESIM_LINK))) $(TOE_HOSTSRV_LIB)); do \
+	@# the engine model, its hostsrv, the Verilator runtime and the unit
+	@# that registers the model as libtoe's sim: engine, as one archive
+	@# (toe-sim.pc forces that unit in: it is what makes sim: work)
+	rm -rf $(BUILD)/toesim-merge && mkdir -p $(BUILD)/toesim-merge/toesimtr
+	cd $(BUILD)/toesim-merge && for a in $(abspath $(filter %.a,$(TOESIM_LINK)) $(TOE_HOSTSRV_LIB)); do \
 		d=$$(basename $$a .a); mkdir $$d && (cd $$d && ar x $$a); done
+	cp $(TOESIM_TR_OBJ) $(BUILD)/toesim-merge/toesimtr/
 	rm -f $(TOE_LIB_DIR)/libtoesim.a
 	ar rcs $(TOE_LIB_DIR)/libtoesim.a $$(find $(BUILD)/toesim-merge -name '*.o' | sort)
-	$(call TOE_PC,toe-sim,libtoe with the simulated engine (sim: transport),toe,-L$${libdir} -Wl$(comma)--undefined=toe_sim_create -ltoesim -ltoe $(filter-out %.a,$(TOESIM_LINK)) -lstdc++,,$(TOE_PC_DIR)/toe-sim.pc)
+	$(call TOE_PC,toe-sim,libtoe with the simulated engine (sim: transport),toe,-L$${libdir} -Wl$(comma)--undefined=toe_sim_model_engine -ltoesim -ltoe $(filter-out %.a,$(TOESIM_LINK)) -lstdc++,,$(TOE_PC_DIR)/toe-sim.pc)
 endif
 
 uninstall:

@@ -3,13 +3,18 @@
 #
 #   $(BUILD)/libtoesim.a   sim/toe_sim.cpp (the C ABI of sim/toe_sim.h),
 #                          sim/toe_sim_drv.c (its registers as the register
-#                          driver's bus) and the Verilated toe_top (N_CONN 1024)
+#                          driver's bus), the Verilated toe_top (N_CONN 1024)
+#                          and the shared units it needs from host/common:
+#                          toe_proto_codec.c (the bridge codec) and
+#                          toe_drv.c (the register driver); nothing of
+#                          libtoe
 #
 # For other fragments: TOESIM_LINK is what a program using toe_sim links
-# with $(CXX), in link order (libtoesim, libtoe for the bridge codec, the
-# Verilator runtime, libpcap/libsodium, threads/zlib); TOESIM_DEPS are the
-# archives to list as prerequisites. A program that also uses libtoe for
-# itself puts $(TOE_LIB) before $(TOESIM_LINK). Example:
+# with $(CXX), in link order (libtoesim, the Verilator runtime,
+# libpcap/libsodium, threads/zlib); TOESIM_DEPS are the archives to list
+# as prerequisites. A program that also uses libtoe for itself lists
+# $(TOE_LIB) too (the shared units are in both archives: whichever comes
+# first gives them). Example:
 #
 #   $(BUILD)/foo: $(BUILD)/obj/foo.o $(TOESIM_DEPS)
 #   	$(CXX) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/foo.o $(TOESIM_LINK)
@@ -30,11 +35,13 @@ TOP_VFLAGS ?=
 TOP_VDIR := $(BUILD)/vobj/top
 TOESIM_OBJ := $(BUILD)/obj/sim/toe_sim.o
 # sim/toe_sim_drv.c: the model's registers as the bus of the register
-# driver (host/common/toe_drv.h), in both archives
-TOESIM_DRV_OBJ := $(BUILD)/obj/sim/toe_sim_drv.o
+# driver (host/common/toe_drv.h), and the shared units of host/common the
+# library needs (compiled once, as libtoe's), in both archives
+TOESIM_C_OBJS := $(BUILD)/obj/sim/toe_sim_drv.o $(BUILD)/obj/host/common/toe_drv.o \
+	$(BUILD)/obj/host/common/toe_proto_codec.o
 TOESIM_LIB := $(BUILD)/libtoesim.a
-TOESIM_DEPS := $(TOESIM_LIB) $(TOE_LIB) $(VL_RT_LIB)
-TOESIM_LINK = $(TOESIM_LIB) $(TOE_LIB) $(VL_RT_LIB) $(PKG_LIBS) $(VL_LDLIBS)
+TOESIM_DEPS := $(TOESIM_LIB) $(VL_RT_LIB)
+TOESIM_LINK = $(TOESIM_LIB) $(VL_RT_LIB) $(PKG_LIBS) $(VL_LDLIBS)
 ALL_TARGETS += $(TOESIM_LIB)
 
 # TOESIM_BUILD: one Verilated toe_top and its C-ABI library.
@@ -49,12 +56,12 @@ $(1)/Vtoe_top__ALL.a: $$(TOP_RTL) $$(RTL_INCS) mk/40-rtl.mk mk/60-top.mk
 
 $(2): sim/toe_sim.cpp sim/toe_sim.h $(1)/Vtoe_top__ALL.a
 	@mkdir -p $$(dir $$@)
-	$$(CXX) $$(CXXFLAGS) $$(VL_CXXFLAGS) $$(SANFLAGS) -I$(1) -Isim -Ihost/lib \
+	$$(CXX) $$(CXXFLAGS) $$(VL_CXXFLAGS) $$(SANFLAGS) -I$(1) -Isim -Ihost/common \
 		-c $$< -o $$@
 
 # the model's archive plus the wrapper, one library
-$(3): $(2) $(1)/Vtoe_top__ALL.a $$(TOESIM_DRV_OBJ)
-	rm -f $$@ && cp $(1)/Vtoe_top__ALL.a $$@ && ar rs $$@ $(2) $$(TOESIM_DRV_OBJ)
+$(3): $(2) $(1)/Vtoe_top__ALL.a $$(TOESIM_C_OBJS)
+	rm -f $$@ && cp $(1)/Vtoe_top__ALL.a $$@ && ar rs $$@ $(2) $$(TOESIM_C_OBJS)
 endef
 
 $(eval $(call TOESIM_BUILD,$(TOP_VDIR),$(TOESIM_OBJ),$(TOESIM_LIB)))
@@ -64,7 +71,7 @@ TOP_TEST := $(BUILD)/tests/test_rtl_top
 TEST_BINS += $(TOP_TEST)
 ALL_TARGETS += $(TOP_TEST)
 
-$(BUILD)/obj/tests/rtl/test_rtl_top.o: PROJ_CFLAGS += -Isim -Ihost/lib
+$(BUILD)/obj/tests/rtl/test_rtl_top.o: PROJ_CFLAGS += -Isim
 $(BUILD)/obj/tests/rtl/test_rtl_top.o: sim/toe_sim.h
 
 $(TOP_TEST): $(BUILD)/obj/tests/rtl/test_rtl_top.o $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM_DEPS)
@@ -84,14 +91,14 @@ ALL_TARGETS += $(TOP64_TEST)
 
 $(eval $(call TOESIM_BUILD,$(TOP64_VDIR),$(TOESIM64_OBJ),$(TOESIM64_LIB),-GN_CONN=65536))
 
-$(BUILD)/obj/tests/rtl/test_rtl_top_64k.o: PROJ_CFLAGS += -Isim -Ihost/lib
+$(BUILD)/obj/tests/rtl/test_rtl_top_64k.o: PROJ_CFLAGS += -Isim
 $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o: sim/toe_sim.h tests/rtl/test_rtl_top.c
 
 $(TOP64_TEST): $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o $(RTL_SUPPORT_LIB) $(REF_LIB) \
-		$(TOESIM64_LIB) $(TOE_LIB) $(VL_RT_LIB)
+		$(TOESIM64_LIB) $(VL_RT_LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o \
-		$(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(TOE_LIB) $(VL_RT_LIB) \
+		$(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(VL_RT_LIB) \
 		$(PKG_LIBS) $(VL_LDLIBS) $(CMOCKA_LIBS)
 
 .PHONY: bench-top

@@ -16,7 +16,7 @@ DIFF_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff.o $(BUILD)/obj/tests/rtl/t
 TEST_BINS += $(DIFF_TEST)
 ALL_TARGETS += $(DIFF_TEST)
 
-$(DIFF_OBJS): PROJ_CFLAGS += -Isim -Ihost/lib
+$(DIFF_OBJS): PROJ_CFLAGS += -Isim
 $(DIFF_OBJS): sim/toe_sim.h tests/rtl/top_dual.h
 
 $(DIFF_TEST): $(DIFF_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM_DEPS)
@@ -34,12 +34,12 @@ DIFF64_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o $(BUILD)/obj/tests
 TEST_BINS += $(DIFF64_TEST)
 ALL_TARGETS += $(DIFF64_TEST)
 
-$(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: PROJ_CFLAGS += -Isim -Ihost/lib
+$(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: PROJ_CFLAGS += -Isim
 $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: sim/toe_sim.h tests/rtl/top_dual.h \
 	tests/rtl/test_rtl_top_diff.c
 
-$(DIFF64_TEST): $(DIFF64_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(TOE_LIB) $(VL_RT_LIB)
+$(DIFF64_TEST): $(DIFF64_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(VL_RT_LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(PROJ_LDFLAGS) -o $@ $(DIFF64_OBJS) \
-		$(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(TOE_LIB) $(VL_RT_LIB) \
+		$(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(VL_RT_LIB) \
 		$(PKG_LIBS) $(VL_LDLIBS) $(CMOCKA_LIBS)

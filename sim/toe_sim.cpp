@@ -7,8 +7,9 @@
 // inputs from its queues (received frames, host bytes, the ready patterns),
 // lets the logic settle, records every handshake that happens at the coming
 // edge (frames out, payload out, bytes out), then makes the edge. Register
-// access goes through the real host bridge: requests encoded with
-// host/lib/toe_proto.c's codec, responses decoded with its decoder.
+// access goes through the real host bridge: requests encoded and responses
+// decoded with the bridge codec (host/common/toe_proto_codec.h, a unit this
+// library carries itself: it needs nothing of the host library).
 //
 // Tracing: an FST file when opts->fst_path is set, or with WAVES=1 in the
 // environment ($WAVES_DIR/toe_top-<n>.fst). pcap: both MAC directions,
@@ -34,7 +35,8 @@
 
 #include "Vtoe_top.h"
 #include "Vtoe_top___024root.h"
-#include "toe_proto.h"
+#include "toe_bytes.h"
+#include "toe_proto_codec.h"
 #include "toe_sim.h"
 
 namespace {
@@ -800,15 +802,8 @@ static int transact(struct toe_sim *s, uint8_t type, const uint8_t *payload,
 	if (!w.done)
 		return TOE_PROTO_ETIMEDOUT;
 	*rsp = w.f;
-	if (w.f.type == TOE_PROTO_T_ERROR) {
-		switch (w.f.len >= 1 ? w.f.payload[0] : 0) {
-		case TOE_PROTO_ERR_TYPE: return TOE_PROTO_ETYPE;
-		case TOE_PROTO_ERR_LEN: return TOE_PROTO_ELEN;
-		case TOE_PROTO_ERR_ALIGN: return TOE_PROTO_EALIGN;
-		case TOE_PROTO_ERR_ADDR: return TOE_PROTO_EADDR;
-		default: return TOE_PROTO_EPROTO;
-		}
-	}
+	if (w.f.type == TOE_PROTO_T_ERROR)
+		return w.f.len >= 1 ? toe_proto_err_status(w.f.payload[0]) : TOE_PROTO_EPROTO;
 	if (w.f.type != (type | 0x80))
 		return TOE_PROTO_EPROTO;
 	return 0;
@@ -839,17 +834,13 @@ static int csr_read_n(struct toe_sim *s, uint32_t addr, uint32_t *val, unsigned 
 	r = session(s);
 	if (r < 0)
 		return r;
-	p[0] = (uint8_t)(addr >> 8);
-	p[1] = (uint8_t)addr;
-	p[2] = (uint8_t)count;
-	r = transact(s, TOE_PROTO_T_READ, p, 3, &f);
+	r = transact(s, TOE_PROTO_T_READ, p, toe_proto_read_req(p, addr, count), &f);
 	if (r < 0)
 		return r;
 	if (f.len != 4 * count)
 		return TOE_PROTO_EPROTO;
 	for (unsigned i = 0; i < count; i++)
-		val[i] = (uint32_t)f.payload[4 * i] << 24 | (uint32_t)f.payload[4 * i + 1] << 16 |
-			 (uint32_t)f.payload[4 * i + 2] << 8 | f.payload[4 * i + 3];
+		val[i] = toe_get_be32(f.payload + 4 * i);
 	return 0;
 }
 
@@ -869,13 +860,7 @@ extern "C" int toe_sim_csr_write(struct toe_sim *s, uint32_t addr, uint32_t val)
 	r = session(s);
 	if (r < 0)
 		return r;
-	p[0] = (uint8_t)(addr >> 8);
-	p[1] = (uint8_t)addr;
-	p[2] = (uint8_t)(val >> 24);
-	p[3] = (uint8_t)(val >> 16);
-	p[4] = (uint8_t)(val >> 8);
-	p[5] = (uint8_t)val;
-	r = transact(s, TOE_PROTO_T_WRITE, p, 6, &f);
+	r = transact(s, TOE_PROTO_T_WRITE, p, toe_proto_write_req(p, addr, &val, 1), &f);
 	if (r < 0)
 		return r;
 	if (f.len != 1 || f.payload[0] != 1)

@@ -150,12 +150,12 @@ size_t toe_sim_host_read(struct toe_sim *s, uint8_t *buf, size_t n);
 size_t toe_sim_host_pending(const struct toe_sim *s);
 
 /* Register access for tests and tools, through the real bridge RTL: each
- * call encodes a request (host/lib/toe_proto.c's codec), steps the clock
- * until the response arrives (at most 100000 cycles) and decodes it. Must
- * not be mixed with toe_sim_host_write/read traffic that is in flight.
+ * call encodes a request (the bridge codec, toe_proto_codec.h), steps the
+ * clock until the response arrives (at most 100000 cycles) and decodes it.
+ * Must not be mixed with toe_sim_host_write/read traffic that is in flight.
  * EVENT frames the bridge pushes meanwhile are counted and dropped.
- * 0, or a negative TOE_PROTO error (the bridge's ERROR reply, or a
- * timeout). */
+ * 0, or a negative TOE_PROTO_E* code of toe_proto_codec.h (the bridge's
+ * ERROR reply, or a timeout). */
 int toe_sim_csr_read(struct toe_sim *s, uint32_t addr, uint32_t *val);
 int toe_sim_csr_write(struct toe_sim *s, uint32_t addr, uint32_t val);
 /* 64-bit registers: LO then HI, as the register map requires. */

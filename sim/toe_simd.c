@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "toe/toe_parse.h"
+#include "toe_bytes.h"
 #include "toe_decode.h"
 #include "toe_simd_session.h"
 #include "toe_simd_show.h"
@@ -727,10 +728,9 @@ static int run_serve(const struct options *o)
 		const uint8_t *m = sv.s.net.linux_mac;
 
 		simd_engine_csr_write(sv.s.eng, TOE_REG_CMD_REMOTE_MAC_HI,
-				      (uint32_t)m[0] << 8 | m[1]);
+				      toe_get_be16(m));
 		simd_engine_csr_write(sv.s.eng, TOE_REG_CMD_REMOTE_MAC_LO,
-				      (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 |
-				      (uint32_t)m[4] << 8 | m[5]);
+				      toe_get_be32(m + 2));
 	}
 	say("toe-simd: %s engine on %s in namespace %s\n",
 	    simd_engine_kind_name(o->kind), sv.s.net.ifname, sv.s.net.ns_name);

@@ -8,19 +8,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "toe_bytes.h"
 #include "toe_decode.h"
 #include "toe_wire.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 void simd_show_time(uint64_t usec, char *buf, size_t cap)
 {
@@ -40,11 +30,11 @@ static bool show_l2(FILE *out, const struct simd_xframe *x, const char *t)
 	const uint8_t *f = x->buf;
 	char a[16], b[16];
 
-	if (x->len >= 42 && get16(f + 12) == TOE_ETHERTYPE_ARP) {
-		uint16_t op = get16(f + 20);
+	if (x->len >= 42 && toe_get_be16(f + 12) == TOE_ETHERTYPE_ARP) {
+		uint16_t op = toe_get_be16(f + 20);
 
-		toe_ip_str(get32(f + 28), a);
-		toe_ip_str(get32(f + 38), b);
+		toe_ip_str(toe_get_be32(f + 28), a);
+		toe_ip_str(toe_get_be32(f + 38), b);
 		if (op == 1)
 			fprintf(out, "%-4u %s %s --> %s ARP: Request, Target IP: %s\n",
 				x->no, t, a,
@@ -56,19 +46,19 @@ static bool show_l2(FILE *out, const struct simd_xframe *x, const char *t)
 				b, a, f[22], f[23], f[24], f[25], f[26], f[27]);
 		return true;
 	}
-	if (x->len >= 42 && get16(f + 12) == TOE_ETHERTYPE_IPV4 &&
+	if (x->len >= 42 && toe_get_be16(f + 12) == TOE_ETHERTYPE_IPV4 &&
 	    f[23] == TOE_IPPROTO_ICMP) {
 		size_t ihl = (size_t)(f[14] & 0x0F) * 4;
 		const uint8_t *ic = f + 14 + ihl;
 
 		if (14 + ihl + 8 > x->len)
 			return false;
-		toe_ip_str(get32(f + 26), a);
-		toe_ip_str(get32(f + 30), b);
+		toe_ip_str(toe_get_be32(f + 26), a);
+		toe_ip_str(toe_get_be32(f + 30), b);
 		fprintf(out, "%-4u %s %s --> %s ICMP: Echo%s, id 0x%04X, seq %u\n",
 			x->no, t, a, b,
 			ic[0] == 8 ? " Request" : ic[0] == 0 ? " Reply" : "?",
-			get16(ic + 4), get16(ic + 6));
+			toe_get_be16(ic + 4), toe_get_be16(ic + 6));
 		return true;
 	}
 	return false;

@@ -9,29 +9,25 @@
 
 #include <string.h>
 
+#include "toe_bytes.h"
+
 /* ---- helpers ---- */
 
 uint32_t toe_drv_mac_hi(const uint8_t mac[6])
 {
-	return TOE_DRV_PUT(TOE_REG_CMD_REMOTE_MAC_HI_MAC,
-			   (uint32_t)mac[0] << 8 | mac[1]);
+	return TOE_DRV_PUT(TOE_REG_CMD_REMOTE_MAC_HI_MAC, toe_get_be16(mac));
 }
 
 uint32_t toe_drv_mac_lo(const uint8_t mac[6])
 {
-	return (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 |
-	       (uint32_t)mac[4] << 8 | mac[5];
+	return toe_get_be32(mac + 2);
 }
 
 void toe_drv_mac_get(uint32_t hi, uint32_t lo, uint8_t mac[6])
 {
 	hi = TOE_DRV_GET(TOE_REG_CONN_REMOTE_MAC_HI_MAC, hi);
-	mac[0] = (uint8_t)(hi >> 8);
-	mac[1] = (uint8_t)hi;
-	mac[2] = (uint8_t)(lo >> 24);
-	mac[3] = (uint8_t)(lo >> 16);
-	mac[4] = (uint8_t)(lo >> 8);
-	mac[5] = (uint8_t)lo;
+	toe_put_be16(mac, (uint16_t)hi);
+	toe_put_be32(mac + 2, lo);
 }
 
 uint32_t toe_drv_isn_key_word(const uint8_t key[16], unsigned i)

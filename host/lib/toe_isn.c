@@ -25,6 +25,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "toe_bytes.h"
+
 bool toe_isn_verify(const uint8_t key[16], uint32_t local_ip,
 		    uint16_t local_port, uint32_t remote_ip,
 		    uint16_t remote_port, uint32_t iss, uint32_t m_lo,
@@ -33,18 +35,10 @@ bool toe_isn_verify(const uint8_t key[16], uint32_t local_ip,
 	uint8_t msg[12], h[crypto_shorthash_siphash24_BYTES];
 	struct toe_isn_check c;
 
-	msg[0] = (uint8_t)(local_ip >> 24);
-	msg[1] = (uint8_t)(local_ip >> 16);
-	msg[2] = (uint8_t)(local_ip >> 8);
-	msg[3] = (uint8_t)local_ip;
-	msg[4] = (uint8_t)(local_port >> 8);
-	msg[5] = (uint8_t)local_port;
-	msg[6] = (uint8_t)(remote_ip >> 24);
-	msg[7] = (uint8_t)(remote_ip >> 16);
-	msg[8] = (uint8_t)(remote_ip >> 8);
-	msg[9] = (uint8_t)remote_ip;
-	msg[10] = (uint8_t)(remote_port >> 8);
-	msg[11] = (uint8_t)remote_port;
+	toe_put_be32(msg, local_ip);
+	toe_put_be16(msg + 4, local_port);
+	toe_put_be32(msg + 6, remote_ip);
+	toe_put_be16(msg + 10, remote_port);
 	crypto_shorthash_siphash24(h, msg, sizeof(msg), key);
 	c.iss = iss;
 	c.f = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * toe_proto.c - the host bridge protocol (docs/host-bridge.md): CRC-32C,
- * frame encoder, incremental decoder with resync, the transaction layer
- * (bursts, sequence numbers, timeout and retransmission, event
- * notifications) and the fault-injecting transport.
+ * toe_proto.c - the host bridge protocol (docs/host-bridge.md) above its
+ * codec (host/common/toe_proto_codec.c): the transaction layer (bursts,
+ * sequence numbers, timeout and retransmission, event notifications) and
+ * the fault-injecting transport.
  */
 #include "toe_proto.h"
 
@@ -13,195 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#define HDR TOE_PROTO_HDR_BYTES
-#define CRCB TOE_PROTO_CRC_BYTES
-
-const char *toe_proto_strerror(int err)
-{
-	switch (err) {
-	case TOE_PROTO_OK:
-		return "ok";
-	case TOE_PROTO_EINVAL:
-		return "invalid argument";
-	case TOE_PROTO_ENOMEM:
-		return "out of memory";
-	case TOE_PROTO_EIO:
-		return "transport error";
-	case TOE_PROTO_ETIMEDOUT:
-		return "no response (timed out after retries)";
-	case TOE_PROTO_EPROTO:
-		return "malformed response";
-	case TOE_PROTO_EVERSION:
-		return "engine speaks another protocol version";
-	case TOE_PROTO_ETYPE:
-		return "engine: unknown request type";
-	case TOE_PROTO_ELEN:
-		return "engine: bad length or count";
-	case TOE_PROTO_EALIGN:
-		return "engine: address not 4-byte aligned";
-	case TOE_PROTO_EADDR:
-		return "engine: no register at address";
-	case TOE_PROTO_EBUSY:
-		return "not allowed from an event callback";
-	default:
-		return "unknown error";
-	}
-}
-
-/* ---- codec ---- */
-
-uint32_t toe_proto_crc32c(uint32_t crc, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-
-	crc = ~crc;
-	while (n--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
-	}
-	return ~crc;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-	       p[3];
-}
-
-int toe_proto_encode(uint8_t *out, size_t cap, uint8_t type, uint8_t seq,
-		     const uint8_t *payload, size_t len)
-{
-	size_t total = HDR + len + CRCB;
-
-	if (!out || len > 255 || cap < total || (len && !payload))
-		return TOE_PROTO_EINVAL;
-	out[0] = TOE_PROTO_SYNC0;
-	out[1] = TOE_PROTO_SYNC1;
-	out[2] = type;
-	out[3] = seq;
-	out[4] = (uint8_t)len;
-	if (len)
-		memmove(out + HDR, payload, len);
-	put_be32(out + HDR + len, toe_proto_crc32c(0, out + 2, 3 + len));
-	return (int)total;
-}
-
-void toe_proto_dec_init(struct toe_proto_dec *d, unsigned max_len)
-{
-	memset(d, 0, sizeof(*d));
-	d->max_len = max_len > 255 ? 255 : max_len;
-}
-
-bool toe_proto_dec_idle(const struct toe_proto_dec *d)
-{
-	return d->n == 0;
-}
-
-
-/* Examine one byte: 1 when it completed a good frame (delivered), -1 when
- * the candidate frame failed (the caller re-examines its bytes after
- * SYNC0), 0 otherwise. */
-static int dec_step(struct toe_proto_dec *d, uint8_t b, toe_proto_frame_fn fn,
-		    void *arg)
-{
-	struct toe_proto_frame f;
-	unsigned len;
-
-	if (d->n == 0) {
-		if (b != TOE_PROTO_SYNC0) {
-			d->st.garbage_bytes++;
-			return 0;
-		}
-		d->buf[d->n++] = b;
-		return 0;
-	}
-	d->buf[d->n++] = b;
-	if (d->n == 2)
-		return b == TOE_PROTO_SYNC1 ? 0 : -1;
-	if (d->n < HDR)
-		return 0;
-	len = d->buf[4];
-	if (d->n == HDR && len > d->max_len) {
-		d->st.oversize++;
-		return -1;
-	}
-	if (d->n < HDR + len + CRCB)
-		return 0;
-	f.crc = get_be32(d->buf + HDR + len);
-	if (toe_proto_crc32c(0, d->buf + 2, 3 + len) != f.crc) {
-		d->st.crc_errors++;
-		return -1;
-	}
-	f.type = d->buf[2];
-	f.seq = d->buf[3];
-	f.len = (uint8_t)len;
-	memcpy(f.payload, d->buf + HDR, len);
-	d->n = 0;
-	d->st.frames++;
-	if (fn)
-		fn(arg, &f);
-	return 1;
-}
-
-unsigned toe_proto_dec_feed(struct toe_proto_dec *d, const uint8_t *p,
-			    size_t n, toe_proto_frame_fn fn, void *arg)
-{
-	unsigned frames = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		d->qh = 0;
-		d->qn = 0;
-		d->q[d->qn++] = p[i];
-		while (d->qh < d->qn) {
-			int r = dec_step(d, d->q[d->qh++], fn, arg);
-
-			if (r > 0) {
-				frames++;
-			} else if (r < 0) {
-				/* The candidate's SYNC0 was garbage; its other
-				 * bytes are examined again, before the rest of
-				 * the queue. Bytes held (buf + queue) never
-				 * exceed one frame plus the new byte. */
-				size_t keep = d->n - 1, rest = d->qn - d->qh;
-
-				memmove(d->q + keep, d->q + d->qh, rest);
-				memcpy(d->q, d->buf + 1, keep);
-				d->qh = 0;
-				d->qn = keep + rest;
-				d->n = 0;
-				d->st.garbage_bytes++;
-			}
-		}
-	}
-	return frames;
-}
-
-unsigned toe_proto_dec_timeout(struct toe_proto_dec *d, toe_proto_frame_fn fn,
-			       void *arg)
-{
-	uint8_t tmp[sizeof(d->buf)];
-	unsigned frames = 0;
-
-	while (d->n) {
-		size_t keep = d->n - 1;
-
-		d->st.truncated++;
-		d->st.garbage_bytes++; /* its SYNC0 */
-		memcpy(tmp, d->buf + 1, keep);
-		d->n = 0;
-		frames += toe_proto_dec_feed(d, tmp, keep, fn, arg);
-	}
-	return frames;
-}
+#include "toe_bytes.h"
 
 /* ---- transaction layer ---- */
 
@@ -328,7 +140,7 @@ static void on_frame(void *arg, const struct toe_proto_frame *f)
 		}
 		p->st.events++;
 		p->ev_pending = true;
-		p->ev_count = (unsigned)f->payload[0] << 8 | f->payload[1];
+		p->ev_count = toe_get_be16(f->payload);
 		p->ev_seq = f->seq;
 		return;
 	}
@@ -430,6 +242,7 @@ static int engine_error(struct toe_proto *p, const struct toe_proto_frame *f,
 			uint32_t addr)
 {
 	unsigned code, idx;
+	int r;
 
 	if (f->len != 2) {
 		seterr(p, "ERROR frame with %u payload bytes", f->len);
@@ -437,24 +250,26 @@ static int engine_error(struct toe_proto *p, const struct toe_proto_frame *f,
 	}
 	code = f->payload[0];
 	idx = f->payload[1];
-	switch (code) {
-	case TOE_PROTO_ERR_TYPE:
+	r = toe_proto_err_status(code);
+	switch (r) {
+	case TOE_PROTO_ETYPE:
 		seterr(p, "engine: ERR_TYPE (SEQ %u)", f->seq);
-		return TOE_PROTO_ETYPE;
-	case TOE_PROTO_ERR_LEN:
+		break;
+	case TOE_PROTO_ELEN:
 		seterr(p, "engine: ERR_LEN (SEQ %u)", f->seq);
-		return TOE_PROTO_ELEN;
-	case TOE_PROTO_ERR_ALIGN:
+		break;
+	case TOE_PROTO_EALIGN:
 		seterr(p, "engine: ERR_ALIGN at 0x%x", addr);
-		return TOE_PROTO_EALIGN;
-	case TOE_PROTO_ERR_ADDR:
+		break;
+	case TOE_PROTO_EADDR:
 		seterr(p, "engine: ERR_ADDR at word %u (0x%x)", idx,
 		       addr + 4u * idx);
-		return TOE_PROTO_EADDR;
+		break;
 	default:
 		seterr(p, "engine: unknown error code %u", code);
-		return TOE_PROTO_EPROTO;
+		break;
 	}
+	return r;
 }
 
 static void deliver_events(struct toe_proto *p)
@@ -541,9 +356,10 @@ int toe_proto_read(struct toe_proto *p, uint32_t addr, uint32_t *data,
 	while (r == 0 && done < count) {
 		size_t n = count - done < p->max_burst ? count - done : p->max_burst;
 		uint32_t a = addr + 4u * (uint32_t)done;
-		uint8_t pl[3] = { (uint8_t)(a >> 8), (uint8_t)a, (uint8_t)n };
+		uint8_t pl[3];
 
-		r = transact(p, TOE_PROTO_T_READ, pl, sizeof(pl), &f);
+		r = transact(p, TOE_PROTO_T_READ, pl,
+			     toe_proto_read_req(pl, a, (unsigned)n), &f);
 		if (r < 0)
 			break;
 		if (f.type == TOE_PROTO_T_ERROR) {
@@ -557,7 +373,7 @@ int toe_proto_read(struct toe_proto *p, uint32_t addr, uint32_t *data,
 			break;
 		}
 		for (size_t i = 0; i < n; i++)
-			data[done + i] = get_be32(f.payload + 4 * i);
+			data[done + i] = toe_get_be32(f.payload + 4 * i);
 		done += n;
 	}
 	if (p) {
@@ -579,11 +395,8 @@ int toe_proto_write(struct toe_proto *p, uint32_t addr, const uint32_t *data,
 		uint32_t a = addr + 4u * (uint32_t)done;
 		uint8_t pl[2 + 4 * TOE_PROTO_MAX_BURST];
 
-		pl[0] = (uint8_t)(a >> 8);
-		pl[1] = (uint8_t)a;
-		for (size_t i = 0; i < n; i++)
-			put_be32(pl + 2 + 4 * i, data[done + i]);
-		r = transact(p, TOE_PROTO_T_WRITE, pl, 2 + 4 * n, &f);
+		r = transact(p, TOE_PROTO_T_WRITE, pl,
+			     toe_proto_write_req(pl, a, data + done, n), &f);
 		if (r < 0)
 			break;
 		if (f.type == TOE_PROTO_T_ERROR) {

@@ -13,19 +13,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "toe_bytes.h"
 #include "toe_decode.h"
 #include "toe_wire.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
 
 /* ------------------------------------------------------------------ */
 /* Names                                                              */
@@ -192,7 +182,7 @@ static void print_tcp_summary(FILE *out, const struct toe_seg *s)
 static void print_ip(FILE *out, const uint8_t *ip, const struct toe_frame *f)
 {
 	char a[16];
-	uint16_t frag = get16(ip + 6);
+	uint16_t frag = toe_get_be16(ip + 6);
 	unsigned fl = frag >> 13;
 
 	fprintf(out, "IP: ID = 0x%X; Proto = TCP; Len: %u\n\n", f->ip.id,
@@ -279,22 +269,22 @@ static void print_options(FILE *out, const uint8_t *p, size_t len)
 		print_u32(out, OPT_INDENT, "Option Length", olen);
 		if (kind == TOE_TCPOPT_MSS && olen == 4) {
 			print_u32(out, OPT_INDENT, "Option Value",
-				  get16(p + i + 2));
+				  toe_get_be16(p + i + 2));
 		} else if (kind == TOE_TCPOPT_WSCALE && olen == 3) {
 			print_u32(out, OPT_INDENT, "Option Value", p[i + 2]);
 		} else if (kind == TOE_TCPOPT_TS && olen == 10) {
 			print_u32(out, OPT_INDENT, "Timestamp Value",
-				  get32(p + i + 2));
+				  toe_get_be32(p + i + 2));
 			print_u32(out, OPT_INDENT, "Timestamp Echo Reply",
-				  get32(p + i + 6));
+				  toe_get_be32(p + i + 6));
 		} else if (kind == TOE_TCPOPT_SACK && (olen - 2) % 8 == 0) {
 			size_t b;
 
 			for (b = i + 2; b + 8 <= (size_t)i + olen; b += 8) {
 				print_u32(out, OPT_INDENT, "Left Edge",
-					  get32(p + b));
+					  toe_get_be32(p + b));
 				print_u32(out, OPT_INDENT, "Right Edge",
-					  get32(p + b + 4));
+					  toe_get_be32(p + b + 4));
 			}
 		} else if (olen > 2) {
 			size_t b;

@@ -7,35 +7,11 @@
  */
 #include <string.h>
 
+#include "toe_bytes.h"
 #include "toe_l2.h"
 #include "toe_wire.h"
 
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 const char *toe_l2_result_name(int result)
 {
@@ -77,7 +53,7 @@ int toe_ref_arp_reply(const uint8_t *frame, size_t len, const uint8_t our_mac[6]
 	const uint8_t *a = frame + TOE_ETH_HLEN;
 	uint32_t spa, tpa;
 
-	if (len < TOE_ETH_HLEN || get16(frame + 12) != TOE_ETHERTYPE_ARP)
+	if (len < TOE_ETH_HLEN || toe_get_be16(frame + 12) != TOE_ETHERTYPE_ARP)
 		return TOE_L2_NO_REPLY;
 	if (memcmp(frame, bcast_mac, 6) != 0 && memcmp(frame, our_mac, 6) != 0)
 		return TOE_L2_NO_REPLY;
@@ -88,16 +64,16 @@ int toe_ref_arp_reply(const uint8_t *frame, size_t len, const uint8_t our_mac[6]
 	 * length ar$hln] ?Do I speak the protocol in ar$pro? Yes: [optionally
 	 * check the protocol length ar$pln]". All four are checked; anything
 	 * but Ethernet/IPv4 is counted and dropped. */
-	if (get16(a) != 1 || get16(a + 2) != TOE_ETHERTYPE_IPV4 || a[4] != 6 ||
+	if (toe_get_be16(a) != 1 || toe_get_be16(a + 2) != TOE_ETHERTYPE_IPV4 || a[4] != 6 ||
 	    a[5] != 4)
 		return TOE_L2_ARP_FORMAT;
 	/* "?Am I the target protocol address? Yes: ... ?Is the opcode
 	 * ares_op$REQUEST? (NOW look at the opcode!!)" - the order does not
 	 * matter here: this responder keeps no translation table. */
-	if (get16(a + 6) != 1)
+	if (toe_get_be16(a + 6) != 1)
 		return TOE_L2_NO_REPLY;
-	spa = get32(a + 14);
-	tpa = get32(a + 24);
+	spa = toe_get_be32(a + 14);
+	tpa = toe_get_be32(a + 24);
 	if (tpa != our_ip)
 		return TOE_L2_NO_REPLY;
 	/* A gratuitous ARP (sender IP == target IP) announces an address; one
@@ -114,16 +90,16 @@ int toe_ref_arp_reply(const uint8_t *frame, size_t len, const uint8_t our_mac[6]
 	memset(out, 0, TOE_ETH_MIN_FRAME);
 	memcpy(out, a + 8, 6);           /* Ethernet dst = requester's sha */
 	memcpy(out + 6, our_mac, 6);
-	put16(out + 12, TOE_ETHERTYPE_ARP);
-	put16(out + 14, 1);
-	put16(out + 16, TOE_ETHERTYPE_IPV4);
+	toe_put_be16(out + 12, TOE_ETHERTYPE_ARP);
+	toe_put_be16(out + 14, 1);
+	toe_put_be16(out + 16, TOE_ETHERTYPE_IPV4);
 	out[18] = 6;
 	out[19] = 4;
-	put16(out + 20, 2);
+	toe_put_be16(out + 20, 2);
 	memcpy(out + 22, our_mac, 6);    /* sha = us */
-	put32(out + 28, our_ip);         /* spa = us */
+	toe_put_be32(out + 28, our_ip);         /* spa = us */
 	memcpy(out + 32, a + 8, 6);      /* tha = requester's sha */
-	put32(out + 38, spa);            /* tpa = requester's spa */
+	toe_put_be32(out + 38, spa);            /* tpa = requester's spa */
 	return TOE_ETH_MIN_FRAME;
 }
 
@@ -180,21 +156,21 @@ int toe_ref_icmp_reply(const uint8_t *frame, size_t len, const uint8_t our_mac[6
 	uint8_t *oip, *oicmp;
 
 	if (len < TOE_L2_ICMP_MIN_LEN || memcmp(frame, our_mac, 6) != 0 ||
-	    get16(frame + 12) != TOE_ETHERTYPE_IPV4 ||
-	    ip[9] != TOE_IPPROTO_ICMP || get32(ip + 16) != our_ip)
+	    toe_get_be16(frame + 12) != TOE_ETHERTYPE_IPV4 ||
+	    ip[9] != TOE_IPPROTO_ICMP || toe_get_be32(ip + 16) != our_ip)
 		return TOE_L2_NO_REPLY;
 	if (len > TOE_L2_MAX_FRAME)
 		return TOE_L2_TOO_BIG;
 	ihl_bytes = (ip[0] & 0x0fu) * 4;
-	total = get16(ip + 2);
+	total = toe_get_be16(ip + 2);
 	if ((ip[0] >> 4) != 4 || ihl_bytes < TOE_IPV4_HLEN || total < ihl_bytes ||
 	    TOE_ETH_HLEN + total > len)
 		return TOE_L2_IP_HDR;
 	if (toe_ipv4_csum(ip, ihl_bytes) != 0)
 		return TOE_L2_IP_CSUM;
-	if (get16(ip + 6) & 0x3fff) /* MF or an offset; DF is fine */
+	if (toe_get_be16(ip + 6) & 0x3fff) /* MF or an offset; DF is fine */
 		return TOE_L2_IP_FRAG;
-	if (bad_source(get32(ip + 12)))
+	if (bad_source(toe_get_be32(ip + 12)))
 		return TOE_L2_IP_SRC;
 	icmp = ip + ihl_bytes;
 	icmp_len = total - ihl_bytes;
@@ -223,7 +199,7 @@ int toe_ref_icmp_reply(const uint8_t *frame, size_t len, const uint8_t our_mac[6
 	memset(out, 0, reply_len);
 	memcpy(out, frame + 6, 6);
 	memcpy(out + 6, our_mac, 6);
-	put16(out + 12, TOE_ETHERTYPE_IPV4);
+	toe_put_be16(out + 12, TOE_ETHERTYPE_IPV4);
 
 	oip = out + TOE_ETH_HLEN;
 	oip[0] = 0x45;
@@ -231,14 +207,14 @@ int toe_ref_icmp_reply(const uint8_t *frame, size_t len, const uint8_t our_mac[6
 	 * same value in the TOS field as was used in the corresponding ICMP
 	 * Echo Request message." */
 	oip[1] = ip[1];
-	put16(oip + 2, (uint16_t)(TOE_IPV4_HLEN + icmp_len));
-	put16(oip + 4, ip_id);
-	put16(oip + 6, 0);            /* DF cleared, not a fragment */
+	toe_put_be16(oip + 2, (uint16_t)(TOE_IPV4_HLEN + icmp_len));
+	toe_put_be16(oip + 4, ip_id);
+	toe_put_be16(oip + 6, 0);            /* DF cleared, not a fragment */
 	oip[8] = ttl;
 	oip[9] = TOE_IPPROTO_ICMP;
-	put32(oip + 12, our_ip);
+	toe_put_be32(oip + 12, our_ip);
 	memcpy(oip + 16, ip + 12, 4); /* dst = the request's source */
-	put16(oip + 10, toe_ipv4_csum(oip, TOE_IPV4_HLEN));
+	toe_put_be16(oip + 10, toe_ipv4_csum(oip, TOE_IPV4_HLEN));
 
 	oicmp = oip + TOE_IPV4_HLEN;
 	memcpy(oicmp, icmp, icmp_len);
@@ -246,6 +222,6 @@ int toe_ref_icmp_reply(const uint8_t *frame, size_t len, const uint8_t our_mac[6
 	oicmp[1] = 0;
 	oicmp[2] = 0;
 	oicmp[3] = 0;
-	put16(oicmp + 2, toe_csum_fold(toe_csum_add(0, oicmp, icmp_len)));
+	toe_put_be16(oicmp + 2, toe_csum_fold(toe_csum_add(0, oicmp, icmp_len)));
 	return (int)reply_len;
 }

@@ -62,6 +62,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "toe_bytes.h"
+
 #define QUEUE_LEN 1024
 /* RFC 9293 3.7.1: "If an MSS Option is not received at connection setup,
  * TCP implementations MUST assume a default send MSS of 536" */
@@ -276,14 +278,6 @@ static void send_rst_for(struct toe_ref *r, int conn, const struct toe_seg *s,
 /* ISN (RFC 6528)                                                      */
 /* ------------------------------------------------------------------ */
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 uint32_t toe_ref_isn(const struct toe_ref *r, uint32_t local_ip,
 		     uint16_t local_port, uint32_t remote_ip,
 		     uint16_t remote_port, uint64_t now)
@@ -293,12 +287,10 @@ uint32_t toe_ref_isn(const struct toe_ref *r, uint32_t local_ip,
 	uint8_t msg[12], h[crypto_shorthash_siphash24_BYTES];
 	uint32_t f, m;
 
-	put_be32(msg, local_ip);
-	msg[4] = (uint8_t)(local_port >> 8);
-	msg[5] = (uint8_t)local_port;
-	put_be32(msg + 6, remote_ip);
-	msg[10] = (uint8_t)(remote_port >> 8);
-	msg[11] = (uint8_t)remote_port;
+	toe_put_be32(msg, local_ip);
+	toe_put_be16(msg + 4, local_port);
+	toe_put_be32(msg + 6, remote_ip);
+	toe_put_be16(msg + 10, remote_port);
 	crypto_shorthash_siphash24(h, msg, sizeof(msg), r->cfg.isn_key);
 	f = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
 	    (uint32_t)h[3] << 24;

@@ -10,33 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "toe_bytes.h"
 #include "toe_wire.h"
-
-/* Big-endian field access. */
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 const char *toe_parse_result_name(int result)
 {
@@ -96,11 +71,11 @@ uint16_t toe_tcp_csum(uint32_t src_ip, uint32_t dst_ip, const uint8_t *tcp,
 {
 	uint8_t ph[12];
 
-	put32(ph, src_ip);
-	put32(ph + 4, dst_ip);
+	toe_put_be32(ph, src_ip);
+	toe_put_be32(ph + 4, dst_ip);
 	ph[8] = 0;
 	ph[9] = TOE_IPPROTO_TCP;
-	put16(ph + 10, (uint16_t)len);
+	toe_put_be16(ph + 10, (uint16_t)len);
 	return toe_csum_fold(toe_csum_add(toe_csum_add(0, ph, sizeof(ph)),
 					  tcp, len));
 }
@@ -145,7 +120,7 @@ int toe_parse_tcp_options(const uint8_t *p, size_t len, struct toe_tcp_opts *o)
 			if (olen != 4)
 				return TOE_PERR_TCP_OPT;
 			o->has_mss = true;
-			o->mss = get16(p + i + 2);
+			o->mss = toe_get_be16(p + i + 2);
 			break;
 		case TOE_TCPOPT_WSCALE:
 			if (olen != 3)
@@ -162,8 +137,8 @@ int toe_parse_tcp_options(const uint8_t *p, size_t len, struct toe_tcp_opts *o)
 			if (olen != 10)
 				return TOE_PERR_TCP_OPT;
 			o->has_ts = true;
-			o->ts_val = get32(p + i + 2);
-			o->ts_ecr = get32(p + i + 6);
+			o->ts_val = toe_get_be32(p + i + 2);
+			o->ts_ecr = toe_get_be32(p + i + 6);
 			break;
 		default:
 			/* SACK blocks and unknown kinds: skipped. */
@@ -193,7 +168,7 @@ int toe_parse_frame(const uint8_t *buf, size_t len, struct toe_frame *f)
 		return TOE_PERR_ETH_TRUNC;
 	memcpy(f->dst_mac, buf, 6);
 	memcpy(f->src_mac, buf + 6, 6);
-	f->ethertype = get16(buf + 12);
+	f->ethertype = toe_get_be16(buf + 12);
 	if (f->ethertype != TOE_ETHERTYPE_IPV4)
 		return TOE_PERR_ETHERTYPE;
 
@@ -210,14 +185,14 @@ int toe_parse_frame(const uint8_t *buf, size_t len, struct toe_frame *f)
 	if (f->ip_ihl < 5 || ihl_bytes > ip_avail)
 		return TOE_PERR_IP_IHL;
 	f->ip.tos = ip[1];
-	f->ip_total_len = get16(ip + 2);
-	f->ip.id = get16(ip + 4);
-	frag = get16(ip + 6);
+	f->ip_total_len = toe_get_be16(ip + 2);
+	f->ip.id = toe_get_be16(ip + 4);
+	frag = toe_get_be16(ip + 6);
 	f->ip.df = (frag & 0x4000) != 0;
 	f->ip.ttl = ip[8];
-	f->ip_csum = get16(ip + 10);
-	f->seg.src_ip = get32(ip + 12);
-	f->seg.dst_ip = get32(ip + 16);
+	f->ip_csum = toe_get_be16(ip + 10);
+	f->seg.src_ip = toe_get_be32(ip + 12);
+	f->seg.dst_ip = toe_get_be32(ip + 16);
 	if (f->ip_total_len < ihl_bytes || f->ip_total_len > ip_avail)
 		return TOE_PERR_IP_LEN;
 	if (toe_ipv4_csum(ip, ihl_bytes) != 0)
@@ -232,15 +207,15 @@ int toe_parse_frame(const uint8_t *buf, size_t len, struct toe_frame *f)
 	tcp_len = f->ip_total_len - ihl_bytes;
 	if (tcp_len < TOE_TCP_HLEN)
 		return TOE_PERR_TCP_TRUNC;
-	f->seg.src_port = get16(tcp);
-	f->seg.dst_port = get16(tcp + 2);
-	f->seg.seq = get32(tcp + 4);
-	f->seg.ack = get32(tcp + 8);
+	f->seg.src_port = toe_get_be16(tcp);
+	f->seg.dst_port = toe_get_be16(tcp + 2);
+	f->seg.seq = toe_get_be32(tcp + 4);
+	f->seg.ack = toe_get_be32(tcp + 8);
 	f->tcp_doff = tcp[12] >> 4;
 	f->seg.flags = tcp[13];
-	f->seg.win = get16(tcp + 14);
-	f->tcp_csum = get16(tcp + 16);
-	f->seg.urg = get16(tcp + 18);
+	f->seg.win = toe_get_be16(tcp + 14);
+	f->tcp_csum = toe_get_be16(tcp + 16);
+	f->seg.urg = toe_get_be16(tcp + 18);
 	doff_bytes = (size_t)f->tcp_doff * 4;
 	if (f->tcp_doff < 5 || doff_bytes > tcp_len)
 		return TOE_PERR_TCP_DOFF;
@@ -289,33 +264,33 @@ int toe_build_frame(uint8_t *buf, size_t cap, const uint8_t dst_mac[6],
 	/* Ethernet II */
 	memcpy(buf, dst_mac, 6);
 	memcpy(buf + 6, src_mac, 6);
-	put16(buf + 12, TOE_ETHERTYPE_IPV4);
+	toe_put_be16(buf + 12, TOE_ETHERTYPE_IPV4);
 
 	/* IPv4, 20 bytes, no options */
 	ip = buf + TOE_ETH_HLEN;
 	ip[0] = 0x45;
 	ip[1] = ipm->tos;
-	put16(ip + 2, (uint16_t)ip_len);
-	put16(ip + 4, ipm->id);
-	put16(ip + 6, ipm->df ? 0x4000 : 0);
+	toe_put_be16(ip + 2, (uint16_t)ip_len);
+	toe_put_be16(ip + 4, ipm->id);
+	toe_put_be16(ip + 6, ipm->df ? 0x4000 : 0);
 	ip[8] = ipm->ttl;
 	ip[9] = TOE_IPPROTO_TCP;
-	put16(ip + 10, 0);
-	put32(ip + 12, seg->src_ip);
-	put32(ip + 16, seg->dst_ip);
-	put16(ip + 10, toe_ipv4_csum(ip, TOE_IPV4_HLEN));
+	toe_put_be16(ip + 10, 0);
+	toe_put_be32(ip + 12, seg->src_ip);
+	toe_put_be32(ip + 16, seg->dst_ip);
+	toe_put_be16(ip + 10, toe_ipv4_csum(ip, TOE_IPV4_HLEN));
 
 	/* TCP */
 	tcp = ip + TOE_IPV4_HLEN;
-	put16(tcp, seg->src_port);
-	put16(tcp + 2, seg->dst_port);
-	put32(tcp + 4, seg->seq);
-	put32(tcp + 8, seg->ack);
+	toe_put_be16(tcp, seg->src_port);
+	toe_put_be16(tcp + 2, seg->dst_port);
+	toe_put_be32(tcp + 4, seg->seq);
+	toe_put_be32(tcp + 8, seg->ack);
 	tcp[12] = (uint8_t)(((TOE_TCP_HLEN + opt_len) / 4) << 4);
 	tcp[13] = seg->flags;
-	put16(tcp + 14, seg->win);
-	put16(tcp + 16, 0);
-	put16(tcp + 18, seg->urg);
+	toe_put_be16(tcp + 14, seg->win);
+	toe_put_be16(tcp + 16, 0);
+	toe_put_be16(tcp + 18, seg->urg);
 	if (seg->opt_raw_len > 0) {
 		memcpy(tcp + TOE_TCP_HLEN, seg->opt_raw, seg->opt_raw_len);
 		memset(tcp + TOE_TCP_HLEN + seg->opt_raw_len, TOE_TCPOPT_EOL,
@@ -323,11 +298,11 @@ int toe_build_frame(uint8_t *buf, size_t cap, const uint8_t dst_mac[6],
 	} else if (opt_len) {
 		tcp[TOE_TCP_HLEN] = TOE_TCPOPT_MSS;
 		tcp[TOE_TCP_HLEN + 1] = 4;
-		put16(tcp + TOE_TCP_HLEN + 2, seg->opt.mss);
+		toe_put_be16(tcp + TOE_TCP_HLEN + 2, seg->opt.mss);
 	}
 	if (seg->len)
 		memcpy(tcp + TOE_TCP_HLEN + opt_len, seg->data, seg->len);
-	put16(tcp + 16, toe_tcp_csum(seg->src_ip, seg->dst_ip, tcp, tcp_len));
+	toe_put_be16(tcp + 16, toe_tcp_csum(seg->src_ip, seg->dst_ip, tcp, tcp_len));
 
 	/* Ethernet padding */
 	memset(buf + frame_len, 0, out_len - frame_len);

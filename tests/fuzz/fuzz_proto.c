@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_proto.c - the host-bridge protocol (host/lib/toe_proto.c,
- * docs/host-bridge.md) on bytes from a hostile or broken engine. The first
- * input byte chooses what is fuzzed:
+ * fuzz_proto.c - the host-bridge protocol (host/lib/toe_proto.c and its
+ * codec host/common/toe_proto_codec.c, docs/host-bridge.md) on bytes from
+ * a hostile or broken engine. The first input byte chooses what is fuzzed:
  *
  * even: the frame decoder alone (toe_proto_dec_*). Byte 1 is max_len, the
  *   rest the byte stream. Oracles: the stream fed at once, byte by byte and

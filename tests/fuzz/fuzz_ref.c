@@ -34,6 +34,7 @@
 
 #include <string.h>
 
+#include "toe_bytes.h"
 #include "toe_ref.h"
 #include "toe_wire.h"
 
@@ -70,28 +71,6 @@ static int pick_conn(const struct run *u, unsigned k)
 	return u->nknown ? u->known[k % u->nknown] : (int)k;
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /* Make SEQ/ACK absolute (rel) and the checksums right, as far as the
  * frame has the fields. */
 static void edit_frame(struct run *u, uint8_t *b, size_t len, bool rel)
@@ -99,30 +78,30 @@ static void edit_frame(struct run *u, uint8_t *b, size_t len, bool rel)
 	size_t ihl, tot;
 	uint8_t *ip = b + TOE_ETH_HLEN, *tcp;
 
-	if (len < TOE_ETH_HLEN + TOE_IPV4_HLEN || get16(b + 12) != TOE_ETHERTYPE_IPV4)
+	if (len < TOE_ETH_HLEN + TOE_IPV4_HLEN || toe_get_be16(b + 12) != TOE_ETHERTYPE_IPV4)
 		return;
 	ihl = (size_t)(ip[0] & 15) * 4;
-	tot = get16(ip + 2);
+	tot = toe_get_be16(ip + 2);
 	if (ihl < TOE_IPV4_HLEN || TOE_ETH_HLEN + ihl > len)
 		return;
-	put16(ip + 10, 0);
-	put16(ip + 10, toe_ipv4_csum(ip, ihl));
+	toe_put_be16(ip + 10, 0);
+	toe_put_be16(ip + 10, toe_ipv4_csum(ip, ihl));
 	if (ip[9] != TOE_IPPROTO_TCP || tot < ihl + TOE_TCP_HLEN ||
 	    TOE_ETH_HLEN + tot > len)
 		return;
 	tcp = ip + ihl;
 	if (rel) {
 		struct toe_ref_conn_info ci;
-		int id = toe_ref_find(u->r, get32(ip + 16), get16(tcp + 2),
-				      get32(ip + 12), get16(tcp));
+		int id = toe_ref_find(u->r, toe_get_be32(ip + 16), toe_get_be16(tcp + 2),
+				      toe_get_be32(ip + 12), toe_get_be16(tcp));
 
 		if (id >= 0 && toe_ref_conn_info(u->r, id, &ci) == TOE_REF_OK) {
-			put32(tcp + 4, get32(tcp + 4) + ci.irs);
-			put32(tcp + 8, get32(tcp + 8) + ci.iss);
+			toe_put_be32(tcp + 4, toe_get_be32(tcp + 4) + ci.irs);
+			toe_put_be32(tcp + 8, toe_get_be32(tcp + 8) + ci.iss);
 		}
 	}
-	put16(tcp + 16, 0);
-	put16(tcp + 16, toe_tcp_csum(get32(ip + 12), get32(ip + 16), tcp,
+	toe_put_be16(tcp + 16, 0);
+	toe_put_be16(tcp + 16, toe_tcp_csum(toe_get_be32(ip + 12), toe_get_be32(ip + 16), tcp,
 				     tot - ihl));
 }
 

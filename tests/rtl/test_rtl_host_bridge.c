@@ -23,6 +23,7 @@
 
 #include "bridge_model.h"
 #include "toe/toe_regs.h"
+#include "toe_bytes.h"
 #include "toe_proto.h"
 
 /* simulated cycles per host millisecond (the host's timeouts are in ms) */
@@ -54,11 +55,6 @@ static bool rng_pct(uint64_t *s, unsigned pct)
 static unsigned rng_below(uint64_t *s, unsigned n)
 {
 	return (unsigned)(rng_next(s) % n);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static uint64_t g_seed;
@@ -601,8 +597,8 @@ static void test_rtl_bridge_retransmission_answered_from_cache(void **state)
 	r2 = raw_req(l, TOE_PROTO_T_READ, 20, pop, 3);
 	assert_int_equal(r1.type, TOE_PROTO_T_READ_DATA);
 	assert_int_equal(r1.len, 8);
-	assert_int_equal(be32(r1.payload), 0x80000000u | 1u << 16 | 0);
-	assert_int_equal(be32(r1.payload + 4), 0);
+	assert_int_equal(toe_get_be32(r1.payload), 0x80000000u | 1u << 16 | 0);
+	assert_int_equal(toe_get_be32(r1.payload + 4), 0);
 	assert_memory_equal(r1.payload, r2.payload, 8);
 	assert_int_equal(log_len(l), 4); /* EV_POP and EV_ARG once */
 	assert_int_equal(toe_bridge_model_ev_count(l->m), 1);

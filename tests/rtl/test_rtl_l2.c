@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "l2_model.h"
+#include "toe_bytes.h"
 #include "toe_l2.h"
 #include "toe_wire.h"
 
@@ -53,18 +54,6 @@ static unsigned rng_below(uint64_t *s, unsigned n)
 static bool rng_pct(uint64_t *s, unsigned pct)
 {
 	return rng_below(s, 100) < pct;
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	wr16(p, (uint16_t)(v >> 16));
-	wr16(p + 2, (uint16_t)v);
 }
 
 static uint16_t csum(const uint8_t *p, size_t n)
@@ -108,15 +97,15 @@ static size_t mk_arp(uint8_t *f, uint64_t *s, uint32_t tpa, bool unicast)
 	memset(f, 0, 60);
 	memcpy(f, unicast ? our_mac : bcast, 6);
 	memcpy(f + 6, sha, 6);
-	wr16(f + 12, 0x0806);
-	wr16(f + 14, 1);
-	wr16(f + 16, 0x0800);
+	toe_put_be16(f + 12, 0x0806);
+	toe_put_be16(f + 14, 1);
+	toe_put_be16(f + 16, 0x0800);
 	f[18] = 6;
 	f[19] = 4;
-	wr16(f + 20, 1);
+	toe_put_be16(f + 20, 1);
 	memcpy(f + 22, sha, 6);
-	wr32(f + 28, IP4(10, 0, (uint8_t)rng_next(s), 1 + rng_below(s, 254)));
-	wr32(f + 38, tpa);
+	toe_put_be32(f + 28, IP4(10, 0, (uint8_t)rng_next(s), 1 + rng_below(s, 254)));
+	toe_put_be32(f + 38, tpa);
 	return rng_pct(s, 20) ? 42 : 60;
 }
 
@@ -131,25 +120,25 @@ static size_t mk_ping(uint8_t *f, uint64_t *s, size_t dlen, unsigned ihl)
 	for (int i = 0; i < 6; i++)
 		f[6 + i] = (uint8_t)rng_next(s);
 	f[6] &= 0xfe;
-	wr16(f + 12, 0x0800);
+	toe_put_be16(f + 12, 0x0800);
 	ip[0] = (uint8_t)(0x40 | ihl);
 	ip[1] = (uint8_t)rng_next(s);
-	wr16(ip + 2, (uint16_t)(hl + icmp_len));
-	wr16(ip + 4, (uint16_t)rng_next(s));
-	wr16(ip + 6, rng_pct(s, 50) ? 0x4000 : 0);
+	toe_put_be16(ip + 2, (uint16_t)(hl + icmp_len));
+	toe_put_be16(ip + 4, (uint16_t)rng_next(s));
+	toe_put_be16(ip + 6, rng_pct(s, 50) ? 0x4000 : 0);
 	ip[8] = (uint8_t)(1 + rng_below(s, 255));
 	ip[9] = 1;
-	wr32(ip + 12, IP4(1 + rng_below(s, 200), (uint8_t)rng_next(s),
+	toe_put_be32(ip + 12, IP4(1 + rng_below(s, 200), (uint8_t)rng_next(s),
 			  (uint8_t)rng_next(s), (uint8_t)rng_next(s)));
-	wr32(ip + 16, OUR_IP);
+	toe_put_be32(ip + 16, OUR_IP);
 	for (size_t i = 20; i < hl; i++)
 		ip[i] = (uint8_t)rng_next(s); /* option bytes: only summed */
 	icmp[0] = 8;
 	icmp[1] = 0;
 	for (size_t i = 4; i < icmp_len; i++)
 		icmp[i] = (uint8_t)rng_next(s);
-	wr16(icmp + 2, csum(icmp, icmp_len));
-	wr16(ip + 10, csum(ip, hl));
+	toe_put_be16(icmp + 2, csum(icmp, icmp_len));
+	toe_put_be16(ip + 10, csum(ip, hl));
 	if (len < 60) {
 		/* Ethernet padding: zeros or junk, ignored either way */
 		if (rng_pct(s, 50))
@@ -166,8 +155,8 @@ static void refresh_ip_csum(uint8_t *f)
 
 	if (hl < 20)
 		hl = 20;
-	wr16(f + 24, 0);
-	wr16(f + 24, csum(f + 14, hl));
+	toe_put_be16(f + 24, 0);
+	toe_put_be16(f + 24, csum(f + 14, hl));
 }
 
 /* A random ICMP echo request: size and header length drawn. */
@@ -198,11 +187,11 @@ static void gen_frame(struct frame *fr, uint64_t *s)
 		/* ARP that gets no reply, or a counted drop */
 		fr->len = mk_arp(f, s, OUR_IP, false);
 		switch (rng_below(s, 8)) {
-		case 0: wr32(f + 38, OUR_IP + 1 + rng_below(s, 5)); break;
-		case 1: wr16(f + 20, 2); break;
+		case 0: toe_put_be32(f + 38, OUR_IP + 1 + rng_below(s, 5)); break;
+		case 1: toe_put_be16(f + 20, 2); break;
 		case 2: memcpy(f + 28, f + 38, 4); break;      /* gratuitous */
 		case 3: fr->len = 14 + rng_below(s, 28); break; /* truncated */
-		case 4: wr16(f + 14, 6); break;
+		case 4: toe_put_be16(f + 14, 6); break;
 		case 5: f[19] = 16; break;
 		case 6: f[0] = 0x02; f[5] = 0x99; break;       /* another MAC */
 		default: memset(f + 28, 0, 4); break;          /* a probe: replied */
@@ -226,23 +215,23 @@ static void gen_frame(struct frame *fr, uint64_t *s)
 			break;
 		}
 		case 2: f[icmp_at + 2] ^= 0x80; break;
-		case 3: wr16(f + 20, rng_pct(s, 50) ? 0x2000 : 0x0001 + rng_below(s, 100));
+		case 3: toe_put_be16(f + 20, rng_pct(s, 50) ? 0x2000 : 0x0001 + rng_below(s, 100));
 			refresh_ip_csum(f); break;
-		case 4: wr32(f + 26, rng_pct(s, 50) ? IP4(127, 0, 0, 1) :
+		case 4: toe_put_be32(f + 26, rng_pct(s, 50) ? IP4(127, 0, 0, 1) :
 			     IP4(224 + rng_below(s, 32), 0, 0, 1));
 			refresh_ip_csum(f); break;
-		case 5: wr32(f + 30, OUR_IP ^ (1u << rng_below(s, 32)));
+		case 5: toe_put_be32(f + 30, OUR_IP ^ (1u << rng_below(s, 32)));
 			refresh_ip_csum(f); break;
 		case 6: f[rng_below(s, 6)] ^= 0x04; break;     /* another MAC */
 		case 7: memcpy(f, bcast, 6); break;
 		case 8: f[icmp_at] = (uint8_t)rng_below(s, 20);
 			if (f[icmp_at] == 8) f[icmp_at + 1] = 3;
 			break;
-		case 9: wr16(f + 16, (uint16_t)(hl + rng_below(s, 8)));
+		case 9: toe_put_be16(f + 16, (uint16_t)(hl + rng_below(s, 8)));
 			refresh_ip_csum(f); break;                 /* ICMP < 8 bytes */
 		case 10: f[14] = (uint8_t)(rng_pct(s, 50) ? 0x65 : 0x40 | rng_below(s, 5));
 			refresh_ip_csum(f); break;
-		case 11: wr16(f + 16, (uint16_t)(fr->len - 14 + 1 + rng_below(s, 100)));
+		case 11: toe_put_be16(f + 16, (uint16_t)(fr->len - 14 + 1 + rng_below(s, 100)));
 			refresh_ip_csum(f); break;                 /* past the frame */
 		case 12: {                                      /* too big */
 			size_t n = 1515 + rng_below(s, rng_pct(s, 80) ? 600 : MAX_FRAME - 1515);
@@ -253,7 +242,7 @@ static void gen_frame(struct frame *fr, uint64_t *s)
 			break;
 		}
 		case 13: f[23] = 6; refresh_ip_csum(f); break;  /* TCP */
-		case 14: wr16(f + 12, 0x86dd); break;
+		case 14: toe_put_be16(f + 12, 0x86dd); break;
 		default: fr->len = 1 + rng_below(s, 33); break;   /* runt */
 		}
 	} else if (k < 95) {
@@ -269,7 +258,7 @@ static void gen_frame(struct frame *fr, uint64_t *s)
 			f[i] = (uint8_t)rng_next(s);
 		if (fr->len >= 14 && rng_pct(s, 60)) {
 			memcpy(f, our_mac, 6);
-			wr16(f + 12, rng_pct(s, 50) ? 0x0800 : 0x0806);
+			toe_put_be16(f + 12, rng_pct(s, 50) ? 0x0800 : 0x0806);
 		}
 	}
 	if (rng_pct(s, 3))

@@ -23,6 +23,7 @@
 
 #include "rxparse_model.h"
 #include "seed.h"
+#include "toe_bytes.h"
 #include "toe_wire.h"
 
 #define FRAME_MAX 2048
@@ -46,17 +47,6 @@ static bool rng_pct(uint64_t *s, unsigned pct)
 	return rng_below(s, 100) < pct;
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /* ------------------------------------------------------------------ */
 /* Frames                                                             */
 /* ------------------------------------------------------------------ */
@@ -77,8 +67,8 @@ static void fix_ip_csum(struct rx_frame *f)
 	ihl4 = (size_t)(f->b[14] & 0x0f) * 4;
 	if (ihl4 < 20 || 14 + ihl4 > f->len)
 		return;
-	put16(f->b + 24, 0);
-	put16(f->b + 24, toe_ipv4_csum(f->b + 14, ihl4));
+	toe_put_be16(f->b + 24, 0);
+	toe_put_be16(f->b + 24, toe_ipv4_csum(f->b + 14, ihl4));
 }
 
 /* Recompute the TCP checksum if the segment (IP total length) lies in the
@@ -92,16 +82,14 @@ static void fix_tcp_csum(struct rx_frame *f)
 	if (f->len < 34)
 		return;
 	ihl4 = (size_t)(f->b[14] & 0x0f) * 4;
-	tot = get16(f->b + 16);
+	tot = toe_get_be16(f->b + 16);
 	if (ihl4 < 20 || tot < ihl4 + 20 || 14 + tot > f->len)
 		return;
 	tcp = f->b + 14 + ihl4;
-	sip = (uint32_t)f->b[26] << 24 | (uint32_t)f->b[27] << 16 |
-	      (uint32_t)f->b[28] << 8 | f->b[29];
-	dip = (uint32_t)f->b[30] << 24 | (uint32_t)f->b[31] << 16 |
-	      (uint32_t)f->b[32] << 8 | f->b[33];
-	put16(tcp + 16, 0);
-	put16(tcp + 16, toe_tcp_csum(sip, dip, tcp, tot - ihl4));
+	sip = toe_get_be32(f->b + 26);
+	dip = toe_get_be32(f->b + 30);
+	toe_put_be16(tcp + 16, 0);
+	toe_put_be16(tcp + 16, toe_tcp_csum(sip, dip, tcp, tot - ihl4));
 }
 
 /* Offset of the TCP header (IHL as in the frame). */
@@ -127,7 +115,7 @@ static void rand_options(uint64_t *s, uint8_t *o, size_t n)
 		if (pick == 0 && left >= 4) {
 			o[i] = 2;
 			o[i + 1] = 4;
-			put16(o + i + 2, (uint16_t)rng_next(s));
+			toe_put_be16(o + i + 2, (uint16_t)rng_next(s));
 			i += 4;
 		} else if (pick == 1 && left >= 3) {
 			o[i] = 3;
@@ -223,7 +211,7 @@ static void gen_frame(uint64_t *s, const struct gen_params *p, struct rx_frame *
 	assert_true(n > 0);
 
 	/* insert the IPv4 options after the 20-byte header */
-	iplen = get16(tmp + 16);
+	iplen = toe_get_be16(tmp + 16);
 	seglen = iplen - 20;
 	memcpy(f->b, tmp, 34);
 	for (i = 0; i < p->ipopt; i++)
@@ -231,7 +219,7 @@ static void gen_frame(uint64_t *s, const struct gen_params *p, struct rx_frame *
 	memcpy(f->b + 34 + p->ipopt, tmp + 34, seglen);
 	flen = 34 + p->ipopt + seglen;
 	f->b[14] = (uint8_t)(0x40 | (5 + p->ipopt / 4));
-	put16(f->b + 16, (uint16_t)(iplen + p->ipopt));
+	toe_put_be16(f->b + 16, (uint16_t)(iplen + p->ipopt));
 	f->len = flen;
 	fix_ip_csum(f);
 	/* padding: zeros to 60, then p->extra junk bytes */
@@ -285,15 +273,15 @@ static void corrupt(uint64_t *s, struct rx_frame *f)
 			fix_ip_csum(f);
 		break;
 	case 3: /* total length */
-		put16(f->b + 16, rng_pct(s, 50) ? (uint16_t)rng_next(s)
-			: (uint16_t)(get16(f->b + 16) + rng_below(s, 9) - 4));
+		toe_put_be16(f->b + 16, rng_pct(s, 50) ? (uint16_t)rng_next(s)
+			: (uint16_t)(toe_get_be16(f->b + 16) + rng_below(s, 9) - 4));
 		if (rng_pct(s, 80))
 			fix_ip_csum(f);
 		if (rng_pct(s, 50))
 			fix_tcp_csum(f);
 		break;
 	case 4: /* fragment */
-		put16(f->b + 20, (uint16_t)(get16(f->b + 20) |
+		toe_put_be16(f->b + 20, (uint16_t)(toe_get_be16(f->b + 20) |
 			(rng_pct(s, 50) ? 0x2000 : (1 + rng_below(s, 0x1fff)))));
 		fix_ip_csum(f);
 		break;
@@ -321,7 +309,7 @@ static void corrupt(uint64_t *s, struct rx_frame *f)
 		}
 		break;
 	case 9: /* ethertype */
-		put16(f->b + 12, rng_pct(s, 50) ? 0x0806 : (uint16_t)rng_next(s));
+		toe_put_be16(f->b + 12, rng_pct(s, 50) ? 0x0806 : (uint16_t)rng_next(s));
 		break;
 	case 10: /* MAC says bad */
 		f->user = true;
@@ -986,7 +974,7 @@ static void test_rx_parse_options_every_alignment_match_codec(void **state)
 					x->b[t + 20 + k] = 1;
 				x->b[t + 20 + nops] = 2;
 				x->b[t + 21 + nops] = 4;
-				put16(x->b + t + 22 + nops, (uint16_t)(1000 + n));
+				toe_put_be16(x->b + t + 22 + nops, (uint16_t)(1000 + n));
 				for (k = nops + 4; k < 8; k++)
 					x->b[t + 20 + k] = 1;
 				fix_tcp_csum(x);
@@ -1021,7 +1009,7 @@ static void base_frame(struct rx_frame *f)
 	p.paylen = 10;
 	gen_frame(&s, &p, f);
 	memcpy(f->b + 54, (const uint8_t[]){ 2, 4, 0x05, 0xb4, 1, 3, 3, 7, 4, 2, 0, 0 }, 12);
-	put16(f->b + 20, 0x4000);
+	toe_put_be16(f->b + 20, 0x4000);
 	f->b[23] = 6;
 	fix_ip_csum(f);
 	fix_tcp_csum(f);
@@ -1037,27 +1025,27 @@ static void set_opts(struct rx_frame *f, const uint8_t o[12])
 static void m_none(struct rx_frame *f) { (void)f; }
 static void m_len13(struct rx_frame *f) { f->len = 13; }
 static void m_len14(struct rx_frame *f) { f->len = 14; }
-static void m_arp(struct rx_frame *f) { put16(f->b + 12, 0x0806); }
-static void m_ipv6(struct rx_frame *f) { put16(f->b + 12, 0x86dd); }
+static void m_arp(struct rx_frame *f) { toe_put_be16(f->b + 12, 0x0806); }
+static void m_ipv6(struct rx_frame *f) { toe_put_be16(f->b + 12, 0x86dd); }
 static void m_len33(struct rx_frame *f) { f->len = 33; }
 static void m_ver6(struct rx_frame *f) { f->b[14] = 0x65; fix_ip_csum(f); }
 static void m_ihl4(struct rx_frame *f) { f->b[14] = 0x44; }
 static void m_ihl0(struct rx_frame *f) { f->b[14] = 0x40; }
 static void m_ihl_long(struct rx_frame *f) { f->len = 60; f->b[14] = 0x4f; }
-static void m_tot_short(struct rx_frame *f) { put16(f->b + 16, 19); fix_ip_csum(f); }
+static void m_tot_short(struct rx_frame *f) { toe_put_be16(f->b + 16, 19); fix_ip_csum(f); }
 static void m_tot_long(struct rx_frame *f)
 {
-	put16(f->b + 16, (uint16_t)(f->len - 14 + 1));
+	toe_put_be16(f->b + 16, (uint16_t)(f->len - 14 + 1));
 	fix_ip_csum(f);
 }
 static void m_ipcsum(struct rx_frame *f) { f->b[25] ^= 0x40; }
-static void m_mf(struct rx_frame *f) { put16(f->b + 20, 0x6000); fix_ip_csum(f); }
-static void m_fragoff(struct rx_frame *f) { put16(f->b + 20, 0x0001); fix_ip_csum(f); }
-static void m_nodf(struct rx_frame *f) { put16(f->b + 20, 0x0000); fix_ip_csum(f); }
-static void m_evil(struct rx_frame *f) { put16(f->b + 20, 0x8000); fix_ip_csum(f); }
+static void m_mf(struct rx_frame *f) { toe_put_be16(f->b + 20, 0x6000); fix_ip_csum(f); }
+static void m_fragoff(struct rx_frame *f) { toe_put_be16(f->b + 20, 0x0001); fix_ip_csum(f); }
+static void m_nodf(struct rx_frame *f) { toe_put_be16(f->b + 20, 0x0000); fix_ip_csum(f); }
+static void m_evil(struct rx_frame *f) { toe_put_be16(f->b + 20, 0x8000); fix_ip_csum(f); }
 static void m_icmp(struct rx_frame *f) { f->b[23] = 1; fix_ip_csum(f); }
 static void m_udp(struct rx_frame *f) { f->b[23] = 17; fix_ip_csum(f); }
-static void m_tcp_trunc(struct rx_frame *f) { put16(f->b + 16, 20 + 19); fix_ip_csum(f); }
+static void m_tcp_trunc(struct rx_frame *f) { toe_put_be16(f->b + 16, 20 + 19); fix_ip_csum(f); }
 static void m_doff4(struct rx_frame *f) { f->b[46] = 0x40; }
 static void m_doff_long(struct rx_frame *f) { f->b[46] = 0xf0; }
 static void m_tcpcsum(struct rx_frame *f) { f->b[50] ^= 0x01; }

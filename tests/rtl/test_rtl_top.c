@@ -31,9 +31,10 @@
 #include "frame_edit.h"
 #include "seed.h"
 #include "toe/toe_regs.h"
+#include "toe_bytes.h"
 #include "toe_drv.h"
 #include "toe_l2.h"
-#include "toe_proto.h"
+#include "toe_proto_codec.h"
 #include "toe_ref.h"
 #include "toe_sim.h"
 #include "toe_sim_drv.h"
@@ -861,14 +862,8 @@ static size_t arp_request(uint8_t *f, uint32_t target)
 	f[19] = 4;
 	f[21] = 1;       /* request */
 	memcpy(f + 22, peer_mac, 6);
-	f[28] = (uint8_t)(PEER_IP >> 24);
-	f[29] = (uint8_t)(PEER_IP >> 16);
-	f[30] = (uint8_t)(PEER_IP >> 8);
-	f[31] = (uint8_t)PEER_IP;
-	f[38] = (uint8_t)(target >> 24);
-	f[39] = (uint8_t)(target >> 16);
-	f[40] = (uint8_t)(target >> 8);
-	f[41] = (uint8_t)target;
+	toe_put_be32(f + 28, PEER_IP);
+	toe_put_be32(f + 38, target);
 	return 60;
 }
 
@@ -928,14 +923,8 @@ static size_t echo_request(uint8_t *f, uint16_t ident, uint16_t seq, size_t len)
 	ip[6] = 0x40;
 	ip[8] = 64;
 	ip[9] = 1;
-	ip[12] = (uint8_t)(PEER_IP >> 24);
-	ip[13] = (uint8_t)(PEER_IP >> 16);
-	ip[14] = (uint8_t)(PEER_IP >> 8);
-	ip[15] = (uint8_t)PEER_IP;
-	ip[16] = (uint8_t)(ENG_IP >> 24);
-	ip[17] = (uint8_t)(ENG_IP >> 16);
-	ip[18] = (uint8_t)(ENG_IP >> 8);
-	ip[19] = (uint8_t)ENG_IP;
+	toe_put_be32(ip + 12, PEER_IP);
+	toe_put_be32(ip + 16, ENG_IP);
 	cs = toe_ipv4_csum(ip, 20);
 	ip[10] = (uint8_t)(cs >> 8);
 	ip[11] = (uint8_t)cs;
@@ -1814,12 +1803,10 @@ static uint32_t isn_sodium(const uint8_t key[16], uint32_t lip, uint16_t lport, 
 {
 	uint8_t m[12], out[8];
 
-	m[0] = (uint8_t)(lip >> 24); m[1] = (uint8_t)(lip >> 16);
-	m[2] = (uint8_t)(lip >> 8); m[3] = (uint8_t)lip;
-	m[4] = (uint8_t)(lport >> 8); m[5] = (uint8_t)lport;
-	m[6] = (uint8_t)(rip >> 24); m[7] = (uint8_t)(rip >> 16);
-	m[8] = (uint8_t)(rip >> 8); m[9] = (uint8_t)rip;
-	m[10] = (uint8_t)(rport >> 8); m[11] = (uint8_t)rport;
+	toe_put_be32(m, lip);
+	toe_put_be16(m + 4, lport);
+	toe_put_be32(m + 6, rip);
+	toe_put_be16(m + 10, rport);
 	crypto_shorthash_siphash24(out, m, sizeof(m), key);
 	return (uint32_t)(now / (tick_hz / 250000)) +
 	       ((uint32_t)out[0] | (uint32_t)out[1] << 8 | (uint32_t)out[2] << 16 |

@@ -35,6 +35,7 @@
 #include <cmocka.h>
 
 #include "frame_edit.h"
+#include "toe_bytes.h"
 #include "top_dual.h"
 
 #define IP4(a, b, c, d) \
@@ -2778,14 +2779,8 @@ static size_t icmp_frame(struct rnd *r, uint8_t *f, uint8_t type, size_t len)
 	ip[6] = 0x40;
 	ip[8] = 64;
 	ip[9] = TOE_IPPROTO_ICMP;
-	ip[12] = (uint8_t)(src >> 24);
-	ip[13] = (uint8_t)(src >> 16);
-	ip[14] = (uint8_t)(src >> 8);
-	ip[15] = (uint8_t)src;
-	ip[16] = (uint8_t)(LOCAL >> 24);
-	ip[17] = (uint8_t)(LOCAL >> 16);
-	ip[18] = (uint8_t)(LOCAL >> 8);
-	ip[19] = (uint8_t)LOCAL;
+	toe_put_be32(ip + 12, src);
+	toe_put_be32(ip + 16, LOCAL);
 	fix_ip_csum(f);
 	ic[0] = type;
 	ic[4] = (uint8_t)rn(r);
@@ -2817,14 +2812,8 @@ static size_t arp_frame(struct rnd *r, uint8_t *f, uint32_t target)
 	f[19] = 4;
 	f[21] = chance(r, 90) ? 1 : 2;
 	memcpy(f + 22, smac, 6);
-	f[28] = (uint8_t)(src >> 24);
-	f[29] = (uint8_t)(src >> 16);
-	f[30] = (uint8_t)(src >> 8);
-	f[31] = (uint8_t)src;
-	f[38] = (uint8_t)(target >> 24);
-	f[39] = (uint8_t)(target >> 16);
-	f[40] = (uint8_t)(target >> 8);
-	f[41] = (uint8_t)target;
+	toe_put_be32(f + 28, src);
+	toe_put_be32(f + 38, target);
 	return 60;
 }
 

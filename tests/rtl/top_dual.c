@@ -17,10 +17,11 @@
 #include <cmocka.h>
 
 #include "toe/toe_regs.h"
+#include "toe_bytes.h"
 #include "toe_decode.h"
 #include "toe_drv.h"
 #include "toe_l2.h"
-#include "toe_proto.h"
+#include "toe_proto_codec.h"
 #include "toe_sim.h"
 #include "toe_sim_drv.h"
 
@@ -235,10 +236,7 @@ void td_mac_of(uint32_t ip, uint8_t mac[6])
 {
 	mac[0] = 0x02;
 	mac[1] = 0x00;
-	mac[2] = (uint8_t)(ip >> 24);
-	mac[3] = (uint8_t)(ip >> 16);
-	mac[4] = (uint8_t)(ip >> 8);
-	mac[5] = (uint8_t)ip;
+	toe_put_be32(mac + 2, ip);
 }
 
 /* ---- configuration ---- */

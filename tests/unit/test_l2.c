@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "toe_bytes.h"
 #include "toe_l2.h"
 
 #define IP4(a, b, c, d) \
@@ -52,18 +53,6 @@ static uint16_t rfc1071(const uint8_t *p, size_t n)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	wr16(p, (uint16_t)(v >> 16));
-	wr16(p + 2, (uint16_t)v);
 }
 
 static int unhex(const char *s, uint8_t *out, size_t cap)
@@ -126,16 +115,16 @@ static size_t arp_build(uint8_t *f, const struct arp_req *a, size_t len)
 	memset(f, 0, len);
 	memcpy(f, a->eth_dst, 6);
 	memcpy(f + 6, a->sha, 6);
-	wr16(f + 12, a->ethertype);
-	wr16(f + 14, a->htype);
-	wr16(f + 16, a->ptype);
+	toe_put_be16(f + 12, a->ethertype);
+	toe_put_be16(f + 14, a->htype);
+	toe_put_be16(f + 16, a->ptype);
 	f[18] = a->hlen;
 	f[19] = a->plen;
-	wr16(f + 20, a->oper);
+	toe_put_be16(f + 20, a->oper);
 	memcpy(f + 22, a->sha, 6);
-	wr32(f + 28, a->spa);
+	toe_put_be32(f + 28, a->spa);
 	/* tha (32..37) zero, as in a request */
-	wr32(f + 38, a->tpa);
+	toe_put_be32(f + 38, a->tpa);
 	return len;
 }
 
@@ -186,16 +175,16 @@ static void test_arp_request_for_us_replies_field_by_field(void **state)
 	 * the (new) target hardware address. */
 	memcpy(want, asker, 6);
 	memcpy(want + 6, our_mac, 6);
-	wr16(want + 12, 0x0806);
-	wr16(want + 14, 1);
-	wr16(want + 16, 0x0800);
+	toe_put_be16(want + 12, 0x0806);
+	toe_put_be16(want + 14, 1);
+	toe_put_be16(want + 16, 0x0800);
 	want[18] = 6;
 	want[19] = 4;
-	wr16(want + 20, 2);
+	toe_put_be16(want + 20, 2);
 	memcpy(want + 22, our_mac, 6);
-	wr32(want + 28, OUR_IP);
+	toe_put_be32(want + 28, OUR_IP);
 	memcpy(want + 32, asker, 6);
-	wr32(want + 38, IP4(192, 168, 7, 9));
+	toe_put_be32(want + 38, IP4(192, 168, 7, 9));
 	assert_int_equal(arp(&a, 60, out), 60);
 	assert_bytes(out, want, 60);
 }
@@ -398,32 +387,32 @@ static size_t ping_build(uint8_t *f, size_t cap, const struct ping *p)
 	memset(f, p->pad_byte, p->pad_to > len ? p->pad_to : len);
 	memcpy(f, p->eth_dst, 6);
 	memcpy(f + 6, peer_mac, 6);
-	wr16(f + 12, p->ethertype);
+	toe_put_be16(f + 12, p->ethertype);
 	memset(ip, 0, ihl < 20 ? 20 : ihl);
 	ip[0] = (uint8_t)(p->version << 4 | p->ihl);
 	ip[1] = p->tos;
-	wr16(ip + 2, (uint16_t)((int)(ihl + icmp_len) + p->total_adj));
-	wr16(ip + 4, p->ip_id);
-	wr16(ip + 6, p->frag);
+	toe_put_be16(ip + 2, (uint16_t)((int)(ihl + icmp_len) + p->total_adj));
+	toe_put_be16(ip + 4, p->ip_id);
+	toe_put_be16(ip + 6, p->frag);
 	ip[8] = p->ttl;
 	ip[9] = p->proto;
-	wr32(ip + 12, p->src);
-	wr32(ip + 16, p->dst);
+	toe_put_be32(ip + 12, p->src);
+	toe_put_be32(ip + 16, p->dst);
 	/* options: NOPs, then an End of Option List */
 	for (size_t i = 20; i < ihl; i++)
 		ip[i] = i + 1 == ihl ? 0 : 1;
-	wr16(ip + 10, rfc1071(ip, ihl < 20 ? 20 : ihl));
+	toe_put_be16(ip + 10, rfc1071(ip, ihl < 20 ? 20 : ihl));
 	if (p->bad_ip_csum)
 		ip[11] ^= 0x40;
 	icmp = ip + (ihl < 20 ? 20 : ihl);
 	icmp[0] = p->type;
 	icmp[1] = p->code;
-	wr16(icmp + 2, 0);
-	wr16(icmp + 4, p->ident);
-	wr16(icmp + 6, p->seq);
+	toe_put_be16(icmp + 2, 0);
+	toe_put_be16(icmp + 4, p->ident);
+	toe_put_be16(icmp + 6, p->seq);
 	if (p->dlen)
 		memcpy(icmp + 8, p->data, p->dlen);
-	wr16(icmp + 2, rfc1071(icmp, icmp_len));
+	toe_put_be16(icmp + 2, rfc1071(icmp, icmp_len));
 	if (p->bad_icmp_csum)
 		icmp[2] ^= 0x01;
 	return p->pad_to > len ? p->pad_to : len;
@@ -444,24 +433,24 @@ static size_t ping_expect(uint8_t *f, const struct ping *p, uint8_t ttl, uint16_
 	memset(f, 0, flen);
 	memcpy(f, peer_mac, 6);
 	memcpy(f + 6, our_mac, 6);
-	wr16(f + 12, 0x0800);
+	toe_put_be16(f + 12, 0x0800);
 	ip[0] = 0x45;
 	ip[1] = p->tos;
-	wr16(ip + 2, (uint16_t)(20 + icmp_len));
-	wr16(ip + 4, id);
-	wr16(ip + 6, 0);
+	toe_put_be16(ip + 2, (uint16_t)(20 + icmp_len));
+	toe_put_be16(ip + 4, id);
+	toe_put_be16(ip + 6, 0);
 	ip[8] = ttl;
 	ip[9] = 1;
-	wr32(ip + 12, p->dst);
-	wr32(ip + 16, p->src);
-	wr16(ip + 10, rfc1071(ip, 20));
+	toe_put_be32(ip + 12, p->dst);
+	toe_put_be32(ip + 16, p->src);
+	toe_put_be16(ip + 10, rfc1071(ip, 20));
 	icmp[0] = 0;
 	icmp[1] = 0;
-	wr16(icmp + 4, p->ident);
-	wr16(icmp + 6, p->seq);
+	toe_put_be16(icmp + 4, p->ident);
+	toe_put_be16(icmp + 6, p->seq);
 	if (p->dlen)
 		memcpy(icmp + 8, p->data, p->dlen);
-	wr16(icmp + 2, rfc1071(icmp, icmp_len));
+	toe_put_be16(icmp + 2, rfc1071(icmp, icmp_len));
 	return flen;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_proto.c - the host bridge protocol in C (host/lib/toe_proto.c):
+ * test_proto.c - the host bridge protocol in C (host/lib/toe_proto.c and
+ * its codec host/common/toe_proto_codec.c):
  * CRC-32C against published vectors, frame layout and codec round trips,
  * every corruption case the decoder must survive (garbage, bad CRC,
  * truncation, a lost or duplicated byte at every position, oversize LEN),
@@ -23,6 +24,7 @@
 #include <cmocka.h>
 
 #include "toe/toe_regs.h"
+#include "toe_bytes.h"
 #include "toe_proto.h"
 
 /* ---- small helpers ---- */
@@ -38,19 +40,6 @@ static uint64_t rng_next(uint64_t *s)
 static unsigned rng_below(uint64_t *s, unsigned n)
 {
 	return (unsigned)(rng_next(s) % n);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 /* The seed of the running randomized test, printed when a check fails. */
@@ -298,7 +287,7 @@ static uint8_t eng_exec(struct eng *e, const struct toe_proto_frame *f,
 		uint32_t a = addr + 4 * i, d = 0;
 
 		if (we)
-			d = be32(f->payload + 2 + 4 * i);
+			d = toe_get_be32(f->payload + 2 + 4 * i);
 		if (a >= (1u << T_ADDR_W) || !eng_csr(e, we, a, &d)) {
 			pl[0] = TOE_PROTO_ERR_ADDR;
 			pl[1] = (uint8_t)i;
@@ -306,7 +295,7 @@ static uint8_t eng_exec(struct eng *e, const struct toe_proto_frame *f,
 			return TOE_PROTO_T_ERROR;
 		}
 		if (!we)
-			put32(pl + 4 * i, d);
+			toe_put_be32(pl + 4 * i, d);
 	}
 	if (we) {
 		pl[0] = (uint8_t)count;
@@ -596,7 +585,7 @@ static void test_encode_golden_frames_match_doc(void **state)
 		assert_int_equal(c->f[0].seq, g->seq);
 		assert_int_equal(c->f[0].len, g->len);
 		assert_memory_equal(c->f[0].payload, g->payload, g->len);
-		assert_int_equal(c->f[0].crc, be32(g->bytes + g->n - 4));
+		assert_int_equal(c->f[0].crc, toe_get_be32(g->bytes + g->n - 4));
 		free(c);
 	}
 }
@@ -694,7 +683,7 @@ static void test_dec_roundtrip_all_lengths_delivers_each(void **state)
 	for (unsigned i = 0; i < 256; i++) {
 		assert_frame_eq(&c1->f[i], &want[i]);
 		assert_frame_eq(&c2->f[i], &want[i]);
-		assert_int_equal(c1->f[i].crc, be32(buf + off[i] + flen[i] - 4));
+		assert_int_equal(c1->f[i].crc, toe_get_be32(buf + off[i] + flen[i] - 4));
 	}
 	assert_int_equal(d1.st.frames, 256);
 	assert_int_equal(d1.st.garbage_bytes, 0);
@@ -1070,7 +1059,7 @@ static void test_engine_same_seq_same_crc_replayed_not_executed(void **state)
 	assert_int_equal(e->acc, 10);
 	/* an error reply is cached too; the cache holds one request only */
 	r1 = eng_raw(e, TOE_PROTO_T_READ, 11, rd, 3);
-	assert_int_equal(be32(r1.payload), 10);
+	assert_int_equal(toe_get_be32(r1.payload), 10);
 	eng_raw(e, TOE_PROTO_T_WRITE, 11, wr, 6); /* same SEQ, other request */
 	assert_int_equal(e->acc, 15);
 	eng_raw(e, TOE_PROTO_T_WRITE, 10, wr, 6); /* old SEQ: executes */
@@ -1090,8 +1079,8 @@ static void test_engine_pop_replayed_not_popped_again(void **state)
 	eng_ev_push(e, 8, TOE_EV_CLOSED, 99);
 	r1 = eng_raw(e, TOE_PROTO_T_READ, 1, rd, 3);
 	r2 = eng_raw(e, TOE_PROTO_T_READ, 1, rd, 3);
-	assert_int_equal(be32(r1.payload), 0x80000000u | TOE_EV_ESTABLISHED << 16 | 7);
-	assert_int_equal(be32(r1.payload + 4), 1234);
+	assert_int_equal(toe_get_be32(r1.payload), 0x80000000u | TOE_EV_ESTABLISHED << 16 | 7);
+	assert_int_equal(toe_get_be32(r1.payload + 4), 1234);
 	assert_frame_eq(&r1, &r2);
 	assert_int_equal(e->pops, 1);
 	assert_int_equal(e->ev_n, 1);

@@ -17,6 +17,7 @@
 #include <pcap/pcap.h>
 
 #include "seed.h"
+#include "toe_bytes.h"
 #include "toe_wire.h"
 
 #define IP4(a, b, c, d) \
@@ -82,23 +83,6 @@ static int group_setup(void **state)
 /* Helpers                                                            */
 /* ------------------------------------------------------------------ */
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Parse a copy in a heap block of exactly len bytes, so ASan sees any read
  * past the end. *f's pointers are dead afterwards. */
 static int parse_exact(const uint8_t *buf, size_t len, struct toe_frame *f)
@@ -133,19 +117,20 @@ static void fix_ip_csum(uint8_t *fr)
 {
 	size_t ihl = (size_t)(fr[14] & 0x0f) * 4;
 
-	wr16(fr + 24, 0);
-	wr16(fr + 24, toe_ipv4_csum(fr + 14, ihl));
+	toe_put_be16(fr + 24, 0);
+	toe_put_be16(fr + 24, toe_ipv4_csum(fr + 14, ihl));
 }
 
 /* Recompute the TCP checksum (IP header and total length taken as they are). */
 static void fix_tcp_csum(uint8_t *fr)
 {
 	size_t ihl = (size_t)(fr[14] & 0x0f) * 4;
-	size_t tcp_len = rd16(fr + 16) - ihl;
+	size_t tcp_len = toe_get_be16(fr + 16) - ihl;
 	uint8_t *tcp = fr + 14 + ihl;
 
-	wr16(tcp + 16, 0);
-	wr16(tcp + 16, toe_tcp_csum(rd32(fr + 26), rd32(fr + 30), tcp, tcp_len));
+	toe_put_be16(tcp + 16, 0);
+	toe_put_be16(tcp + 16, toe_tcp_csum(toe_get_be32(fr + 26),
+					    toe_get_be32(fr + 30), tcp, tcp_len));
 }
 
 /* Work copy of seed frame n (1..7). */
@@ -275,8 +260,8 @@ static void test_seed_checksums_verify_and_recompute(void **state)
 		uint8_t w[SEED_MAX];
 		const uint8_t *ip = seed[i] + 14;
 		size_t tcp_len = expect[i].ip_total_len - 20;
-		uint16_t ip_csum = rd16(ip + 10);
-		uint16_t tcp_csum = rd16(ip + 20 + 16);
+		uint16_t ip_csum = toe_get_be16(ip + 10);
+		uint16_t tcp_csum = toe_get_be16(ip + 20 + 16);
 
 		print_message("frame %d\n", i + 1);
 		assert_int_equal(toe_ipv4_csum(ip, 20), 0);
@@ -284,18 +269,18 @@ static void test_seed_checksums_verify_and_recompute(void **state)
 					      ip + 20, tcp_len), 0);
 
 		memcpy(w, seed[i], seed_len[i]);
-		wr16(w + 14 + 10, 0);
-		wr16(w + 14 + 20 + 16, 0);
+		toe_put_be16(w + 14 + 10, 0);
+		toe_put_be16(w + 14 + 20 + 16, 0);
 		assert_int_equal(toe_ipv4_csum(w + 14, 20), ip_csum);
 		assert_int_equal(toe_tcp_csum(expect[i].src_ip, expect[i].dst_ip,
 					      w + 14 + 20, tcp_len), tcp_csum);
 	}
 	/* Known values, typed from the hex dumps: frame 1 IP e14b, TCP f213;
 	 * frame 2 IP 934c, TCP 012d. */
-	assert_int_equal(rd16(seed[0] + 24), 0xe14b);
-	assert_int_equal(rd16(seed[0] + 50), 0xf213);
-	assert_int_equal(rd16(seed[1] + 24), 0x934c);
-	assert_int_equal(rd16(seed[1] + 50), 0x012d);
+	assert_int_equal(toe_get_be16(seed[0] + 24), 0xe14b);
+	assert_int_equal(toe_get_be16(seed[0] + 50), 0xf213);
+	assert_int_equal(toe_get_be16(seed[1] + 24), 0x934c);
+	assert_int_equal(toe_get_be16(seed[1] + 50), 0x012d);
 }
 
 /* RFC 1071 section 3's worked example: words 0001 f203 f4f5 f6f7 sum to
@@ -569,7 +554,7 @@ static void test_ethertype_arp_dropped(void **state)
 	size_t n = copy_seed(3, w);
 
 	(void)state;
-	wr16(w + 12, TOE_ETHERTYPE_ARP);
+	toe_put_be16(w + 12, TOE_ETHERTYPE_ARP);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_ETHERTYPE);
 	assert_int_equal(f.ethertype, TOE_ETHERTYPE_ARP);
 }
@@ -677,14 +662,14 @@ static void test_ip_total_len_bad_dropped(void **state)
 
 	(void)state;
 	n = copy_seed(4, w); /* no padding: 41 > 40 */
-	wr16(w + 16, 41);
+	toe_put_be16(w + 16, 41);
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_IP_LEN);
 	n = copy_seed(3, w); /* padding: 47 > 46 available */
-	wr16(w + 16, 47);
+	toe_put_be16(w + 16, 47);
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_IP_LEN);
-	wr16(w + 16, 19);    /* shorter than the IP header */
+	toe_put_be16(w + 16, 19);    /* shorter than the IP header */
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_IP_LEN);
 }
@@ -697,19 +682,19 @@ static void test_ip_fragment_dropped(void **state)
 
 	(void)state;
 	n = copy_seed(5, w);
-	wr16(w + 20, 0x2000); /* MF */
+	toe_put_be16(w + 20, 0x2000); /* MF */
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_IP_FRAG);
-	wr16(w + 20, 0x0001); /* offset 8 bytes */
+	toe_put_be16(w + 20, 0x0001); /* offset 8 bytes */
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_IP_FRAG);
-	wr16(w + 20, 0x5000); /* DF + offset */
+	toe_put_be16(w + 20, 0x5000); /* DF + offset */
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_IP_FRAG);
-	wr16(w + 20, 0x1fff); /* largest offset */
+	toe_put_be16(w + 20, 0x1fff); /* largest offset */
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_IP_FRAG);
-	wr16(w + 20, 0x8000); /* reserved bit only: not a fragment */
+	toe_put_be16(w + 20, 0x8000); /* reserved bit only: not a fragment */
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PARSE_OK);
 }
@@ -736,10 +721,10 @@ static void test_tcp_shorter_than_header_dropped(void **state)
 	size_t n = copy_seed(3, w);
 
 	(void)state;
-	wr16(w + 16, 20 + 19);
+	toe_put_be16(w + 16, 20 + 19);
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_TCP_TRUNC);
-	wr16(w + 16, 20);
+	toe_put_be16(w + 16, 20);
 	fix_ip_csum(w);
 	assert_int_equal(parse_exact(w, n, &f), TOE_PERR_TCP_TRUNC);
 }
@@ -787,7 +772,7 @@ static void test_ip_options_skipped_payload_right(void **state)
 	memcpy(w + 34, "\x01\x01\x01\x00", 4);
 	memcpy(w + 38, a + 34, 25);
 	w[14] = 0x46;
-	wr16(w + 16, 24 + 25);
+	toe_put_be16(w + 16, 24 + 25);
 	fix_ip_csum(w); /* TCP checksum unchanged: same pseudo-header */
 	assert_int_equal(parse_exact(w, 63, &f), TOE_PARSE_OK);
 	assert_int_equal(toe_parse_frame(w, 63, &f), TOE_PARSE_OK);
@@ -988,7 +973,7 @@ static void fuzz_fix_csums(uint8_t *w, size_t len)
 	ihl = (size_t)(w[14] & 0x0f) * 4;
 	if (ihl < 20 || 14 + ihl > len)
 		return;
-	total = rd16(w + 16);
+	total = toe_get_be16(w + 16);
 	if (total >= ihl + 20 && 14 + total <= len)
 		fix_tcp_csum(w);
 	fix_ip_csum(w);
@@ -1052,13 +1037,13 @@ static void test_fuzz_mutated_seeds_no_crash_consistent(void **state)
 			FUZZ_CHECK(f.ip_ihl >= 5 && f.tcp_doff >= 5);
 			FUZZ_CHECK(ihl + doff <= total);
 			FUZZ_CHECK(14 + total <= len);
-			FUZZ_CHECK(rd16(b + 12) == TOE_ETHERTYPE_IPV4);
+			FUZZ_CHECK(toe_get_be16(b + 12) == TOE_ETHERTYPE_IPV4);
 			FUZZ_CHECK(b[14] == (0x40 | f.ip_ihl));
-			FUZZ_CHECK(rd16(b + 16) == total);
-			FUZZ_CHECK((rd16(b + 20) & 0x3fff) == 0);
+			FUZZ_CHECK(toe_get_be16(b + 16) == total);
+			FUZZ_CHECK((toe_get_be16(b + 20) & 0x3fff) == 0);
 			FUZZ_CHECK(b[14 + 9] == TOE_IPPROTO_TCP);
 			FUZZ_CHECK(toe_ipv4_csum(b + 14, ihl) == 0);
-			FUZZ_CHECK(toe_tcp_csum(rd32(b + 26), rd32(b + 30),
+			FUZZ_CHECK(toe_tcp_csum(toe_get_be32(b + 26), toe_get_be32(b + 30),
 						b + 14 + ihl, total - ihl) == 0);
 			FUZZ_CHECK(f.seg.opt_raw == b + 14 + ihl + 20);
 			FUZZ_CHECK(f.seg.opt_raw_len == doff - 20);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "toe/toe_tcp.h"
+#include "toe_bytes.h"
 #include "toe_wire.h"
 
 /* ------------------------------------------------------------------ */
@@ -418,14 +419,6 @@ static int opt_put(struct ctx *c, struct pkt_seg_spec *s, const uint8_t *b,
 	return 0;
 }
 
-static void be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* One option of a <...> list; `item` trimmed, NUL-terminated. */
 static int parse_option(struct ctx *c, struct pkt_seg_spec *s, char *item)
 {
@@ -477,8 +470,8 @@ static int parse_option(struct ctx *c, struct pkt_seg_spec *s, char *item)
 			return perr(c, "bad option '%s'", item);
 		b[0] = TOE_TCPOPT_TS;
 		b[1] = 10;
-		be32(b + 2, v);
-		be32(b + 6, w);
+		toe_put_be32(b + 2, v);
+		toe_put_be32(b + 6, w);
 		return opt_put(c, s, b, 10);
 	}
 	if (!strncmp(item, "sack ", 5)) {
@@ -495,8 +488,8 @@ static int parse_option(struct ctx *c, struct pkt_seg_spec *s, char *item)
 				return perr(c, "bad sack block in '%s'", item);
 			s->sack_edge[s->n_sack_edge++] = (uint8_t)(s->opt_len + n);
 			s->sack_edge[s->n_sack_edge++] = (uint8_t)(s->opt_len + n + 4);
-			be32(b + n, v);
-			be32(b + n + 4, w);
+			toe_put_be32(b + n, v);
+			toe_put_be32(b + n + 4, w);
 			n = (uint8_t)(n + 8);
 			p = skip_ws(p);
 		}

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "toe/toe_tcp.h"
+#include "toe_bytes.h"
 #include "toe_decode.h"
 #include "toe_wire.h"
 
@@ -698,15 +699,11 @@ static int do_inject(struct run *r, const struct pkt_event *e)
 	memcpy(opt, sp->opt, sp->opt_len);
 	for (int i = 0; i < sp->n_sack_edge; i++) {
 		uint8_t *p = opt + sp->sack_edge[i];
-		uint32_t v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-			     (uint32_t)p[2] << 8 | p[3];
+		uint32_t v = toe_get_be32(p);
 
 		if (f->lisn_known)
 			v += f->lisn;
-		p[0] = (uint8_t)(v >> 24);
-		p[1] = (uint8_t)(v >> 16);
-		p[2] = (uint8_t)(v >> 8);
-		p[3] = (uint8_t)v;
+		toe_put_be32(p, v);
 	}
 	s.opt_raw = opt;
 	s.opt_raw_len = sp->opt_len;

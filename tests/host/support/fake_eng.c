@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "toe/toe_regs.h"
+#include "toe_bytes.h"
 #include "toe_proto.h"
 
 #define MAX_BURST 32u
@@ -237,10 +238,7 @@ static void on_frame(void *arg, const struct toe_proto_frame *f)
 					respond(e, TOE_PROTO_T_ERROR, f->seq, pl, 2);
 					goto cache;
 				}
-				pl[4 * i] = (uint8_t)(d >> 24);
-				pl[4 * i + 1] = (uint8_t)(d >> 16);
-				pl[4 * i + 2] = (uint8_t)(d >> 8);
-				pl[4 * i + 3] = (uint8_t)d;
+				toe_put_be32(pl + 4 * i, d);
 			}
 			respond(e, TOE_PROTO_T_READ_DATA, f->seq, pl, 4 * n);
 			break;
@@ -255,8 +253,7 @@ static void on_frame(void *arg, const struct toe_proto_frame *f)
 			for (unsigned i = 0; i < n; i++) {
 				const uint8_t *q = f->payload + 2 + 4 * i;
 
-				d = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-				    (uint32_t)q[2] << 8 | q[3];
+				d = toe_get_be32(q);
 				if (!csr(e, true, addr + 4 * i, &d)) {
 					pl[0] = TOE_PROTO_ERR_ADDR;
 					pl[1] = (uint8_t)i;
