@@ -171,8 +171,20 @@ if [ "${SYNTH_PNR_ONLY:-0}" = 1 ] && [ -f "$out/$top.json" ]; then
 	echo "synth-ecp5: SYNTH_PNR_ONLY: reusing $out/$top.json (synthesised at commit $(cat "$out/synth.commit" 2>/dev/null || echo unknown))"
 else
 	echo "synth-ecp5: $top${chparam:+ ($chparam)}: synth_ecp5 ($("$YYOSYS" -V 2>/dev/null | head -1))"
+	# ABC9 without its closing "&verify" (scratchpad abc9.verify): on
+	# toe_top since the connection table's fingerprint hash (commit
+	# d21b55c) that SAT-based equivalence check of the mapped netlist ran
+	# for over 30 minutes and did not finish (the mapping itself took a
+	# minute); it checks ABC, not the design.
+	# SYNTH_ABC9_SCRIPT replaces ABC9's mapping script (yosys scratchpad
+	# abc9.script; "+" then commands separated by ";", arguments by ",")
+	abc9_set="scratchpad -set abc9.verify false;"
+	if [ -n "${SYNTH_ABC9_SCRIPT:-}" ]; then
+		abc9_set="$abc9_set scratchpad -set abc9.script \"$SYNTH_ABC9_SCRIPT\";"
+		echo "synth-ecp5: ABC9 script: $SYNTH_ABC9_SCRIPT"
+	fi
 	if ! "$YYOSYS" -q -l "$out/synth.log" -p "read_verilog -sv -defer -Irtl $out/wrap.v rtl/*.v; \
-		synth_ecp5 -top toe_fmax_wrap -json $out/$top.json; \
+		$abc9_set synth_ecp5 -top toe_fmax_wrap -json $out/$top.json; \
 		tee -q -o $out/synth.stat stat" >/dev/null 2>&1; then
 		echo "synth-ecp5: synth_ecp5 FAILED (see $out/synth.log)"
 		grep -E 'ERROR' "$out/synth.log" | head -5
@@ -206,14 +218,15 @@ for sd in $seeds; do
 	esac
 	sdir="$out/seed-$sd"
 	mkdir -p "$sdir"
-	echo "synth-ecp5: nextpnr-ecp5 --$device --package CABGA381 --speed 8 --freq $freq --seed $sd --router $router ($("$NEXTPNR" --version 2>&1 | head -1))"
+	# NEXTPNR_ARGS: more nextpnr options (e.g. --placer-heap-beta 0.7)
+	echo "synth-ecp5: nextpnr-ecp5 --$device --package CABGA381 --speed 8 --freq $freq --seed $sd --router $router ${NEXTPNR_ARGS:+$NEXTPNR_ARGS }($("$NEXTPNR" --version 2>&1 | head -1))"
 	# Routing has a wall-clock limit (SYNTH_PNR_TIMEOUT seconds, default
 	# 3600); when it hits, the figure printed is the placer's estimate,
 	# marked UNROUTED.
 	t0=$(date +%s)
 	timeout "$pnr_to" "$NEXTPNR" "--$device" --package CABGA381 --speed 8 --freq "$freq" \
 		--seed "$sd" --router "$router" --timing-allow-fail --json "$out/$top.json" \
-		--lpf "$out/clk.lpf" --lpf-allow-unconstrained \
+		--lpf "$out/clk.lpf" --lpf-allow-unconstrained ${NEXTPNR_ARGS:-} \
 		--report "$sdir/report.json" --log "$sdir/pnr.log" >/dev/null 2>&1
 	rc=$?
 	t1=$(date +%s)
