@@ -4,9 +4,10 @@
 #
 #   $(BUILD)/toe-pkt [--model] tests/pkt/*.pkt
 #
-# With the engine's simulation library (TOESIM_LINK from mk/60-top.mk) the
-# default back end is the Verilator engine and toe-pkt is linked with
-# $(CXX); without it only --model exists (pkt_be_none.c).
+# It runs them against the engine under test (sim/eut/toe_eut.h, mk/65-eut.mk):
+# with the engine's simulation library (TOESIM_LINK from mk/60-top.mk) the
+# default is the Verilator engine and toe-pkt is linked with $(CXX);
+# without it only --model (the reference stack) exists.
 #
 # 'make test' runs: every script against the reference stack
 # (mk/pkt-model.sh), against the engine (mk/pkt-engine.sh, and
@@ -16,27 +17,17 @@
 
 TOE_PKT      := $(BUILD)/toe-pkt
 PKT_DIR      := host/tools/toe_pkt
-PKT_SRCS     := $(PKT_DIR)/pkt_main.c $(PKT_DIR)/pkt_parse.c $(PKT_DIR)/pkt_run.c \
-                $(PKT_DIR)/pkt_be_model.c
+PKT_SRCS     := $(PKT_DIR)/pkt_main.c $(PKT_DIR)/pkt_parse.c $(PKT_DIR)/pkt_run.c
+PKT_OBJS     := $(PKT_SRCS:%.c=$(BUILD)/obj/%.o)
 ALL_TARGETS  += $(TOE_PKT)
 
-ifdef TOESIM_LINK
-PKT_SRCS     += $(PKT_DIR)/pkt_be_engine.c
-PKT_OBJS     := $(PKT_SRCS:%.c=$(BUILD)/obj/%.o)
-$(BUILD)/obj/$(PKT_DIR)/pkt_be_engine.o: PROJ_CFLAGS += -Isim -Ihost/lib
-$(TOE_PKT): $(PKT_OBJS) $(REF_LIB) $(TOESIM_DEPS)
+# the engine under test (mk/65-eut.mk): rtl back end only with libtoesim
+$(TOE_PKT): $(PKT_OBJS) $(EUT_LIB) $(REF_LIB) $(EUT_DEPS)
 	@mkdir -p $(dir $@)
-	$(CXX) $(PROJ_LDFLAGS) -o $@ $(PKT_OBJS) $(TOESIM_LINK) $(REF_LIB) \
-		$(PKG_LIBS)
-else
-PKT_SRCS     += $(PKT_DIR)/pkt_be_none.c
-PKT_OBJS     := $(PKT_SRCS:%.c=$(BUILD)/obj/%.o)
-$(TOE_PKT): $(PKT_OBJS) $(REF_LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(PROJ_LDFLAGS) -o $@ $(PKT_OBJS) $(REF_LIB) $(PKG_LIBS)
-endif
+	$(EUT_LD) $(PROJ_LDFLAGS) -o $@ $(PKT_OBJS) $(EUT_LIB) $(EUT_LINK) \
+		$(REF_LIB) $(PKG_LIBS)
 
-$(PKT_OBJS): PROJ_CFLAGS += -I$(PKT_DIR)
+$(PKT_OBJS): PROJ_CFLAGS += -I$(PKT_DIR) -Isim/eut
 
 # The test scripts find the runner through TOE_PKT.
 TEST_SCRIPTS += mk/pkt-model.sh mk/pkt-neg.sh mk/pkt-engine.sh mk/pkt-engine-long.sh

@@ -22,30 +22,26 @@
 # defines TOESIM_LINK); without it everything builds with the ref engine
 # only and says so.
 
-SIMD_COMMON := sim/toe_simd_net.c sim/toe_simd_engine.c sim/toe_simd_ref.c \
-               sim/toe_simd_wire.c sim/toe_simd_show.c sim/toe_simd_session.c
-ifdef TOESIM_LINK
-SIMD_COMMON += sim/toe_simd_rtl.c
-SIMD_LD      = $(CXX)
-SIMD_LDLIBS  = $(TOESIM_LINK)
-SIMD_DEPLIBS = $(TOESIM_DEPS)
-else
-SIMD_COMMON += sim/toe_simd_nortl.c
-SIMD_LD      = $(CC)
-SIMD_LDLIBS  =
-SIMD_DEPLIBS =
-endif
+SIMD_COMMON := sim/toe_simd_net.c sim/toe_simd_wire.c sim/toe_simd_show.c \
+               sim/toe_simd_session.c
+# the engine under test (sim/eut/toe_eut.h, mk/65-eut.mk): rtl and ref back
+# ends, or ref only without libtoesim
+SIMD_LD      = $(EUT_LD)
+SIMD_LDLIBS  = $(EUT_LIB) $(EUT_LINK)
+SIMD_DEPLIBS = $(EUT_LIB) $(EUT_DEPS)
 # The host bridge server (sim/toe_hostsrv.c, $(TOE_HOSTSRV_LIB) from
 # mk/55-host.mk) serves the model's bridge: only with the model.
 ifdef TOESIM_LINK
 ifdef TOE_HOSTSRV_LIB
 SIMD_HOSTSRV := 1
-SIMD_LDLIBS  = $(TOE_HOSTSRV_LIB) $(TOESIM_LINK)
-SIMD_DEPLIBS = $(TOE_HOSTSRV_LIB) $(TOESIM_DEPS)
+SIMD_LDLIBS  = $(EUT_LIB) $(TOE_HOSTSRV_LIB) $(EUT_LINK)
+SIMD_DEPLIBS = $(EUT_LIB) $(TOE_HOSTSRV_LIB) $(EUT_DEPS)
 endif
 endif
 
 SIMD_OBJS := $(SIMD_COMMON:%.c=$(BUILD)/obj/%.o)
+# the daemon itself: options, serve (toe_simd.c) and the demo
+SIMD_MAIN_OBJS := $(BUILD)/obj/sim/toe_simd.o $(BUILD)/obj/sim/toe_simd_demo.o
 SIMD_LIB  := $(BUILD)/libtoesimd.a
 TOE_SIMD  := $(BUILD)/toe-simd
 LINUX_PEER := $(BUILD)/toe-linux-peer
@@ -53,24 +49,24 @@ INTEROP_TEST := $(BUILD)/tests/test_interop_linux
 ALL_TARGETS += $(TOE_SIMD) $(LINUX_PEER) $(INTEROP_TEST)
 TEST_BINS += $(INTEROP_TEST)
 
-$(SIMD_OBJS) $(BUILD)/obj/sim/toe_simd.o: PROJ_CFLAGS += -Isim -Ihost/lib \
+$(SIMD_OBJS) $(SIMD_MAIN_OBJS): PROJ_CFLAGS += -Isim -Isim/eut -Ihost/lib \
 	-Itests/interop $(if $(SIMD_HOSTSRV),-DTOE_SIMD_HOSTSRV=1)
 
 $(SIMD_LIB): $(SIMD_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(TOE_SIMD): $(BUILD)/obj/sim/toe_simd.o $(SIMD_LIB) $(TOE_LIB) $(REF_LIB) \
+$(TOE_SIMD): $(SIMD_MAIN_OBJS) $(SIMD_LIB) $(TOE_LIB) $(REF_LIB) \
 		$(SIMD_DEPLIBS) | $(LINUX_PEER)
 	@mkdir -p $(dir $@)
-	$(SIMD_LD) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/sim/toe_simd.o $(SIMD_LIB) \
+	$(SIMD_LD) $(PROJ_LDFLAGS) -o $@ $(SIMD_MAIN_OBJS) $(SIMD_LIB) \
 		$(SIMD_LDLIBS) $(TOE_LIB) $(REF_LIB) $(PKG_LIBS) -pthread
 
 $(LINUX_PEER): $(BUILD)/obj/tests/interop/linux_peer.o
 	@mkdir -p $(dir $@)
 	$(CC) $(PROJ_LDFLAGS) -o $@ $^ -pthread
 
-$(BUILD)/obj/tests/interop/%.o: PROJ_CFLAGS += -Isim -Ihost/lib \
+$(BUILD)/obj/tests/interop/%.o: PROJ_CFLAGS += -Isim -Isim/eut -Ihost/lib \
 	-Itests/interop -Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"' \
 	-DINTEROP_DIR='"$(BUILD)/interop"'
 

@@ -28,7 +28,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
 TEST_BINS   += $(FUZZ_REPLAY_BINS)
 ALL_TARGETS += $(FUZZ_REPLAY_BINS)
 
-FUZZ_INC := -Itests/fuzz -Ihost/lib -Idriver -I$(PKT_DIR)
+FUZZ_INC := -Itests/fuzz -Ihost/lib -Idriver -I$(PKT_DIR) -Isim/eut
 $(BUILD)/obj/tests/fuzz/%.o: PROJ_CFLAGS += $(FUZZ_INC)
 
 # replay_main.c once per harness: FUZZ_NAME names its corpus

@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "toe/toe_regs.h"
+
 /* toe-linux-peer: next to this program, or one directory up (the test
  * runners live in $(BUILD)/tests/). */
 static void find_peer(char *out, size_t cap)
@@ -45,7 +47,7 @@ int simd_session_open(struct simd_session *s, const struct simd_session_opts *o,
 		      char *err, size_t errlen)
 {
 	struct simd_net_opts no = { 0 };
-	struct simd_engine_cfg ec;
+	struct toe_eut_cfg ec;
 	struct simd_wire_opts wo;
 	const uint8_t mac[6] = SIMD_ENGINE_MAC;
 
@@ -56,19 +58,38 @@ int simd_session_open(struct simd_session *s, const struct simd_session_opts *o,
 	if (simd_net_open(&s->net, &no, err, errlen) < 0)
 		return -1;
 
-	memset(&ec, 0, sizeof(ec));
+	/* the register map's defaults, TIME-WAIT short, through the bridge
+	 * two words a request, the bridge shared with toectl (serve) */
+	toe_eut_cfg_default(&ec);
 	ec.kind = o->kind;
-	memcpy(ec.mac, mac, 6);
-	ec.ip = s->net.engine_ip;
+	memcpy(ec.local_mac, mac, 6);
+	ec.local_ip = s->net.engine_ip;
 	ec.tick_hz = o->tick_hz;
 	ec.seed = o->seed;
-	ec.isn_key = o->isn_key;
+	if (o->isn_key)
+		memcpy(ec.isn_key, o->isn_key, 16);
 	ec.fst_path = o->fst_path;
-	ec.msl_ms = o->msl_ms ? o->msl_ms : 500;
-	s->eng = simd_engine_new(&ec, err, errlen);
+	ec.msl_us = (o->msl_ms ? o->msl_ms : 500) * 1000;
+	ec.measure_rate = true;
+	ec.bridge_burst = 2;
+	ec.cmd_polls = 10000;
+	ec.own_bridge = false;
+	ec.who = "toe-simd";
+	s->eng = toe_eut_new(&ec, err, errlen);
 	if (!s->eng)
 		goto fail_net;
-	s->model_rate = simd_engine_model_rate(s->eng);
+	/* the engine this daemon was built for */
+	if (o->kind == TOE_EUT_RTL) {
+		uint32_t id = 0;
+
+		if (toe_eut_csr_read(s->eng, TOE_REG_ID, &id) < 0 ||
+		    id != TOE_REG_ID_RESET) {
+			snprintf(err, errlen, "engine ID reads 0x%08x, expected "
+				 "0x%08x", id, TOE_REG_ID_RESET);
+			goto fail_eng;
+		}
+	}
+	s->model_rate = toe_eut_model_rate(s->eng);
 
 	memset(&wo, 0, sizeof(wo));
 	wo.eng = s->eng;
@@ -86,7 +107,7 @@ int simd_session_open(struct simd_session *s, const struct simd_session_opts *o,
 	return 0;
 
 fail_eng:
-	simd_engine_free(s->eng);
+	toe_eut_free(s->eng);
 	s->eng = NULL;
 fail_net:
 	simd_net_close(&s->net);
@@ -97,7 +118,7 @@ void simd_session_close(struct simd_session *s)
 {
 	simd_wire_free(s->wire);
 	s->wire = NULL;
-	simd_engine_free(s->eng);
+	toe_eut_free(s->eng);
 	s->eng = NULL;
 	simd_net_close(&s->net);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * toe_simd_session.h - one interop session: the namespace and its link
- * (toe_simd_net.h), the engine (toe_simd_engine.h) and the wire between
+ * (toe_simd_net.h), the engine (sim/eut/toe_eut.h) and the wire between
  * them (toe_simd_wire.h), opened and closed together; plus Linux peer
  * programs (toe-linux-peer) run inside the namespace while the wire runs.
  * Used by toe-simd (serve, demo) and the interop tests.
@@ -15,13 +15,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "toe_simd_engine.h"
+#include "toe_eut.h"
 #include "toe_simd_net.h"
 #include "toe_simd_wire.h"
 
 struct simd_session_opts {
-	enum simd_engine_kind kind;
-	uint64_t tick_hz;     /* 0: rtl measured (see toe_simd_rtl.c), ref
+	enum toe_eut_kind kind;
+	uint64_t tick_hz;     /* 0: rtl measured (see sim/eut/toe_eut_rtl.c), ref
 			       * 156.25 MHz */
 	uint64_t msl_ms;      /* engine MSL; 0: 500 ms (TIME-WAIT 1 s) */
 	uint32_t seed;
@@ -40,7 +40,7 @@ struct simd_session_opts {
 
 struct simd_session {
 	struct simd_net net;
-	struct simd_engine *eng;
+	struct toe_eut *eng;
 	struct simd_wire *wire;
 	char peer_bin[PATH_MAX]; /* toe-linux-peer */
 	double model_rate;       /* rtl: cycles per wall second measured */

@@ -72,7 +72,7 @@ struct simd_wire *simd_wire_new(const struct simd_wire_opts *o, char *err,
 		return NULL;
 	}
 	w->o = *o;
-	w->hz = simd_engine_tick_hz(o->eng);
+	w->hz = toe_eut_tick_hz(o->eng);
 	if (!w->o.max_lag)
 		w->o.max_lag = w->hz / 5;
 	if (!w->o.slice_us)
@@ -93,7 +93,7 @@ struct simd_wire *simd_wire_new(const struct simd_wire_opts *o, char *err,
 		}
 	}
 	w->wall0 = w->wall_start = simd_mono_ns();
-	w->cyc0 = w->cyc_start = simd_engine_cycle(o->eng);
+	w->cyc0 = w->cyc_start = toe_eut_tick(o->eng);
 	return w;
 }
 
@@ -167,7 +167,7 @@ static void hold(struct simd_wire *w, enum simd_dir dir, const uint8_t *buf,
 	}
 	h = &w->hq[(w->hq_head + w->hq_n++) % HOLDQ];
 	h->dir = dir;
-	h->release = simd_engine_cycle(w->o.eng) + ticks;
+	h->release = toe_eut_tick(w->o.eng) + ticks;
 	h->len = len;
 	memcpy(h->buf, buf, len);
 	w->hq_dir[dir]++;
@@ -177,19 +177,19 @@ static void hold(struct simd_wire *w, enum simd_dir dir, const uint8_t *buf,
 /* Feed one frame to the engine and step until its last beat is in. */
 static void feed(struct simd_wire *w, const uint8_t *buf, size_t len)
 {
-	struct simd_engine *e = w->o.eng;
-	uint64_t first = simd_engine_cycle(e);
+	struct toe_eut *e = w->o.eng;
+	uint64_t first = toe_eut_tick(e);
 
-	if (simd_engine_push_frame(e, buf, len) < 0) {
+	if (toe_eut_push_frame(e, buf, len) < 0) {
 		w->st.dropped++;
 		return;
 	}
-	while (simd_engine_rx_pending(e)) {
-		simd_engine_step(e, FEED_STEP);
+	while (toe_eut_rx_pending(e)) {
+		toe_eut_step(e, FEED_STEP);
 		out_frames(w);
 	}
 	crossed(w, SIMD_TO_ENGINE, buf, len, first,
-		simd_engine_rx_last_cycle(e));
+		toe_eut_rx_last_tick(e));
 	out_frames(w); /* replies made while it was fed (ref: at once) */
 }
 
@@ -208,8 +208,8 @@ static void out_frames(struct simd_wire *w)
 	uint64_t first, last;
 	size_t len;
 
-	while ((len = simd_engine_pop_frame(w->o.eng, buf, sizeof(buf), &first,
-					    &last)) > 0) {
+	while ((len = toe_eut_pop_frame(w->o.eng, buf, sizeof(buf), &first,
+					    &last, NULL)) > 0) {
 		int64_t v = 0;
 
 		if (len > sizeof(buf)) {
@@ -239,7 +239,7 @@ static int release_held(struct simd_wire *w)
 
 	while (w->hq_n) {
 		struct held *h = &w->hq[w->hq_head];
-		uint64_t now = simd_engine_cycle(w->o.eng);
+		uint64_t now = toe_eut_tick(w->o.eng);
 
 		if (h->release > now)
 			break;
@@ -266,7 +266,7 @@ static int in_frames(struct simd_wire *w)
 
 		if (w->o.filter)
 			v = w->o.filter(w->o.filter_arg, SIMD_TO_ENGINE, w->buf,
-					(size_t)len, simd_engine_cycle(w->o.eng));
+					(size_t)len, toe_eut_tick(w->o.eng));
 		if (v < 0) {
 			w->st.dropped++;
 			continue;
@@ -286,11 +286,11 @@ static int in_frames(struct simd_wire *w)
 /* Step while the engine is working on something. */
 void simd_wire_settle(struct simd_wire *w)
 {
-	struct simd_engine *e = w->o.eng;
-	uint64_t c0 = simd_engine_cycle(e);
+	struct toe_eut *e = w->o.eng;
+	uint64_t c0 = toe_eut_tick(e);
 
-	while (simd_engine_busy(e) && simd_engine_cycle(e) - c0 < BUSY_MAX) {
-		simd_engine_step(e, BUSY_STEP);
+	while (toe_eut_busy(e) && toe_eut_tick(e) - c0 < BUSY_MAX) {
+		toe_eut_step(e, BUSY_STEP);
 		out_frames(w);
 	}
 	out_frames(w);
@@ -298,7 +298,7 @@ void simd_wire_settle(struct simd_wire *w)
 
 int simd_wire_poll(struct simd_wire *w, int wait_ms)
 {
-	struct simd_engine *e = w->o.eng;
+	struct toe_eut *e = w->o.eng;
 	uint64_t now, target, cyc, slice = w->hz * w->o.slice_us / 1000000;
 	int moved;
 
@@ -313,7 +313,7 @@ int simd_wire_poll(struct simd_wire *w, int wait_ms)
 	now = simd_mono_ns();
 	target = w->cyc0 + (uint64_t)((unsigned __int128)(now - w->wall0) *
 				      w->hz / 1000000000u);
-	cyc = simd_engine_cycle(e);
+	cyc = toe_eut_tick(e);
 	if (cyc < target) {
 		uint64_t lag = target - cyc;
 
@@ -326,7 +326,7 @@ int simd_wire_poll(struct simd_wire *w, int wait_ms)
 			w->wall0 = now;
 			w->cyc0 = cyc;
 		} else {
-			simd_engine_step(e, lag < slice ? lag : slice);
+			toe_eut_step(e, lag < slice ? lag : slice);
 			out_frames(w);
 			moved += release_held(w);
 		}
@@ -365,7 +365,7 @@ int simd_wire_run(struct simd_wire *w, bool (*done)(void *arg), void *arg,
 int64_t simd_wire_lead_ns(const struct simd_wire *w)
 {
 	uint64_t now = simd_mono_ns();
-	uint64_t cyc = simd_engine_cycle(w->o.eng) - w->cyc0;
+	uint64_t cyc = toe_eut_tick(w->o.eng) - w->cyc0;
 	int64_t engine_ns = (int64_t)ticks_to_ns(w, cyc);
 
 	return engine_ns - (int64_t)(now - w->wall0);
@@ -383,6 +383,6 @@ void simd_wire_idle(struct simd_wire *w, int ms)
 void simd_wire_stats(const struct simd_wire *w, struct simd_wire_stats *st)
 {
 	*st = w->st;
-	st->cycles = simd_engine_cycle(w->o.eng) - w->cyc_start;
+	st->cycles = toe_eut_tick(w->o.eng) - w->cyc_start;
 	st->wall_s = (double)(simd_mono_ns() - w->wall_start) / 1e9;
 }

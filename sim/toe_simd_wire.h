@@ -2,7 +2,7 @@
 /*
  * toe_simd_wire.h - the wire between Linux and the simulated engine: moves
  * frames between the namespace's link (toe_simd_net.h) and the engine's
- * MAC streams (toe_simd_engine.h), steps the engine's clock paced to wall
+ * MAC streams (sim/eut/toe_eut.h), steps the engine's clock paced to wall
  * time, writes a pcap of every frame that crosses, and lets a test hold
  * back or drop chosen frames.
  *
@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "toe_simd_engine.h"
+#include "toe_eut.h"
 #include "toe_simd_net.h"
 
 enum simd_dir {
@@ -63,7 +63,7 @@ typedef int64_t (*simd_filter_fn)(void *arg, enum simd_dir dir,
 				  uint64_t cycle);
 
 struct simd_wire_opts {
-	struct simd_engine *eng;
+	struct toe_eut *eng;
 	struct simd_net *net;
 	const char *pcap_path;   /* NULL: no pcap */
 	simd_frame_fn on_frame;  /* may be NULL */

@@ -202,9 +202,9 @@ static int group_setup(void **state)
 	simd_net_install_signals(NULL);
 	mkdir(INTEROP_DIR, 0755);
 	memset(&so, 0, sizeof(so));
-	so.kind = simd_engine_have_rtl() ? SIMD_ENGINE_RTL : SIMD_ENGINE_REF;
+	so.kind = toe_eut_have_rtl() ? TOE_EUT_RTL : TOE_EUT_REF;
 	if (eng && !strcmp(eng, "ref"))
-		so.kind = SIMD_ENGINE_REF;
+		so.kind = TOE_EUT_REF;
 	so.msl_ms = TEST_MSL_MS;
 	so.seed = 1;
 	so.pcap_path = PCAP_PATH;
@@ -216,13 +216,13 @@ static int group_setup(void **state)
 		return 0; /* every test then fails with G.err */
 	}
 	G.open = true;
-	printf("interop: %s engine, TICK_HZ %" PRIu64, simd_engine_kind_name(so.kind),
-	       simd_engine_tick_hz(G.s.eng));
+	printf("interop: %s engine, TICK_HZ %" PRIu64, toe_eut_kind_name(so.kind),
+	       toe_eut_tick_hz(G.s.eng));
 	if (G.s.model_rate > 0)
 		printf(" (model measured at %.2f M cycles/s)", G.s.model_rate / 1e6);
 	printf(", namespace %s, %s link, pcap %s\n", G.s.net.ns_name,
 	       G.s.net.link == SIMD_LINK_TAP ? "TAP" : "veth", PCAP_PATH);
-	if (!simd_engine_have_rtl())
+	if (!toe_eut_have_rtl())
 		printf("interop: NOTE this build has no RTL model "
 		       "(libtoesim): the reference stack stands in\n");
 	return 0;
@@ -240,7 +240,7 @@ static int group_teardown(void **state)
 	       "%" PRIu64 " engine cycles in %.1f s (%.2f M cycles/s), max lag "
 	       "%.1f ms, %" PRIu64 " pacing slips\n", ws.to_engine, ws.to_linux,
 	       ws.cycles, ws.wall_s, (double)ws.cycles / ws.wall_s / 1e6,
-	       (double)ws.max_lag * 1e3 / (double)simd_engine_tick_hz(G.s.eng),
+	       (double)ws.max_lag * 1e3 / (double)toe_eut_tick_hz(G.s.eng),
 	       ws.slips);
 	simd_session_close(&G.s);
 	G.open = false;
@@ -313,7 +313,7 @@ static int mode_idx(char m)
 
 static void host_init(struct host *h)
 {
-	h->nc = simd_engine_max_conns(G.s.eng);
+	h->nc = toe_eut_max_conns(G.s.eng);
 	h->c = calloc(h->nc, sizeof(*h->c));
 	assert_non_null(h->c);
 }
@@ -344,7 +344,7 @@ static void app_done(struct host *h, struct cst *c)
 
 static void act_close(struct host *h, int id, struct cst *c)
 {
-	int rc = simd_engine_close(G.s.eng, id);
+	int rc = toe_eut_close(G.s.eng, id);
 
 	c->acted = true;
 	if (rc < 0)
@@ -353,7 +353,7 @@ static void act_close(struct host *h, int id, struct cst *c)
 
 static void act_abort(struct host *h, int id, struct cst *c)
 {
-	int rc = simd_engine_abort(G.s.eng, id);
+	int rc = toe_eut_abort(G.s.eng, id);
 
 	c->acted = true;
 	if (rc < 0)
@@ -367,7 +367,7 @@ static void data_done(struct host *h, int id, struct cst *c)
 {
 	if (c->acted)
 		return;
-	if (h->inspect && simd_engine_conn_info(G.s.eng, id, &h->info) == 0)
+	if (h->inspect && toe_eut_conn_info(G.s.eng, id, &h->info, true) == 0)
 		h->info_conn = id;
 	if (c->mode == 'E')
 		act_close(h, id, c);
@@ -427,7 +427,7 @@ static void host_payload(struct host *h, int id, const uint8_t *p, size_t n)
 	}
 }
 
-static void host_event(struct host *h, const struct simd_event *ev)
+static void host_event(struct host *h, const struct toe_eut_event *ev)
 {
 	struct cst *c;
 	int id = ev->conn;
@@ -509,7 +509,7 @@ static void host_connect_more(struct host *h)
 	while (!h->passive && h->issued < h->n &&
 	       h->in_flight < h->max_in_flight) {
 		uint16_t lport = (uint16_t)(h->first_lport + h->issued);
-		int id = simd_engine_connect(G.s.eng, lport, G.s.net.linux_ip,
+		int id = toe_eut_connect(G.s.eng, lport, G.s.net.linux_ip,
 					     h->port, G.s.net.linux_mac);
 
 		h->issued++;
@@ -572,26 +572,26 @@ static void pend_add(unsigned id, const uint8_t *p, size_t n)
  */
 static void host_events(struct host *h)
 {
-	struct simd_event ev;
+	struct toe_eut_event ev;
 	uint8_t buf[4096];
 	uint16_t pc;
 	size_t n;
 	int rc;
 
 	if (!pend) {
-		n_pend = simd_engine_max_conns(G.s.eng);
+		n_pend = toe_eut_max_conns(G.s.eng);
 		pend = calloc(n_pend, sizeof(*pend));
 		assert_non_null(pend);
 	}
-	while ((n = simd_engine_pop_payload(G.s.eng, &pc, buf, sizeof(buf))) > 0)
+	while ((n = toe_eut_pop_payload(G.s.eng, &pc, buf, sizeof(buf))) > 0)
 		pend_add(pc, buf, n < sizeof(buf) ? n : sizeof(buf));
-	while ((rc = simd_engine_pop_event(G.s.eng, &ev)) == 1) {
+	while ((rc = toe_eut_pop_event(G.s.eng, &ev)) == 1) {
 		if (ev.type == TOE_EV_RX_DATA && ev.conn >= 0 &&
 		    (unsigned)ev.conn < n_pend) {
 			struct pending *q = &pend[ev.conn];
 
 			while (q->n < ev.arg &&
-			       (n = simd_engine_pop_payload(G.s.eng, &pc, buf,
+			       (n = toe_eut_pop_payload(G.s.eng, &pc, buf,
 							    sizeof(buf))) > 0)
 				pend_add(pc, buf, n < sizeof(buf) ? n : sizeof(buf));
 			if (q->n < ev.arg) {
@@ -653,7 +653,7 @@ static void host_run(struct host *h, struct simd_peer *p, int timeout_ms)
 					" [id %u port %u mode %c acted %d done %d "
 					"state %s]", i, c->lport, c->mode,
 					c->acted, c->app_done, toe_tcp_state_name(
-					simd_engine_conn_state(G.s.eng, (int)i)));
+					toe_eut_conn_state(G.s.eng, (int)i)));
 			}
 			fail_msg("gave up after %d s: %u of %u connections "
 				 "ended on the engine (%u established, %u "
@@ -678,7 +678,7 @@ static void wait_table_empty(struct host *h, int timeout_ms)
 
 		while (simd_mono_ns() < pause)
 			host_round(h);
-		n = simd_engine_conn_count(G.s.eng);
+		n = toe_eut_conn_count(G.s.eng);
 		if (n == 0)
 			return;
 	}
@@ -785,7 +785,7 @@ static void test_linux_syn_options_engine_ignores_linux_falls_back(void **state)
 	assert_non_null(p);
 	host_init(&h);
 	G.watch_port = PORT_OPTS;
-	assert_int_equal(simd_engine_listen(G.s.eng, PORT_OPTS), 0);
+	assert_int_equal(toe_eut_listen(G.s.eng, PORT_OPTS), 0);
 	assert_int_equal(simd_peer_start(&G.s, p, args), 0);
 	host_run(&h, p, 30000);
 	if (h.errors)
@@ -844,7 +844,7 @@ static void test_linux_syn_options_engine_ignores_linux_falls_back(void **state)
 	assert_int_equal(h.info.peer_mss, 1460);
 	assert_int_equal(h.info.eff_mss, 1460);
 	expect_no_frame_problems();
-	assert_int_equal(simd_engine_unlisten(G.s.eng, PORT_OPTS), 0);
+	assert_int_equal(toe_eut_unlisten(G.s.eng, PORT_OPTS), 0);
 	free(h.c);
 	free(p);
 }
@@ -869,8 +869,8 @@ static void test_linux_data_arrives_in_order_byte_exact(void **state)
 	snprintf(bytes, sizeof(bytes), "%d", DATA_BYTES);
 	snprintf(seed, sizeof(seed), "0x%llx", (unsigned long long)DATA_SEED);
 	host_init(&h);
-	assert_int_equal(simd_engine_stats(G.s.eng, &st0), 0);
-	assert_int_equal(simd_engine_listen(G.s.eng, PORT_DATA), 0);
+	assert_int_equal(toe_eut_stats(G.s.eng, &st0), 0);
+	assert_int_equal(toe_eut_listen(G.s.eng, PORT_DATA), 0);
 	assert_int_equal(simd_peer_start(&G.s, p, args), 0);
 	host_run(&h, p, 120000);
 	secs = (double)(simd_mono_ns() - t0) / 1e9;
@@ -879,14 +879,14 @@ static void test_linux_data_arrives_in_order_byte_exact(void **state)
 			 (unsigned long long)DATA_SEED);
 	assert_int_equal(p->status, 0);
 	assert_int_equal(h.rx_bytes, DATA_BYTES);
-	assert_int_equal(simd_engine_stats(G.s.eng, &st1), 0);
+	assert_int_equal(toe_eut_stats(G.s.eng, &st1), 0);
 	assert_int_equal(st1.rx_bytes - st0.rx_bytes, DATA_BYTES);
 	assert_int_equal(st1.parse_drops[-TOE_PERR_TCP_CSUM],
 			 st0.parse_drops[-TOE_PERR_TCP_CSUM]);
 	printf("  %d bytes (seed 0x%llx) in %.2f s: %.0f kB/s\n", DATA_BYTES,
 	       (unsigned long long)DATA_SEED, secs, DATA_BYTES / secs / 1e3);
 	expect_no_frame_problems();
-	assert_int_equal(simd_engine_unlisten(G.s.eng, PORT_DATA), 0);
+	assert_int_equal(toe_eut_unlisten(G.s.eng, PORT_DATA), 0);
 	free(h.c);
 	free(p);
 }
@@ -910,7 +910,7 @@ static void test_linux_client_bulk_all_modes_all_complete(void **state)
 	snprintf(n, sizeof(n), "%u", BULK_N);
 	snprintf(first, sizeof(first), "%d", BULK_CLIENT_FIRST);
 	host_init(&h);
-	assert_int_equal(simd_engine_listen(G.s.eng, PORT_BULK_PASSIVE), 0);
+	assert_int_equal(toe_eut_listen(G.s.eng, PORT_BULK_PASSIVE), 0);
 	assert_int_equal(simd_peer_start(&G.s, p, args), 0);
 	host_run(&h, p, BULK_TIMEOUT_MS);
 	host_report(&h, "Linux client");
@@ -925,7 +925,7 @@ static void test_linux_client_bulk_all_modes_all_complete(void **state)
 	assert_int_equal(h.reset_ev, BULK_N / 4);
 	assert_int_equal(h.aborted, BULK_N / 4);
 	assert_int_equal(h.closed_ev, BULK_N / 2);
-	assert_int_equal(simd_engine_unlisten(G.s.eng, PORT_BULK_PASSIVE), 0);
+	assert_int_equal(toe_eut_unlisten(G.s.eng, PORT_BULK_PASSIVE), 0);
 	wait_table_empty(&h, 10000);
 	check_ss(PORT_BULK_PASSIVE, &tw);
 	printf("  engine table empty; ss -tan: %u TIME-WAIT on port %d (Linux "
@@ -1004,9 +1004,9 @@ static void test_linux_syn_retransmitted_in_synrcvd_connection_completes(void **
 	G.watch_port = PORT_SYNRETX;
 	G.filt = (struct filter_cfg){ .on = true, .dir = SIMD_TO_LINUX,
 		.src_port = PORT_SYNRETX, .flags = TOE_TCP_SYN | TOE_TCP_ACK,
-		.action = (int64_t)(simd_engine_tick_hz(G.s.eng) * 3 / 2),
+		.action = (int64_t)(toe_eut_tick_hz(G.s.eng) * 3 / 2),
 		.times = 1 };
-	assert_int_equal(simd_engine_listen(G.s.eng, PORT_SYNRETX), 0);
+	assert_int_equal(toe_eut_listen(G.s.eng, PORT_SYNRETX), 0);
 	assert_int_equal(simd_peer_start(&G.s, p, args), 0);
 	host_run(&h, p, 30000);
 	if (h.errors)
@@ -1027,7 +1027,7 @@ static void test_linux_syn_retransmitted_in_synrcvd_connection_completes(void **
 	assert_true(syns >= 2);
 	printf("  Linux sent its SYN %u times; the connection completed\n",
 	       syns);
-	assert_int_equal(simd_engine_unlisten(G.s.eng, PORT_SYNRETX), 0);
+	assert_int_equal(toe_eut_unlisten(G.s.eng, PORT_SYNRETX), 0);
 	free(h.c);
 	free(p);
 }
@@ -1048,7 +1048,7 @@ static void test_engine_syn_lost_retransmitted_after_rto(void **state)
 
 	(void)state;
 	need_session();
-	hz = simd_engine_tick_hz(G.s.eng);
+	hz = toe_eut_tick_hz(G.s.eng);
 	assert_non_null(p);
 	host_init(&h);
 	G.watch_port = PORT_ENGRETX;

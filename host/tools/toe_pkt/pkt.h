@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "pkt_backend.h"
+#include "toe_eut.h"
 
 #define PKT_MAX_ARGS 8
 /* the largest script file read, bytes */
@@ -32,7 +32,7 @@ struct pkt_settings {
 	uint16_t connect_port;  /* --connect_port: peer port, active opens (8080) */
 	uint16_t ephemeral;     /* --ephemeral_port: first local port of connect() */
 	uint32_t default_win;   /* --default_win: window of injected segments */
-	struct pkt_be_cfg be;   /* engine configuration (MTU, timers, ...) */
+	struct toe_eut_cfg be;  /* engine configuration (MTU, timers, ...) */
 };
 
 void pkt_settings_default(struct pkt_settings *s);
@@ -151,8 +151,32 @@ const char *pkt_errno_name(int value);
 int pkt_state_const(const char *name);
 
 /* ---- running ---- */
+
+/* The engine under test (sim/eut/toe_eut.h) as the runner sees it: times in
+ * microseconds since it was configured. */
+#define PKT_FRAME_MAX 16384
+
+struct pkt_frame {
+	uint8_t buf[PKT_FRAME_MAX];
+	size_t len;
+	bool bad;                /* sent with tuser (bad frame) set */
+	uint64_t t_us;           /* when its first byte left the engine */
+};
+
+/* An event (TOE_EV_*), with the payload of RX_DATA. */
+struct pkt_bev {
+	int type;
+	int conn;
+	uint64_t t_us;           /* when the runner saw it */
+	const uint8_t *data;     /* RX_DATA: valid until the next event */
+	uint16_t len;
+};
+
+/* "engine" (rtl) or "model" (ref): the runner's words for the kinds */
+const char *pkt_kind_name(enum toe_eut_kind k);
+
 struct pkt_run_opts {
-	const struct pkt_backend_ops *be;
+	enum toe_eut_kind kind;  /* TOE_EUT_RTL: the engine; REF: --model */
 	bool verbose;        /* print every event as it runs */
 	FILE *out;           /* result line and failure details */
 };

@@ -24,7 +24,7 @@ static int run_one(const char *path, const struct pkt_settings *set,
 	int rc;
 
 	if (pkt_parse_file(path, set, &sc, err, sizeof(err))) {
-		printf("FAIL %s (%s)\n  %s\n", path, ro->be->name, err);
+		printf("FAIL %s (%s)\n  %s\n", path, pkt_kind_name(ro->kind), err);
 		return 1;
 	}
 	/* a failure on a run that skipped idle time: run it again stepping
@@ -170,7 +170,7 @@ static int run_parallel(struct job *jobs, int n, int par,
 				if (j->len == 0 || !strstr(j->out, "FAIL "))
 					printf("FAIL %s (%s)\n  the run crashed "
 					       "(status %d)\n", j->path,
-					       ro->be->name, j->rc);
+					       pkt_kind_name(ro->kind), j->rc);
 				failed++;
 			}
 			free(j->out);
@@ -212,7 +212,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	struct pkt_settings set;
-	struct pkt_run_opts ro = { .be = pkt_be_engine, .out = stdout };
+	struct pkt_run_opts ro = { .kind = TOE_EUT_RTL, .out = stdout };
 	const char *pcap = NULL;
 	int nfiles = 0, pass = 0, failed = 0, par = 1;
 	char err[1024];
@@ -222,10 +222,10 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "--model")) {
-			ro.be = &pkt_be_model;
+			ro.kind = TOE_EUT_REF;
 		} else if (!strcmp(a, "--engine")) {
-			ro.be = pkt_be_engine;
-			if (!ro.be) {
+			ro.kind = TOE_EUT_RTL;
+			if (!toe_eut_have_rtl()) {
 				fprintf(stderr, "toe-pkt: built without the engine "
 					"(no libtoesim): use --model\n");
 				return 2;
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!ro.be) {
+	if (ro.kind == TOE_EUT_RTL && !toe_eut_have_rtl()) {
 		fprintf(stderr, "toe-pkt: built without the engine (no libtoesim): "
 			"use --model\n");
 		return 2;
@@ -305,8 +305,8 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 	}
-	printf("toe-pkt (%s): %d scripts, %d passed, %d failed\n", ro.be->name,
-	       pass + failed, pass, failed);
+	printf("toe-pkt (%s): %d scripts, %d passed, %d failed\n",
+	       pkt_kind_name(ro.kind), pass + failed, pass, failed);
 	if (pass + failed != nfiles) {
 		fprintf(stderr, "toe-pkt: %d of %d scripts ran\n", pass + failed, nfiles);
 		return 2;

@@ -27,7 +27,7 @@ void pkt_settings_default(struct pkt_settings *s)
 	static const uint8_t rmac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 	/* RFC 6528 secret used by every run: fixed, so runs repeat */
 	static const uint8_t key[16] = "toe-pkt ISN key!";
-	struct pkt_be_cfg *b = &s->be;
+	struct toe_eut_cfg *b = &s->be;
 
 	memset(s, 0, sizeof(*s));
 	s->tolerance_us = 4000;

@@ -66,9 +66,11 @@ struct run {
 	const struct pkt_script *sc;
 	const struct pkt_settings *set;
 	const struct pkt_run_opts *o;
-	const struct pkt_backend_ops *ops;
-	void *be;
-	struct pkt_be_cfg cfg;
+	struct toe_eut *be;
+	struct toe_eut_cfg cfg;
+	int be_err;         /* the runner's view went wrong (RX_DATA), 0 if not */
+	char be_errbuf[96];
+	uint8_t data[PKT_FRAME_MAX]; /* the payload of the last RX_DATA */
 	bool failed;
 	FILE *msg;          /* failure details */
 	char *msgbuf;
@@ -109,9 +111,111 @@ static void fmt_time(char *b, size_t n, int64_t us)
 			 (long long)(us % 1000000));
 }
 
+/* ---- the engine under test, in the runner's units ---- */
+
+const char *pkt_kind_name(enum toe_eut_kind k)
+{
+	return k == TOE_EUT_RTL ? "engine" : "model";
+}
+
+static const char *be_name(const struct run *r)
+{
+	return pkt_kind_name(r->o->kind);
+}
+
+/* Ticks since the configuration -> microseconds. */
+static uint64_t be_us(const struct run *r, uint64_t tick)
+{
+	return toe_eut_ticks_to_us(tick - toe_eut_t0(r->be),
+				   toe_eut_tick_hz(r->be));
+}
+
 static int64_t now(struct run *r)
 {
-	return r->be ? (int64_t)r->ops->now(r->be) : r->t_prev;
+	return r->be ? (int64_t)be_us(r, toe_eut_tick(r->be)) : r->t_prev;
+}
+
+/* How late a timer may fire after its deadline, by design (the engine
+ * scans its timers: up to about two passes over the table); the runner
+ * allows it on top of the tolerance, on the late side. */
+static uint64_t be_slack_us(const struct run *r)
+{
+	uint64_t t = toe_eut_timer_slack(r->be);
+
+	return t ? toe_eut_ticks_to_us(t, toe_eut_tick_hz(r->be)) + 1 : 0;
+}
+
+/* Advance simulated time to `until` (us), earlier if a stop condition
+ * holds; up to `quiet` the script expects nothing from the engine. */
+static void be_run(struct run *r, uint64_t until, unsigned stop,
+		   uint64_t quiet)
+{
+	uint64_t t0 = toe_eut_t0(r->be), hz = toe_eut_tick_hz(r->be);
+
+	toe_eut_run(r->be, t0 + toe_eut_us_to_ticks_ceil(until, hz), stop,
+		    t0 + toe_eut_us_to_ticks(quiet, hz));
+}
+
+/* Oldest frame the engine sent: 1 and *f filled, 0 if none. */
+static int be_pop_frame(struct run *r, struct pkt_frame *f)
+{
+	uint64_t first = 0;
+	bool bad = false;
+	size_t n = toe_eut_pop_frame(r->be, f->buf, sizeof(f->buf), &first,
+				     NULL, &bad);
+
+	if (n == 0)
+		return 0;
+	f->len = n < sizeof(f->buf) ? n : sizeof(f->buf);
+	f->bad = bad;
+	f->t_us = be_us(r, first);
+	return 1;
+}
+
+/* Oldest event: 1 and *ev filled (RX_DATA with its payload), 0 if none. */
+static int be_pop_event(struct run *r, struct pkt_bev *ev)
+{
+	struct toe_eut_event te;
+
+	if (toe_eut_pop_event(r->be, &te) != 1)
+		return 0;
+	ev->type = te.type;
+	ev->conn = te.conn;
+	ev->t_us = be_us(r, te.tick);
+	ev->data = NULL;
+	ev->len = 0;
+	if (ev->type == TOE_EV_RX_DATA && te.arg) {
+		uint16_t conn = 0;
+		size_t n;
+
+		/* the payload leaves on the user stream; wait for it */
+		for (int i = 0; i < 1000 && !toe_eut_payload_pending(r->be); i++)
+			toe_eut_step(r->be, 16);
+		n = toe_eut_pop_payload(r->be, &conn, r->data, sizeof(r->data));
+		if (n != te.arg || conn != ev->conn) {
+			fprintf(stderr, "toe-pkt: %s: RX_DATA event of %u bytes "
+				"for connection %d, user stream gave %zu bytes "
+				"for connection %u\n", be_name(r), te.arg,
+				ev->conn, n, conn);
+			if (!r->be_err)
+				r->be_err = -1000;
+		}
+		ev->data = r->data;
+		ev->len = (uint16_t)(n < sizeof(r->data) ? n : sizeof(r->data));
+	}
+	return 1;
+}
+
+/* NULL, or what went wrong inside the back end: the run is then void. */
+static const char *be_error(struct run *r)
+{
+	const char *m = toe_eut_error(r->be);
+
+	if (m || !r->be_err)
+		return m;
+	snprintf(r->be_errbuf, sizeof(r->be_errbuf), "host bridge error %d "
+		 "(register access failed)", r->be_err);
+	return r->be_errbuf;
 }
 
 /* Start a failure at event e (NULL: the script as a whole). */
@@ -228,14 +332,14 @@ static void show_frame(struct run *r, const struct pkt_frame *fr,
 
 	fmt_time(t, sizeof(t), (int64_t)fr->t_us);
 	if (toe_parse_frame(fr->buf, fr->len, &pf) == TOE_PARSE_OK) {
-		fprintf(r->msg, "    %s sent at %s s: ", r->ops->name, t);
+		fprintf(r->msg, "    %s sent at %s s: ", be_name(r), t);
 		if (fl)
 			fprintf(r->msg, "%u > %u ", pf.seg.src_port,
 				pf.seg.dst_port);
 		fmt_seg(r->msg, fl, &pf.seg);
 		fputc('\n', r->msg);
 	} else {
-		fprintf(r->msg, "    %s sent at %s s:\n", r->ops->name, t);
+		fprintf(r->msg, "    %s sent at %s s:\n", be_name(r), t);
 	}
 	/* the decode, indented under the failure */
 	{
@@ -352,7 +456,7 @@ static void conn_check_alive(struct run *r, int ci)
 
 	if (!c->live)
 		return;
-	if (r->ops->info(r->be, c->id, &in, false) != 0 ||
+	if (toe_eut_conn_info(r->be, c->id, &in, false) != 0 ||
 	    in.state == TOE_ST_CLOSED ||
 	    in.local_port != f->lport || in.remote_port != f->rport)
 		conn_unlink(r, ci);
@@ -395,7 +499,7 @@ static void handle_event(struct run *r, const struct pkt_bev *ev)
 		int fl;
 
 		/* a passive open completed: queue it for accept() */
-		if (r->ops->info(r->be, ev->conn, &in, false) != 0)
+		if (toe_eut_conn_info(r->be, ev->conn, &in, false) != 0)
 			return;
 		fl = flow_get(r, in.local_port, in.remote_port);
 		if (fl < 0)
@@ -442,7 +546,7 @@ static void drain_events(struct run *r)
 
 	if (!r->be)
 		return;
-	while (r->ops->pop_event(r->be, &ev))
+	while (be_pop_event(r, &ev))
 		handle_event(r, &ev);
 }
 
@@ -469,13 +573,20 @@ static int ensure_backend(struct run *r, const struct pkt_event *e)
 	if (r->be)
 		return 0;
 	r->cfg.local_ip = r->set->local_ip;
+	/* the engine: 250000, the lowest TICK_HZ the ISN clock allows (one
+	 * cycle is 4 us); the model: microseconds */
 	if (!r->cfg.tick_hz)
-		r->cfg.tick_hz = r->ops->default_tick_hz;
-	r->be = r->ops->create(&r->cfg, err, sizeof(err));
+		r->cfg.tick_hz = r->o->kind == TOE_EUT_RTL ? 250000 : 1000000;
+	r->cfg.kind = r->o->kind;
+	/* the bridge is ours, one register a request, synchronous */
+	r->cfg.own_bridge = true;
+	r->cfg.bridge_burst = 1;
+	r->cfg.who = "toe-pkt: engine";
+	r->be = toe_eut_new(&r->cfg, err, sizeof(err));
 	if (!r->be)
-		return fail(r, e, "cannot start the %s: %s", r->ops->name, err);
+		return fail(r, e, "cannot start the %s: %s", be_name(r), err);
 	if (r->o->verbose)
-		fprintf(r->o->out, "    started %s\n", r->ops->describe(r->be));
+		fprintf(r->o->out, "    started %s\n", toe_eut_describe(r->be));
 	return 0;
 }
 
@@ -484,7 +595,7 @@ static const struct pkt_frame *peek_frame(struct run *r)
 	if (!r->be)
 		return NULL;
 	if (!r->have_frame)
-		r->have_frame = r->ops->pop_frame(r->be, r->frame) == 1;
+		r->have_frame = be_pop_frame(r, r->frame) == 1;
 	return r->have_frame ? r->frame : NULL;
 }
 
@@ -531,7 +642,7 @@ static int pending_poll(struct run *r)
 	struct pending *p = &r->pend;
 	struct conn *c = NULL;
 	int64_t ret = 0, when = 0;
-	int64_t slack = (int64_t)r->ops->timer_slack_us(r->be);
+	int64_t slack = (int64_t)be_slack_us(r);
 	int err = 0, ci;
 	char t1[32], t2[32];
 
@@ -614,7 +725,7 @@ static int pending_check(struct run *r)
 		return -1;
 	if (p->kind != PEND_NONE &&
 	    now(r) > p->end + r->sc->set.tolerance_us +
-			      (int64_t)r->ops->timer_slack_us(r->be)) {
+			      (int64_t)be_slack_us(r)) {
 		fmt_time(t, sizeof(t), p->end);
 		p->kind = PEND_NONE;
 		return fail(r, p->e, "%s() did not return by %s s (blocking call "
@@ -628,12 +739,12 @@ static int pending_check(struct run *r)
  * the window where a blocking call should return. */
 static uint64_t quiet_until(struct run *r, int64_t before)
 {
-	int64_t q = before - 2 * (int64_t)r->ops->timer_slack_us(r->be) -
+	int64_t q = before - 2 * (int64_t)be_slack_us(r) -
 		    r->sc->set.tolerance_us;
 
 	if (r->pend.kind != PEND_NONE) {
 		int64_t p = r->pend.end - 2 * r->sc->set.tolerance_us -
-			    2 * (int64_t)r->ops->timer_slack_us(r->be);
+			    2 * (int64_t)be_slack_us(r);
 
 		if (p < q)
 			q = p;
@@ -651,9 +762,9 @@ static int advance_to(struct run *r, const struct pkt_event *e, int64_t T)
 			return fail_unexpected(r, e);
 		if (now(r) >= T)
 			return 0;
-		r->ops->run(r->be, (uint64_t)T,
-			    PKT_STOP_FRAME |
-				    (r->pend.kind != PEND_NONE ? PKT_STOP_EVENT : 0),
+		be_run(r, (uint64_t)T,
+			    TOE_EUT_STOP_FRAME |
+				    (r->pend.kind != PEND_NONE ? TOE_EUT_STOP_EVENT : 0),
 			    quiet_until(r, T));
 	}
 }
@@ -725,8 +836,8 @@ static int do_inject(struct run *r, const struct pkt_event *e)
 		fprintf(r->o->out, "    [%s] < %u > %u seq %u ack %u\n", t,
 			s.src_port, s.dst_port, s.seq, s.ack);
 	}
-	if (r->ops->inject(r->be, buf, (size_t)n))
-		return fail(r, e, "the %s refused the frame", r->ops->name);
+	if (toe_eut_push_frame(r->be, buf, (size_t)n))
+		return fail(r, e, "the %s refused the frame", be_name(r));
 	return 0;
 }
 
@@ -742,13 +853,13 @@ static int compare_out(struct run *r, const struct pkt_event *e,
 	uint32_t exp;
 
 	if (rc != TOE_PARSE_OK) {
-		fail(r, e, "the %s sent a malformed frame (%s)", r->ops->name,
+		fail(r, e, "the %s sent a malformed frame (%s)", be_name(r),
 		     toe_parse_result_name(rc));
 		show_frame(r, fr, NULL);
 		return -1;
 	}
 	if (fr->bad) {
-		fail(r, e, "the %s marked its frame bad (tuser)", r->ops->name);
+		fail(r, e, "the %s marked its frame bad (tuser)", be_name(r));
 		show_frame(r, fr, NULL);
 		return -1;
 	}
@@ -841,7 +952,7 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 {
 	const struct pkt_time *t = &e->t;
 	int64_t tol = r->sc->set.tolerance_us, lo, hi, limit;
-	int64_t slack = (int64_t)r->ops->timer_slack_us(r->be);
+	int64_t slack = (int64_t)be_slack_us(r);
 	const struct pkt_frame *fr;
 	char t1[32], t2[32], t3[32];
 
@@ -876,9 +987,9 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 				    "%s s (tolerance %s s%s), nothing was sent",
 				    t1, t3, slack ? ", late timers more" : "");
 		}
-		r->ops->run(r->be, (uint64_t)limit,
-			    PKT_STOP_FRAME |
-				    (r->pend.kind != PEND_NONE ? PKT_STOP_EVENT : 0),
+		be_run(r, (uint64_t)limit,
+			    TOE_EUT_STOP_FRAME |
+				    (r->pend.kind != PEND_NONE ? TOE_EUT_STOP_EVENT : 0),
 			    t->kind == PKT_T_ANY ? 0 : quiet_until(r, lo - tol));
 	}
 	if ((int64_t)fr->t_us < lo - tol ||
@@ -1066,7 +1177,7 @@ static int call_listen(struct run *r, const struct pkt_event *e, int fd)
 		return check_ret(r, e, -1, r->fds[fd].kind ? EINVAL : EBADF);
 	if (ensure_backend(r, e))
 		return -1;
-	rc = r->ops->listen(r->be, r->set->bind_port);
+	rc = toe_eut_listen(r->be, r->set->bind_port);
 	if (rc)
 		return check_ret(r, e, -1, map_err(rc));
 	r->fds[fd].kind = FD_LISTEN;
@@ -1107,8 +1218,8 @@ static int call_connect(struct run *r, const struct pkt_event *e, int fd,
 	if (ensure_backend(r, e))
 		return -1;
 	lport = so->bound ? r->set->bind_port : r->next_eph++;
-	id = r->ops->connect(r->be, lport, r->set->remote_ip,
-			     r->set->connect_port);
+	id = toe_eut_connect(r->be, lport, r->set->remote_ip,
+			     r->set->connect_port, NULL);
 	if (id < 0)
 		return check_ret(r, e, -1, map_err(id));
 	fl = flow_get(r, lport, r->set->connect_port);
@@ -1135,7 +1246,7 @@ static int call_close(struct run *r, const struct pkt_event *e, int fd)
 	case FD_LISTEN:
 		if (ensure_backend(r, e))
 			return -1;
-		rc = r->ops->unlisten(r->be, r->set->bind_port);
+		rc = toe_eut_unlisten(r->be, r->set->bind_port);
 		r->listening = false;
 		break;
 	case FD_CONN: {
@@ -1147,8 +1258,8 @@ static int call_close(struct run *r, const struct pkt_event *e, int fd)
 		c = &r->conns[so->conn];
 		r->cur = c->flow;
 		if (c->live) {
-			rc = so->linger0 ? r->ops->abort(r->be, c->id)
-					 : r->ops->close(r->be, c->id);
+			rc = so->linger0 ? toe_eut_abort(r->be, c->id)
+					 : toe_eut_close(r->be, c->id);
 			if (rc == TOE_REF_ENOTCONN)
 				rc = 0; /* it went away meanwhile */
 			conn_check_alive(r, so->conn);
@@ -1160,7 +1271,7 @@ static int call_close(struct run *r, const struct pkt_event *e, int fd)
 	}
 	so->kind = 0;
 	if (rc)
-		return fail(r, e, "the %s refused the close: %s", r->ops->name,
+		return fail(r, e, "the %s refused the close: %s", be_name(r),
 			    toe_ref_strerror(rc));
 	return check_ret(r, e, 0, 0);
 }
@@ -1185,7 +1296,7 @@ static int call_shutdown(struct run *r, const struct pkt_event *e, int fd)
 		return check_ret(r, e, 0, 0); /* nothing to tell the engine */
 	if (!c->live)
 		return check_ret(r, e, -1, ENOTCONN);
-	rc = r->ops->shutdown(r->be, c->id);
+	rc = toe_eut_shutdown(r->be, c->id);
 	if (rc)
 		return check_ret(r, e, -1, map_err(rc));
 	r->fds[fd].wr_shut = true;
@@ -1239,7 +1350,7 @@ static int call_write(struct run *r, const struct pkt_event *e, int fd)
 	{
 		struct toe_ref_conn_info in;
 
-		if (r->ops->info(r->be, c->id, &in, false) == 0 && in.wr_shut)
+		if (toe_eut_conn_info(r->be, c->id, &in, false) == 0 && in.wr_shut)
 			return check_ret(r, e, -1, EPIPE);
 	}
 	return fail(r, e, "write(): unsupported: the engine has no transmit "
@@ -1354,7 +1465,7 @@ static int call_getsockopt(struct run *r, const struct pkt_event *e, int fd)
 		got = r->cfg.mtu - 40;
 		if (c) {
 			r->cur = c->flow;
-			if (c->live && r->ops->info(r->be, c->id, &in, true) == 0)
+			if (c->live && toe_eut_conn_info(r->be, c->id, &in, true) == 0)
 				got = in.eff_mss;
 		}
 		if (got != want)
@@ -1455,8 +1566,8 @@ static int operand(struct run *r, const struct pkt_event *e, const char *s,
 		if (ensure_backend(r, e))
 			return -1;
 		drain_events(r);
-		id = r->ops->find(r->be, f->lport, r->set->remote_ip, f->rport);
-		if (id < 0 || r->ops->info(r->be, id, &in,
+		id = toe_eut_find(r->be, f->lport, r->set->remote_ip, f->rport);
+		if (id < 0 || toe_eut_conn_info(r->be, id, &in,
 					   strcmp(s, "tcpi_state") != 0) != 0) {
 			if (!strcmp(s, "tcpi_state")) {
 				/* No TCB. A connection that a socket knew has
@@ -1556,7 +1667,7 @@ static int do_code(struct run *r, const struct pkt_event *e)
 
 /* Time of the (n+1)-th retransmission timeout since the first send:
  * sum of min(rto_init * 2^i, rto_max), i = 0..n (Linux's *_retries). */
-static uint64_t retries_to_giveup(const struct pkt_be_cfg *c, uint64_t n)
+static uint64_t retries_to_giveup(const struct toe_eut_cfg *c, uint64_t n)
 {
 	uint64_t t = 0, rto = c->rto_init_us;
 
@@ -1577,7 +1688,7 @@ static int apply_sysctl(struct run *r, const char *key, const char *val,
 		"net.ipv4.tcp_dsack", "net.ipv4.tcp_fack",
 		"net.ipv4.tcp_fastopen", NULL
 	};
-	struct pkt_be_cfg *c = &r->cfg;
+	struct toe_eut_cfg *c = &r->cfg;
 	char *end;
 	unsigned long long v = strtoull(val, &end, 10);
 
@@ -1643,7 +1754,8 @@ opt:
 	return 0;
 }
 
-static bool changes_config(const struct pkt_be_cfg *a, const struct pkt_be_cfg *b)
+static bool changes_config(const struct toe_eut_cfg *a,
+			   const struct toe_eut_cfg *b)
 {
 	return memcmp(a, b, sizeof(*a)) != 0;
 }
@@ -1651,7 +1763,7 @@ static bool changes_config(const struct pkt_be_cfg *a, const struct pkt_be_cfg *
 static int do_shell(struct run *r, const struct pkt_event *e)
 {
 	char *text = strdup(e->shell), *cmd, *save = NULL;
-	struct pkt_be_cfg before = r->cfg;
+	struct toe_eut_cfg before = r->cfg;
 	int rc = 0;
 
 	if (!text)
@@ -1814,7 +1926,6 @@ int pkt_run(const struct pkt_script *sc, const struct pkt_run_opts *o)
 	r->sc = sc;
 	r->set = &sc->set;
 	r->o = o;
-	r->ops = o->be;
 	r->cfg = sc->set.be;
 	r->next_eph = sc->set.ephemeral;
 	r->ip_id = 1;
@@ -1828,8 +1939,8 @@ int pkt_run(const struct pkt_script *sc, const struct pkt_run_opts *o)
 	r->cur = flow_get(r, sc->set.bind_port, sc->set.remote_port);
 	for (int i = 0; i < sc->nev && !r->failed; i++) {
 		do_event(r, &sc->ev[i]);
-		if (r->be && r->ops->error(r->be))
-			fail(r, &sc->ev[i], "%s", r->ops->error(r->be));
+		if (r->be && be_error(r))
+			fail(r, &sc->ev[i], "%s", be_error(r));
 	}
 	if (!r->failed && r->be) {
 		/* then nothing: no segment up to the tolerance after the last
@@ -1838,9 +1949,9 @@ int pkt_run(const struct pkt_script *sc, const struct pkt_run_opts *o)
 
 		if (r->pend.kind != PEND_NONE &&
 		    r->pend.end + sc->set.tolerance_us +
-				    (int64_t)r->ops->timer_slack_us(r->be) > T)
+				    (int64_t)be_slack_us(r) > T)
 			T = r->pend.end + sc->set.tolerance_us +
-			    (int64_t)r->ops->timer_slack_us(r->be);
+			    (int64_t)be_slack_us(r);
 		if (advance_to(r, NULL, T) == 0 && r->pend.kind != PEND_NONE) {
 			pending_poll(r);
 			if (r->pend.kind != PEND_NONE && !r->failed) {
@@ -1856,13 +1967,13 @@ int pkt_run(const struct pkt_script *sc, const struct pkt_run_opts *o)
 	fflush(r->msg);
 	fflush(r->notes);
 	if (r->failed) {
-		fprintf(o->out, "FAIL %s (%s)\n", sc->path, o->be->name);
+		fprintf(o->out, "FAIL %s (%s)\n", sc->path, be_name(r));
 		if (r->be)
-			fprintf(r->msg, "    back end: %s\n", r->ops->describe(r->be));
+			fprintf(r->msg, "    back end: %s\n", toe_eut_describe(r->be));
 		fputs(r->msgbuf, o->out);
-		rc = r->be && r->ops->skips(r->be) ? 2 : 1;
+		rc = r->be && toe_eut_skips(r->be) ? 2 : 1;
 	} else {
-		fprintf(o->out, "PASS %s (%s)\n", sc->path, o->be->name);
+		fprintf(o->out, "PASS %s (%s)\n", sc->path, be_name(r));
 	}
 	fputs(r->notebuf, o->out);
 	fclose(r->msg);
@@ -1870,7 +1981,7 @@ int pkt_run(const struct pkt_script *sc, const struct pkt_run_opts *o)
 	free(r->msgbuf);
 	free(r->notebuf);
 	if (r->be)
-		r->ops->destroy(r->be);
+		toe_eut_free(r->be);
 	for (int i = 0; i < r->nconn; i++)
 		free(r->conns[i].rx);
 	free(r->conns);
