@@ -21,7 +21,7 @@
 // lookup anyway. Why: comparing 2 * WAYS 64-bit keys in one cycle put 1296
 // bits of block-RAM output onto 16 comparators, the largest single source
 // of routing congestion in toe_top (docs/synthesis.md), and the keys took
-// 36 DP16KD; fingerprints of FP_W >= 32 bits need 20.
+// 36 DP16KD; 25-bit fingerprints need 16, one per way and sub-table.
 //
 // Exactness. (h0, fp) determines the bucket pair, because h1 follows from
 // h0 and fp (and h0 from h1 and fp): two keys with the same fingerprint
@@ -33,8 +33,10 @@
 // fingerprint, which the core's tuple compare rejects (a miss). The price:
 // a new key is refused ("table full", counted) when another live key in
 // its bucket pair has its fingerprint: probability at most 2 * WAYS *
-// 2^-FP_W per insert (<= 9.4e-10 at the default FP_W 34 of N_CONN 1024;
-// `make bench-conn-table` simulates it). This is the partial-key trick of
+// 2^-FP_W per insert, about load / (NB 2^FP_W) on average (at the default
+// FP_W 25 of N_CONN 1024: at most 4.8e-7, 2.4e-7 with the table full;
+// `make bench-conn-table` simulates it). While the other key lives, a
+// retry of the refused key is refused too. This is the partial-key trick of
 // cuckoo filters (Fan et al., CoNEXT 2014), applied to a two-choice table.
 //
 // An insert goes to the bucket holding fewer entries (table 0 on a tie),
@@ -77,10 +79,11 @@ module toe_conn_table #(
     parameter WAYS = 8,
     // key width: local port, remote IP, remote port
     parameter KEY_W = 64,
-    // fingerprint width: by default what fills the entry's whole 9-bit
-    // bytes with at least 32 bits (34 at N_CONN 1024); tests set it small
-    // to make collisions happen
-    parameter FP_W = ((1 + ID_W + 32 + 8) / 9) * 9 - 1 - ID_W
+    // fingerprint width; 0: what fills the entry's whole 9-bit bytes with
+    // at least 24 bits (25 at N_CONN 1024: an entry is then exactly one
+    // 36-bit block-RAM word, so each way's comparator reads one DP16KD);
+    // tests set it small to make collisions happen
+    parameter FP_W_SET = 0
 ) (
     input  wire             clk,
     input  wire             rst,
@@ -109,6 +112,7 @@ module toe_conn_table #(
 
 localparam NB = N_CONN / WAYS;
 localparam IDX_W = $clog2(NB);
+localparam FP_W = (FP_W_SET > 0) ? FP_W_SET : ((1 + ID_W + 24 + 8) / 9) * 9 - 1 - ID_W;
 localparam ENT_W = 1 + FP_W + ID_W;
 localparam WAY_W = (WAYS > 1) ? $clog2(WAYS) : 1;
 
@@ -177,7 +181,7 @@ wire [IDX_W-1:0] lk_idx1 = lk_h0[IDX_W-1:0] ^ lk_fp[IDX_W-1:0];
 
 // ---- storage ----
 // Each entry is ENT_P bits in the RAM word, whole 9-bit bytes of the ECP5
-// block RAM (45 bits at N_CONN 1024: 360-bit buckets, 10 DP16KD a
+// block RAM (36 bits at N_CONN 1024: 288-bit buckets, 8 DP16KD a
 // sub-table), so an insert or delete writes its one way with the RAM's
 // byte enables: no read-modify-write of the bucket, no bucket-wide
 // multiplexer or register. What a later insert / delete of the same

@@ -80,9 +80,9 @@ module toe_tcb_core #(
     parameter TX_FIFO_LOG2 = 3,
     parameter EV_FIFO_LOG2 = 4,
     parameter PL_FIFO_LOG2 = 3,
-    // connection-table fingerprint width (0: the table's default, which
-    // fills its entry's bytes with >= 32 bits); tests set it small so that
-    // fingerprint collisions happen
+    // connection-table fingerprint width (0: the table's default, see
+    // toe_conn_table); tests set it small so that fingerprint collisions
+    // happen
     parameter CT_FP_W = 0
 ) (
     input  wire         clk,
@@ -357,13 +357,12 @@ wire ct_ready, ct_hit, ct_can_ins;
 wire [ID_W-1:0] ct_hit_id;
 reg ct_ins_en, ct_del_en;
 
-// the table stores fingerprints: a hit names the one candidate id, and the
-// step confirms it against the tuple in the TCB (step_tcb_valid)
-localparam CT_FP_W_ = (CT_FP_W > 0) ? CT_FP_W : ((1 + ID_W + 32 + 8) / 9) * 9 - 1 - ID_W;
+// the table stores fingerprints: a hit names the one candidate id, and
+// LKRD confirms it against the tuple in the TCB
 // the key of the last lookup
 reg [63:0] lk_key_reg = 64'd0;
 
-toe_conn_table #(.N_CONN(N_CONN), .ID_W(ID_W), .FP_W(CT_FP_W_)) conn_table (
+toe_conn_table #(.N_CONN(N_CONN), .ID_W(ID_W), .FP_W_SET(CT_FP_W)) conn_table (
     .clk(clk), .rst(rst),
     .hash_key(cfg_hash_key), .ready(ct_ready),
     .lk_en(ct_lk_en), .lk_key(ct_lk_key),

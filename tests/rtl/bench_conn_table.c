@@ -138,7 +138,7 @@ static int run(const struct geo *g)
 int main(int argc, char **argv)
 {
 	/* full keys (FP_W 0) for the way count; then the RTL's geometry
-	 * with its fingerprints (34 bits at N_CONN 1024, 37 at 65536), and
+	 * with its fingerprints (25 bits at N_CONN 1024, 28 at 65536), and
 	 * 7-bit fingerprints at 1000 live, the setting of
 	 * test_rtl_tcb_core_fp7 */
 	static const struct geo dflt[] = {
@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 		{ 1024, 4, 1024, 10000000, 1, 0 },  { 1024, 8, 1000, 20000000, 1, 0 },
 		{ 1024, 8, 1024, 200000000, 1, 0 }, { 65536, 4, 65536, 2000000, 1, 0 },
 		{ 65536, 8, 65536, 2000000, 1, 0 },
-		{ 1024, 8, 1024, 200000000, 1, 34 }, { 65536, 8, 65536, 2000000, 1, 37 },
+		{ 1024, 8, 1024, 200000000, 1, 25 }, { 65536, 8, 65536, 2000000, 1, 28 },
 		{ 1024, 8, 1000, 1000000, 1, 7 },
 	};
 	struct geo g;
