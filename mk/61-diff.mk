@@ -4,20 +4,22 @@
 #
 #   $(BUILD)/tests/test_rtl_top_diff   directed scenarios, one or more per
 #                                       behaviour ID, and the randomized run
-#                                       (tests/rtl/test_rtl_top_diff.c with
-#                                       the harness tests/rtl/top_dual.c)
+#                                       (tests/rtl/test_rtl_top_diff.c, the
+#                                       run's generator tests/rtl/top_random.c
+#                                       and the harness tests/rtl/top_dual.c)
 #
 # The random run's seed is printed; TOE_DIFF_SEED=<n> in the environment
 # replays another one, TOE_DIFF_SEGS=<n> changes its length. 'make
 # diff-random' runs only the random run.
 
 DIFF_TEST := $(BUILD)/tests/test_rtl_top_diff
-DIFF_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff.o $(BUILD)/obj/tests/rtl/top_dual.o
+DIFF_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff.o $(BUILD)/obj/tests/rtl/top_random.o \
+	$(BUILD)/obj/tests/rtl/top_dual.o
 TEST_BINS += $(DIFF_TEST)
 ALL_TARGETS += $(DIFF_TEST)
 
 $(DIFF_OBJS): PROJ_CFLAGS += -Isim
-$(DIFF_OBJS): sim/toe_sim.h tests/rtl/top_dual.h
+$(DIFF_OBJS): sim/toe_sim.h tests/rtl/top_dual.h tests/rtl/top_random.h
 
 $(DIFF_TEST): $(DIFF_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM_DEPS)
 	@mkdir -p $(dir $@)
@@ -28,15 +30,18 @@ $(DIFF_TEST): $(DIFF_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM_DEPS)
 diff-random: $(DIFF_TEST)
 	@$(DIFF_TEST) --random
 
-# The same tests on toe_top at N_CONN 65536 (libtoesim64k.a, mk/60-top.mk).
+# The same tests on toe_top at N_CONN 65536 (libtoesim64k.a, mk/60-top.mk):
+# test_rtl_top_diff_64k.c includes test_rtl_top_diff.c; the generator and
+# the harness are the same objects (they do not depend on N_CONN).
 DIFF64_TEST := $(BUILD)/tests/test_rtl_top_diff_64k
-DIFF64_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o $(BUILD)/obj/tests/rtl/top_dual.o
+DIFF64_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o $(BUILD)/obj/tests/rtl/top_random.o \
+	$(BUILD)/obj/tests/rtl/top_dual.o
 TEST_BINS += $(DIFF64_TEST)
 ALL_TARGETS += $(DIFF64_TEST)
 
 $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: PROJ_CFLAGS += -Isim
 $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: sim/toe_sim.h tests/rtl/top_dual.h \
-	tests/rtl/test_rtl_top_diff.c
+	tests/rtl/top_random.h tests/rtl/test_rtl_top_diff.c
 
 $(DIFF64_TEST): $(DIFF64_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(VL_RT_LIB)
 	@mkdir -p $(dir $@)

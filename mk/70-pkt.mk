@@ -17,7 +17,8 @@
 
 TOE_PKT      := $(BUILD)/toe-pkt
 PKT_DIR      := host/tools/toe_pkt
-PKT_SRCS     := $(PKT_DIR)/pkt_main.c $(PKT_DIR)/pkt_parse.c $(PKT_DIR)/pkt_run.c
+PKT_SRCS     := $(PKT_DIR)/pkt_main.c $(PKT_DIR)/pkt_parse.c $(PKT_DIR)/pkt_run.c \
+                $(PKT_DIR)/pkt_calls.c
 PKT_OBJS     := $(PKT_SRCS:%.c=$(BUILD)/obj/%.o)
 ALL_TARGETS  += $(TOE_PKT)
 
