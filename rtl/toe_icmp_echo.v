@@ -149,24 +149,8 @@ initial begin
     end
 end
 
-// Byte i of a beat (frame order) to big-endian order and back.
-function [63:0] bswap64(input [63:0] x);
-    integer i;
-    begin
-        for (i = 0; i < 8; i = i + 1)
-            bswap64[8*i +: 8] = x[56-8*i +: 8];
-    end
-endfunction
-
-// number of valid bytes in a beat (tkeep contiguous from bit 0)
-function [3:0] keep_bytes(input [7:0] k);
-    integer i;
-    begin
-        keep_bytes = 4'd0;
-        for (i = 0; i < 8; i = i + 1)
-            keep_bytes = keep_bytes + {3'd0, k[i]};
-    end
-endfunction
+// bswap64, keep_bytes
+`include "toe_bytes.vh"
 
 // ones'-complement fold of a sum of 16-bit words (end-around carry); 0 only
 // for a zero sum, as host/ref's toe_csum_add

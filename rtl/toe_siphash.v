@@ -176,15 +176,8 @@ function [255:0] stage_rounds_var(input [255:0] v, input [63:0] m0, input [63:0]
     end
 endfunction
 
-// byte-reverse a 64-bit word (wire order -> little-endian word)
-function [63:0] bswap64(input [63:0] x);
-    integer i;
-    begin
-        for (i = 0; i < 8; i = i + 1) begin
-            bswap64[8*i +: 8] = x[8*(7-i) +: 8];
-        end
-    end
-endfunction
+// bswap64: byte-reverse a 64-bit word (wire order -> little-endian word)
+`include "toe_bytes.vh"
 
 wire [63:0] k0 = s_key[63:0];
 wire [63:0] k1 = s_key[127:64];
