@@ -49,25 +49,25 @@ INTEROP_TEST := $(BUILD)/tests/test_interop_linux
 ALL_TARGETS += $(TOE_SIMD) $(LINUX_PEER) $(INTEROP_TEST)
 TEST_BINS += $(INTEROP_TEST)
 
-$(SIMD_OBJS) $(SIMD_MAIN_OBJS): PROJ_CFLAGS += -Isim -Isim/eut -Ihost/lib \
-	-Itests/interop $(if $(SIMD_HOSTSRV),-DTOE_SIMD_HOSTSRV=1)
+$(SIMD_OBJS) $(SIMD_MAIN_OBJS): PROJ_CFLAGS += -Isim -Isim/eut -Itests/interop \
+	$(if $(SIMD_HOSTSRV),-DTOE_SIMD_HOSTSRV=1)
 
 $(SIMD_LIB): $(SIMD_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(TOE_SIMD): $(SIMD_MAIN_OBJS) $(SIMD_LIB) $(TOE_LIB) $(REF_LIB) \
-		$(SIMD_DEPLIBS) | $(LINUX_PEER)
+$(TOE_SIMD): $(SIMD_MAIN_OBJS) $(SIMD_LIB) $(REF_LIB) $(SIMD_DEPLIBS) \
+		| $(LINUX_PEER)
 	@mkdir -p $(dir $@)
 	$(SIMD_LD) $(PROJ_LDFLAGS) -o $@ $(SIMD_MAIN_OBJS) $(SIMD_LIB) \
-		$(SIMD_LDLIBS) $(TOE_LIB) $(REF_LIB) $(PKG_LIBS) -pthread
+		$(SIMD_LDLIBS) $(REF_LIB) $(PKG_LIBS) -pthread
 
 $(LINUX_PEER): $(BUILD)/obj/tests/interop/linux_peer.o
 	@mkdir -p $(dir $@)
 	$(CC) $(PROJ_LDFLAGS) -o $@ $^ -pthread
 
-$(BUILD)/obj/tests/interop/%.o: PROJ_CFLAGS += -Isim -Isim/eut -Ihost/lib \
-	-Itests/interop -Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"' \
+$(BUILD)/obj/tests/interop/%.o: PROJ_CFLAGS += -Isim -Isim/eut -Itests/interop \
+	-Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"' \
 	-DINTEROP_DIR='"$(BUILD)/interop"'
 
 # test_interop_serve: toe-simd serve driven by toectl over tcp://
@@ -92,10 +92,10 @@ $(SIMD_ARGS_TEST): tests/interop/simd_args.sh $(TOE_SIMD)
 	sed -e 's|@BUILD@|$(BUILD)|g' $< > $@ && chmod +x $@
 
 $(INTEROP_TEST): $(BUILD)/obj/tests/interop/test_interop_linux.o $(SIMD_LIB) \
-		$(TOE_LIB) $(REF_LIB) $(SIMD_DEPLIBS) | $(LINUX_PEER)
+		$(REF_LIB) $(SIMD_DEPLIBS) | $(LINUX_PEER)
 	@mkdir -p $(dir $@)
 	$(SIMD_LD) $(PROJ_LDFLAGS) -o $@ $< $(SIMD_LIB) $(SIMD_LDLIBS) \
-		$(TOE_LIB) $(REF_LIB) $(CMOCKA_LIBS) $(PKG_LIBS) -pthread
+		$(REF_LIB) $(CMOCKA_LIBS) $(PKG_LIBS) -pthread
 
 # ---- make demo (the top Makefile's demo target runs demo-run) ----
 # The engine listens, a Linux client connects, sends a line and closes;

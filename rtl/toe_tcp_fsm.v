@@ -274,10 +274,10 @@ assign tcb_out = {n_ca_count, n_ca_start, n_retrans, n_first, n_rto,
 
 // ---- values several arms use ----
 
-wire s_fin = seg_flags[0];
-wire s_syn = seg_flags[1];
-wire s_rst = seg_flags[2];
-wire s_ack = seg_flags[4];
+wire s_fin = seg_flags[TOE_TCP_FIN_BIT];
+wire s_syn = seg_flags[TOE_TCP_SYN_BIT];
+wire s_rst = seg_flags[TOE_TCP_RST_BIT];
+wire s_ack = seg_flags[TOE_TCP_ACK_BIT];
 wire [31:0] s_len = {16'd0, seg_len};
 // SEG.LEN: payload plus one for SYN and one for FIN
 wire [31:0] s_seglen = s_len + {31'd0, s_syn} + {31'd0, s_fin};
@@ -308,7 +308,8 @@ wire [63:0] rto_next = (rto_x2 > cfg_rto_max) ? cfg_rto_max : rto_x2;
 // SO-01 (reference CHOICE): in SYN-RECEIVED reached from SYN-SENT, the
 // peer's SYN-ACK is our own SYN's ACK plus its old SYN: trim the SYN
 wire so_trim = t_state == TOE_ST_SYN_RECEIVED && !t_passive &&
-               (seg_flags & 8'h17) == 8'h12 && seg_len == 16'd0 &&
+               (seg_flags & (TOE_TCP_FIN | TOE_TCP_SYN | TOE_TCP_RST | TOE_TCP_ACK))
+                   == (TOE_TCP_SYN | TOE_TCP_ACK) && seg_len == 16'd0 &&
                seg_seq + 32'd1 == t_rcv_nxt && seg_ack == t_nxt;
 wire y_syn = s_syn && !so_trim;
 wire [31:0] y_seq = so_trim ? seg_seq + 32'd1 : seg_seq;
@@ -423,14 +424,14 @@ always @* begin
             // resend the SYN / SYN-ACK / FIN, back off (RFC 6298 5.5)
             tx_valid = 1'b1;
             if (t_state == TOE_ST_SYN_SENT) begin
-                tx_flags = 8'h02;
+                tx_flags = TOE_TCP_SYN;
                 txs_sel = TXS_ISS;
             end else if (t_state == TOE_ST_SYN_RECEIVED) begin
-                tx_flags = 8'h12;
+                tx_flags = TOE_TCP_SYN | TOE_TCP_ACK;
                 txs_sel = TXS_ISS;
                 txa_sel = TXA_RCV;
             end else begin
-                tx_flags = 8'h11;
+                tx_flags = TOE_TCP_FIN | TOE_TCP_ACK;
                 txs_sel = TXS_NXT_M1;
                 txa_sel = TXA_RCV;
             end
@@ -458,7 +459,7 @@ always @* begin
                 end else if (s_ack) begin
                     // "<SEQ=SEG.ACK><CTL=RST>" (HS-03, HS-04)
                     tx_valid = 1'b1;
-                    tx_flags = 8'h04;
+                    tx_flags = TOE_TCP_RST;
                     txs_sel = TXS_ACK;
                 end else if (!s_syn) begin
                     // "Fourth, other data or control ... drop" (HS-05)
@@ -495,7 +496,7 @@ always @* begin
                     cas_sel = CAS_NOW;
                     cac_sel = CAC_ZERO;
                     tx_valid = 1'b1;
-                    tx_flags = 8'h12;
+                    tx_flags = TOE_TCP_SYN | TOE_TCP_ACK;
                     txs_sel = TXS_ISS_PASS;
                     txa_sel = TXA_SEQ1;
                     tx_to_seg = 1'b0;
@@ -512,12 +513,12 @@ always @* begin
                 end else if (s_ack) begin
                     // "<SEQ=SEG.ACK><CTL=RST>" (RG-01)
                     tx_valid = 1'b1;
-                    tx_flags = 8'h04;
+                    tx_flags = TOE_TCP_RST;
                     txs_sel = TXS_ACK;
                 end else begin
                     // "<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>" (RG-02)
                     tx_valid = 1'b1;
-                    tx_flags = 8'h14;
+                    tx_flags = TOE_TCP_RST | TOE_TCP_ACK;
                     txa_sel = TXA_SEQLEN;
                 end
             end else if (t_state == TOE_ST_SYN_SENT) begin
@@ -529,7 +530,7 @@ always @* begin
                         st_dropped = 1'b1; // AO-06
                     end else begin
                         tx_valid = 1'b1;   // AO-03
-                        tx_flags = 8'h04;
+                        tx_flags = TOE_TCP_RST;
                         txs_sel = TXS_ACK;
                         tx_to_seg = 1'b1;
                     end
@@ -564,7 +565,7 @@ always @* begin
                         una_sel = UNA_ACK;
                         n_state = TOE_ST_ESTABLISHED;
                         n_tmr = TMR_NONE;
-                        tx_flags = 8'h10;
+                        tx_flags = TOE_TCP_ACK;
                         txs_sel = TXS_NXT;
                         txa_sel = TXA_SEQ1;
                         ev_valid[0] = 1'b1;
@@ -580,7 +581,7 @@ always @* begin
                         first_sel = FIRST_NOW;
                         rtx_sel = RTX_ZERO;
                         dl_sel = DL_NOW_RTO;
-                        tx_flags = 8'h12;
+                        tx_flags = TOE_TCP_SYN | TOE_TCP_ACK;
                         txs_sel = TXS_ISS;
                         txa_sel = TXA_SEQ1;
                     end
@@ -610,7 +611,7 @@ always @* begin
                     // "an acknowledgment should be sent in reply"; a
                     // retransmitted FIN also restarts 2MSL (TW-02)
                     tx_valid = 1'b1;
-                    tx_flags = 8'h10;
+                    tx_flags = TOE_TCP_ACK;
                     txs_sel = TXS_NXT;
                     txa_sel = TXA_RCV;
                     if (s_fin && seg_seq + s_len + 32'd1 == t_rcv_nxt) begin
@@ -635,7 +636,7 @@ always @* begin
                     end else begin
                         // CA-04: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
                         tx_valid = 1'b1;
-                        tx_flags = 8'h10;
+                        tx_flags = TOE_TCP_ACK;
                         txs_sel = TXS_NXT;
                         txa_sel = TXA_RCV;
                     end
@@ -679,7 +680,7 @@ always @* begin
                         if (!(seq_lt(t_una, seg_ack) && seq_leq(seg_ack, t_nxt))) begin
                             // HS-07: <SEQ=SEG.ACK><CTL=RST>
                             tx_valid = 1'b1;
-                            tx_flags = 8'h04;
+                            tx_flags = TOE_TCP_RST;
                             txs_sel = TXS_ACK;
                             tx_to_seg = 1'b1;
                             done = 1'b1;
@@ -700,7 +701,7 @@ always @* begin
                     end else if (seq_gt(seg_ack, t_nxt)) begin
                         // CA-02: acks something not yet sent: ACK, drop
                         tx_valid = 1'b1;
-                        tx_flags = 8'h10;
+                        tx_flags = TOE_TCP_ACK;
                         txs_sel = TXS_NXT;
                         txa_sel = TXA_RCV;
                         done = 1'b1;
@@ -767,14 +768,14 @@ always @* begin
                         if (p_len != 32'd0 && p_seq != t_rcv_nxt) begin
                             // out of order: no buffer, duplicate ACK (MAY-13)
                             tx_valid = 1'b1;
-                            tx_flags = 8'h10;
+                            tx_flags = TOE_TCP_ACK;
                             txs_sel = TXS_NXT;
                             txa_sel = TXA_RCV;
                             done = 1'b1;
                         end else if (p_len != 32'd0 && t_cbu) begin
                             // CL-10: data after close(): <SEQ=SND.NXT><CTL=RST>
                             tx_valid = 1'b1;
-                            tx_flags = 8'h04;
+                            tx_flags = TOE_TCP_RST;
                             txs_sel = TXS_NXT;
                             do_write = 1'b0;
                             do_delete = 1'b1;
@@ -838,7 +839,7 @@ always @* begin
                     // H. one <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> per segment
                     if (!done && need_ack) begin
                         tx_valid = 1'b1;
-                        tx_flags = 8'h10;
+                        tx_flags = TOE_TCP_ACK;
                         txs_sel = TXS_NXT;
                         txa_sel = TXA_NRCV;
                     end
@@ -886,7 +887,7 @@ always @* begin
                 cas_sel = CAS_NOW;
                 cac_sel = CAC_ZERO;
                 tx_valid = 1'b1;
-                tx_flags = 8'h02;
+                tx_flags = TOE_TCP_SYN;
                 txs_sel = TXS_ISS_ACT;
                 tx_conn = new_id;
             end
@@ -928,7 +929,7 @@ always @* begin
                     rtx_sel = RTX_ZERO;
                     dl_sel = DL_NOW_RTO;
                     tx_valid = 1'b1;
-                    tx_flags = 8'h11;
+                    tx_flags = TOE_TCP_FIN | TOE_TCP_ACK;
                     txs_sel = TXS_NXT;
                     txa_sel = TXA_RCV;
                 end
@@ -946,7 +947,7 @@ always @* begin
                 if (t_state >= TOE_ST_SYN_RECEIVED && t_state <= TOE_ST_CLOSE_WAIT) begin
                     // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>"
                     tx_valid = 1'b1;
-                    tx_flags = 8'h04;
+                    tx_flags = TOE_TCP_RST;
                     txs_sel = TXS_NXT;
                 end
             end
@@ -1020,7 +1021,7 @@ always @* begin
         cac_sel = CAC_INC;
         if (ca_send) begin
             tx_valid = 1'b1;
-            tx_flags = 8'h10;
+            tx_flags = TOE_TCP_ACK;
             txs_sel = TXS_NXT;
             txa_sel = TXA_RCV;
             st_chack = 1'b1;

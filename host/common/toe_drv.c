@@ -15,7 +15,7 @@
 
 uint32_t toe_drv_mac_hi(const uint8_t mac[6])
 {
-	return TOE_DRV_PUT(TOE_REG_CMD_REMOTE_MAC_HI_MAC, toe_get_be16(mac));
+	return TOE_FIELD_PUT(TOE_REG_CMD_REMOTE_MAC_HI_MAC, toe_get_be16(mac));
 }
 
 uint32_t toe_drv_mac_lo(const uint8_t mac[6])
@@ -25,7 +25,7 @@ uint32_t toe_drv_mac_lo(const uint8_t mac[6])
 
 void toe_drv_mac_get(uint32_t hi, uint32_t lo, uint8_t mac[6])
 {
-	hi = TOE_DRV_GET(TOE_REG_CONN_REMOTE_MAC_HI_MAC, hi);
+	hi = TOE_FIELD_GET(TOE_REG_CONN_REMOTE_MAC_HI_MAC, hi);
 	toe_put_be16(mac, (uint16_t)hi);
 	toe_put_be32(mac + 2, lo);
 }
@@ -219,9 +219,9 @@ const char *toe_drv_cmd_err_text(unsigned err)
 void toe_drv_status_decode(uint32_t raw, struct toe_drv_status *s)
 {
 	s->raw = raw;
-	s->busy = TOE_DRV_GET(TOE_REG_CMD_STATUS_BUSY, raw);
-	s->err = TOE_DRV_GET(TOE_REG_CMD_STATUS_ERR, raw);
-	s->result = TOE_DRV_GET(TOE_REG_CMD_STATUS_RESULT, raw);
+	s->busy = TOE_FIELD_GET(TOE_REG_CMD_STATUS_BUSY, raw);
+	s->err = TOE_FIELD_GET(TOE_REG_CMD_STATUS_ERR, raw);
+	s->result = TOE_FIELD_GET(TOE_REG_CMD_STATUS_RESULT, raw);
 }
 
 /* The argument words of c and the mask of those to write (CMD not set). */
@@ -231,14 +231,14 @@ static uint32_t cmd_words(const struct toe_drv_cmd *c, uint32_t w[CMD_WORDS])
 
 	memset(w, 0, CMD_WORDS * sizeof(w[0]));
 	w[CMD_WORD(TOE_REG_CMD_LOCAL_PORT)] =
-		TOE_DRV_PUT(TOE_REG_CMD_LOCAL_PORT_PORT, c->local_port);
+		TOE_FIELD_PUT(TOE_REG_CMD_LOCAL_PORT_PORT, c->local_port);
 	w[CMD_WORD(TOE_REG_CMD_REMOTE_IP)] = c->remote_ip;
 	w[CMD_WORD(TOE_REG_CMD_REMOTE_PORT)] =
-		TOE_DRV_PUT(TOE_REG_CMD_REMOTE_PORT_PORT, c->remote_port);
+		TOE_FIELD_PUT(TOE_REG_CMD_REMOTE_PORT_PORT, c->remote_port);
 	w[CMD_WORD(TOE_REG_CMD_REMOTE_MAC_HI)] = toe_drv_mac_hi(c->remote_mac);
 	w[CMD_WORD(TOE_REG_CMD_REMOTE_MAC_LO)] = toe_drv_mac_lo(c->remote_mac);
-	w[CMD_WORD(TOE_REG_CMD_CONN)] = TOE_DRV_PUT(TOE_REG_CMD_CONN_ID, c->conn);
-	w[CMD_WORD(TOE_REG_CMD)] = TOE_DRV_PUT(TOE_REG_CMD_OP, c->op);
+	w[CMD_WORD(TOE_REG_CMD_CONN)] = TOE_FIELD_PUT(TOE_REG_CMD_CONN_ID, c->conn);
+	w[CMD_WORD(TOE_REG_CMD)] = TOE_FIELD_PUT(TOE_REG_CMD_OP, c->op);
 	if (c->args & TOE_DRV_ARG_LOCAL_PORT)
 		sel |= 1u << CMD_WORD(TOE_REG_CMD_LOCAL_PORT);
 	if (c->args & TOE_DRV_ARG_REMOTE_IP)
@@ -263,9 +263,9 @@ int toe_drv_cmd_write_args(struct toe_drv *d, const struct toe_drv_cmd *c)
 
 int toe_drv_cmd_start(struct toe_drv *d, unsigned op)
 {
-	if (op == TOE_CMD_NOP || op > TOE_DRV_GET(TOE_REG_CMD_OP, ~0u))
+	if (op == TOE_CMD_NOP || op > TOE_FIELD_GET(TOE_REG_CMD_OP, ~0u))
 		return TOE_DRV_EINVAL;
-	return toe_drv_write32(d, TOE_REG_CMD, TOE_DRV_PUT(TOE_REG_CMD_OP, op));
+	return toe_drv_write32(d, TOE_REG_CMD, TOE_FIELD_PUT(TOE_REG_CMD_OP, op));
 }
 
 int toe_drv_cmd_wait(struct toe_drv *d, struct toe_drv_status *s)
@@ -300,7 +300,7 @@ int toe_drv_command(struct toe_drv *d, const struct toe_drv_cmd *c,
 	int r;
 
 	toe_drv_status_decode(0, s);
-	if (c->op == TOE_CMD_NOP || c->op > TOE_DRV_GET(TOE_REG_CMD_OP, ~0u))
+	if (c->op == TOE_CMD_NOP || c->op > TOE_FIELD_GET(TOE_REG_CMD_OP, ~0u))
 		return TOE_DRV_EINVAL;
 	/* CMD is the highest address: written last, the arguments in place
 	 * when the command starts */
@@ -315,10 +315,10 @@ int toe_drv_command(struct toe_drv *d, const struct toe_drv_cmd *c,
 
 int toe_drv_conn_select(struct toe_drv *d, uint32_t id)
 {
-	if (id > TOE_DRV_GET(TOE_REG_CONN_SEL_ID, ~0u))
+	if (id > TOE_FIELD_GET(TOE_REG_CONN_SEL_ID, ~0u))
 		return TOE_DRV_EINVAL;
 	return toe_drv_write32(d, TOE_REG_CONN_SEL,
-			       TOE_DRV_PUT(TOE_REG_CONN_SEL_ID, id));
+			       TOE_FIELD_PUT(TOE_REG_CONN_SEL_ID, id));
 }
 
 int toe_drv_conn_read(struct toe_drv *d, unsigned first, unsigned n,
@@ -342,29 +342,29 @@ void toe_drv_conn_decode(const uint32_t w[TOE_DRV_CONN_WORDS], unsigned n,
 			     sizeof(x[0]));
 	w = x;
 	memset(c, 0, sizeof(*c));
-	c->state = (int)TOE_DRV_GET(TOE_REG_CONN_STATE_STATE, CW(TOE_REG_CONN_STATE));
-	c->passive = TOE_DRV_GET(TOE_REG_CONN_STATE_PASSIVE, CW(TOE_REG_CONN_STATE));
-	c->closed_by_user = TOE_DRV_GET(TOE_REG_CONN_STATE_CLOSED_BY_USER,
+	c->state = (int)TOE_FIELD_GET(TOE_REG_CONN_STATE_STATE, CW(TOE_REG_CONN_STATE));
+	c->passive = TOE_FIELD_GET(TOE_REG_CONN_STATE_PASSIVE, CW(TOE_REG_CONN_STATE));
+	c->closed_by_user = TOE_FIELD_GET(TOE_REG_CONN_STATE_CLOSED_BY_USER,
+					  CW(TOE_REG_CONN_STATE));
+	c->wr_shut = TOE_FIELD_GET(TOE_REG_CONN_STATE_WR_SHUT, CW(TOE_REG_CONN_STATE));
+	c->retransmits8 = TOE_FIELD_GET(TOE_REG_CONN_STATE_RETRANSMITS,
 					CW(TOE_REG_CONN_STATE));
-	c->wr_shut = TOE_DRV_GET(TOE_REG_CONN_STATE_WR_SHUT, CW(TOE_REG_CONN_STATE));
-	c->retransmits8 = TOE_DRV_GET(TOE_REG_CONN_STATE_RETRANSMITS,
-				      CW(TOE_REG_CONN_STATE));
 	c->local_ip = CW(TOE_REG_CONN_LOCAL_IP);
 	c->remote_ip = CW(TOE_REG_CONN_REMOTE_IP);
-	c->local_port = (uint16_t)TOE_DRV_GET(TOE_REG_CONN_PORTS_LOCAL,
-					      CW(TOE_REG_CONN_PORTS));
-	c->remote_port = (uint16_t)TOE_DRV_GET(TOE_REG_CONN_PORTS_REMOTE,
-					       CW(TOE_REG_CONN_PORTS));
+	c->local_port = (uint16_t)TOE_FIELD_GET(TOE_REG_CONN_PORTS_LOCAL,
+						CW(TOE_REG_CONN_PORTS));
+	c->remote_port = (uint16_t)TOE_FIELD_GET(TOE_REG_CONN_PORTS_REMOTE,
+						 CW(TOE_REG_CONN_PORTS));
 	c->iss = CW(TOE_REG_CONN_ISS);
 	c->irs = CW(TOE_REG_CONN_IRS);
 	c->snd_una = CW(TOE_REG_CONN_SND_UNA);
 	c->snd_nxt = CW(TOE_REG_CONN_SND_NXT);
 	c->snd_wnd = CW(TOE_REG_CONN_SND_WND);
 	c->rcv_nxt = CW(TOE_REG_CONN_RCV_NXT);
-	c->peer_mss = (uint16_t)TOE_DRV_GET(TOE_REG_CONN_MSS_PEER,
-					    CW(TOE_REG_CONN_MSS));
-	c->eff_mss = (uint16_t)TOE_DRV_GET(TOE_REG_CONN_MSS_EFF,
-					   CW(TOE_REG_CONN_MSS));
+	c->peer_mss = (uint16_t)TOE_FIELD_GET(TOE_REG_CONN_MSS_PEER,
+					      CW(TOE_REG_CONN_MSS));
+	c->eff_mss = (uint16_t)TOE_FIELD_GET(TOE_REG_CONN_MSS_EFF,
+					     CW(TOE_REG_CONN_MSS));
 	c->retransmits = CW(TOE_REG_CONN_RETRANSMITS);
 	toe_drv_mac_get(CW(TOE_REG_CONN_REMOTE_MAC_HI), CW(TOE_REG_CONN_REMOTE_MAC_LO),
 			c->remote_mac);
@@ -420,13 +420,13 @@ int toe_drv_event_decode(uint32_t pop, struct toe_drv_event *ev)
 {
 	ev->arg = 0;
 	ev->count = -1;
-	if (!TOE_DRV_GET(TOE_REG_EV_POP_VALID, pop)) {
+	if (!TOE_FIELD_GET(TOE_REG_EV_POP_VALID, pop)) {
 		ev->type = 0;
 		ev->conn = 0;
 		return 0;
 	}
-	ev->type = (int)TOE_DRV_GET(TOE_REG_EV_POP_TYPE, pop);
-	ev->conn = (int)TOE_DRV_GET(TOE_REG_EV_POP_CONN, pop);
+	ev->type = (int)TOE_FIELD_GET(TOE_REG_EV_POP_TYPE, pop);
+	ev->conn = (int)TOE_FIELD_GET(TOE_REG_EV_POP_CONN, pop);
 	return 1;
 }
 
@@ -454,7 +454,7 @@ int toe_drv_event_pop(struct toe_drv *d, struct toe_drv_event *ev)
 			return r;
 	}
 	if (n >= 3)
-		ev->count = (int)TOE_DRV_GET(TOE_REG_EV_COUNT_COUNT, w[2]);
+		ev->count = (int)TOE_FIELD_GET(TOE_REG_EV_COUNT_COUNT, w[2]);
 	return 1;
 }
 
@@ -516,17 +516,17 @@ void toe_drv_cfg_encode(const struct toe_drv_cfg *c,
 
 	memset(w, 0, TOE_DRV_CFG_WORDS * sizeof(w[0]));
 	GW(TOE_REG_CTRL) = c->ctrl;
-	GW(TOE_REG_LOCAL_MAC_HI) = TOE_DRV_PUT(TOE_REG_LOCAL_MAC_HI_MAC,
-					       (uint32_t)c->mac[0] << 8 | c->mac[1]);
+	GW(TOE_REG_LOCAL_MAC_HI) = TOE_FIELD_PUT(TOE_REG_LOCAL_MAC_HI_MAC,
+						 (uint32_t)c->mac[0] << 8 | c->mac[1]);
 	GW(TOE_REG_LOCAL_MAC_LO) = toe_drv_mac_lo(c->mac);
 	GW(TOE_REG_LOCAL_IP) = c->local_ip;
-	GW(TOE_REG_MTU) = TOE_DRV_PUT(TOE_REG_MTU_MTU, c->mtu);
-	GW(TOE_REG_WND) = TOE_DRV_PUT(TOE_REG_WND_SYN_WND, c->syn_wnd) |
-			  TOE_DRV_PUT(TOE_REG_WND_RCV_WND, c->rcv_wnd);
-	GW(TOE_REG_IP_CFG) = TOE_DRV_PUT(TOE_REG_IP_CFG_DF, c->df) |
-			     TOE_DRV_PUT(TOE_REG_IP_CFG_TTL, c->ttl);
-	GW(TOE_REG_IP_ID) = TOE_DRV_PUT(TOE_REG_IP_ID_STEP, c->ip_id_step) |
-			    TOE_DRV_PUT(TOE_REG_IP_ID_INIT, c->ip_id_init);
+	GW(TOE_REG_MTU) = TOE_FIELD_PUT(TOE_REG_MTU_MTU, c->mtu);
+	GW(TOE_REG_WND) = TOE_FIELD_PUT(TOE_REG_WND_SYN_WND, c->syn_wnd) |
+			  TOE_FIELD_PUT(TOE_REG_WND_RCV_WND, c->rcv_wnd);
+	GW(TOE_REG_IP_CFG) = TOE_FIELD_PUT(TOE_REG_IP_CFG_DF, c->df) |
+			     TOE_FIELD_PUT(TOE_REG_IP_CFG_TTL, c->ttl);
+	GW(TOE_REG_IP_ID) = TOE_FIELD_PUT(TOE_REG_IP_ID_STEP, c->ip_id_step) |
+			    TOE_FIELD_PUT(TOE_REG_IP_ID_INIT, c->ip_id_init);
 	GW(TOE_REG_TICK_HZ) = c->tick_hz;
 	GW(TOE_REG_CHALLENGE_ACK_LIMIT) = c->challenge_ack_limit;
 	for (size_t i = 0; i < N_DUR; i++) {
@@ -542,13 +542,13 @@ void toe_drv_cfg_decode(const uint32_t w[TOE_DRV_CFG_WORDS],
 	c->ctrl = GW(TOE_REG_CTRL);
 	toe_drv_mac_get(GW(TOE_REG_LOCAL_MAC_HI), GW(TOE_REG_LOCAL_MAC_LO), c->mac);
 	c->local_ip = GW(TOE_REG_LOCAL_IP);
-	c->mtu = (uint16_t)TOE_DRV_GET(TOE_REG_MTU_MTU, GW(TOE_REG_MTU));
-	c->rcv_wnd = (uint16_t)TOE_DRV_GET(TOE_REG_WND_RCV_WND, GW(TOE_REG_WND));
-	c->syn_wnd = (uint16_t)TOE_DRV_GET(TOE_REG_WND_SYN_WND, GW(TOE_REG_WND));
-	c->ttl = (uint8_t)TOE_DRV_GET(TOE_REG_IP_CFG_TTL, GW(TOE_REG_IP_CFG));
-	c->df = TOE_DRV_GET(TOE_REG_IP_CFG_DF, GW(TOE_REG_IP_CFG));
-	c->ip_id_init = (uint16_t)TOE_DRV_GET(TOE_REG_IP_ID_INIT, GW(TOE_REG_IP_ID));
-	c->ip_id_step = (uint16_t)TOE_DRV_GET(TOE_REG_IP_ID_STEP, GW(TOE_REG_IP_ID));
+	c->mtu = (uint16_t)TOE_FIELD_GET(TOE_REG_MTU_MTU, GW(TOE_REG_MTU));
+	c->rcv_wnd = (uint16_t)TOE_FIELD_GET(TOE_REG_WND_RCV_WND, GW(TOE_REG_WND));
+	c->syn_wnd = (uint16_t)TOE_FIELD_GET(TOE_REG_WND_SYN_WND, GW(TOE_REG_WND));
+	c->ttl = (uint8_t)TOE_FIELD_GET(TOE_REG_IP_CFG_TTL, GW(TOE_REG_IP_CFG));
+	c->df = TOE_FIELD_GET(TOE_REG_IP_CFG_DF, GW(TOE_REG_IP_CFG));
+	c->ip_id_init = (uint16_t)TOE_FIELD_GET(TOE_REG_IP_ID_INIT, GW(TOE_REG_IP_ID));
+	c->ip_id_step = (uint16_t)TOE_FIELD_GET(TOE_REG_IP_ID_STEP, GW(TOE_REG_IP_ID));
 	c->tick_hz = GW(TOE_REG_TICK_HZ);
 	c->challenge_ack_limit = GW(TOE_REG_CHALLENGE_ACK_LIMIT);
 	for (size_t i = 0; i < N_DUR; i++)

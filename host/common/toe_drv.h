@@ -31,14 +31,10 @@
 #include <stdint.h>
 
 #include "toe/toe_regs.h"
-#include "toe_ref.h"
+/* the reference stack's configuration, connection and statistics types */
+#include "toe_ref_types.h"
 
-/* ---- register fields, from the generated _MASK / _SHIFT constants ---- */
-
-/* The value of field F (TOE_REG_<reg>_<field>) in register word v. */
-#define TOE_DRV_GET(F, v) (((uint32_t)(v) & F##_MASK) >> F##_SHIFT)
-/* Field F set to x, the other bits 0. */
-#define TOE_DRV_PUT(F, x) (((uint32_t)(x) << F##_SHIFT) & F##_MASK)
+/* ---- register fields: TOE_FIELD_GET / TOE_FIELD_PUT (toe/toe_regs.h) ---- */
 
 /* A MAC address as the register pair *_MAC_HI (bytes 0-1) / *_MAC_LO. */
 uint32_t toe_drv_mac_hi(const uint8_t mac[6]);

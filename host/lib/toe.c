@@ -269,10 +269,8 @@ int toe_open(struct toe *t, const char *uri)
 		goto fail;
 	}
 	t->info.id = w[0];
-	t->info.version_major = (w[1] & TOE_REG_VERSION_MAJOR_MASK) >>
-				TOE_REG_VERSION_MAJOR_SHIFT;
-	t->info.version_minor = (w[1] & TOE_REG_VERSION_MINOR_MASK) >>
-				TOE_REG_VERSION_MINOR_SHIFT;
+	t->info.version_major = TOE_FIELD_GET(TOE_REG_VERSION_MAJOR, w[1]);
+	t->info.version_minor = TOE_FIELD_GET(TOE_REG_VERSION_MINOR, w[1]);
 	if (t->info.version_major != TOE_REGMAP_MAJOR) {
 		r = toe_seterr(t, TOE_EVERSION, "%s: register map version "
 			       "%u.%u, this library speaks %u.x", uri,
@@ -280,12 +278,10 @@ int toe_open(struct toe *t, const char *uri)
 			       TOE_REGMAP_MAJOR);
 		goto fail;
 	}
-	t->info.n_conn = (w[2] & TOE_REG_BUILD_CONN_N_CONN_MASK) >>
-			 TOE_REG_BUILD_CONN_N_CONN_SHIFT;
+	t->info.n_conn = TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_CONN, w[2]);
 	/* sizes given as log2: one the library cannot hold in an unsigned
 	 * (2^32 or more) is an engine it cannot drive, not a shift */
-	ev_log2 = (w[3] & TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_MASK) >>
-		  TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_SHIFT;
+	ev_log2 = TOE_FIELD_GET(TOE_REG_BUILD_MISC_EV_DEPTH_LOG2, w[3]);
 	if (ev_log2 > TOE_MAX_SIZE_LOG2) {
 		r = toe_seterr(t, TOE_EPROTO, "%s: BUILD_MISC reports an event "
 			       "FIFO of 2^%u entries; this library handles up to "
@@ -295,8 +291,7 @@ int toe_open(struct toe *t, const char *uri)
 #ifdef TOE_REG_BUILD_MISC_CONN_LOG2_MASK
 	/* N_CONN = 65536 does not fit its 16-bit field; CONN_LOG2 always does
 	 * (register map 0.2) */
-	unsigned conn_log2 = (w[3] & TOE_REG_BUILD_MISC_CONN_LOG2_MASK) >>
-			     TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT;
+	unsigned conn_log2 = TOE_FIELD_GET(TOE_REG_BUILD_MISC_CONN_LOG2, w[3]);
 
 	if (conn_log2 && t->info.version_minor >= 2) {
 		if (conn_log2 > TOE_MAX_SIZE_LOG2) {
@@ -309,10 +304,8 @@ int toe_open(struct toe *t, const char *uri)
 		t->info.n_conn = 1u << conn_log2;
 	}
 #endif
-	t->info.n_listen = (w[2] & TOE_REG_BUILD_CONN_N_LISTEN_MASK) >>
-			   TOE_REG_BUILD_CONN_N_LISTEN_SHIFT;
-	t->info.stream_bytes = (w[3] & TOE_REG_BUILD_MISC_STREAM_BYTES_MASK) >>
-			       TOE_REG_BUILD_MISC_STREAM_BYTES_SHIFT;
+	t->info.n_listen = TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_LISTEN, w[2]);
+	t->info.stream_bytes = TOE_FIELD_GET(TOE_REG_BUILD_MISC_STREAM_BYTES, w[3]);
 	t->info.ev_depth = 1u << ev_log2;
 	t->info.proto_version = pi.version;
 	t->info.max_burst = pi.max_burst;

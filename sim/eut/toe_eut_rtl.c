@@ -636,9 +636,8 @@ struct toe_eut *toe_eut_rtl_new(const struct toe_eut_cfg *cfg, char *err,
 			break;
 		toe_sim_step(te->s, 64);
 	}
-	e->max_conns = 1u << ((rd(te, TOE_REG_BUILD_MISC) &
-			       TOE_REG_BUILD_MISC_CONN_LOG2_MASK) >>
-			      TOE_REG_BUILD_MISC_CONN_LOG2_SHIFT);
+	e->max_conns = 1u << TOE_FIELD_GET(TOE_REG_BUILD_MISC_CONN_LOG2,
+					   rd(te, TOE_REG_BUILD_MISC));
 	if (te->err) {
 		snprintf(err, errlen, "host bridge error %d while configuring",
 			 te->err);

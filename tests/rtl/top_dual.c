@@ -828,7 +828,7 @@ struct td *td_new(const struct td_cfg *c)
 	ring_init(&t->seen_ev, sizeof(struct toe_ref_event));
 	wait_ready(t);
 	v = rd(t, TOE_REG_BUILD_MISC);
-	t->pass = 1u << TOE_DRV_GET(TOE_REG_BUILD_MISC_CONN_LOG2, v);
+	t->pass = 1u << TOE_FIELD_GET(TOE_REG_BUILD_MISC_CONN_LOG2, v);
 	if (c->max_conns) {
 		/* fewer ids than the build has: the scan pass shrinks with them */
 		assert_true(c->max_conns <= t->pass && (c->max_conns & (c->max_conns - 1)) == 0);
@@ -836,7 +836,7 @@ struct td *td_new(const struct td_cfg *c)
 		t->pass = c->max_conns;
 	}
 	v = rd(t, TOE_REG_BUILD_CONN);
-	t->n_listen = TOE_DRV_GET(TOE_REG_BUILD_CONN_N_LISTEN, v);
+	t->n_listen = TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_LISTEN, v);
 	t->cfg.ref.max_conns = t->pass;
 	t->cfg.ref.max_listeners = t->n_listen;
 	/* the rules at the top of top_dual.h */

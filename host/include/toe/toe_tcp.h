@@ -11,24 +11,15 @@
 #include <stdint.h>
 
 /* Connection states (enum toe_tcp_state, TOE_ST_CLOSED = 0 ... TOE_ST_TIME_WAIT
- * = 10, TOE_ST_COUNT = 11), in the order RFC 9293 section 3.3.2 lists them:
- * generated from rtl/regmap/toe.toml with the engine's CSR encoding. */
+ * = 10, TOE_ST_COUNT = 11), in the order RFC 9293 section 3.3.2 lists them,
+ * with the engine's CSR encoding, and the TCP header flag bits (byte 13 of
+ * the header: enum toe_tcp_flag, TOE_TCP_FIN = 0x01 ... TOE_TCP_CWR = 0x80;
+ * TOE_TCP_FIN_BIT = 0 ...): generated from rtl/regmap/toe.toml, like the
+ * RTL's localparams of the same names (rtl/toe_regs.vh). */
 #include "toe/toe_regs.h"
 
 /* "SYN-RECEIVED" style names, as RFC 9293 writes them. */
 const char *toe_tcp_state_name(int state);
-
-/* TCP header flag bits (byte 13 of the header). */
-enum toe_tcp_flag {
-	TOE_TCP_FIN = 0x01,
-	TOE_TCP_SYN = 0x02,
-	TOE_TCP_RST = 0x04,
-	TOE_TCP_PSH = 0x08,
-	TOE_TCP_ACK = 0x10,
-	TOE_TCP_URG = 0x20,
-	TOE_TCP_ECE = 0x40,
-	TOE_TCP_CWR = 0x80
-};
 
 /* Sequence-space comparisons modulo 2^32. */
 #define TOE_SEQ_LT(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
