@@ -29,8 +29,8 @@
 #include <string.h>
 
 #include "toe/toe_parse.h"
-#include "toe_bytes.h"
 #include "toe_decode.h"
+#include "toe_drv.h"
 #include "toe_simd.h"
 #include "toe_simd_session.h"
 #include "toe_simd_show.h"
@@ -202,9 +202,9 @@ static int run_serve(const struct options *o)
 		const uint8_t *m = sv.s.net.linux_mac;
 
 		toe_eut_csr_write(sv.s.eng, TOE_REG_CMD_REMOTE_MAC_HI,
-				      toe_get_be16(m));
+				      toe_drv_mac_hi(m));
 		toe_eut_csr_write(sv.s.eng, TOE_REG_CMD_REMOTE_MAC_LO,
-				      toe_get_be32(m + 2));
+				      toe_drv_mac_lo(m));
 	}
 	say("toe-simd: %s engine on %s in namespace %s\n",
 	    toe_eut_kind_name(o->kind), sv.s.net.ifname, sv.s.net.ns_name);
