@@ -127,6 +127,20 @@ struct serve {
 	uint64_t t0_usec;
 };
 
+void simd_session_opts_from(const struct options *o,
+			    struct simd_session_opts *so)
+{
+	memset(so, 0, sizeof(*so));
+	so->kind = o->kind;
+	so->tick_hz = o->tick_hz;
+	so->msl_ms = o->msl_ms;
+	so->seed = o->seed;
+	so->pcap_path = o->pcap;
+	so->fst_path = o->waves;
+	so->link = o->link;
+	so->ns_name = o->netns;
+}
+
 static void serve_frame(void *arg, const struct simd_xframe *x)
 {
 	struct serve *sv = arg;
@@ -169,15 +183,7 @@ static int run_serve(const struct options *o)
 
 	memset(&sv, 0, sizeof(sv));
 	sv.o = o;
-	memset(&so, 0, sizeof(so));
-	so.kind = o->kind;
-	so.tick_hz = o->tick_hz;
-	so.msl_ms = o->msl_ms;
-	so.seed = o->seed;
-	so.pcap_path = o->pcap;
-	so.fst_path = o->waves;
-	so.link = o->link;
-	so.ns_name = o->netns;
+	simd_session_opts_from(o, &so);
 	so.on_frame = serve_frame;
 	so.arg = &sv;
 	/* short rounds: a host bridge request waits at most one round */

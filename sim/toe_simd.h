@@ -34,6 +34,13 @@ struct options {
 /* printf to stdout, flushed */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct simd_session_opts;
+/* The session options both commands take from the command line (engine
+ * kind, clock, MSL, seed, pcap and waveform files, link, namespace); *so
+ * is zeroed first, the caller adds its frame callback and the rest. */
+void simd_session_opts_from(const struct options *o,
+			    struct simd_session_opts *so);
+
 /* toe-simd demo (what `make demo` runs): exit status 0 or 1. */
 int simd_run_demo(const struct options *o);
 

@@ -357,15 +357,7 @@ int simd_run_demo(const struct options *o)
 		d.t[i].conn = -1;
 	d.t[1].passive = true;
 
-	memset(&so, 0, sizeof(so));
-	so.kind = o->kind;
-	so.tick_hz = o->tick_hz;
-	so.msl_ms = o->msl_ms;
-	so.seed = o->seed;
-	so.pcap_path = o->pcap;
-	so.fst_path = o->waves;
-	so.link = o->link;
-	so.ns_name = o->netns;
+	simd_session_opts_from(o, &so);
 	so.on_frame = demo_frame;
 	so.arg = &d;
 	so.one_frame = true;
