@@ -36,9 +36,9 @@ out=$1
 venv=$2
 nconn=${3:-1024}
 seed=${NEXTPNR_SEED:-1}
-# nextpnr's router: router2 by default for toe_top (router1 did not converge
-# on it: ~10k overused wires after 50 minutes), router1 otherwise (the
-# toe_tcb_core figures in docs/synthesis.md); NEXTPNR_ROUTER overrides
+# nextpnr's router: router1 for every top (it routed toe_top at 07b312e,
+# where router2 came within 208 overused wires and then diverged; see
+# docs/synthesis.md); NEXTPNR_ROUTER overrides
 router=${NEXTPNR_ROUTER:-}
 freq=156.25
 device=${ECP5_DEVICE:-}
@@ -65,7 +65,7 @@ if [ -z "$device" ]; then
 	device=um5g-45k
 fi
 if [ -z "$router" ]; then
-	if [ "$top" = toe_top ]; then router=router2; else router=router1; fi
+	router=router1
 fi
 case $router in
 router1 | router2) ;;
