@@ -58,9 +58,9 @@
 // tuples at one bucket pair nor fingerprint collisions.
 //
 // Timing (every operation has fixed latency, worst case = best case):
-//   lk_en + lk_key in cycle 0 -> hit / hit_id / can_ins valid in cycle 1
-//   and after, until the next lookup; ins_en / del_en in any later cycle
-//   modify the entry of that looked-up key (write-through: the buckets'
+//   lk_en + lk_key in cycle 0 -> hit / hit_id valid in cycle 1 and after,
+//   can_ins in cycle 2 and after, until the next lookup; ins_en / del_en
+//   in cycle 2 or later modify the entry of that looked-up key (write-through: the buckets'
 //   valid and match bits and the hit are kept in registers, so a following
 //   ins/del sees the change at once). `hit` means "the one candidate with
 //   this fingerprint": the caller confirms it against the key in the TCB.
@@ -263,11 +263,16 @@ function [WAY_W:0] popcount(input [WAYS-1:0] v);
     end
 endfunction
 
-wire [WAY_W:0] cnt0 = popcount(v0);
-wire [WAY_W:0] cnt1 = popcount(v1);
+// Insert and delete come at least two cycles after their lookup (the core
+// reads and registers the TCB in between), so where they go and whether an
+// insert can succeed are worked out from the kept registers only: the
+// block RAM's clock-to-out and the fingerprint compares are not in front
+// of the popcounts, can_ins, or the write enables.
+wire [WAY_W:0] cnt0 = popcount(v0_reg);
+wire [WAY_W:0] cnt1 = popcount(v1_reg);
 // insert into the less loaded bucket, table 0 on a tie
 wire itab = cnt1 < cnt0;
-wire [WAYS-1:0] ifree = itab ? ~v1 : ~v0;
+wire [WAYS-1:0] ifree = itab ? ~v1_reg : ~v0_reg;
 reg [WAY_W-1:0] iway;
 always @* begin
     iway = {WAY_W{1'b0}};
@@ -281,8 +286,9 @@ end
 assign ready = !clearing_reg;
 assign hit = |{m0, m1};
 assign hit_id = hid;
-// no second entry with the same fingerprint in a bucket pair (see top)
-assign can_ins = |ifree && !hit;
+// no second entry with the same fingerprint in a bucket pair (see top);
+// valid from the second cycle after the lookup on
+assign can_ins = |ifree && !(|{m0_reg, m1_reg});
 
 // ---- modify: the way written, and the kept bits after it ----
 reg [WAYS-1:0] we0, we1;
@@ -316,14 +322,14 @@ always @* begin
         htabn = itab;
     end else if (del_en) begin
         // its valid bit cleared: no hit (id, way, table read 0 then)
-        if (htab) begin
-            we1[hway] = 1'b1;
-            v1n[hway] = 1'b0;
-            m1n[hway] = 1'b0;
+        if (htab_reg) begin
+            we1[hway_reg] = 1'b1;
+            v1n[hway_reg] = 1'b0;
+            m1n[hway_reg] = 1'b0;
         end else begin
-            we0[hway] = 1'b1;
-            v0n[hway] = 1'b0;
-            m0n[hway] = 1'b0;
+            we0[hway_reg] = 1'b1;
+            v0n[hway_reg] = 1'b0;
+            m0n[hway_reg] = 1'b0;
         end
         hidn = {ID_W{1'b0}};
         hwayn = {WAY_W{1'b0}};
@@ -390,10 +396,15 @@ always @(posedge clk) begin
 end
 
 `ifndef SYNTHESIS
-// a lookup and a modification never share a cycle (one RAM port)
+// a lookup and a modification never share a cycle (one RAM port), and a
+// modification is never in the cycle right after its lookup (it works on
+// the kept registers)
 always @(posedge clk) begin
     if (!rst && lk_en && (ins_en || del_en)) begin
         $error("%m: lookup and insert/delete in the same cycle");
+    end
+    if (!rst && fresh_reg && (ins_en || del_en)) begin
+        $error("%m: insert/delete in the cycle after its lookup");
     end
 end
 `endif

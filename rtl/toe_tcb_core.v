@@ -276,8 +276,9 @@ localparam [3:0]
     SQ_ISN  = 4'd4, // connect: ask for the tuple's ISN
     SQ_ISNW = 4'd5, // connect: wait for it, then look the tuple up
     SQ_LST  = 4'd6, // listen / unlisten: the port's bit is read
-    SQ_STEP = 4'd7, // toe_tcp_fsm decides; writes and outputs
-    SQ_LKRD = 4'd8; // the TCB read after a hit is on the RAM output: registered
+    SQ_STEP = 4'd7, // toe_tcp_fsm decides (its stage D); writes and outputs
+    SQ_LKRD = 4'd8, // the TCB read after a hit is on the RAM output: registered
+    SQ_PRE  = 4'd9; // toe_tcp_fsm's stage P: its compares and sums registered
 
 localparam TCB_W_ = `TOE_TCB_W;
 localparam [31:0] N_CONN_32 = N_CONN;
@@ -594,6 +595,7 @@ wire [3:0] f_cmd_err;
 wire [ID_W-1:0] f_cmd_conn;
 
 toe_tcp_fsm #(.ID_W(ID_W)) fsm (
+    .clk(clk), .pre_en(sq_reg == SQ_PRE),
     .job(job_reg), .now(now_reg),
     .tcb_valid(step_tcb_valid), .tcb_id(tcb_id_reg), .tcb(step_tcb),
     .seg_src_mac(seg_src_mac_reg), .seg_src_ip(seg_src_ip_reg),
@@ -825,12 +827,18 @@ always @* begin
             sq_next = SQ_LKRD;
         end
         SQ_LKRD: begin
-            sq_next = SQ_STEP;
+            sq_next = SQ_PRE;
         end
         SQ_IDRD: begin
             ct_lk_en = 1'b1;
             ct_lk_key = tr_a_rdata[TCB_KEY +: 64];
-            sq_next = SQ_STEP;
+            sq_next = SQ_PRE;
+        end
+        SQ_PRE: begin
+            // the allocator's offer is part of what P samples (new_ok)
+            if (al_ready) begin
+                sq_next = SQ_STEP;
+            end
         end
         SQ_ISN: begin
             if (isn_req_ready) begin
@@ -870,9 +878,7 @@ always @* begin
                 txq_push = f_tx_valid;
                 evq_push = f_ev_valid;
                 plq_push = f_pl_valid;
-                if (!f_again) begin
-                    sq_next = SQ_IDLE;
-                end
+                sq_next = f_again ? SQ_PRE : SQ_IDLE;
             end
         end
         default: begin

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 //
 // toe_tcp_fsm.v - one step of TCP processing (RFC 9293 3.10.7 with the
-// RFC 5961 mitigations), combinational: a job (segment, due timer or user
-// command) and the connection's TCB in, the new TCB, the segment to send,
-// the events and the payload decision out. toe_tcb_core runs it once per
-// job, or again when a step says so (`again`).
+// RFC 5961 mitigations): a job (segment, due timer or user command) and the
+// connection's TCB in, the new TCB, the segment to send, the events and the
+// payload decision out. toe_tcb_core runs it once per job, or again when a
+// step says so (`again`).
+//
+// Two stages, for the clock. P (the cycle with pre_en): every comparison
+// and sum the decision needs (sequence-space tests, acceptability, the
+// timer's deadline against `now`, the ISS, the new deadlines) is computed
+// from the inputs and registered. D (the next cycle on, until the next
+// pre_en): the decision reads those registers and picks the outputs; it is
+// combinational. Every input must hold its value from P through D, except
+// rx_ready, which D reads as it is. new_ok is sampled in P.
 //
 // It is written to be read side by side with the reference stack
 // (host/ref/tcp_ref.c), in the same order:
@@ -34,6 +42,10 @@ module toe_tcp_fsm #(
     // connection id width
     parameter ID_W = 10
 ) (
+    input  wire              clk,
+    // stage P: register what the decision needs from the inputs below
+    input  wire              pre_en,
+
     // ---- the job ----
     input  wire [2:0]        job,
     input  wire [63:0]       now,
@@ -272,7 +284,7 @@ assign tcb_out = {n_ca_count, n_ca_start, n_retrans, n_first, n_rto,
                   n_wnd, n_nxt, n_una, n_irs, n_iss, n_rmac, n_rport, n_rip,
                   n_lport, n_wr_shut, n_cbu, n_passive, n_tmr, n_state};
 
-// ---- values several arms use ----
+// ---- stage P: the values several arms use, computed and registered ----
 
 wire s_fin = seg_flags[TOE_TCP_FIN_BIT];
 wire s_syn = seg_flags[TOE_TCP_SYN_BIT];
@@ -286,24 +298,26 @@ wire [31:0] wnd = {16'd0, cfg_rcv_wnd};
 wire [63:0] msl2 = cfg_msl + cfg_msl;
 
 // MS-03/MS-05: peer MSS from the option (absent or 0 -> 536; 1..87 -> 88)
-wire [15:0] mss_peer = (!seg_mss_valid || seg_mss == 16'd0) ? 16'd536 :
-                       (seg_mss < 16'd88) ? 16'd88 : seg_mss;
+wire [15:0] c_mss_peer = (!seg_mss_valid || seg_mss == 16'd0) ? 16'd536 :
+                         (seg_mss < 16'd88) ? 16'd88 : seg_mss;
 
 // this TCB's timer has expired
-wire tmr_due = tcb_valid && t_tmr != TMR_NONE && t_deadline <= now;
+wire c_tmr_due = tcb_valid && t_tmr != TMR_NONE && t_deadline <= now;
 
 // CA-06: the challenge-ACK rate limit, per connection
 wire ca_reset = (now - t_ca_start) >= cfg_ca_window;
-wire [63:0] ca_start_c = ca_reset ? now : t_ca_start;
+wire [63:0] c_ca_start_c = ca_reset ? now : t_ca_start;
 wire [31:0] ca_count_c = ca_reset ? 32'd0 : t_ca_count;
-wire ca_send = ca_count_c < cfg_ca_limit;
+wire c_ca_send = ca_count_c < cfg_ca_limit;
+wire [31:0] c_ca_count_n = ca_count_c + {31'd0, c_ca_send};
 
 // retransmission give-up by state, and the next backed-off RTO
 wire [63:0] giveup = (t_state == TOE_ST_SYN_SENT) ? cfg_syn_giveup :
                      (t_state == TOE_ST_SYN_RECEIVED) ? cfg_synack_giveup :
                      cfg_fin_giveup;
+wire c_giveup_hit = t_deadline - t_first >= giveup;
 wire [63:0] rto_x2 = {t_rto[62:0], 1'b0};
-wire [63:0] rto_next = (rto_x2 > cfg_rto_max) ? cfg_rto_max : rto_x2;
+wire [63:0] c_rto_next = (rto_x2 > cfg_rto_max) ? cfg_rto_max : rto_x2;
 
 // SO-01 (reference CHOICE): in SYN-RECEIVED reached from SYN-SENT, the
 // peer's SYN-ACK is our own SYN's ACK plus its old SYN: trim the SYN
@@ -311,38 +325,120 @@ wire so_trim = t_state == TOE_ST_SYN_RECEIVED && !t_passive &&
                (seg_flags & (TOE_TCP_FIN | TOE_TCP_SYN | TOE_TCP_RST | TOE_TCP_ACK))
                    == (TOE_TCP_SYN | TOE_TCP_ACK) && seg_len == 16'd0 &&
                seg_seq + 32'd1 == t_rcv_nxt && seg_ack == t_nxt;
-wire y_syn = s_syn && !so_trim;
-wire [31:0] y_seq = so_trim ? seg_seq + 32'd1 : seg_seq;
-wire [31:0] y_seglen = s_len + {31'd0, y_syn} + {31'd0, s_fin};
+wire c_y_syn = s_syn && !so_trim;
+wire [31:0] c_y_seq = so_trim ? seg_seq + 32'd1 : seg_seq;
+wire [31:0] y_seglen = s_len + {31'd0, c_y_syn} + {31'd0, s_fin};
 // A. with the CL-11 allowance: a bare FIN at RCV.NXT with RCV.WND = 0
-wire y_ok = acceptable(y_seq, y_seglen, t_rcv_nxt, wnd) ||
-            (wnd == 32'd0 && s_fin && seg_len == 16'd0 && y_seq == t_rcv_nxt);
+wire c_y_ok = acceptable(c_y_seq, y_seglen, t_rcv_nxt, wnd) ||
+              (wnd == 32'd0 && s_fin && seg_len == 16'd0 && c_y_seq == t_rcv_nxt);
 // TIME-WAIT acceptability (no trimming, no allowance)
-wire tw_ok = acceptable(seg_seq, s_seglen, t_rcv_nxt, wnd);
+wire c_tw_ok = acceptable(seg_seq, s_seglen, t_rcv_nxt, wnd);
 
 // F: the text, with what lies before RCV.NXT trimmed off
-wire p_before = seq_lt(y_seq, t_rcv_nxt);
-wire [31:0] p_off = p_before ? t_rcv_nxt - y_seq : 32'd0;
+wire p_before = seq_lt(c_y_seq, t_rcv_nxt);
+wire [31:0] p_off = p_before ? t_rcv_nxt - c_y_seq : 32'd0;
 wire [31:0] p_len = s_len - p_off;
-wire [31:0] p_seq = p_before ? t_rcv_nxt : y_seq;
+wire [31:0] p_seq = p_before ? t_rcv_nxt : c_y_seq;
 wire [31:0] p_n = (p_len < wnd) ? p_len : wnd;
 
 // the ISS of a passive open: pinned or RFC 6528, raised to the TW-04 floor
 wire [31:0] iss_c = pin_valid ? pin_isn : seg_isn;
-wire [31:0] iss_passive = (floor_valid && seq_lt(iss_c, floor)) ? floor : iss_c;
+wire [31:0] c_iss_passive = (floor_valid && seq_lt(iss_c, floor)) ? floor : iss_c;
 
 // RCV.NXT after F (the text): where G reads it (nothing else moves it
 // before G on that path)
-wire [31:0] rcv_text = t_rcv_nxt + p_n;
+wire [31:0] c_rcv_text = t_rcv_nxt + p_n;
+// G: where the FIN sits
+wire [31:0] fin_seq = c_y_seq + s_len;
 
 // the ISS of an active open: pinned or RFC 6528
-wire [31:0] iss_act = pin_valid ? pin_isn : cmd_isn;
+wire [31:0] c_iss_act = pin_valid ? pin_isn : cmd_isn;
+
+// the registered values (stage D reads these, never the c_ wires)
+reg tmr_due = 1'b0, giveup_hit = 1'b0, ca_send = 1'b0;
+reg [63:0] ca_start_c = 64'd0;
+reg [31:0] ca_count_n = 32'd0;
+reg [63:0] rto_next = 64'd0, dl_rto = 64'd0, dl_msl2 = 64'd0, dl_backoff = 64'd0;
+reg [15:0] mss_peer = 16'd0;
+reg y_syn = 1'b0, y_ok = 1'b0, tw_ok = 1'b0;
+reg [31:0] y_seq = 32'd0;
+reg dst_other = 1'b0;
+reg ack_le_iss = 1'b0, ack_gt_nxt = 1'b0, ack_le_nxt = 1'b0, una_lt_ack = 1'b0;
+reg ack_old = 1'b0, wnd_upd = 1'b0, win_gt_max = 1'b0;
+reg ack_eq_nxt = 1'b0, una_eq_nxt = 1'b0;
+reg seq_gt_rcv = 1'b0, tw_fin_rexmit = 1'b0, yseq_ne_rcv = 1'b0;
+reg p_nz = 1'b0, p_ooo = 1'b0;
+reg [15:0] p_off16 = 16'd0, p_n16 = 16'd0;
+reg [31:0] rcv_text = 32'd0, rcv_text1 = 32'd0, rcv1 = 32'd0;
+reg fin_ne_text = 1'b0, fin_ne_rcv = 1'b0, fin_gt_text = 1'b0, fin_gt_rcv = 1'b0;
+reg [31:0] iss_passive = 32'd0, iss_passive1 = 32'd0, iss_act = 32'd0, iss_act1 = 32'd0;
+reg pin_p = 1'b0;
+reg [31:0] seq1 = 32'd0, seqlen = 32'd0;
+reg [31:0] nxt1 = 32'd0, nxt_m1 = 32'd0, retrans1 = 32'd0, tw_floor = 32'd0;
+reg new_ok_p = 1'b0;
+
+always @(posedge clk) begin
+    if (pre_en) begin
+        tmr_due <= c_tmr_due;
+        giveup_hit <= c_giveup_hit;
+        ca_send <= c_ca_send;
+        ca_start_c <= c_ca_start_c;
+        ca_count_n <= c_ca_count_n;
+        rto_next <= c_rto_next;
+        dl_rto <= now + cfg_rto_init;
+        dl_msl2 <= now + msl2;
+        dl_backoff <= t_deadline + c_rto_next;
+        mss_peer <= c_mss_peer;
+        y_syn <= c_y_syn;
+        y_ok <= c_y_ok;
+        tw_ok <= c_tw_ok;
+        y_seq <= c_y_seq;
+        dst_other <= seg_dst_ip != cfg_local_ip;
+        ack_le_iss <= seq_leq(seg_ack, t_iss);
+        ack_gt_nxt <= seq_gt(seg_ack, t_nxt);
+        ack_le_nxt <= seq_leq(seg_ack, t_nxt);
+        una_lt_ack <= seq_lt(t_una, seg_ack);
+        ack_old <= seq_lt(seg_ack, t_una - {16'd0, t_max_wnd});
+        // the SND.WL1 / SND.WL2 rule of the window update
+        wnd_upd <= seq_leq(t_una, seg_ack) &&
+                   (seq_lt(t_wl1, c_y_seq) ||
+                    (t_wl1 == c_y_seq && seq_leq(t_wl2, seg_ack)));
+        win_gt_max <= seg_win > t_max_wnd;
+        ack_eq_nxt <= seg_ack == t_nxt;
+        una_eq_nxt <= t_una == t_nxt;
+        seq_gt_rcv <= seq_gt(seg_seq, t_rcv_nxt);
+        tw_fin_rexmit <= seg_seq + s_len + 32'd1 == t_rcv_nxt;
+        yseq_ne_rcv <= c_y_seq != t_rcv_nxt;
+        p_nz <= p_len != 32'd0;
+        p_ooo <= p_seq != t_rcv_nxt;
+        p_off16 <= p_off[15:0];
+        p_n16 <= p_n[15:0];
+        rcv_text <= c_rcv_text;
+        rcv_text1 <= c_rcv_text + 32'd1;
+        rcv1 <= t_rcv_nxt + 32'd1;
+        fin_ne_text <= fin_seq != c_rcv_text;
+        fin_ne_rcv <= fin_seq != t_rcv_nxt;
+        fin_gt_text <= seq_gt(fin_seq, c_rcv_text);
+        fin_gt_rcv <= seq_gt(fin_seq, t_rcv_nxt);
+        iss_passive <= c_iss_passive;
+        iss_passive1 <= c_iss_passive + 32'd1;
+        iss_act <= c_iss_act;
+        iss_act1 <= c_iss_act + 32'd1;
+        pin_p <= pin_valid;
+        seq1 <= seg_seq + 32'd1;
+        seqlen <= seg_seq + s_seglen;
+        nxt1 <= t_nxt + 32'd1;
+        nxt_m1 <= t_nxt - 32'd1;
+        retrans1 <= t_retrans + 32'd1;
+        tw_floor <= t_nxt + 32'h0001_0000;
+        new_ok_p <= new_ok;
+    end
+end
 
 // the arms below set these; what they mean is done once, at the end
 reg chack;     // send a challenge ACK, rate-limited (CA-06)
 reg need_ack;  // F/G want one <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (H)
 reg done;      // "drop the segment and return": skip the later arms
-reg [31:0] fin_seq;
 
 always @* begin
     // ---- defaults: nothing changes ----
@@ -401,7 +497,6 @@ always @* begin
     chack = 1'b0;
     need_ack = 1'b0;
     done = 1'b0;
-    fin_seq = 32'd0;
 
     if (tmr_due) begin
         // ==== 0. this TCB's timer first (reference: timer_fire) ====
@@ -414,7 +509,7 @@ always @* begin
             out_valid = 1'b0;
             ev_valid[0] = 1'b1;
             ev_type0 = TOE_EV_CLOSED;
-        end else if (t_deadline - t_first >= giveup) begin
+        end else if (giveup_hit) begin
             // R2 has passed (MUST-23, SHLD-11): give up
             do_delete = 1'b1;
             out_valid = 1'b0;
@@ -446,7 +541,7 @@ always @* begin
         JOB_SEG: begin
             // ==== 1. a segment arrives ====
             pl_valid = 1'b1;
-            if (seg_dst_ip != cfg_local_ip) begin
+            if (dst_other) begin
                 // not addressed to us at all
                 st_dropped = 1'b1;
             end else if (!tcb_valid && listen_hit) begin
@@ -464,7 +559,7 @@ always @* begin
                 end else if (!s_syn) begin
                     // "Fourth, other data or control ... drop" (HS-05)
                     st_dropped = 1'b1;
-                end else if (!new_ok) begin
+                end else if (!new_ok_p) begin
                     // table full: the SYN is dropped silently
                     st_dropped = 1'b1;
                     st_table_full = 1'b1;
@@ -473,7 +568,7 @@ always @* begin
                     // "<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>" (HS-01)
                     do_create = 1'b1;
                     out_valid = 1'b1;
-                    pin_consume = pin_valid;
+                    pin_consume = pin_p;
                     n_state = TOE_ST_SYN_RECEIVED;
                     n_passive = 1'b1;     n_cbu = 1'b0;       n_wr_shut = 1'b0;
                     key_sel = KEY_SEG;
@@ -523,7 +618,7 @@ always @* begin
                 end
             end else if (t_state == TOE_ST_SYN_SENT) begin
                 // ---- 3.10.7.3 SYN-SENT ----
-                if (s_ack && (seq_leq(seg_ack, t_iss) || seq_gt(seg_ack, t_nxt))) begin
+                if (s_ack && (ack_le_iss || ack_gt_nxt)) begin
                     // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset
                     // (unless the RST bit is set, if so drop the segment)"
                     if (s_rst) begin
@@ -592,7 +687,7 @@ always @* begin
                     // TW-03: "ignore RST segments in TIME-WAIT state"
                     st_dropped = 1'b1;
                 end else if (s_syn) begin
-                    if (!s_ack && seq_gt(seg_seq, t_rcv_nxt) && listen_hit) begin
+                    if (!s_ack && seq_gt_rcv && listen_hit) begin
                         // TW-04 (MAY-2): reopen; the old id ends with
                         // CLOSED, then a passive open with the ISN floor
                         do_delete = 1'b1;
@@ -600,7 +695,7 @@ always @* begin
                         ev_valid[0] = 1'b1;
                         ev_type0 = TOE_EV_CLOSED;
                         floor_out_valid = 1'b1;
-                        floor_out = t_nxt + 32'h0001_0000;
+                        floor_out = tw_floor;
                         again = 1'b1;
                         pl_valid = 1'b0;
                     end else begin
@@ -614,7 +709,7 @@ always @* begin
                     tx_flags = TOE_TCP_ACK;
                     txs_sel = TXS_NXT;
                     txa_sel = TXA_RCV;
-                    if (s_fin && seg_seq + s_len + 32'd1 == t_rcv_nxt) begin
+                    if (s_fin && tw_fin_rexmit) begin
                         do_write = 1'b1;
                         rtx_sel = RTX_ZERO;
                         n_tmr = TMR_2MSL;
@@ -642,7 +737,7 @@ always @* begin
                     end
                 end else if (s_rst) begin
                     // B. RST (RFC 5961 3.2)
-                    if (y_seq != t_rcv_nxt) begin
+                    if (yseq_ne_rcv) begin
                         // RA-02: in window, not exact: challenge ACK
                         chack = 1'b1;
                     end else begin
@@ -677,7 +772,7 @@ always @* begin
                     // E. ACK processing, one arm per state
                     do_write = 1'b1;
                     if (t_state == TOE_ST_SYN_RECEIVED) begin
-                        if (!(seq_lt(t_una, seg_ack) && seq_leq(seg_ack, t_nxt))) begin
+                        if (!(una_lt_ack && ack_le_nxt)) begin
                             // HS-07: <SEQ=SEG.ACK><CTL=RST>
                             tx_valid = 1'b1;
                             tx_flags = TOE_TCP_RST;
@@ -689,7 +784,7 @@ always @* begin
                             n_state = TOE_ST_ESTABLISHED;
                             una_sel = UNA_ACK;
                             wnd_sel = WND_WIN;
-                            if (seg_win > t_max_wnd) begin
+                            if (win_gt_max) begin
                                 mwnd_sel = WND_WIN;
                             end
                             wl1_sel = WL1_YSEQ;
@@ -698,24 +793,22 @@ always @* begin
                             ev_valid[0] = 1'b1;
                             ev_type0 = TOE_EV_ESTABLISHED;
                         end
-                    end else if (seq_gt(seg_ack, t_nxt)) begin
+                    end else if (ack_gt_nxt) begin
                         // CA-02: acks something not yet sent: ACK, drop
                         tx_valid = 1'b1;
                         tx_flags = TOE_TCP_ACK;
                         txs_sel = TXS_NXT;
                         txa_sel = TXA_RCV;
                         done = 1'b1;
-                    end else if (seq_lt(seg_ack, t_una - {16'd0, t_max_wnd})) begin
+                    end else if (ack_old) begin
                         // CA-03: older than SND.UNA - MAX.SND.WND: challenge
                         chack = 1'b1;
                         done = 1'b1;
                     end else begin
                         // window update (SND.WL1 / SND.WL2 rule)
-                        if (seq_leq(t_una, seg_ack) &&
-                            (seq_lt(t_wl1, y_seq) ||
-                             (t_wl1 == y_seq && seq_leq(t_wl2, seg_ack)))) begin
+                        if (wnd_upd) begin
                             wnd_sel = WND_WIN;
-                            if (seg_win > t_max_wnd) begin
+                            if (win_gt_max) begin
                                 mwnd_sel = WND_WIN;
                             end
                             wl1_sel = WL1_YSEQ;
@@ -723,20 +816,20 @@ always @* begin
                         end
                         // "If SND.UNA < SEG.ACK =< SND.NXT, set SND.UNA <-
                         // SEG.ACK"; duplicates ignored (CL-08)
-                        if (seq_lt(t_una, seg_ack)) begin
+                        if (una_lt_ack) begin
                             una_sel = UNA_ACK;
                         end
                         case (t_state)
                             TOE_ST_FIN_WAIT_1: begin
                                 // our FIN acked -> FIN-WAIT-2 (CL-02)
-                                if ((una_sel == UNA_ACK ? seg_ack : t_una) == t_nxt) begin
+                                if ((una_lt_ack ? ack_eq_nxt : una_eq_nxt)) begin
                                     n_state = TOE_ST_FIN_WAIT_2;
                                     n_tmr = TMR_NONE;
                                 end
                             end
                             TOE_ST_CLOSING: begin
                                 // FIN acked -> TIME-WAIT; else ignore (CL-03)
-                                if ((una_sel == UNA_ACK ? seg_ack : t_una) == t_nxt) begin
+                                if ((una_lt_ack ? ack_eq_nxt : una_eq_nxt)) begin
                                     n_state = TOE_ST_TIME_WAIT;
                                     rtx_sel = RTX_ZERO;
                                     n_tmr = TMR_2MSL;
@@ -746,7 +839,7 @@ always @* begin
                             end
                             TOE_ST_LAST_ACK: begin
                                 // FIN acked -> delete, CLOSED (CL-06)
-                                if ((una_sel == UNA_ACK ? seg_ack : t_una) == t_nxt) begin
+                                if ((una_lt_ack ? ack_eq_nxt : una_eq_nxt)) begin
                                     do_write = 1'b0;
                                     do_delete = 1'b1;
                                     out_valid = 1'b0;
@@ -765,14 +858,14 @@ always @* begin
                         (n_state == TOE_ST_ESTABLISHED ||
                          n_state == TOE_ST_FIN_WAIT_1 ||
                          n_state == TOE_ST_FIN_WAIT_2)) begin
-                        if (p_len != 32'd0 && p_seq != t_rcv_nxt) begin
+                        if (p_nz && p_ooo) begin
                             // out of order: no buffer, duplicate ACK (MAY-13)
                             tx_valid = 1'b1;
                             tx_flags = TOE_TCP_ACK;
                             txs_sel = TXS_NXT;
                             txa_sel = TXA_RCV;
                             done = 1'b1;
-                        end else if (p_len != 32'd0 && t_cbu) begin
+                        end else if (p_nz && t_cbu) begin
                             // CL-10: data after close(): <SEQ=SND.NXT><CTL=RST>
                             tx_valid = 1'b1;
                             tx_flags = TOE_TCP_RST;
@@ -783,18 +876,18 @@ always @* begin
                             ev_valid[1] = 1'b1;
                             ev_type1 = TOE_EV_RESET;
                             done = 1'b1;
-                        end else if (p_len != 32'd0 && !rx_ready) begin
+                        end else if (p_nz && !rx_ready) begin
                             // user stream full: drop, no ACK
                             st_dropped = 1'b1;
                             done = 1'b1;
-                        end else if (p_len != 32'd0) begin
+                        end else if (p_nz) begin
                             // deliver what fits in RCV.WND, advance RCV.NXT
                             pl_deliver = 1'b1;
-                            pl_off = p_off[15:0];
-                            pl_len = p_n[15:0];
+                            pl_off = p_off16;
+                            pl_len = p_n16;
                             ev_valid[1] = 1'b1;
                             ev_type1 = TOE_EV_RX_DATA;
-                            ev_arg1 = p_n[15:0];
+                            ev_arg1 = p_n16;
                             rcv_sel = RCV_TEXT;
                             need_ack = 1'b1;
                         end
@@ -802,10 +895,9 @@ always @* begin
 
                     // G. the FIN, once everything before it was accepted
                     if (!done && s_fin) begin
-                        fin_seq = y_seq + s_len;
-                        if (fin_seq != (rcv_sel == RCV_TEXT ? rcv_text : t_rcv_nxt)) begin
+                        if (rcv_sel == RCV_TEXT ? fin_ne_text : fin_ne_rcv) begin
                             // out-of-order FIN: duplicate ACK
-                            if (seq_gt(fin_seq, (rcv_sel == RCV_TEXT ? rcv_text : t_rcv_nxt))) begin
+                            if (rcv_sel == RCV_TEXT ? fin_gt_text : fin_gt_rcv) begin
                                 need_ack = 1'b1;
                             end
                         end else begin
@@ -858,14 +950,14 @@ always @* begin
                 cmd_err = TOE_CMD_EINVAL;
             end else if (tcb_valid) begin
                 cmd_err = TOE_CMD_EADDRINUSE;
-            end else if (!new_ok) begin
+            end else if (!new_ok_p) begin
                 cmd_err = TOE_CMD_ENOMEM;
                 st_table_full = 1'b1;
             end else begin
                 do_create = 1'b1;
                 out_valid = 1'b1;
                 cmd_conn = new_id;
-                pin_consume = pin_valid;
+                pin_consume = pin_p;
                 n_state = TOE_ST_SYN_SENT;
                 n_passive = 1'b0;     n_cbu = 1'b0;       n_wr_shut = 1'b0;
                 key_sel = KEY_CMD;
@@ -960,7 +1052,7 @@ always @* begin
                 cmd_err = TOE_CMD_EINVAL;
             end else if (tcb_valid) begin
                 cmd_err = TOE_CMD_EADDRINUSE;
-            end else if (!new_ok) begin
+            end else if (!new_ok_p) begin
                 cmd_err = TOE_CMD_ENOMEM;
                 st_table_full = 1'b1;
             end else begin
@@ -1068,9 +1160,9 @@ always @* begin
         default:      n_una = t_una;
     endcase
     case (nxt_sel)
-        NXT_INC:       n_nxt = t_nxt + 32'd1;
-        NXT_ISS_ACT1:  n_nxt = iss_act + 32'd1;
-        NXT_ISS_PASS1: n_nxt = iss_passive + 32'd1;
+        NXT_INC:       n_nxt = nxt1;
+        NXT_ISS_ACT1:  n_nxt = iss_act1;
+        NXT_ISS_PASS1: n_nxt = iss_passive1;
         NXT_FX:        n_nxt = fx_snd_nxt;
         default:       n_nxt = t_nxt;
     endcase
@@ -1099,14 +1191,14 @@ always @* begin
         WL2_ZERO: n_wl2 = 32'd0;
         default:  n_wl2 = t_wl2;
     endcase
+    // G's +1 for the FIN comes only after F (RCV_TEXT) or none (KEEP)
     case (rcv_sel)
-        RCV_SEQ1: n_rcv_nxt = seg_seq + 32'd1;
-        RCV_TEXT: n_rcv_nxt = rcv_text;
+        RCV_SEQ1: n_rcv_nxt = seq1;
+        RCV_TEXT: n_rcv_nxt = rcv_inc ? rcv_text1 : rcv_text;
         RCV_FX:   n_rcv_nxt = fx_rcv_nxt;
         RCV_ZERO: n_rcv_nxt = 32'd0;
-        default:  n_rcv_nxt = t_rcv_nxt;
+        default:  n_rcv_nxt = rcv_inc ? rcv1 : t_rcv_nxt;
     endcase
-    n_rcv_nxt = n_rcv_nxt + {31'd0, rcv_inc};
     case (mss_sel)
         MSS_SEG: n_peer_mss = mss_peer;
         MSS_536: n_peer_mss = 16'd536;
@@ -1114,9 +1206,9 @@ always @* begin
         default: n_peer_mss = t_peer_mss;
     endcase
     case (dl_sel)
-        DL_NOW_RTO:  n_deadline = now + cfg_rto_init;
-        DL_NOW_MSL2: n_deadline = now + msl2;
-        DL_BACKOFF:  n_deadline = t_deadline + rto_next;
+        DL_NOW_RTO:  n_deadline = dl_rto;
+        DL_NOW_MSL2: n_deadline = dl_msl2;
+        DL_BACKOFF:  n_deadline = dl_backoff;
         DL_ZERO:     n_deadline = 64'd0;
         default:     n_deadline = t_deadline;
     endcase
@@ -1132,7 +1224,7 @@ always @* begin
         default:    n_first = t_first;
     endcase
     case (rtx_sel)
-        RTX_INC:  n_retrans = t_retrans + 32'd1;
+        RTX_INC:  n_retrans = retrans1;
         RTX_ZERO: n_retrans = 32'd0;
         default:  n_retrans = t_retrans;
     endcase
@@ -1142,13 +1234,13 @@ always @* begin
         default: n_ca_start = t_ca_start;
     endcase
     case (cac_sel)
-        CAC_INC:  n_ca_count = ca_count_c + {31'd0, ca_send};
+        CAC_INC:  n_ca_count = ca_count_n;
         CAC_ZERO: n_ca_count = 32'd0;
         default:  n_ca_count = t_ca_count;
     endcase
     case (txs_sel)
         TXS_NXT:      tx_seq = t_nxt;
-        TXS_NXT_M1:   tx_seq = t_nxt - 32'd1;
+        TXS_NXT_M1:   tx_seq = nxt_m1;
         TXS_ACK:      tx_seq = seg_ack;
         TXS_ISS:      tx_seq = t_iss;
         TXS_ISS_ACT:  tx_seq = iss_act;
@@ -1157,8 +1249,8 @@ always @* begin
     endcase
     case (txa_sel)
         TXA_RCV:    tx_ack = t_rcv_nxt;
-        TXA_SEQ1:   tx_ack = seg_seq + 32'd1;
-        TXA_SEQLEN: tx_ack = seg_seq + s_seglen;
+        TXA_SEQ1:   tx_ack = seq1;
+        TXA_SEQLEN: tx_ack = seqlen;
         TXA_NRCV:   tx_ack = n_rcv_nxt;
         default:    tx_ack = 32'd0;
     endcase
