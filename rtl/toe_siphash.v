@@ -43,11 +43,16 @@
 //
 // Iterative (ITERATE 1): one stage's logic (HR_PER_STAGE half-rounds) used
 // 16 / HR_PER_STAGE times over one state register, the same skid after it.
-// Same latency as the pipeline; one hash at a time: s_ready is low from the
-// edge after an accept until the edge that hands the result to the skid
-// (which can accept the next input), so at most one accept per
-// 16 / HR_PER_STAGE cycles. About 1 / (16 / HR_PER_STAGE) of the pipeline's
-// adders and registers (toe_top uses it: one ISN per frame is all it needs).
+// The accepting edge only registers the initial state and the message (no
+// half-round is computed in the accepting cycle, so the requester's valid
+// and message multiplexer are not in front of the adders: that was the
+// whole engine's critical path on the ECP5); the stages follow in the next
+// 16 / HR_PER_STAGE cycles. Latency 16 / HR_PER_STAGE + 2 (one more than
+// the pipeline); one hash at a time: s_ready is low from the edge after an
+// accept until the edge that hands the result to the skid (which can accept
+// the next input), so at most one accept per 16 / HR_PER_STAGE + 1 cycles.
+// About 1 / (16 / HR_PER_STAGE) of the pipeline's adders and registers
+// (toe_top uses it: one ISN per frame is all it needs).
 
 `timescale 1ns / 1ps
 `default_nettype none
@@ -292,18 +297,14 @@ end else begin : g_iter
     assign s_ready = en && (!busy_reg || done);
     wire take = s_valid && s_ready;
 
-    // one stage's logic, fed by a new input (stage 0) or the state
-    wire [255:0] it_in = take ? v_init : v_reg;
-    wire [63:0] it_m0 = take ? in_m0 : m0_reg;
-    wire [63:0] it_m1 = take ? in_m1 : m1_reg;
-    wire [3:0] it_st = take ? 4'd0 : st_reg[3:0];
-    wire [255:0] it_next = stage_rounds_var(it_in, it_m0, it_m1, it_st);
+    // one stage's logic, on the state only (the accept just loads it)
+    wire [255:0] it_next = stage_rounds_var(v_reg, m0_reg, m1_reg, st_reg[3:0]);
 
     always @(posedge clk) begin
         if (take) begin
             busy_reg <= 1'b1;
-            st_reg <= 5'd1;
-            v_reg <= it_next;
+            st_reg <= 5'd0;
+            v_reg <= v_init;
             m0_reg <= in_m0;
             m1_reg <= in_m1;
             user_reg <= s_user;

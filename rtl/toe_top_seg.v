@@ -36,16 +36,17 @@
 // unit (ITERATE 0) its s_ready stays high, so an early start could be lost
 // only for want of a table slot, which EARLY_LOG2 > HDR_LOG2 rules out.
 //
-// With the iterative unit (ITERATE 1, HR_PER_STAGE 4: one hash per 4
-// cycles, the same 5-cycle latency) an active-open or late hash starts only
-// when no early start can fall within its 4 cycles: between frames (the
-// next ports beat is at least 4 beats away) or once the current frame's
-// ports beat has passed or cannot come (IHL known, not IPv4). Two early
-// starts are at least 5 beats apart (a frame's ports beat is >= 4, and a
-// frame ends at least a beat after its ports), so an early start never
-// finds the unit busy (checked in simulation). What that costs: an active
-// open or a late hash waits at most for the rest of a frame's first
-// ports beat; back-to-back minimum frames leave it a window in every frame.
+// With the iterative unit (ITERATE 1, HR_PER_STAGE 4: one hash per 5
+// cycles, latency 6) an active-open or late hash starts only when no early
+// start can fall within the next 4 cycles: between frames with no beat on
+// the tap (the next ports beat is then at least 5 cycles away) or once the
+// current frame's ports beat has passed or cannot come (IHL known, not
+// IPv4). Two early starts are at least 6 beats apart (a frame's ports beat
+// is >= 4, and a frame ends at least a beat after its ports), so an early
+// start never finds the unit busy (checked in simulation). What that
+// costs: an active open or a late hash waits at most for the rest of a
+// frame's first ports beat; back-to-back minimum frames leave it a window
+// in every frame.
 
 `timescale 1ns / 1ps
 `default_nettype none
@@ -281,9 +282,10 @@ wire h_s_ready;
 wire early_want = tap_valid && ihl_ok && at_ports && e_credit;
 wire early_go = early_want && h_s_ready;
 // no early start within the next 4 cycles (iterative unit, see the top):
-// between frames, or IHL known (beat 1 taken) and the ports beat passed or
-// not to come
-wire early_clear = bcnt_reg == 4'd0 ||
+// between frames with no beat now (a frame's beat 0 in this cycle would
+// have its ports beat 4 cycles on), or IHL known (beat 1 taken) and the
+// ports beat passed or not to come
+wire early_clear = (bcnt_reg == 4'd0 && !tap_valid) ||
                    (bcnt_reg >= 4'd2 && (!ihl_ok || bcnt_reg > port_end[6:3]));
 wire other_ok = (ITERATE == 0) || early_clear;
 wire act_go = !early_want && other_ok && act_pend_reg && h_s_ready;
