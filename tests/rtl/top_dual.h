@@ -29,7 +29,7 @@
  * pipeline idle (the harness spaces stimuli so that it is) that cycle is,
  * for a frame whose first beat is taken in cycle P (one beat per cycle):
  *   not a SYN without ACK:  P + fin + 2
- *   SYN without ACK:        max(P + fin + 2, P + 10 + b): it waits for its
+ *   SYN without ACK:        max(P + fin + 2, P + 11 + b): it waits for its
  *                           SipHash, started at beat 4 + b, the beat with
  *                           its ports (TD_LAT_SYN; b = 0 at IHL 5, one more
  *                           for each beat IPv4 options move the ports)
@@ -101,9 +101,11 @@
 
 /* Decision latencies (cycles), see the top. */
 #define TD_LAT_SEG 3      /* last beat -> core take, no option walk left */
-#define TD_LAT_SYN 10     /* first beat -> core take, SYN without ACK
-                           * (SipHash started at beat 4, 5 cycles at
-                           * toe_top's ISN_HR_PER_STAGE 4) */
+#define TD_LAT_SYN 11     /* first beat -> core take, SYN without ACK
+                           * (SipHash started at beat 4; toe_top's
+                           * iterative unit at ISN_HR_PER_STAGE 4: a
+                           * loading cycle, 4 stages, the output skid =
+                           * 6 cycles; then the take) */
 #define TD_LAT_CMD 17     /* toe_sim_csr_write(CMD) called -> core take */
 /* Scanner lag aimed for: deadline -> the scan cycle that finds it due.
  * The frame a timer sends starts TD_LAT_TMR_OUT cycles after that. */
