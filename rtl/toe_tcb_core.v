@@ -475,17 +475,25 @@ toe_tcb_fifo #(.WIDTH(ID_W), .DEPTH_LOG2(2), .NPUSH(1)) timer_queue (
 wire [ID_W:0] scan_next = {1'b0, scan_addr_reg} + 1'b1;
 wire scan_wrap = scan_next >= conn_limit;
 
-// The read-out reads port B of the TCB RAM. A read that collides with a
+// The read-out reads port B of the TCB RAM. A read that may collide with a
 // port-A write of the same id (undefined data on block RAM) is issued again
 // in the next cycle (info_retry_reg), so the snapshot is the word after
-// that write; the CSR block waits for info_valid. The scanner still pauses
-// in the cycle of an info_req, as when the two shared the port (the
-// differential harness's timer phase counts those cycles).
+// that write; the CSR block waits for info_valid. "May": port A writes only
+// in INIT (the clear sweep, at clr_reg) and in STEP (at tcb_id_reg, or at
+// al_id for a create), so the check names those ids without waiting for
+// the step's decision (which would put the whole TCP step in front of this
+// compare); a read-out of the running job's id during its STEP is retried
+// even when the step writes nothing. The scanner still pauses in the cycle
+// of an info_req, as when the two shared the port (the differential
+// harness's timer phase counts those cycles).
 reg info_retry_reg = 1'b0;
 reg [15:0] info_retry_id_reg = 16'd0;
 wire info_rd = info_req || info_retry_reg;
 wire [15:0] info_rd_id = info_req ? info_id : info_retry_id_reg;
-wire info_coll = info_rd && tr_a_en && tr_a_we && tr_a_addr == info_rd_id[ID_W-1:0];
+wire info_coll = info_rd &&
+    ((sq_reg == SQ_INIT && clr_reg == info_rd_id[ID_W-1:0]) ||
+     (sq_reg == SQ_STEP && (tcb_id_reg == info_rd_id[ID_W-1:0] ||
+                            al_id == info_rd_id[ID_W-1:0])));
 
 always @* begin
     tr_b_en = info_rd;

@@ -12,7 +12,8 @@
 // from the inputs and registered. D (the next cycle on, until the next
 // pre_en): the decision reads those registers and picks the outputs; it is
 // combinational. Every input must hold its value from P through D, except
-// rx_ready, which D reads as it is. new_ok is sampled in P.
+// rx_ready, which D reads as it is. new_ok and listen_hit (a block RAM's
+// output in the listener table) are sampled in P.
 //
 // It is written to be read side by side with the reference stack
 // (host/ref/tcp_ref.c), in the same order:
@@ -375,7 +376,7 @@ reg [31:0] iss_passive = 32'd0, iss_passive1 = 32'd0, iss_act = 32'd0, iss_act1 
 reg pin_p = 1'b0;
 reg [31:0] seq1 = 32'd0, seqlen = 32'd0;
 reg [31:0] nxt1 = 32'd0, nxt_m1 = 32'd0, retrans1 = 32'd0, tw_floor = 32'd0;
-reg new_ok_p = 1'b0;
+reg new_ok_p = 1'b0, listen_hit_p = 1'b0;
 
 always @(posedge clk) begin
     if (pre_en) begin
@@ -432,6 +433,7 @@ always @(posedge clk) begin
         retrans1 <= t_retrans + 32'd1;
         tw_floor <= t_nxt + 32'h0001_0000;
         new_ok_p <= new_ok;
+        listen_hit_p <= listen_hit;
     end
 end
 
@@ -544,7 +546,7 @@ always @* begin
             if (dst_other) begin
                 // not addressed to us at all
                 st_dropped = 1'b1;
-            end else if (!tcb_valid && listen_hit) begin
+            end else if (!tcb_valid && listen_hit_p) begin
                 // ---- 3.10.7.2 LISTEN ----
                 tx_to_seg = 1'b1;
                 tx_conn_valid = 1'b0;
@@ -687,7 +689,7 @@ always @* begin
                     // TW-03: "ignore RST segments in TIME-WAIT state"
                     st_dropped = 1'b1;
                 end else if (s_syn) begin
-                    if (!s_ack && seq_gt_rcv && listen_hit) begin
+                    if (!s_ack && seq_gt_rcv && listen_hit_p) begin
                         // TW-04 (MAY-2): reopen; the old id ends with
                         // CLOSED, then a passive open with the ISN floor
                         do_delete = 1'b1;
