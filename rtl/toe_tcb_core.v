@@ -873,10 +873,13 @@ always @* begin
         SQ_STEP: begin
             if (step_room) begin
                 // write the TCB back / delete it / create one
+                // the address does not wait for the decision: a step
+                // creates only when it has no TCB, and writes or deletes
+                // only the one it has (asserted below)
+                tr_a_addr = step_tcb_valid ? tcb_id_reg : al_id;
                 if (f_do_write || f_do_delete || f_do_create) begin
                     tr_a_en = 1'b1;
                     tr_a_we = 1'b1;
-                    tr_a_addr = f_do_create ? al_id : tcb_id_reg;
                     tr_wd_live = !f_do_delete;
                 end
                 ct_ins_en = f_do_create;
@@ -1064,6 +1067,16 @@ always @(posedge clk) begin
         stat_timers_inline <= 64'd0;
     end
 end
+
+`ifndef SYNTHESIS
+// the step's TCB RAM address is chosen before its decision (see STEP)
+always @(posedge clk) begin
+    if (!rst && step_go && ((f_do_create && step_tcb_valid) ||
+                            ((f_do_write || f_do_delete) && !step_tcb_valid))) begin
+        $error("%m: step creates with a TCB, or writes / deletes without one");
+    end
+end
+`endif
 
 endmodule
 

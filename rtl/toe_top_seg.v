@@ -360,15 +360,35 @@ always @* begin
     end
 end
 
+// "The head's hash is there" and the hash are registered before they reach
+// the core: the early table's reads and compares above are not in front of
+// the core's take (its lookup, its ~250 register enables). A SYN without
+// ACK therefore goes a cycle after its hash is there; other segments do
+// not wait for a hash and go at once.
+reg have_hash_reg = 1'b0;
+reg use_early_reg = 1'b0;
+reg [31:0] hash_sel_reg = 32'd0;
+
 wire fwd_ok = hq_valid && hq_good && m_job_ready &&
-              (!need_isn || (have_hash && m_valid));
+              (!need_isn || (have_hash_reg && m_valid));
 wire seg_take = fwd_ok && m_seg_ready;
 wire drop_take = hq_valid && !hq_good && (!hq_pay_pkt || m_job_ready);
 assign hq_pop = seg_take || drop_take;
 
 // table entries: stale ones (an older frame's) leave, the head's leaves
 // with it when it used it
-wire e_pop = (e_filled && e_old) || (seg_take && use_early);
+wire e_pop = (e_filled && e_old) || (seg_take && use_early_reg);
+
+always @(posedge clk) begin
+    // the head does not change while it waits, nor do its hash's sources
+    // (the late result, its early entry): a popped head's flag goes
+    have_hash_reg <= have_hash && !hq_pop;
+    use_early_reg <= use_early;
+    hash_sel_reg <= hash_sel;
+    if (rst) begin
+        have_hash_reg <= 1'b0;
+    end
+end
 
 always @(posedge clk) begin
     if (hq_pop) begin
@@ -392,7 +412,7 @@ assign m_seg_win = hq_win;
 assign m_seg_mss_valid = hq_mss_valid;
 assign m_seg_mss = hq_mss;
 assign m_seg_len = hq_len;
-assign m_seg_isn = m_cur + hash_sel;
+assign m_seg_isn = m_cur + hash_sel_reg;
 
 assign drop_valid = drop_take;
 assign drop_reason = hq_reason;

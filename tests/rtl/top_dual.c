@@ -1203,15 +1203,25 @@ static unsigned syn_hash_lat(const uint8_t *f)
 	return TD_LAT_SYN + (pb > 4 ? pb - 4 : 0);
 }
 
+/* First beat -> core take (see top_dual.h); syn: a good SYN without ACK. */
+static unsigned decision_lat(const uint8_t *f, size_t n, bool syn)
+{
+	unsigned lat = parse_fin_rel(f, n) + 2;
+
+	if (syn) {
+		if (lat < syn_hash_lat(f))
+			lat = syn_hash_lat(f);
+		lat += TD_LAT_SYN_HOLD;
+	}
+	return lat;
+}
+
 unsigned td_decision_latency(const uint8_t *f, size_t n)
 {
 	struct toe_frame pf;
-	unsigned lat = parse_fin_rel(f, n) + 2;
 
-	if (toe_parse_frame(f, n, &pf) == TOE_PARSE_OK && (pf.seg.flags & TOE_TCP_SYN) &&
-	    !(pf.seg.flags & TOE_TCP_ACK) && lat < syn_hash_lat(f))
-		lat = syn_hash_lat(f);
-	return lat;
+	return decision_lat(f, n, toe_parse_frame(f, n, &pf) == TOE_PARSE_OK &&
+				  (pf.seg.flags & TOE_TCP_SYN) && !(pf.seg.flags & TOE_TCP_ACK));
 }
 
 static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uint64_t not_before,
@@ -1227,9 +1237,7 @@ static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uin
 
 	assert_true(n > 0 && n <= 2048);
 	fin = parse_fin_rel(f, n);
-	lat = fin + 2;
-	if (syn && lat < syn_hash_lat(f))
-		lat = syn_hash_lat(f);
+	lat = decision_lat(f, n, syn);
 	if (good) {
 		b.kind = B_SEG;
 		b.seg = &pf.seg;

@@ -29,10 +29,12 @@
  * pipeline idle (the harness spaces stimuli so that it is) that cycle is,
  * for a frame whose first beat is taken in cycle P (one beat per cycle):
  *   not a SYN without ACK:  P + fin + 2
- *   SYN without ACK:        max(P + fin + 2, P + 11 + b): it waits for its
- *                           SipHash, started at beat 4 + b, the beat with
- *                           its ports (TD_LAT_SYN; b = 0 at IHL 5, one more
- *                           for each beat IPv4 options move the ports)
+ *   SYN without ACK:        max(P + fin + 2, P + 11 + b) + 1: it waits for
+ *                           its SipHash, started at beat 4 + b, the beat
+ *                           with its ports (TD_LAT_SYN; b = 0 at IHL 5, one
+ *                           more for each beat IPv4 options move the
+ *                           ports), and toe_top_seg registers "its hash is
+ *                           there" before the core sees it (TD_LAT_SYN_HOLD)
  * fin = the cycle the receive parser finalises the frame: the one after
  * its last beat, later only while the parser's TCP option walker (one
  * option per cycle, four NOPs at once) is still busy; the next frame can
@@ -106,6 +108,8 @@
                            * iterative unit at ISN_HR_PER_STAGE 4: a
                            * loading cycle, 4 stages, the output skid =
                            * 6 cycles; then the take) */
+#define TD_LAT_SYN_HOLD 1 /* SYN without ACK: the registered "hash is
+                           * there" flag (toe_top_seg) */
 #define TD_LAT_CMD 17     /* toe_sim_csr_write(CMD) called -> core take */
 /* Scanner lag aimed for: deadline -> the scan cycle that finds it due.
  * The frame a timer sends starts TD_LAT_TMR_OUT cycles after that. */

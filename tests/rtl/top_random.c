@@ -1173,7 +1173,7 @@ static void fill(struct rnd *r, unsigned target)
 				int j = (int)rr(r, (uint32_t)old - 30);
 
 				if (toe_ref_conn_info(td_ref(t), j, &ci) != TOE_REF_OK ||
-				    td_next_slot(t, j, 40) + 40 > td_next_slot(t, old, TD_LAT_SYN))
+				    td_next_slot(t, j, 40) + 40 > td_next_slot(t, old, TD_LAT_SYN + TD_LAT_SYN_HOLD))
 					continue;
 				gen_conn_fill(r, &a, j, r->data[0], r->opt[0]);
 				if (a.kind == A_SEG && !lethal(a.tag))
