@@ -226,21 +226,15 @@ always @* begin
         m0[w] = v0[w] && ram0_rdata[w*ENT_P + ID_W +: FP_W] == fp_reg;
         m1[w] = v1[w] && ram1_rdata[w*ENT_P + ID_W +: FP_W] == fp_reg;
     end
-    // a fingerprint is in at most one slot of a bucket pair
+    // a fingerprint is in at most one slot of a bucket pair, so the hit's
+    // id, way and table are an OR over the matching slots (two levels of
+    // LUTs, not a 16-deep priority chain)
     for (w = 0; w < WAYS; w = w + 1) begin
-        if (m1[w]) begin
-            hid = ram1_rdata[w*ENT_P +: ID_W];
-            hway = w[WAY_W-1:0];
-            htab = 1'b1;
-        end
+        hid = hid | ({ID_W{m0[w]}} & ram0_rdata[w*ENT_P +: ID_W]) |
+                    ({ID_W{m1[w]}} & ram1_rdata[w*ENT_P +: ID_W]);
+        hway = hway | ({WAY_W{m0[w] | m1[w]}} & w[WAY_W-1:0]);
     end
-    for (w = 0; w < WAYS; w = w + 1) begin
-        if (m0[w]) begin
-            hid = ram0_rdata[w*ENT_P +: ID_W];
-            hway = w[WAY_W-1:0];
-            htab = 1'b0;
-        end
-    end
+    htab = |m1;
     // after the lookup's cycle: what the registers kept
     if (!fresh_reg) begin
         v0 = v0_reg;
@@ -405,6 +399,10 @@ always @(posedge clk) begin
     end
     if (!rst && fresh_reg && (ins_en || del_en)) begin
         $error("%m: insert/delete in the cycle after its lookup");
+    end
+    // the OR-ed hit select relies on it (the insert rule, see the top)
+    if (!rst && !clearing_reg && fresh_reg && $countones({m0, m1}) > 1) begin
+        $error("%m: a fingerprint in two slots of a bucket pair");
     end
 end
 `endif
