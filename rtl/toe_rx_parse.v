@@ -55,16 +55,19 @@
 // Every boundary but the end is even, so 16-bit words stay aligned.
 //
 // TCP options are walked by a small engine alongside the stream: as option
-// bytes arrive, each position gets a registered summary (NOP / EOL /
-// illegal / MSS / where the next option starts / whether that is the end);
-// the walker then takes one option per cycle, skipping up to 3 NOPs before
-// it (or 4 NOPs alone). It starts as soon as the first option is in, so for
+// bytes arrive, each position gets a registered summary (NOP / other
+// option; for an option: illegal / MSS / where the next option starts /
+// whether taking it ends the walk: EOL, illegal or the list's last); the
+// walker then takes one option per cycle, skipping up to 3 NOPs before it
+// (or 4 NOPs alone). It starts as soon as the first option is in, so for
 // the usual option lists it finishes with the frame. It always ends: each
 // step moves on by at least one byte. The verdict waits for it unless it
-// can never finish (option bytes missing from the frame), and then an
-// earlier check has failed anyway; a frame that failed an earlier check
-// still lets its walk finish (so the s_axis_tready path stays free of the
-// checksum logic), which only costs time on frames with long option lists.
+// can never finish (option bytes missing from the frame, seen one cycle
+// after the walk gets stuck), and then an earlier check has failed anyway;
+// a frame that failed an earlier check still lets its walk finish (so the
+// s_axis_tready path stays free of the checksum logic), which only costs
+// time on frames with long option lists. s_axis_tready depends on
+// registers only (none of the walker's logic).
 //
 // Payload: streamed (cut-through), not stored: m_axis carries the payload
 // bytes as they pass, aligned to byte 0, and its last beat is held back
@@ -101,7 +104,9 @@
 //   - latency: m_hdr_valid rises 2 cycles after the handshake of a frame's
 //     last beat (60-byte SYN with MSS included); 3 for a Linux- or
 //     Windows-style SYN option list; worst case (20 two-byte unknown
-//     options) 17, 40 NOPs 8.
+//     options) 17, 40 NOPs 8. A frame cut short inside its option list
+//     (dropped by an earlier check) whose walk gets stuck: one cycle after
+//     it is stuck, so 3 or more.
 //
 //   clk          _/‾\_/‾\_/‾\_/‾\_/‾\_
 //   s_axis_tlast ‾‾‾‾‾\_______________   last beat taken in cycle 0
@@ -221,9 +226,11 @@ endfunction
 // the list's last byte (no length byte). Same rules as
 // toe_parse_tcp_options: a length < 2, one running past the list, or a
 // known kind with the wrong length is illegal.
-// Returns {last_opt, mss, bad, eol, nop, next[5:0]}; last_opt: the next
-// option would start at or past the list's end.
-function [10:0] opt_info;
+// Returns {mss, bad, done, nop, next[5:0]} as the walker uses them when it
+// takes this option: done when it is an EOL, illegal, or the last option
+// (the next would start at or past the list's end); mss for a legal MSS
+// option; next where the following option starts (used only if not done).
+function [9:0] opt_info;
     input [7:0] kind;
     input [7:0] len;
     input [5:0] pos;
@@ -242,7 +249,7 @@ function [10:0] opt_info;
         bad = !nop && !eol &&
               (last || len < 8'd2 || len > {2'b00, avail} || known_bad);
         nxt = pos + len[5:0];
-        opt_info = {nxt >= olen, kind == 8'd2, bad, eol, nop, nxt};
+        opt_info = {kind == 8'd2 && !bad, bad, eol || bad || nxt >= olen, nop, nxt};
     end
 endfunction
 
@@ -257,11 +264,13 @@ reg        opt_act_reg = 1'b0;    // data offset captured: walker may run
 reg        pdone_reg = 1'b0;      // payload's last beat produced (in hold)
 reg        pay_pkt_reg = 1'b0;    // a payload packet was started
 reg        hold_valid_reg = 1'b0; // payload's last beat waits in hold
-reg [OPT_MAX-1:0] ival_reg = {OPT_MAX{1'b0}}; // option summary valid
+reg [OPT_MAX-1:0] inv_reg = {OPT_MAX{1'b0}};  // summary in, a NOP
+reg [OPT_MAX-1:0] iov_reg = {OPT_MAX{1'b0}};  // summary in, other option
 reg [5:0]  wp_reg = 6'd0;         // walker: next option position
 reg        wdone_reg = 1'b0;      // walker finished
 reg        werr_reg = 1'b0;       // walker found an illegal option
 reg        wmss_reg = 1'b0;       // walker saw an MSS option
+reg        wblk_reg = 1'b0;       // walker blocked for good (frame complete)
 reg        h_valid_reg = 1'b0;    // header output register full
 
 // data path (not reset)
@@ -280,10 +289,10 @@ reg [23:0] ip_acc_reg = 24'd0;    // IPv4 header sum
 reg [27:0] tcp_acc_reg = 28'd0;   // TCP sum with pseudo-header
 reg [17:0] rem_reg = 18'd0;       // E - this beat's offset (from beat 3 on)
 reg        ipok_reg = 1'b0;       // ip_acc folds to 0xffff (1 cycle late)
-reg [OPT_MAX-1:0] inop_reg = {OPT_MAX{1'b0}}, ieol_reg = {OPT_MAX{1'b0}};
-reg [OPT_MAX-1:0] ibad_reg = {OPT_MAX{1'b0}}, imss_reg = {OPT_MAX{1'b0}};
-reg [OPT_MAX-1:0] ilast_reg = {OPT_MAX{1'b0}};
+reg [OPT_MAX-1:0] idone_reg = {OPT_MAX{1'b0}}, ibad_reg = {OPT_MAX{1'b0}};
+reg [OPT_MAX-1:0] imss_reg = {OPT_MAX{1'b0}};
 reg [6*OPT_MAX-1:0] inext_reg = {6*OPT_MAX{1'b0}};
+reg [5:0]  optlen_reg = 6'd0;     // option bytes (with opt_act_reg)
 reg [5:0]  wmss_pos_reg = 6'd0;
 reg [63:0] hold_data_reg = 64'd0;
 reg [7:0]  hold_keep_reg = 8'd0;
@@ -321,7 +330,19 @@ wire [5:0]  ihl4 = {ihl_reg, 2'b00};
 wire [15:0] tcp_len = tot_reg - {10'd0, ihl4};
 wire [3:0]  doff = tcpb_reg[8*12+4 +: 4];
 wire [5:0]  doff4 = {doff, 2'b00};
-wire [5:0]  optlen = (doff >= 4'd5) ? doff4 - 6'd20 : 6'd0;
+// The option list's length, registered from the data offset byte as it
+// arrives (the same beat and lane tcpb_reg takes it from, and the beat that
+// sets opt_act_reg): the summaries and the walker then start from a
+// register instead of tcpb_reg -> doff -> subtract. In time: option
+// position i is first summarised in the beat of TCP byte 21+i (its length
+// byte) or 20+i >= 23 (the last byte of a list of 4 or more), at least one
+// beat after TCP byte 12 for either lane pattern ((2+12)/8 = 1 < (2+21)/8
+// = 2, (6+12)/8 = 2 < (6+21)/8 = 3), and the walker only runs with
+// opt_act_reg, which is set in the same cycle as optlen_reg.
+wire [3:0]  doff_in = tcp_s6 ? s_axis_tdata[8*((6 + 12) % 8) + 4 +: 4]
+                             : s_axis_tdata[8*((2 + 12) % 8) + 4 +: 4];
+wire [5:0]  optlen_in = (doff_in >= 4'd5) ? {doff_in, 2'b00} - 6'd20 : 6'd0;
+wire [5:0]  optlen = optlen_reg;
 // P = 4*pay_off4 + 2 (T and P are 2 mod 4)
 wire [5:0]  pay_off4 = {1'b0, tcp_off[6:2]} + {2'b00, doff};
 wire [4:0]  pay_beat = pay_off4[5:1];
@@ -414,7 +435,7 @@ endgenerate
 // ---------------------------------------------------------------------------
 
 wire [OPT_MAX-1:0] iwr;          // summary written this cycle
-wire [11*OPT_MAX-1:0] iwr_info;  // the summaries
+wire [10*OPT_MAX-1:0] iwr_info;  // the summaries
 
 genvar gi;
 generate
@@ -457,7 +478,7 @@ generate
                                 : s_axis_tdata[8*A2L +: 8];
 
         assign iwr[gi] = s_fire && opt_act_reg && (ev_a || ev_b);
-        assign iwr_info[11*gi +: 11] = opt_info(kind, len, POS, optlen, !ev_a);
+        assign iwr_info[10*gi +: 10] = opt_info(kind, len, POS, optlen, !ev_a);
     end
 endgenerate
 
@@ -465,79 +486,104 @@ endgenerate
 // Option walker: one option per cycle (after up to 3 NOPs)
 // ---------------------------------------------------------------------------
 
-// Summaries as 64-entry vectors shifted down by the walker's position, so
-// that bit k is position wp+k: the barrel shifts run in parallel, and the
-// step is a short priority pick over 4 positions (kept shallow for timing).
-wire [63:0] past_v;              // position >= optlen (end of list)
+// Summaries as vectors shifted down by the walker's position, so that bit
+// k is position wp+k: the barrel shifts run in parallel, and the step is a
+// short pick over 4 positions. The loop wp_reg -> shift -> step -> wp_reg
+// is the walker's critical path, so the step is kept shallow: each
+// position is a NOP, another option, not arrived yet, or past the end, as
+// one register bit each (no summary-valid bit to combine), what taking an
+// option does was worked out when it was summarised, and the choice is a
+// sum of products, not a priority chain.
+// The end of the list is a compare with the registered optlen, not a
+// shifted vector: while the walk runs, its position never passes the
+// list's end (4 NOPs move it to at most optlen; an option that is not the
+// walk's last ends at or before the list's end, as checked when it was
+// summarised), so wp + k <= 44 and 7 bits hold it. A position with a
+// summary is before the end (summaries are only written for positions
+// < optlen), so the four cases exclude each other.
+wire [4:0] past_s;               // position wp+k >= optlen (end of list)
 genvar gp;
 generate
-    for (gp = 0; gp < 64; gp = gp + 1) begin : g_past
-        localparam [6:0] P = gp;
-        assign past_v[gp] = P >= {1'b0, optlen};
+    for (gp = 0; gp < 5; gp = gp + 1) begin : g_past
+        localparam [6:0] K = gp;
+        assign past_s[gp] = {1'b0, wp_reg} + K >= {1'b0, optlen};
     end
 endgenerate
 
-wire [63:0] ival_s = {{(64-OPT_MAX){1'b0}}, ival_reg} >> wp_reg;
-wire [63:0] inop_s = {{(64-OPT_MAX){1'b0}}, inop_reg} >> wp_reg;
-wire [63:0] ieol_s = {{(64-OPT_MAX){1'b0}}, ieol_reg} >> wp_reg;
-wire [63:0] ibad_s = {{(64-OPT_MAX){1'b0}}, ibad_reg} >> wp_reg;
-wire [63:0] imss_s = {{(64-OPT_MAX){1'b0}}, imss_reg} >> wp_reg;
-wire [63:0] ilast_s = {{(64-OPT_MAX){1'b0}}, ilast_reg} >> wp_reg;
-wire [63:0] past_s = past_v >> wp_reg;
-wire [6*64-1:0] inext_s = {{(6*(64-OPT_MAX)){1'b0}}, inext_reg} >> {wp_reg, 1'b0} * 3;
+// positions wp..wp+3 of a per-position vector (0 past its end)
+function [3:0] win4;
+    input [OPT_MAX-1:0] v;
+    input [5:0]         sh;
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg   [63:0]        t;              // only the low 4 bits are used
+    /* verilator lint_on UNUSEDSIGNAL */
+    begin
+        t = {{(64-OPT_MAX){1'b0}}, v} >> sh;
+        win4 = t[3:0];
+    end
+endfunction
 
-reg [5:0] wp_next;
-reg       wdone_next, werr_next, wmss_next;
-reg [5:0] wmss_pos_next;
-reg       w_found, w_blocked, w_end;
-reg [1:0] w_k;
-integer   wk;
-
-always @* begin
-    wp_next = wp_reg;
-    wdone_next = wdone_reg;
-    werr_next = werr_reg;
-    wmss_next = wmss_reg;
-    wmss_pos_next = wmss_pos_reg;
-
-    // first position in the window that ends the list or is not a NOP
-    w_found = 1'b0;
-    w_blocked = 1'b0;
-    w_end = 1'b0;
-    w_k = 2'd0;
-    for (wk = 0; wk < 4; wk = wk + 1) begin
-        if (!w_found && !w_blocked) begin
-            if (past_s[wk]) begin
-                w_found = 1'b1;
-                w_end = 1'b1;
-            end else if (!ival_s[wk]) begin
-                w_blocked = 1'b1;          // not arrived yet
-            end else if (!inop_s[wk]) begin
-                w_found = 1'b1;
-                w_k = wk[1:0];
-            end
+wire [3:0] nop_s = win4(inv_reg, wp_reg);
+wire [3:0] opt_s = win4(iov_reg, wp_reg);
+wire [3:0] idone_s = win4(idone_reg, wp_reg);
+wire [3:0] ibad_s = win4(ibad_reg, wp_reg);
+wire [3:0] imss_s = win4(imss_reg, wp_reg);
+// inext as 6 bit planes, each shifted by wp like the flags (a shift of the
+// packed vector by 6 * wp would put a multiplier in the path)
+wire [6*4-1:0] inext_s;
+genvar gb, gq;
+generate
+    for (gb = 0; gb < 6; gb = gb + 1) begin : g_inext_b
+        wire [OPT_MAX-1:0] plane;
+        wire [3:0] plane_s = win4(plane, wp_reg);
+        for (gq = 0; gq < OPT_MAX; gq = gq + 1) begin : g_q
+            assign plane[gq] = inext_reg[6*gq + gb];
+        end
+        for (gq = 0; gq < 4; gq = gq + 1) begin : g_s
+            assign inext_s[6*gq + gb] = plane_s[gq];
         end
     end
+endgenerate
 
-    if (opt_act_reg && !wdone_reg && !w_blocked) begin
-        if (!w_found) begin
-            wp_next = wp_reg + 6'd4;        // four NOPs
-            wdone_next = past_s[4];         // ... that end the list
-        end else if (w_end || ieol_s[{4'd0, w_k}]) begin
-            wdone_next = 1'b1;              // list ends (EOL: rest is padding)
-        end else if (ibad_s[{4'd0, w_k}]) begin
-            wdone_next = 1'b1;
-            werr_next = 1'b1;
-        end else begin
-            wp_next = inext_s[6*w_k +: 6];
-            wdone_next = ilast_s[{4'd0, w_k}];      // the last option: done now
-            if (imss_s[{4'd0, w_k}]) begin
-                wmss_next = 1'b1;           // the last MSS option counts
-                wmss_pos_next = wp_reg + {4'd0, w_k};
-            end
-        end
+// The step: the first position of the window that is not a NOP decides.
+// w_pre[k]: positions 0..k-1 of the window are NOPs; w_none: all four are
+// (move on by 4).
+wire [4:0] w_pre = {&nop_s[3:0], &nop_s[2:0], &nop_s[1:0], nop_s[0], 1'b1};
+wire       w_none = w_pre[4];
+wire [3:0] w_opt = w_pre[3:0] & opt_s[3:0];                 // take option k
+wire [3:0] w_end = w_pre[3:0] & past_s[3:0];                // end of list
+wire [3:0] w_wait = w_pre[3:0] & ~(past_s[3:0] | nop_s[3:0] | opt_s[3:0]);
+wire       w_blocked = |w_wait;                             // not arrived yet
+wire       w_run = opt_act_reg && !wdone_reg;
+
+// next position: after the option taken, or past the four NOPs (when the
+// step ends the walk, the position is not used again)
+reg [5:0] w_pos_cand;
+reg       w_done_cand, w_err, w_mss;
+reg [5:0] w_mss_pos;
+integer   wk;
+always @* begin
+    w_pos_cand = w_none ? wp_reg + 6'd4 : 6'd0;
+    w_done_cand = (w_none && past_s[4]) || |w_end;
+    w_err = 1'b0;
+    w_mss = 1'b0;
+    w_mss_pos = 6'd0;
+    for (wk = 0; wk < 4; wk = wk + 1) begin
+        w_pos_cand = w_pos_cand | (inext_s[6*wk +: 6] & {6{w_opt[wk]}});
+        w_done_cand = w_done_cand || (w_opt[wk] && idone_s[wk]);
+        w_err = w_err || (w_opt[wk] && ibad_s[wk]);
+        w_mss = w_mss || (w_opt[wk] && imss_s[wk]);
+        w_mss_pos = w_mss_pos | ((wp_reg + wk[5:0]) & {6{w_opt[wk]}});
     end
 end
+
+// A blocked step changes nothing (no case is chosen, so only the position
+// needs holding); the last MSS option counts.
+wire [5:0] wp_next = (w_run && !w_blocked) ? w_pos_cand : wp_reg;
+wire       wdone_next = wdone_reg || (w_run && w_done_cand);
+wire       werr_next = werr_reg || (w_run && w_err);
+wire       wmss_next = wmss_reg || (w_run && w_mss);
+wire [5:0] wmss_pos_next = (w_run && w_mss) ? w_mss_pos : wmss_pos_reg;
 
 // ---------------------------------------------------------------------------
 // Checksums: masked words of each beat
@@ -667,8 +713,12 @@ end
 // The verdict is known once the option walk is over, or can never end:
 // no data offset in this frame, or (the frame being complete) option bytes
 // missing. In both cases an earlier check has failed. (Deciding from the
-// walk alone keeps the checksums out of the s_axis_tready path.)
-wire verdict_ready = wdone_reg || !opt_act_reg || w_blocked;
+// walk alone keeps the checksums out of the s_axis_tready path.) "Can never
+// end" is wblk_reg, the walker's w_blocked registered: s_axis_tready then
+// depends on registers only (pay_s_ready is the skid's ready register), not
+// on the walker's shifts. It costs such a frame one cycle: its header
+// leaves the cycle after the walker is seen blocked, not in that cycle.
+wire verdict_ready = wdone_reg || !opt_act_reg || wblk_reg;
 wire fin_now = fin_pend_reg && verdict_ready && !h_valid_reg &&
                (!hold_valid_reg || pay_s_ready);
 
@@ -804,16 +854,14 @@ end
 // Option summaries and walker registers (data), control registers
 // ---------------------------------------------------------------------------
 
-integer ri;
+integer ri, ci;
 always @(posedge clk) begin
     for (ri = 0; ri < OPT_MAX; ri = ri + 1) begin
         if (iwr[ri]) begin
-            inext_reg[6*ri +: 6] <= iwr_info[11*ri +: 6];
-            inop_reg[ri] <= iwr_info[11*ri + 6];
-            ieol_reg[ri] <= iwr_info[11*ri + 7];
-            ibad_reg[ri] <= iwr_info[11*ri + 8];
-            imss_reg[ri] <= iwr_info[11*ri + 9];
-            ilast_reg[ri] <= iwr_info[11*ri + 10];
+            inext_reg[6*ri +: 6] <= iwr_info[10*ri +: 6];
+            idone_reg[ri] <= iwr_info[10*ri + 7];
+            ibad_reg[ri] <= iwr_info[10*ri + 8];
+            imss_reg[ri] <= iwr_info[10*ri + 9];
         end
     end
     wmss_pos_reg <= wmss_pos_next;
@@ -833,11 +881,29 @@ always @(posedge clk) begin
     wdone_reg <= wdone_next;
     werr_reg <= werr_next;
     wmss_reg <= wmss_next;
-    ival_reg <= ival_reg | iwr;
+    for (ci = 0; ci < OPT_MAX; ci = ci + 1) begin
+        if (iwr[ci]) begin
+            inv_reg[ci] <= iwr_info[10*ci + 6];
+            iov_reg[ci] <= !iwr_info[10*ci + 6];
+        end
+    end
 
     // data offset captured (TCP byte 12): options can be summarised
-    if (s_fire && (tcp_s6 ? relk[(6 + 12) / 8] : relk[(2 + 12) / 8]))
+    if (s_fire && (tcp_s6 ? relk[(6 + 12) / 8] : relk[(2 + 12) / 8])) begin
         opt_act_reg <= 1'b1;
+        optlen_reg <= optlen_in;
+    end
+
+    // Walker blocked for good: the frame's last beat is taken (with
+    // fin_pend_reg set, the summaries of that beat are in inv_reg / iov_reg
+    // too, and no beat is taken until the header leaves, so no position
+    // can still arrive), and the walk waits for a position.
+    // Option bytes are missing, so an earlier check fails (the frame is
+    // shorter than 14 + total length, or 4 * data offset exceeds the TCP
+    // length); the walk's result is not used. Cleared when the header
+    // leaves (the next frame cannot be blocked before its own last beat).
+    wblk_reg <= fin_pend_reg && opt_act_reg && !wdone_reg && w_blocked &&
+                !fin_now;
 
     // payload
     if (s_fire && (pw_v || pt_v))
@@ -856,7 +922,8 @@ always @(posedge clk) begin
         fin_pend_reg <= 1'b0;
         h_valid_reg <= 1'b1;
         opt_act_reg <= 1'b0;
-        ival_reg <= {OPT_MAX{1'b0}};
+        inv_reg <= {OPT_MAX{1'b0}};
+        iov_reg <= {OPT_MAX{1'b0}};
         wp_reg <= 6'd0;
         wdone_reg <= 1'b0;
         werr_reg <= 1'b0;
@@ -875,11 +942,13 @@ always @(posedge clk) begin
         pdone_reg <= 1'b0;
         pay_pkt_reg <= 1'b0;
         hold_valid_reg <= 1'b0;
-        ival_reg <= {OPT_MAX{1'b0}};
+        inv_reg <= {OPT_MAX{1'b0}};
+        iov_reg <= {OPT_MAX{1'b0}};
         wp_reg <= 6'd0;
         wdone_reg <= 1'b0;
         werr_reg <= 1'b0;
         wmss_reg <= 1'b0;
+        wblk_reg <= 1'b0;
         h_valid_reg <= 1'b0;
     end
 end
@@ -891,6 +960,18 @@ end
 always @(posedge clk) begin
     if (!rst && pay_push_w && pay_push_h)
         $error("%m: payload beat collision");
+end
+
+// what the walker's end-of-list compare relies on: summaries only before
+// the list's end, and a running walk's position within the list
+integer ai;
+always @(posedge clk) begin
+    if (!rst && opt_act_reg && !wdone_reg && wp_reg > optlen_reg)
+        $error("%m: option walker past the list's end");
+    for (ai = 0; ai < OPT_MAX; ai = ai + 1) begin
+        if (!rst && (inv_reg[ai] || iov_reg[ai]) && ai >= {26'd0, optlen_reg})
+            $error("%m: option summary past the list's end");
+    end
 end
 `endif
 
