@@ -327,30 +327,53 @@ wire so_trim = t_state == TOE_ST_SYN_RECEIVED && !t_passive &&
                    == (TOE_TCP_SYN | TOE_TCP_ACK) && seg_len == 16'd0 &&
                seg_seq + 32'd1 == t_rcv_nxt && seg_ack == t_nxt;
 wire c_y_syn = s_syn && !so_trim;
-wire [31:0] c_y_seq = so_trim ? seg_seq + 32'd1 : seg_seq;
-wire [31:0] y_seglen = s_len + {31'd0, c_y_syn} + {31'd0, s_fin};
-// A. with the CL-11 allowance: a bare FIN at RCV.NXT with RCV.WND = 0
-wire c_y_ok = acceptable(c_y_seq, y_seglen, t_rcv_nxt, wnd) ||
-              (wnd == 32'd0 && s_fin && seg_len == 16'd0 && c_y_seq == t_rcv_nxt);
-// TIME-WAIT acceptability (no trimming, no allowance)
+// Under so_trim the segment is a bare SYN-ACK (SEG.LEN 0, no FIN) whose
+// SEQ + 1 is RCV.NXT: the trimmed segment is empty and sits at RCV.NXT,
+// so everything F and G derive from it is a constant or RCV.NXT (see the
+// registers below). The chains are therefore built from SEG.SEQ alone, in
+// parallel with so_trim's compare, and so_trim only picks at the end:
+// that keeps its 32-bit compare out of the series of carry chains.
+wire [31:0] c_y_seq = so_trim ? t_rcv_nxt : seg_seq;
+// A. with the CL-11 allowance: a bare FIN at RCV.NXT with RCV.WND = 0;
+// under so_trim acceptable(RCV.NXT, 0, RCV.NXT, wnd) holds for any wnd
 wire c_tw_ok = acceptable(seg_seq, s_seglen, t_rcv_nxt, wnd);
+// TIME-WAIT acceptability (no trimming, no allowance) is c_tw_ok
+wire c_y_ok = so_trim ||
+              c_tw_ok || (wnd == 32'd0 && s_fin && seg_len == 16'd0 && seg_seq == t_rcv_nxt);
 
-// F: the text, with what lies before RCV.NXT trimmed off
-wire p_before = seq_lt(c_y_seq, t_rcv_nxt);
-wire [31:0] p_off = p_before ? t_rcv_nxt - c_y_seq : 32'd0;
-wire [31:0] p_len = s_len - p_off;
-wire [31:0] p_seq = p_before ? t_rcv_nxt : c_y_seq;
-wire [31:0] p_n = (p_len < wnd) ? p_len : wnd;
+// F: the text, with what lies before RCV.NXT trimmed off (untrimmed y =
+// SEG.SEQ; the so_trim case is picked at the registers). With
+//   d = RCV.NXT - SEQ, fin_seq = SEQ + LEN, e = fin_seq - RCV.NXT = LEN - d:
+//   p_off = before ? d : 0          p_len = LEN - p_off = before ? e : LEN
+//   p_lt = p_len < wnd              p_n = p_lt ? p_len : wnd
+//   RCV.NXT + p_n = p_lt ? (before ? fin_seq : RCV.NXT + LEN) : RCV.NXT + wnd
+// so every sum below is one or two carry chains from registers, and the
+// window compare picks among them (was: SEQ -> before -> p_off -> p_len
+// -> p_n -> RCV.NXT + p_n -> the FIN compares, six chains in series).
+wire p_before = seq_lt(seg_seq, t_rcv_nxt);
+// (only p_off's low 16 bits are used: the offset into a <= 64 KiB text)
+wire [15:0] p_d16 = t_rcv_nxt[15:0] - seg_seq[15:0];
+wire [31:0] fin_seq = seg_seq + s_len;
+wire [31:0] p_e = fin_seq - t_rcv_nxt;
+wire [31:0] p_len = p_before ? p_e : s_len;
+wire p_lt = p_before ? (p_e < wnd) : (s_len < wnd);
+wire [31:0] rcv_len = t_rcv_nxt + s_len;
+wire [31:0] rcv_wnd = t_rcv_nxt + wnd;
+wire seq_ne_rcv = seg_seq != t_rcv_nxt;
+// RCV.NXT after F (the text): where G reads it (nothing else moves it
+// before G on that path)
+wire [31:0] c_rcv_text = p_lt ? (p_before ? fin_seq : rcv_len) : rcv_wnd;
+wire [31:0] c_rcv_text1 = p_lt ? (p_before ? fin_seq + 32'd1 : rcv_len + 32'd1)
+                               : rcv_wnd + 32'd1;
+// G: where the FIN sits, against RCV.NXT after F: fin_seq - (RCV.NXT +
+// LEN) = SEQ - RCV.NXT when the whole text is taken from SEQ on
+wire c_fin_ne_text = p_lt ? (!p_before && seq_ne_rcv) : fin_seq != rcv_wnd;
+wire c_fin_gt_text = p_lt ? (!p_before && seq_gt(seg_seq, t_rcv_nxt))
+                          : seq_gt(fin_seq, rcv_wnd);
 
 // the ISS of a passive open: pinned or RFC 6528, raised to the TW-04 floor
 wire [31:0] iss_c = pin_valid ? pin_isn : seg_isn;
 wire [31:0] c_iss_passive = (floor_valid && seq_lt(iss_c, floor)) ? floor : iss_c;
-
-// RCV.NXT after F (the text): where G reads it (nothing else moves it
-// before G on that path)
-wire [31:0] c_rcv_text = t_rcv_nxt + p_n;
-// G: where the FIN sits
-wire [31:0] fin_seq = c_y_seq + s_len;
 
 // the ISS of an active open: pinned or RFC 6528
 wire [31:0] c_iss_act = pin_valid ? pin_isn : cmd_isn;
@@ -409,18 +432,18 @@ always @(posedge clk) begin
         una_eq_nxt <= t_una == t_nxt;
         seq_gt_rcv <= seq_gt(seg_seq, t_rcv_nxt);
         tw_fin_rexmit <= seg_seq + s_len + 32'd1 == t_rcv_nxt;
-        yseq_ne_rcv <= c_y_seq != t_rcv_nxt;
-        p_nz <= p_len != 32'd0;
-        p_ooo <= p_seq != t_rcv_nxt;
-        p_off16 <= p_off[15:0];
-        p_n16 <= p_n[15:0];
-        rcv_text <= c_rcv_text;
-        rcv_text1 <= c_rcv_text + 32'd1;
+        yseq_ne_rcv <= !so_trim && seq_ne_rcv;
+        p_nz <= !so_trim && p_len != 32'd0;
+        p_ooo <= !so_trim && !p_before && seq_ne_rcv;
+        p_off16 <= (!so_trim && p_before) ? p_d16 : 16'd0;
+        p_n16 <= so_trim ? 16'd0 : p_lt ? p_len[15:0] : wnd[15:0];
+        rcv_text <= so_trim ? t_rcv_nxt : c_rcv_text;
+        rcv_text1 <= so_trim ? t_rcv_nxt + 32'd1 : c_rcv_text1;
         rcv1 <= t_rcv_nxt + 32'd1;
-        fin_ne_text <= fin_seq != c_rcv_text;
-        fin_ne_rcv <= fin_seq != t_rcv_nxt;
-        fin_gt_text <= seq_gt(fin_seq, c_rcv_text);
-        fin_gt_rcv <= seq_gt(fin_seq, t_rcv_nxt);
+        fin_ne_text <= !so_trim && c_fin_ne_text;
+        fin_ne_rcv <= !so_trim && fin_seq != t_rcv_nxt;
+        fin_gt_text <= !so_trim && c_fin_gt_text;
+        fin_gt_rcv <= !so_trim && seq_gt(fin_seq, t_rcv_nxt);
         iss_passive <= c_iss_passive;
         iss_passive1 <= c_iss_passive + 32'd1;
         iss_act <= c_iss_act;
