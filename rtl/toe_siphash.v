@@ -63,7 +63,8 @@ module toe_siphash #(
     // 2 (8 stages) or 4 (4 stages)
     parameter HR_PER_STAGE = 1,
     // 0: fully pipelined (one hash per cycle); 1: iterative (one hash per
-    // 16 / HR_PER_STAGE cycles, same latency, a fraction of the logic)
+    // 16 / HR_PER_STAGE + 1 cycles, latency one more, a fraction of the
+    // logic)
     parameter ITERATE = 0,
     // width of s_user/m_user, a tag carried alongside each hash (at least 1)
     parameter USER_W = 1

@@ -37,22 +37,24 @@
 //   segment   IDLE (accept, table + listener lookup issued)
 //             LK   (hit? TCB read issued)
 //             LKRD (the TCB read registered; its tuple checked)
-//             STEP (decide; all writes; outputs pushed)   -> 4 cycles,
+//             PRE  (toe_tcp_fsm's stage P: compares and sums registered)
+//             STEP (decide; all writes; outputs pushed)   -> 5 cycles,
 //             descriptor visible on m_tx the cycle after STEP
-//   +1 STEP per timer fired first, +1 STEP for a TIME-WAIT reopen
-//   close/shutdown/abort/timer: IDLE, IDRD (TCB read, table lookup), STEP
-//   connect: IDLE, ISN (request), ISNW (response), LK, LKRD, STEP
+//   +2 (PRE, STEP) per timer fired first, +2 for a TIME-WAIT reopen
+//   close/shutdown/abort/timer: IDLE, IDRD (TCB read, table lookup), PRE,
+//   STEP
+//   connect: IDLE, ISN (request), ISNW (response), LK, LKRD, PRE, STEP
 //   listen/unlisten: IDLE, LST
 // STEP waits while an output FIFO lacks room for the step's worst case or
 // the id allocator is searching (3-4 cycles after a take or free; only a
 // job right after a delete ever waits, 1 cycle). Lookups have no probing:
 // every table access is one read, whatever the load.
 //
-//   clk        _/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_
-//   s_seg_valid ‾‾‾‾‾‾‾‾\_______________________
-//   s_seg_ready ‾‾‾‾‾‾‾‾\_______________/‾‾‾‾‾‾‾   (high in IDLE only)
-//   sequencer  | IDLE | LK  | LKRD| STEP| IDLE|
-//   m_tx_valid ___________________________/‾‾‾‾‾   4 cycles after acceptance
+//   clk        _/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_
+//   s_seg_valid ‾‾‾‾‾‾‾‾\_____________________________
+//   s_seg_ready ‾‾‾‾‾‾‾‾\_____________________/‾‾‾‾‾‾‾   (high in IDLE only)
+//   sequencer  | IDLE | LK  | LKRD| PRE | STEP| IDLE|
+//   m_tx_valid _________________________________/‾‾‾‾‾   5 cycles after acceptance
 //
 // Timer scan: the timer shadow RAM (state, timer kind and deadline of every
 // TCB, written with it) is read one id per cycle, ids 0 .. min(max_conns,
@@ -61,7 +63,7 @@
 // cycles) plus the queue's wait after its deadline. A read-out request
 // (info_req) reads the TCB RAM's port B and pauses the scan for that cycle. Timer jobs take the sequencer
 // only when no segment or command waits; at one segment per 10 cycles
-// there are 7 free cycles in every 10.
+// there are 5 free cycles in every 10.
 
 `timescale 1ns / 1ps
 `default_nettype none

@@ -70,24 +70,26 @@
 //
 // Figures (tests/rtl/test_rtl_top.c, 'make bench-top'), cycles from the
 // last beat of a frame in to the first beat of its answer out, nothing
-// else in flight:
-//   FIN -> ACK, SYN-ACK -> ACK (active open)        7
-//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 4 (default)    7   (5-cycle SipHash
-//                                                        started at beat 4,
-//                                                        hidden behind the
-//                                                        frame; 4 64-bit
-//                                                        adds deep a cycle;
-//                                                        one iterative unit,
-//                                                        a hash per 4 cycles)
-//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 2             11   (ISN_ITERATE 0: the
-//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 1             19    pipelined unit;
-//                                                        17-cycle pipe at 1)
-//   SYN with IPv4 options (IHL 6) -> SYN-ACK        8   (its ports, and the
+// else in flight (ns at the routed clock: docs/synthesis.md, README):
+//   FIN -> ACK, SYN-ACK -> ACK (active open)        9   (parser 2, front
+//                                                        end, core 5: IDLE,
+//                                                        LK, LKRD, PRE, STEP;
+//                                                        descriptor, builder)
+//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 4 (default)   11   (iterative SipHash:
+//                                                        latency 6, a hash
+//                                                        per 5 cycles, started
+//                                                        from the tuple's
+//                                                        beat; the core takes
+//                                                        the SYN the cycle
+//                                                        after its hash)
+//   SYN with Linux's 20 option bytes -> SYN-ACK     11
+//   SYN with IPv4 options (IHL 6) -> SYN-ACK       12   (its ports, and the
 //                                                        hash, a beat later)
-//   SYN with Linux's 20 option bytes -> SYN-ACK      8   (the parser's
-//                                                        option walk ends a
-//                                                        cycle after the
-//                                                        last beat)
+//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 2             14   (ISN_ITERATE 0: the
+//   SYN -> SYN-ACK, ISN_HR_PER_STAGE 1             22    pipelined unit, 9
+//                                                        or 17 cycles;
+//                                                        Linux's SYN 12 / 20,
+//                                                        IHL 6 15 / 23)
 // Back-to-back 60-byte SYNs with random tuples: one taken every 8 cycles
 // (the frame length), every one answered.
 
@@ -106,11 +108,11 @@ module toe_top #(
     // payload buffers (in and out of the gate), log2 of 8-byte beats each;
     // must hold the largest payload accepted (11: 16 KiB, jumbo frames fit)
     parameter PAY_BUF_LOG2 = 11,
-    // SipHash half-rounds per stage (1, 2, 4): ISN latency 17, 9, 5 cycles;
-    // 4 hides the hash behind a minimum-size SYN (SYN-ACK in 7); 1 and 2
-    // need ISN_ITERATE 0
+    // SipHash half-rounds per stage (1, 2, 4): ISN latency 17, 9, 5 cycles
+    // pipelined, 6 iterative; 4 hides most of the hash behind a minimum-size
+    // SYN; 1 and 2 need ISN_ITERATE 0
     parameter ISN_HR_PER_STAGE = 4,
-    // 1: one iterative SipHash unit (a hash per 4 cycles, same latency, a
+    // 1: one iterative SipHash unit (latency 6, a hash per 5 cycles, a
     // quarter of the adders: one ISN per frame is all a frame needs);
     // 0: the fully pipelined one (needed for ISN_HR_PER_STAGE 1 or 2)
     parameter ISN_ITERATE = 1,

@@ -54,9 +54,10 @@
 // Header queue, ISN (early/late SipHash), drops and payload jobs.
 module toe_top_seg #(
     // SipHash half-rounds per pipeline stage (1, 2, 4): latency 17, 9, 5
+    // (pipelined)
     parameter HR_PER_STAGE = 1,
-    // 0: pipelined SipHash (one hash per cycle); 1: iterative (one hash per
-    // 4 cycles, a quarter of the adders; needs HR_PER_STAGE 4)
+    // 0: pipelined SipHash (one hash per cycle); 1: iterative (latency 6,
+    // one hash per 5 cycles, a quarter of the adders; needs HR_PER_STAGE 4)
     parameter ITERATE = 0,
     // log2 of the header queue depth
     parameter HDR_LOG2 = 4,
