@@ -334,10 +334,10 @@ wire c_y_syn = s_syn && !so_trim;
 // parallel with so_trim's compare, and so_trim only picks at the end:
 // that keeps its 32-bit compare out of the series of carry chains.
 wire [31:0] c_y_seq = so_trim ? t_rcv_nxt : seg_seq;
-// A. with the CL-11 allowance: a bare FIN at RCV.NXT with RCV.WND = 0;
-// under so_trim acceptable(RCV.NXT, 0, RCV.NXT, wnd) holds for any wnd
+// TIME-WAIT acceptability (no trimming, no allowance)
 wire c_tw_ok = acceptable(seg_seq, s_seglen, t_rcv_nxt, wnd);
-// TIME-WAIT acceptability (no trimming, no allowance) is c_tw_ok
+// A. with the CL-11 allowance (a bare FIN at RCV.NXT with RCV.WND = 0);
+// under so_trim, acceptable(RCV.NXT, 0, RCV.NXT, wnd) holds for any wnd
 wire c_y_ok = so_trim ||
               c_tw_ok || (wnd == 32'd0 && s_fin && seg_len == 16'd0 && seg_seq == t_rcv_nxt);
 
