@@ -94,8 +94,13 @@ module toe_conn_table #(
     // cleared after rst: operations may start
     output wire             ready,
 
-    // lookup: result from the next cycle on
+    // lookup: result from the next cycle on. The key is lk_key_seg when
+    // lk_seg, else lk_key: both are hashed, and lk_seg picks among the
+    // hashes (the caller's late "which job" decision then sits after the
+    // hash, in front of the RAM address only, not in front of the hash)
     input  wire             lk_en,
+    input  wire             lk_seg,
+    input  wire [KEY_W-1:0] lk_key_seg,
     input  wire [KEY_W-1:0] lk_key,
     output wire             hit,
     output wire [ID_W-1:0]  hit_id,
@@ -172,12 +177,15 @@ endfunction
 
 /* verilator lint_off UNUSEDSIGNAL */
 // only the low IDX_W / FP_W bits are used
-wire [63:0] lk_h0 = toeplitz(sbox_layer(lk_key ^ kx[63:0]), kext, 64);
-wire [63:0] lk_hf = toeplitz(sbox_layer(lk_key ^ kx[127:64]), kext, 128);
+wire [63:0] lk_h0_g = toeplitz(sbox_layer(lk_key ^ kx[63:0]), kext, 64);
+wire [63:0] lk_hf_g = toeplitz(sbox_layer(lk_key ^ kx[127:64]), kext, 128);
+wire [63:0] lk_h0_s = toeplitz(sbox_layer(lk_key_seg ^ kx[63:0]), kext, 64);
+wire [63:0] lk_hf_s = toeplitz(sbox_layer(lk_key_seg ^ kx[127:64]), kext, 128);
 /* verilator lint_on UNUSEDSIGNAL */
-wire [FP_W-1:0] lk_fp = lk_hf[FP_W-1:0];
-wire [IDX_W-1:0] lk_idx0 = lk_h0[IDX_W-1:0];
-wire [IDX_W-1:0] lk_idx1 = lk_h0[IDX_W-1:0] ^ lk_fp[IDX_W-1:0];
+wire [FP_W-1:0] lk_fp = lk_seg ? lk_hf_s[FP_W-1:0] : lk_hf_g[FP_W-1:0];
+wire [IDX_W-1:0] lk_idx0 = lk_seg ? lk_h0_s[IDX_W-1:0] : lk_h0_g[IDX_W-1:0];
+wire [IDX_W-1:0] lk_idx1 = lk_seg ? lk_h0_s[IDX_W-1:0] ^ lk_hf_s[IDX_W-1:0]
+                                  : lk_h0_g[IDX_W-1:0] ^ lk_hf_g[IDX_W-1:0];
 
 // ---- storage ----
 // Each entry is ENT_P bits in the RAM word, whole 9-bit bytes of the ECP5

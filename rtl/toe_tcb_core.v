@@ -355,7 +355,12 @@ wire [ID_W:0] conn_limit = (cfg_max_conns >= N_CONN_32) ? N_CONN_32[ID_W:0] :
 
 // connection table
 reg ct_lk_en;
+// the lookup key: the segment's (ct_lk_seg) or ct_lk_key; the table hashes
+// both and ct_lk_seg picks after the hash, so the segment take decision is
+// not in front of the hash
+reg ct_lk_seg;
 reg [63:0] ct_lk_key;
+wire [63:0] seg_key_in = {s_seg_src_port, s_seg_src_ip, s_seg_dst_port};
 wire ct_ready, ct_hit, ct_can_ins;
 wire [ID_W-1:0] ct_hit_id;
 reg ct_ins_en, ct_del_en;
@@ -368,7 +373,7 @@ reg [63:0] lk_key_reg = 64'd0;
 toe_conn_table #(.N_CONN(N_CONN), .ID_W(ID_W), .FP_W_SET(CT_FP_W)) conn_table (
     .clk(clk), .rst(rst),
     .hash_key(cfg_hash_key), .ready(ct_ready),
-    .lk_en(ct_lk_en), .lk_key(ct_lk_key),
+    .lk_en(ct_lk_en), .lk_seg(ct_lk_seg), .lk_key_seg(seg_key_in), .lk_key(ct_lk_key),
     .hit(ct_hit), .hit_id(ct_hit_id), .can_ins(ct_can_ins),
     .ins_en(ct_ins_en), .ins_id(al_id), .del_en(ct_del_en)
 );
@@ -753,7 +758,9 @@ always @* begin
     now_next = now_reg;
 
     ct_lk_en = 1'b0;
-    ct_lk_key = {s_seg_src_port, s_seg_src_ip, s_seg_dst_port};
+    ct_lk_seg = 1'b0;
+    // (IDLE's command key whatever the job: the choice is ct_lk_seg's)
+    ct_lk_key = cmd_key_in;
     ct_ins_en = 1'b0;
     ct_del_en = 1'b0;
     lt_lk_en = 1'b0;
@@ -790,10 +797,10 @@ always @* begin
             if (seg_take) begin
                 job_next = JOB_SEG;
                 ct_lk_en = 1'b1;
+                ct_lk_seg = 1'b1;
                 lt_lk_en = 1'b1;
                 sq_next = SQ_LK;
             end else if (cmd_take) begin
-                ct_lk_key = cmd_key_in;
                 lt_lk_port = cmd_local_port;
                 case (cmd_op)
                     {1'b0, TOE_CMD_LISTEN}, {1'b0, TOE_CMD_UNLISTEN}: begin
@@ -904,7 +911,7 @@ always @(posedge clk) begin
     sq_reg <= sq_next;
     clr_reg <= clr_next;
     if (ct_lk_en) begin
-        lk_key_reg <= ct_lk_key;
+        lk_key_reg <= ct_lk_seg ? seg_key_in : ct_lk_key;
     end
     job_reg <= job_next;
     now_reg <= now_next;
