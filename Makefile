@@ -31,7 +31,7 @@ endif
 
 # Flags for the project's own C code.
 PROJ_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-              -D_DEFAULT_SOURCE -MD -MP -Ihost/include -Ihost/ref -Ihost/common \
+              -D_DEFAULT_SOURCE -MD -MP -Ihost/include -Ihost/ref -Ihost/pkt -Ihost/common \
               $(SANFLAGS)
 PROJ_LDFLAGS = $(SANFLAGS)
 # Libraries come from pkg-config, evaluated only when a recipe runs (after deps).
@@ -62,9 +62,14 @@ demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
 test-run: $(TEST_BINS)
-	@sh mk/run-tests.sh $(TEST_BINS) $(TEST_SCRIPTS)
+	@sh tests/scripts/run-tests.sh $(TEST_BINS) $(TEST_SCRIPTS)
 
 clean:
 	rm -rf build build-san
 
+# Dependency files. Make tries to remake every included file, and its
+# built-in "link %.o into %" rule would then try to build a program out of
+# a dependency file (replay_config.d from replay_config.d.o, by the
+# replay_%.o rule of mk/85-fuzz.mk) whenever a source is newer: cancelled.
+%: %.o
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

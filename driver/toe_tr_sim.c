@@ -10,7 +10,7 @@
  * The engine model is C++ (Verilator) and large, so libtoe does not carry
  * it and names none of its functions: the program that links it registers
  * them (struct toe_sim_engine, toe_transport_set_sim_engine(); the
- * simulation's sim/toe_sim_transport.c does so when the program starts,
+ * simulation's sim/joint/toe_sim_transport.c does so when the program starts,
  * pkg-config toe-sim links it). A program without one gets TOE_ENODEV
  * from the open with a message saying so.
  *

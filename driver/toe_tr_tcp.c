@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * toe_tr_tcp.c - the tcp:// transport: the bridge byte stream over a TCP
- * connection to a running simulation (sim/toe_hostsrv.h serves it).
+ * connection to a running simulation (sim/joint/toe_hostsrv.h serves it).
  *
  * URI: tcp://HOST:PORT[?connect_timeout=MS]   (HOST a name, an IPv4
  * address or [IPv6]). Connect is non-blocking with a timeout; reads wait

@@ -2,7 +2,8 @@
 /*
  * toe_transport.c - the transport interface: URI parsing, dispatch to the
  * back end named by the scheme, the common options (timeout, retries,
- * cmd_timeout), and the adapter to the bridge protocol's transport.
+ * cmd_timeout). The bridge protocol reaches a transport through the
+ * adapter in host/lib/toe.c; nothing here knows the protocol.
  */
 #include "toe_transport_impl.h"
 
@@ -14,7 +15,6 @@
 #include <time.h>
 
 #include "toe/toe_parse.h"
-#include "toe_proto.h"
 
 static const struct toe_transport_ops *const backends[] = {
 	&toe_tr_sim_ops,
@@ -293,31 +293,4 @@ void toe_transport_tuning(const struct toe_transport *t,
 struct toe_sim *toe_transport_sim(struct toe_transport *t)
 {
 	return t && t->ops->sim ? t->ops->sim(t) : NULL;
-}
-
-/* ---- adapter to struct toe_proto_transport ---- */
-
-static int pt_write(void *ctx, const uint8_t *buf, size_t n)
-{
-	return toe_transport_write(ctx, buf, n);
-}
-
-static int pt_read(void *ctx, uint8_t *buf, size_t n, int timeout_ms)
-{
-	return toe_transport_read(ctx, buf, n, timeout_ms);
-}
-
-static uint64_t pt_now(void *ctx)
-{
-	return toe_transport_now_ms(ctx);
-}
-
-void toe_transport_proto(struct toe_transport *t,
-			 struct toe_proto_transport *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->ctx = t;
-	out->write = pt_write;
-	out->read = pt_read;
-	out->now_ms = pt_now;
 }

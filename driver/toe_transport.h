@@ -14,7 +14,7 @@
  *        driver/toe_tr_sim.c
  *   tcp://HOST:PORT
  *        a byte stream over TCP to a simulation serving its bridge
- *        (sim/toe_hostsrv.h). Non-blocking connect with a timeout.
+ *        (sim/joint/toe_hostsrv.h). Non-blocking connect with a timeout.
  *        driver/toe_tr_tcp.c
  *   ftdi://[VID:PID[:SERIAL]][/IFACE][?baud=N&latency=MS&mode=uart|fifo&
  *        index=N]
@@ -45,7 +45,6 @@ extern "C" {
 #endif
 
 struct toe_transport;
-struct toe_proto_transport; /* host/lib/toe_proto.h */
 
 /* Protocol tuning a URI carries (0 = the scheme's default). */
 struct toe_transport_tuning {
@@ -94,9 +93,6 @@ const char *toe_transport_uri(const struct toe_transport *t);
 void toe_transport_tuning(const struct toe_transport *t,
 			  struct toe_transport_tuning *out);
 
-/* Plug into the bridge protocol: *out calls this transport. */
-void toe_transport_proto(struct toe_transport *t,
-			 struct toe_proto_transport *out);
 
 /* The engine model behind a sim: transport (sim/toe_sim.h), for pushing
  * and popping network frames; NULL for other schemes. */
@@ -105,7 +101,7 @@ struct toe_sim *toe_transport_sim(struct toe_transport *t);
 /*
  * The engine behind sim:, handed to the library by whoever links one: the
  * functions of sim/toe_sim.h that the transport uses, by pointer (libtoe
- * names no toe_sim_* symbol). sim/toe_sim_transport.c fills it with the
+ * names no toe_sim_* symbol). sim/joint/toe_sim_transport.c fills it with the
  * Verilated engine and registers it when the program starts; pkg-config
  * toe-sim links it (in libtoesim.a, forced in with
  * -Wl,--undefined=toe_sim_model_engine), and so do the project's programs

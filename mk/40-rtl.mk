@@ -11,11 +11,11 @@
 #   <rtl srcs>    Verilog files (rtl/ is also on the search path, so
 #                 submodules in rtl/<module>.v are found by name)
 #   <wrapper.cpp> C++ wrapper exposing the model through an extern "C" header
-#                 with an opaque handle (sim/blocks/<x>_model.{h,cpp}); it is
+#                 with an opaque handle (tests/rtl/blocks/<x>_model.{h,cpp}); it is
 #                 compiled with $(CXX) against the Verilated headers and sees
-#                 -I$(BUILD)/vobj/<name> -Isim/blocks
+#                 -I$(BUILD)/vobj/<name> -Itests/rtl/blocks
 #   <test.c>      cmocka runner in C; becomes $(BUILD)/tests/<basename>,
-#                 compiled like the unit tests (-Isim/blocks
+#                 compiled like the unit tests (-Itests/rtl/blocks
 #                 -Itests/unit/support, TOE_VECTORS_DIR) and linked with
 #                 $(CXX) against the wrapper, the model, the Verilator runtime,
 #                 tests/unit/support objects (as an archive), libtoeref.a,
@@ -27,7 +27,7 @@
 # RTL_SYNTH_TOPS ('make synth'). Example:
 #
 #   $(eval $(call VBLOCK,siphash,toe_siphash,rtl/toe_siphash.v,\
-#       sim/blocks/siphash_model.cpp,tests/rtl/test_rtl_siphash.c))
+#       tests/rtl/blocks/siphash_model.cpp,tests/rtl/test_rtl_siphash.c))
 #
 # Models are built with --trace-fst; waves are written only when asked:
 # 'make WAVES=1 test-run' (or WAVES=1 in the environment) makes each model
@@ -36,10 +36,10 @@
 # model and runtime are built without them (they link either way).
 #
 # Other targets: 'make lint' (verilator --lint-only -Wall on every rtl/*.v,
-# also run by 'make test' through mk/lint.sh), 'make synth' (yosys synth on
+# also run by 'make test' through tests/scripts/lint.sh), 'make synth' (yosys synth on
 # each block top, cell counts, fails on latches), 'make regmap' (regenerate
 # the register map outputs from rtl/regmap/toe.toml; also done whenever the
-# .toml or the generator changes), and mk/regmap-check.sh in 'make test'
+# .toml or the generator changes), and tests/scripts/regmap-check.sh in 'make test'
 # (the committed outputs equal a fresh generation).
 
 VERILATOR ?= verilator
@@ -60,7 +60,7 @@ regmap: $(REGMAP_OUT)
 $(REGMAP_OUT) &: $(REGMAP_SRC) $(REGMAP_GEN)
 	$(PYTHON3) $(REGMAP_GEN)
 
-TEST_SCRIPTS += mk/regmap-check.sh
+TEST_SCRIPTS += tests/scripts/regmap-check.sh
 
 # ---- Verilator flags, one per line ----
 # C++ model without a main(): the C test is the main program
@@ -86,7 +86,7 @@ VFLAGS += --trace-structs
 VL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wshadow -MD -MP \
               -isystem $(VL_ROOT)/include -isystem $(VL_ROOT)/include/vltstd \
               -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 \
-              -DVM_TRACE_VCD=0 -faligned-new -Ihost/include -Isim/blocks
+              -DVM_TRACE_VCD=0 -faligned-new -Ihost/include -Itests/rtl/blocks
 # Libraries the Verilator runtime needs (threads, FST's zlib).
 VL_LDLIBS := -pthread -latomic -lz
 
@@ -104,8 +104,8 @@ $(VL_RT_DIR)/%.o:
 $(VL_RT_LIB): $(VL_RT_SRCS:%=$(VL_RT_DIR)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-# ---- C tests under tests/rtl: like the unit tests, plus sim/blocks ----
-$(BUILD)/obj/tests/rtl/%.o: PROJ_CFLAGS += -Isim/blocks -Itests/unit/support \
+# ---- C tests under tests/rtl: like the unit tests, plus tests/rtl/blocks ----
+$(BUILD)/obj/tests/rtl/%.o: PROJ_CFLAGS += -Itests/rtl/blocks -Itests/unit/support \
 	-DTOE_VECTORS_DIR='"tests/vectors"'
 
 # tests/unit/support objects as an archive: a block test pulls in only what
@@ -149,15 +149,15 @@ RTL_SYNTH_TOPS += $(2)
 endef
 
 # ---- blocks ----
-$(eval $(call VBLOCK,skid,toe_skid,rtl/toe_skid.v,sim/blocks/skid_model.cpp,tests/rtl/test_rtl_skid.c))
+$(eval $(call VBLOCK,skid,toe_skid,rtl/toe_skid.v,tests/rtl/blocks/skid_model.cpp,tests/rtl/test_rtl_skid.c))
 # SipHash-2-4 for the ISN, with a 16-bit tag to check the output order
 $(eval $(call VBLOCK,siphash,toe_siphash,rtl/toe_siphash.v rtl/toe_skid.v,\
-	sim/blocks/siphash_model.cpp,tests/rtl/test_rtl_siphash.c,-GUSER_W=16))
+	tests/rtl/blocks/siphash_model.cpp,tests/rtl/test_rtl_siphash.c,-GUSER_W=16))
 # the same tests on the configuration toe_top uses (the iterative unit,
 # 4 half-rounds per cycle)
 $(eval $(call VBLOCK,siphash_it4,toe_siphash,rtl/toe_siphash.v rtl/toe_skid.v,\
-	sim/blocks/siphash_it4_model.cpp,tests/rtl/test_rtl_siphash_it4.c,-GUSER_W=16 -GHR_PER_STAGE=4 -GITERATE=1))
-$(BUILD)/obj/sim/blocks/siphash_it4_model.o: sim/blocks/siphash_model.cpp
+	tests/rtl/blocks/siphash_it4_model.cpp,tests/rtl/test_rtl_siphash_it4.c,-GUSER_W=16 -GHR_PER_STAGE=4 -GITERATE=1))
+$(BUILD)/obj/tests/rtl/blocks/siphash_it4_model.o: tests/rtl/blocks/siphash_model.cpp
 $(BUILD)/obj/tests/rtl/test_rtl_siphash_it4.o: tests/rtl/test_rtl_siphash.c
 
 # ---- tests/rtl runners without a model (C only, like the unit tests) ----
@@ -170,10 +170,10 @@ $(RTL_C_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/rtl/%.o $(RTL_SUPPORT_LIB) 
 	$(CC) $(PROJ_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
 # ---- lint (also a test script) and synthesis ----
-TEST_SCRIPTS += mk/lint.sh
+TEST_SCRIPTS += tests/scripts/lint.sh
 
 lint:
-	@VERILATOR=$(VERILATOR) sh mk/lint.sh
+	@VERILATOR=$(VERILATOR) sh tests/scripts/lint.sh
 
 synth: synth-blocks
 synth-blocks:

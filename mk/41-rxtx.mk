@@ -6,9 +6,9 @@
 # idle gaps and backpressure, and cycle counts (latency, throughput).
 
 $(eval $(call VBLOCK,rxparse,toe_rx_parse,rtl/toe_rx_parse.v rtl/toe_skid.v,\
-	sim/blocks/rxparse_model.cpp,tests/rtl/test_rtl_rx_parse.c))
+	tests/rtl/blocks/rxparse_model.cpp,tests/rtl/test_rtl_rx_parse.c))
 $(eval $(call VBLOCK,txbuild,toe_tx_build,rtl/toe_tx_build.v rtl/toe_skid.v,\
-	sim/blocks/txbuild_model.cpp,tests/rtl/test_rtl_tx_build.c))
+	tests/rtl/blocks/txbuild_model.cpp,tests/rtl/test_rtl_tx_build.c))
 
-$(BUILD)/obj/tests/rtl/test_rtl_rx_parse.o: sim/blocks/rxparse_model.h
-$(BUILD)/obj/tests/rtl/test_rtl_tx_build.o: sim/blocks/txbuild_model.h
+$(BUILD)/obj/tests/rtl/test_rtl_rx_parse.o: tests/rtl/blocks/rxparse_model.h
+$(BUILD)/obj/tests/rtl/test_rtl_tx_build.o: tests/rtl/blocks/txbuild_model.h

@@ -3,13 +3,13 @@
 # model of the bridge with the test-only CSR target behind it
 # (tests/rtl/toe_test_bridge_top.v, tests/rtl/toe_test_csr.v), driven by
 # tests/rtl/test_rtl_host_bridge.c through the host library's transaction
-# layer (libtoe.a) over sim/blocks/bridge_model.{h,cpp}.
+# layer (libtoe.a) over tests/rtl/blocks/bridge_model.{h,cpp}.
 
 BRIDGE_TEST_RTL := tests/rtl/toe_test_bridge_top.v tests/rtl/toe_test_csr.v \
                    rtl/toe_host_bridge.v
 
 $(eval $(call VBLOCK,bridge,toe_test_bridge_top,$(BRIDGE_TEST_RTL),\
-	sim/blocks/bridge_model.cpp,tests/rtl/test_rtl_host_bridge.c,,$(TOE_LIB)))
+	tests/rtl/blocks/bridge_model.cpp,tests/rtl/test_rtl_host_bridge.c,,$(TOE_LIB)))
 
 # The model's top is test-only (not in rtl/, so not for 'make synth'):
 # synthesise the bridge itself.
@@ -17,7 +17,7 @@ RTL_SYNTH_TOPS := $(filter-out toe_test_bridge_top,$(RTL_SYNTH_TOPS)) toe_host_b
 
 $(BUILD)/obj/tests/rtl/test_rtl_host_bridge.o: PROJ_CFLAGS += -Ihost/lib
 
-# 'make lint' also lints the test-only RTL (mk/lint.sh covers rtl/*.v; the
+# 'make lint' also lints the test-only RTL (tests/scripts/lint.sh covers rtl/*.v; the
 # model build lints it too, with -Wall).
 .PHONY: lint-bridge-test
 lint: lint-bridge-test

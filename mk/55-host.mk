@@ -2,9 +2,9 @@
 # The host side around libtoe (mk/50-lib.mk): the simulation's TCP server
 # component, toectl linked with the library, the host tests, install.
 #
-#   $(TOE_HOSTSRV_LIB)   sim/toe_hostsrv.c (serves a toe_sim's host bridge
+#   $(TOE_HOSTSRV_LIB)   sim/joint/toe_hostsrv.c (serves a toe_sim's host bridge
 #                        on 127.0.0.1:PORT); link it before TOESIM_LINK
-#   $(TOESIM_TR_OBJ)     sim/toe_sim_transport.c: registers the engine of
+#   $(TOESIM_TR_OBJ)     sim/joint/toe_sim_transport.c: registers the engine of
 #                        toe_sim.h as libtoe's sim: engine at program start;
 #                        in neither library: a program that opens sim: links
 #                        it with the model (or a stand-in) and libtoe
@@ -18,13 +18,13 @@
 TOE_HOSTSRV_LIB := $(BUILD)/libtoehostsrv.a
 ALL_TARGETS += $(TOE_HOSTSRV_LIB)
 
-$(BUILD)/obj/sim/toe_hostsrv.o: PROJ_CFLAGS += -Isim
+$(BUILD)/obj/sim/joint/toe_hostsrv.o: PROJ_CFLAGS += -Isim
 
-$(TOE_HOSTSRV_LIB): $(BUILD)/obj/sim/toe_hostsrv.o
+$(TOE_HOSTSRV_LIB): $(BUILD)/obj/sim/joint/toe_hostsrv.o
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-TOESIM_TR_OBJ := $(BUILD)/obj/sim/toe_sim_transport.o
+TOESIM_TR_OBJ := $(BUILD)/obj/sim/joint/toe_sim_transport.o
 $(TOESIM_TR_OBJ): PROJ_CFLAGS += -Isim -Idriver
 
 # The engine model is there once mk/60-top.mk and sim/toe_sim.cpp are.
@@ -46,7 +46,7 @@ $(TOECTL): private PKG_LIBS += $(TOE_DEP_LIBS)
 endif
 
 # ---- tests/host ----
-HOST_TEST_CFLAGS := -Ihost/lib -Idriver -Isim -Itests/host/support \
+HOST_TEST_CFLAGS := -Ihost/lib -Idriver -Isim -Isim/joint -Itests/host/support \
 	-Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"'
 $(BUILD)/obj/tests/host/%.o: PROJ_CFLAGS += $(HOST_TEST_CFLAGS)
 
@@ -102,9 +102,9 @@ TEST_BINS += $(HOST_TESTS)
 ALL_TARGETS += $(HOST_TESTS)
 
 # ---- the README example (examples/listen.c) against the installed
-# library: mk/example-test.sh runs `make install PREFIX=$(BUILD)/stage` and
+# library: tests/scripts/example-test.sh runs `make install PREFIX=$(BUILD)/stage` and
 # compiles the example with pkg-config ----
-TEST_SCRIPTS += mk/example-test.sh
+TEST_SCRIPTS += tests/scripts/example-test.sh
 export TOE_EXAMPLE_BUILD = $(if $(filter 1,$(SAN)),$(patsubst %-san,%,$(BUILD)),$(BUILD))
 export TOE_EXAMPLE_SAN = $(SAN)
 export TOE_EXAMPLE_SANFLAGS = $(SANFLAGS)
@@ -118,7 +118,7 @@ TOE_PC_DIR  := $(TOE_LIB_DIR)/pkgconfig
 TOE_BIN_DIR := $(DESTDIR)$(PREFIX)/bin
 TOE_PUB_HDRS := host/include/toe/toe.h host/include/toe/toe_regs.h \
 	host/include/toe/toe_tcp.h driver/toe_transport.h host/lib/toe_proto.h \
-	host/common/toe_proto_codec.h sim/toe_sim.h sim/toe_hostsrv.h
+	host/common/toe_proto_codec.h sim/toe_sim.h sim/joint/toe_hostsrv.h
 
 # toe.pc / toe-sim.pc from toe.pc.in: one template, two packages
 define TOE_PC

@@ -27,7 +27,7 @@
 #
 #   make BUILD=build-hr1 TOP_VFLAGS="-GISN_HR_PER_STAGE=1 -GISN_ITERATE=0" bench-top
 #
-# mk/top-check.sh (run by 'make test') lints toe_top at N_CONN 65536 and
+# tests/scripts/top-check.sh (run by 'make test') lints toe_top at N_CONN 65536 and
 # lets Yosys elaborate it there.
 
 TOP_RTL  := $(sort $(wildcard rtl/*.v))
@@ -105,7 +105,7 @@ $(TOP64_TEST): $(BUILD)/obj/tests/rtl/test_rtl_top_64k.o $(RTL_SUPPORT_LIB) $(RE
 bench-top: $(TOP_TEST)
 	@TOE_SYNTH_SUMMARY=$(BUILD)/synth-ecp5/summary.txt $(TOP_TEST) --bench $(TOP_VFLAGS)
 
-TEST_SCRIPTS += mk/top-check.sh
+TEST_SCRIPTS += tests/scripts/top-check.sh
 
 # The connection table's insert policy under churn, simulated at the
 # algorithm level for several bucket geometries (see rtl/toe_conn_table.v).

@@ -10,9 +10,9 @@
 # without it only --model (the reference stack) exists.
 #
 # 'make test' runs: every script against the reference stack
-# (mk/pkt-model.sh), against the engine (mk/pkt-engine.sh, and
-# mk/pkt-engine-long.sh for the scripts tagged "// toe-pkt: long"), and the
-# runner's negative tests (mk/pkt-neg.sh: tests/pkt/neg/*.pkt must fail
+# (tests/scripts/pkt-model.sh), against the engine (tests/scripts/pkt-engine.sh, and
+# tests/scripts/pkt-engine-long.sh for the scripts tagged "// toe-pkt: long"), and the
+# runner's negative tests (tests/scripts/pkt-neg.sh: tests/pkt/neg/*.pkt must fail
 # with the message each one names).
 
 TOE_PKT      := $(BUILD)/toe-pkt
@@ -31,7 +31,7 @@ $(TOE_PKT): $(PKT_OBJS) $(EUT_LIB) $(REF_LIB) $(EUT_DEPS)
 $(PKT_OBJS): PROJ_CFLAGS += -I$(PKT_DIR) -Isim/eut
 
 # The test scripts find the runner through TOE_PKT.
-TEST_SCRIPTS += mk/pkt-model.sh mk/pkt-neg.sh mk/pkt-engine.sh mk/pkt-engine-long.sh
+TEST_SCRIPTS += tests/scripts/pkt-model.sh tests/scripts/pkt-neg.sh tests/scripts/pkt-engine.sh tests/scripts/pkt-engine-long.sh
 test-run: $(TOE_PKT)
 test-run: export TOE_PKT := $(TOE_PKT)
 

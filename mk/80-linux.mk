@@ -22,14 +22,14 @@
 # defines TOESIM_LINK); without it everything builds with the ref engine
 # only and says so.
 
-SIMD_COMMON := sim/toe_simd_net.c sim/toe_simd_wire.c sim/toe_simd_show.c \
-               sim/toe_simd_session.c
+SIMD_COMMON := host/tools/toe_simd/toe_simd_net.c host/tools/toe_simd/toe_simd_wire.c host/tools/toe_simd/toe_simd_show.c \
+               host/tools/toe_simd/toe_simd_session.c
 # the engine under test (sim/eut/toe_eut.h, mk/65-eut.mk): rtl and ref back
 # ends, or ref only without libtoesim
 SIMD_LD      = $(EUT_LD)
 SIMD_LDLIBS  = $(EUT_LIB) $(EUT_LINK)
 SIMD_DEPLIBS = $(EUT_LIB) $(EUT_DEPS)
-# The host bridge server (sim/toe_hostsrv.c, $(TOE_HOSTSRV_LIB) from
+# The host bridge server (sim/joint/toe_hostsrv.c, $(TOE_HOSTSRV_LIB) from
 # mk/55-host.mk) serves the model's bridge: only with the model.
 ifdef TOESIM_LINK
 ifdef TOE_HOSTSRV_LIB
@@ -41,7 +41,7 @@ endif
 
 SIMD_OBJS := $(SIMD_COMMON:%.c=$(BUILD)/obj/%.o)
 # the daemon itself: options, serve (toe_simd.c) and the demo
-SIMD_MAIN_OBJS := $(BUILD)/obj/sim/toe_simd.o $(BUILD)/obj/sim/toe_simd_demo.o
+SIMD_MAIN_OBJS := $(BUILD)/obj/host/tools/toe_simd/toe_simd.o $(BUILD)/obj/host/tools/toe_simd/toe_simd_demo.o
 SIMD_LIB  := $(BUILD)/libtoesimd.a
 TOE_SIMD  := $(BUILD)/toe-simd
 LINUX_PEER := $(BUILD)/toe-linux-peer
@@ -49,7 +49,7 @@ INTEROP_TEST := $(BUILD)/tests/test_interop_linux
 ALL_TARGETS += $(TOE_SIMD) $(LINUX_PEER) $(INTEROP_TEST)
 TEST_BINS += $(INTEROP_TEST)
 
-$(SIMD_OBJS) $(SIMD_MAIN_OBJS): PROJ_CFLAGS += -Isim -Isim/eut -Itests/interop \
+$(SIMD_OBJS) $(SIMD_MAIN_OBJS): PROJ_CFLAGS += -Isim -Isim/joint -Isim/eut -Itests/interop \
 	$(if $(SIMD_HOSTSRV),-DTOE_SIMD_HOSTSRV=1)
 
 $(SIMD_LIB): $(SIMD_OBJS)
@@ -66,7 +66,7 @@ $(LINUX_PEER): $(BUILD)/obj/tests/interop/linux_peer.o
 	@mkdir -p $(dir $@)
 	$(CC) $(PROJ_LDFLAGS) -o $@ $^ -pthread
 
-$(BUILD)/obj/tests/interop/%.o: PROJ_CFLAGS += -Isim -Isim/eut -Itests/interop \
+$(BUILD)/obj/tests/interop/%.o: PROJ_CFLAGS += -Isim -Isim/eut -Ihost/tools/toe_simd -Itests/interop \
 	-Itests/unit/support -DTOE_VECTORS_DIR='"tests/vectors"' \
 	-DINTEROP_DIR='"$(BUILD)/interop"'
 

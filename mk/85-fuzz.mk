@@ -8,7 +8,7 @@
 #       $(BUILD)/fuzz/bin/fuzz_<name> (the code under test instrumented
 #       too, objects in $(BUILD)/fuzz/obj) and runs it FUZZ_TIME seconds
 #       on $(BUILD)/fuzz/<name>/corpus, seeded from tests/fuzz/corpus/<name>/
-#       and tests/fuzz/regress/<name>/ (mk/fuzz-run.sh). Not part of
+#       and tests/fuzz/regress/<name>/ (tests/scripts/fuzz-run.sh). Not part of
 #       'make test'. Fails on a crash, naming the reproducer.
 #   make fuzz-build     only the build
 #
@@ -88,4 +88,4 @@ fuzz:
 fuzz-build: $(FUZZ_ONLY:%=$(FUZZ_DIR)/bin/fuzz_%)
 
 fuzz-run: fuzz-build
-	@sh mk/fuzz-run.sh $(FUZZ_DIR) $(FUZZ_TIME) "$(FUZZ_FLAGS)" $(FUZZ_ONLY)
+	@sh tests/scripts/fuzz-run.sh $(FUZZ_DIR) $(FUZZ_TIME) "$(FUZZ_FLAGS)" $(FUZZ_ONLY)

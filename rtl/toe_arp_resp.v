@@ -2,8 +2,8 @@
 //
 // toe_arp_resp.v - ARP responder: watches every received frame and answers
 // ARP requests for our IPv4 address (RFC 826), so that the engine can be
-// found on a LAN. The golden model is toe_ref_arp_reply() in host/ref/l2.c;
-// this block makes the same decisions in the same order (host/ref/toe_l2.h).
+// found on a LAN. The golden model is toe_ref_arp_reply() in host/pkt/l2.c;
+// this block makes the same decisions in the same order (host/pkt/toe_l2.h).
 //
 // Receive side: a tap on the MAC's receive stream, in parallel with the TCP
 // parser. s_axis_tready is always 1: the responder never stalls the receive

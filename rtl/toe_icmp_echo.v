@@ -4,8 +4,8 @@
 // frame, stores it, checks the IPv4 header and the ICMP checksum, and
 // answers a good echo request to our IPv4 address with an echo reply
 // (RFC 792, RFC 1122 3.2.2.6). The golden model is toe_ref_icmp_reply() in
-// host/ref/l2.c; this block makes the same decisions in the same order and
-// builds the same bytes (host/ref/toe_l2.h).
+// host/pkt/l2.c; this block makes the same decisions in the same order and
+// builds the same bytes (host/pkt/toe_l2.h).
 //
 // Receive side: a tap on the MAC's receive stream, in parallel with the TCP
 // parser. s_axis_tready is always 1: the responder never stalls the receive

@@ -4,7 +4,7 @@
 // AXI4-Stream from the MAC), one parsed header per frame out (fields and a
 // verdict), and the TCP payload as its own stream, realigned to byte 0.
 //
-// Verdicts are those of the C codec (host/ref/wire.c, toe_parse_frame):
+// Verdicts are those of the C codec (host/pkt/wire.c, toe_parse_frame):
 // the same reasons, checked in the same order, so the first failing check
 // names the drop (reason codes from toe_regs.vh: TOE_PERR_ETH_TRUNC = 1 ..
 // TOE_PERR_TCP_OPT = 13), plus one the codec cannot see:
@@ -661,13 +661,14 @@ wire [63:0] pw_data = pay_s6 ? {s_axis_tdata[47:0], prev_reg[47:32]}
 wire [63:0] pt_data = pay_s6 ? {48'd0, s_axis_tdata[63:48]}
                              : {16'd0, s_axis_tdata[63:16]};
 
-function [63:0] keep_bytes;
+// zero the bytes of a beat that tkeep does not keep
+function [63:0] keep_mask;
     input [63:0] d;
     input [7:0] k;
     integer b;
     begin
         for (b = 0; b < 8; b = b + 1)
-            keep_bytes[8*b +: 8] = d[8*b +: 8] & {8{k[b]}};
+            keep_mask[8*b +: 8] = d[8*b +: 8] & {8{k[b]}};
     end
 endfunction
 
@@ -842,10 +843,10 @@ toe_skid #(
 
 always @(posedge clk) begin
     if (s_fire && pw_final) begin
-        hold_data_reg <= keep_bytes(pw_data, keep_w);
+        hold_data_reg <= keep_mask(pw_data, keep_w);
         hold_keep_reg <= keep_w;
     end else if (s_fire && pt_v) begin
-        hold_data_reg <= keep_bytes(pt_data, keep_t);
+        hold_data_reg <= keep_mask(pt_data, keep_t);
         hold_keep_reg <= keep_t;
     end
 end

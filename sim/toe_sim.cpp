@@ -479,7 +479,7 @@ extern "C" int toe_sim_warp(struct toe_sim *s, uint64_t ticks)
 // through Verilator's root class. The members are probed at compile time:
 // a model without them (the RTL renamed or reshaped them) gets -ENOSYS, and
 // its callers fall back (stepping every cycle is always exact, only slower;
-// mk/pkt-engine.sh fails when toe-pkt no longer skips exactly).
+// tests/scripts/pkt-engine.sh fails when toe-pkt no longer skips exactly).
 
 namespace {
 

@@ -188,6 +188,23 @@ static void on_notify(void *arg, unsigned ev_count, uint8_t seq)
 	t->notified++;
 }
 
+/* The bridge protocol's view of a transport (host/lib/toe_proto.h): the
+ * transport layer (driver/) knows nothing of the protocol above it. */
+static int pt_write(void *ctx, const uint8_t *buf, size_t n)
+{
+	return toe_transport_write(ctx, buf, n);
+}
+
+static int pt_read(void *ctx, uint8_t *buf, size_t n, int timeout_ms)
+{
+	return toe_transport_read(ctx, buf, n, timeout_ms);
+}
+
+static uint64_t pt_now(void *ctx)
+{
+	return toe_transport_now_ms(ctx);
+}
+
 int toe_open(struct toe *t, const char *uri)
 {
 	struct toe_proto_transport pt;
@@ -212,7 +229,11 @@ int toe_open(struct toe *t, const char *uri)
 	toe_proto_cfg_default(&cfg);
 	cfg.timeout_ms = t->tun.timeout_ms;
 	cfg.retries = (unsigned)t->tun.retries;
-	toe_transport_proto(t->tr, &pt);
+	memset(&pt, 0, sizeof(pt));
+	pt.ctx = t->tr;
+	pt.write = pt_write;
+	pt.read = pt_read;
+	pt.now_ms = pt_now;
 	if (t->tun.fault_corrupt || t->tun.fault_drop || t->tun.fault_dup ||
 	    t->tun.fault_garbage) {
 		struct toe_proto_fault_cfg fc = {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * toe_eut.h - the engine under test: one interface to "a TCP engine with a
- * MAC", used by the interop daemon toe-simd (sim/toe_simd*.c) and the
+ * MAC", used by the interop daemon toe-simd (host/tools/toe_simd/toe_simd*.c) and the
  * conformance runner toe-pkt (host/tools/toe_pkt/). Two back ends:
  *
  *   rtl  the Verilator model of rtl/toe_top.v (sim/toe_sim.h, libtoesim):

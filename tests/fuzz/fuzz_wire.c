@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_wire.c - the frame codec (host/ref/wire.c) and the other readers of
+ * fuzz_wire.c - the frame codec (host/pkt/wire.c) and the other readers of
  * a received frame in host/ref: toe_parse_frame, toe_decode_frame, the
  * ARP and ICMP echo responders (l2.c). The input is one frame.
  *

@@ -6,7 +6,7 @@
  * sim/toe_sim.h): wrong ID, wrong register map version, a PING_ACK with
  * a bad version or max burst (the message names which), an engine that
  * never answers (simulated and wall-clock timeouts), corrupted responses,
- * events by poll and by callback, and tcp:// through sim/toe_hostsrv.c run
+ * events by poll and by callback, and tcp:// through sim/joint/toe_hostsrv.c run
  * in a thread (one client at a time, reconnect, server gone mid-session).
  * The engine's real behaviour (commands, connections, ISNs) is tested
  * against the RTL in test_host_sim.c.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# test_simd_args: toe-simd's option checking (sim/toe_simd.c main). Every
+# test_simd_args: toe-simd's option checking (host/tools/toe_simd/toe_simd.c main). Every
 # bad value is a usage error: exit status 2 and one line on stderr that
 # names the option and the value ("toe-simd: bad --port 'abc': want
 # 0..65535 ..."), before anything is created. One test per value toe-simd

@@ -2,7 +2,7 @@
 /*
  * test_interop_linux.c - the engine against the real Linux TCP stack.
  *
- * One session for the whole run (sim/toe_simd_session.h): a network
+ * One session for the whole run (host/tools/toe_simd/toe_simd_session.h): a network
  * namespace with a TAP link, the engine on its far end (the RTL model, or
  * the reference stack when TOE_INTEROP_ENGINE=ref or the build has no
  * model), every frame written to $(BUILD)/interop/linux-interop.pcap. The

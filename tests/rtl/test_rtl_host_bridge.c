@@ -898,9 +898,11 @@ static void random_run(uint64_t seed, unsigned ops, struct pattern pat,
 			r = toe_proto_read(p, TOE_REG_EV_POP, buf, 2);
 			CHECK(r == 0);
 			host_pops++;
-			if (buf[0] & 0x80000000u) {
-				CHECK((buf[0] & 0xFFFF) == (ev_next & 0xFFFF));
-				CHECK(((buf[0] >> 16) & 0xF) == 1 + ev_next % 7);
+			if (TOE_FIELD_GET(TOE_REG_EV_POP_VALID, buf[0])) {
+				CHECK(TOE_FIELD_GET(TOE_REG_EV_POP_CONN, buf[0]) ==
+				      (ev_next & 0xFFFF));
+				CHECK(TOE_FIELD_GET(TOE_REG_EV_POP_TYPE, buf[0]) ==
+				      1 + ev_next % 7);
 				CHECK(buf[1] == ev_next * 2654435761u);
 				ev_next++;
 			}

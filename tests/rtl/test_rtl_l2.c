@@ -2,7 +2,7 @@
 /*
  * test_rtl_l2.c - the link-layer responders (rtl/toe_l2_resp.v: ARP +
  * ICMP echo) in Verilator, differentially against the C model
- * (host/ref/l2.c): the same frames into both - random mixes of ARP, ICMP
+ * (host/pkt/l2.c): the same frames into both - random mixes of ARP, ICMP
  * echo of random sizes and IP header lengths, corrupted, foreign, oversized
  * and bad (tuser) frames - with idle gaps on the input and random
  * backpressure on the output. Every reply must equal the model's byte for

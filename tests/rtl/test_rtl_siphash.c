@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "siphash_model.h"
+#include "toe_bytes.h"
 #include "toe_ref.h"
 
 /* Half-rounds per stage of the model under test, and whether it is the
@@ -57,12 +58,6 @@ static void rng_bytes(uint64_t *s, uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		p[i] = (uint8_t)(rng_next(s) >> 56);
-}
-
-static void put_be(uint8_t *p, uint32_t v, int n)
-{
-	for (int i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
 }
 
 /* libsodium's SipHash-2-4, as the little-endian integer of its 8 bytes. */
@@ -331,10 +326,10 @@ static void test_siphash_isn_tuple_matches_ref_stack(void **state)
 	r = toe_ref_new(&cfg);
 	assert_non_null(r);
 	/* local_ip | local_port | remote_ip | remote_port, big-endian */
-	put_be(msg, lip, 4);
-	put_be(msg + 4, lport, 2);
-	put_be(msg + 6, rip, 4);
-	put_be(msg + 10, rport, 2);
+	toe_put_be32(msg, lip);
+	toe_put_be16(msg + 4, lport);
+	toe_put_be32(msg + 6, rip);
+	toe_put_be16(msg + 10, rport);
 	assert_int_equal((uint32_t)hash_one(m, key, msg, &lat),
 			 toe_ref_isn(r, lip, lport, rip, rport, 0));
 	assert_drained(m);

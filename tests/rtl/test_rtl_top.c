@@ -64,19 +64,13 @@ static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 /* harness                                                            */
 /* ------------------------------------------------------------------ */
 
-struct cfg {
-	const uint8_t *mac;
-	uint32_t ip;
-	uint16_t mtu, rcv_wnd, syn_wnd;
-	uint8_t ttl;
-	bool df;
-	uint16_t ip_id_init, ip_id_step;
-};
-
-static void cfg_default(struct cfg *c)
+/* The engine configuration the tests start from (the register driver's
+ * struct; the tests write its address, IP and CTRL groups). */
+static void cfg_default(struct toe_drv_cfg *c)
 {
-	c->mac = eng_mac;
-	c->ip = ENG_IP;
+	memset(c, 0, sizeof(*c));
+	memcpy(c->mac, eng_mac, 6);
+	c->local_ip = ENG_IP;
 	c->mtu = 1500;
 	c->rcv_wnd = 8760;
 	c->syn_wnd = 0;
@@ -162,28 +156,18 @@ static struct toe_sim *engine(uint32_t seed)
 }
 
 /* Configure and enable. */
-static void configure(struct toe_sim *s, const struct cfg *c)
+static void configure(struct toe_sim *s, const struct toe_drv_cfg *c)
 {
 	struct toe_drv d = drv(s);
-	struct toe_drv_cfg dc;
+	struct toe_drv_cfg dc = *c;
 
-	memset(&dc, 0, sizeof(dc));
 	dc.ctrl = TOE_REG_CTRL_ENABLE_MASK | TOE_REG_CTRL_ARP_EN_MASK |
 		  TOE_REG_CTRL_PING_EN_MASK;
-	memcpy(dc.mac, c->mac, 6);
-	dc.local_ip = c->ip;
-	dc.mtu = c->mtu;
-	dc.rcv_wnd = c->rcv_wnd;
-	dc.syn_wnd = c->syn_wnd;
-	dc.ttl = c->ttl;
-	dc.df = c->df;
-	dc.ip_id_init = c->ip_id_init;
-	dc.ip_id_step = c->ip_id_step;
 	drv_ok(&d, toe_drv_cfg_write(&d, &dc, TOE_DRV_CFG_ADDR | TOE_DRV_CFG_IP |
 				     TOE_DRV_CFG_CTRL));
 }
 
-static struct toe_sim *engine_cfg(uint32_t seed, const struct cfg *c)
+static struct toe_sim *engine_cfg(uint32_t seed, const struct toe_drv_cfg *c)
 {
 	struct toe_sim *s = engine(seed);
 
@@ -414,16 +398,17 @@ static void test_csr_id_version_read_through_bridge(void **state)
 	/* "TOE1", as the register map's ID block says */
 	assert_int_equal(rd(s, TOE_REG_ID), 0x544F4531);
 	v = rd(s, TOE_REG_VERSION);
-	assert_int_equal(v >> 16, 0);
-	assert_int_equal(v & 0xffff, 2);
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_VERSION_MAJOR, v), 0);
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_VERSION_MINOR, v), 2);
 	v = rd(s, TOE_REG_BUILD_CONN);
-	assert_int_equal(v & 0xffff, TOP_N_CONN & 0xffff); /* 65536 reads as 0 */
-	assert_int_equal(v >> 16, 64);
+	/* 65536 reads as 0 */
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_CONN, v), TOP_N_CONN & 0xffff);
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_LISTEN, v), 64);
 	v = rd(s, TOE_REG_BUILD_MISC);
-	assert_int_equal(v & 0xff, 10);         /* EV_DEPTH_LOG2 */
-	assert_int_equal((v >> 8) & 0xff, 8);   /* 64-bit stream */
-	assert_int_equal((v >> 16) & 0xff, TOP_N_CONN_LOG2);
-	assert_int_equal((v >> 24) & 0xff, 11); /* payload buffers */
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_EV_DEPTH_LOG2, v), 10);
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_STREAM_BYTES, v), 8);
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_CONN_LOG2, v), TOP_N_CONN_LOG2);
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_PAY_BUF_LOG2, v), 11);
 	toe_sim_destroy(s);
 }
 
@@ -577,11 +562,11 @@ static void assert_is_capture(const uint8_t *got, size_t n, int k)
 		assert_int_equal(got[i], 0);
 }
 
-static void seed_cfg(struct cfg *c, const uint8_t *mac, uint32_t ip)
+static void seed_cfg(struct toe_drv_cfg *c, const uint8_t *mac, uint32_t ip)
 {
 	cfg_default(c);
-	c->mac = mac;
-	c->ip = ip;
+	memcpy(c->mac, mac, 6);
+	c->local_ip = ip;
 }
 
 /* Frame 1 in, frame 2 out: BDC3 (131.107.2.211, MAC of frame 1's
@@ -594,7 +579,7 @@ static void test_seed_frame1_in_frame2_out_byte_exact(void **state)
 	const uint8_t *f1 = seed_frame(1, &n1);
 	const uint8_t *f3 = seed_frame(3, &n3);
 	uint8_t buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 
@@ -653,7 +638,7 @@ static void test_seed_connect_sends_frame1_frame2_in_frame3_out(void **state)
 	const uint8_t *f1 = seed_frame(1, &n1);
 	const uint8_t *f2 = seed_frame(2, &n2);
 	uint8_t buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id = 99;
@@ -712,7 +697,7 @@ static void test_seed_active_close_frames_4_to_7(void **state)
 	const uint8_t *f6 = seed_frame(6, &n6);
 	const uint32_t me = IP4(192, 94, 222, 123), peer = IP4(192, 94, 222, 87);
 	uint8_t buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id = 99;
@@ -785,7 +770,7 @@ static void test_seed_passive_close_frames_4_to_7(void **state)
 	const uint8_t *f7 = seed_frame(7, &n7);
 	const uint32_t me = IP4(192, 94, 222, 87), peer = IP4(192, 94, 222, 123);
 	uint8_t buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 
@@ -870,7 +855,7 @@ static size_t arp_request(uint8_t *f, uint32_t target)
 static void test_arp_request_for_us_gets_reply(void **state)
 {
 	uint8_t req[60], exp[64], buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	size_t n;
 	int e;
@@ -948,7 +933,7 @@ static void test_icmp_echo_gets_reply_ip_ids_own_counter(void **state)
 {
 	uint8_t req[1600], exp[1600], buf[2048];
 	struct toe_frame f;
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	size_t n, rn;
 	int e, k;
@@ -1013,7 +998,7 @@ static void test_malformed_frames_counted_by_reason(void **state)
 	size_t len[16], gn;
 	uint64_t want[TOE_PERR_COUNT];
 	int nb = 0, i, r;
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	struct toe_frame f;
 
@@ -1082,7 +1067,7 @@ static void test_disabled_engine_drops_frames_uncounted(void **state)
 {
 	uint8_t f[128], buf[2048];
 	struct toe_frame fr;
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	size_t n;
 
@@ -1176,7 +1161,7 @@ static void test_cmd_connect_then_close_in_syn_sent_sends_nothing(void **state)
 {
 	uint8_t buf[2048];
 	struct toe_frame f;
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id = 99;
@@ -1229,7 +1214,7 @@ static void test_cmd_connect_then_close_in_syn_sent_sends_nothing(void **state)
 static void test_cfg_max_conns_third_syn_dropped_table_full(void **state)
 {
 	uint8_t buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	size_t n;
 	int k;
@@ -1286,7 +1271,7 @@ static uint32_t establish(struct toe_sim *s, uint16_t lport, uint16_t rport, uin
  * <SEQ=SND.NXT><CTL=RST> (RG-04) and frees the id. */
 static void test_cmd_abort_established_sends_rst(void **state)
 {
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id;
@@ -1331,7 +1316,7 @@ static void test_cmd_abort_established_sends_rst(void **state)
 static void test_cmd_shutdown_fin_then_receive_still_works(void **state)
 {
 	uint8_t buf[2048], data[5] = { 'h', 'e', 'l', 'l', 'o' }, got[64];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id;
@@ -1371,7 +1356,7 @@ static void test_cmd_shutdown_fin_then_receive_still_works(void **state)
 static void test_events_fifo_overflow_counted_lost(void **state)
 {
 	uint8_t buf[2048], d = 'x';
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	uint32_t id, conn = 0, arg = 0;
 	int i, t = 0;
@@ -1437,7 +1422,7 @@ static void test_host_stream_ping_and_event_frames(void **state)
 	static const uint8_t event1[] = { 0xA5, 0x5A, 0xC0, 0x00, 0x02, 0x00, 0x01,
 					  0xA1, 0x85, 0x18, 0xC9 };
 	uint8_t got[64], buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	size_t n;
 
@@ -1475,7 +1460,7 @@ static void test_host_stream_ping_and_event_frames(void **state)
 static void test_sim_reset_clears_engine(void **state)
 {
 	uint8_t buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t st = 0;
@@ -1595,7 +1580,7 @@ static void test_payload_in_order_with_conn_id(void **state)
 	uint32_t rcv[2] = { 5001, 9001 }, id[2], total = 0, arg = 0, cid = 0;
 	uint16_t port[2] = { 7000, 7001 }, conn = 0;
 	size_t off[2] = { 0, 0 }, n;
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	unsigned i;
 	int k, t = 0;
@@ -1660,7 +1645,7 @@ static void test_payload_back_to_back_all_delivered_then_user_stall_drops(void *
 	uint32_t id, seq = 100001, rng = 12345, last_ack = 0;
 	uint16_t conn = 0;
 	struct toe_frame f;
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	uint8_t buf[2048];
 	int i, k, acks = 0, nseg = 0;
@@ -1749,7 +1734,7 @@ static void test_payload_back_to_back_all_delivered_then_user_stall_drops(void *
 static void test_payload_user_not_ready_not_acked_then_acked_on_retransmit(void **state)
 {
 	uint8_t buf[2048], got[64], data[40];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_drv_conn cn;
 	struct toe_sim *s;
 	uint32_t id;
@@ -1846,7 +1831,7 @@ static void test_isn_equals_reference_siphash(void **state)
 	struct toe_ref_cfg rc;
 	struct toe_ref *r;
 	struct toe_frame f;
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	int round, i, exact = 0, total = 0;
 	size_t n;
@@ -2036,7 +2021,7 @@ static void measure(struct figures *fg)
 {
 	uint64_t x = 0xf16e5ull;
 	uint8_t buf[2048];
-	struct cfg c;
+	struct toe_drv_cfg c;
 	struct toe_sim *s;
 	uint32_t id;
 	size_t n;

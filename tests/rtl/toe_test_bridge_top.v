@@ -3,7 +3,7 @@
 // toe_test_bridge_top.v - test-only top for the host bridge's Verilator
 // test: rtl/toe_host_bridge.v master of tests/rtl/toe_test_csr.v. The byte
 // streams, the target's test controls, its access log (obs_*) and the
-// bridge's statistics pulses are the ports sim/blocks/bridge_model.cpp
+// bridge's statistics pulses are the ports tests/rtl/blocks/bridge_model.cpp
 // drives and watches.
 
 `timescale 1ns / 1ps

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_decode.c - the Network Monitor style decoder (host/ref/decode.c)
+ * test_decode.c - the Network Monitor style decoder (host/pkt/decode.c)
  * against the seed article's own decode text (KB 172983; expected lines
  * typed from the article, corrected where the seed README says the article
  * is wrong), hand-built frames for the options and flags the article does

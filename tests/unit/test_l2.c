@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_l2.c - the ARP and ICMP echo responders' golden model
- * (host/ref/l2.c, toe_l2.h): ARP requests for us and for others, replies,
+ * (host/pkt/l2.c, toe_l2.h): ARP requests for us and for others, replies,
  * gratuitous ARP, probes, truncated and foreign-format frames; ICMP echo of
  * every payload size 0..1472, bad checksums, fragments, frames not for us,
  * IP options, other ICMP types, bad sources, oversized frames. Expected

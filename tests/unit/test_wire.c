@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_wire.c - the packet codec (host/ref/wire.c, pcap_io.c) against the
+ * test_wire.c - the packet codec (host/pkt/wire.c, pcap_io.c) against the
  * seven seed frames of KB 172983, hand-made malformed frames, and a seeded
  * mutation fuzz loop (run it under SAN=1 to prove no out-of-bounds read).
  */

@@ -119,7 +119,7 @@ void toe_free(struct toe *t);
  *                               pkg-config toe-sim); options pcap=FILE,
  *                               fst=FILE, seed=N, clock_hz=N
  *   tcp://HOST:PORT[?...]       a simulation serving its bridge on a TCP
- *                               port (sim/toe_hostsrv.h)
+ *                               port (sim/joint/toe_hostsrv.h)
  *   ftdi://[VID:PID[:SERIAL]][/IFACE][?...]
  *                               FT2232H/FT232H (default 0403:6010, interface
  *                               B); options baud=N, latency=MS, mode=uart|

@@ -911,7 +911,7 @@ enum toe_tcp_flag {
 /* == block l2 (0x300..0x33F) == */
 /*
  * ARP and ICMP echo responder counters (rtl/toe_l2_resp.v), 32 bits, from 0
- * after rst, wrapping. Drop reasons are those of host/ref/toe_l2.h.
+ * after rst, wrapping. Drop reasons are those of host/pkt/toe_l2.h.
  */
 
 /* L2_ARP_REPLIES (0x300, 32-bit, ro): ARP replies sent. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run libFuzzer harnesses (make fuzz, mk/85-fuzz.mk, docs/fuzz.md):
 #
-#   mk/fuzz-run.sh FUZZ_DIR SECONDS "EXTRA FLAGS" NAME...
+#   tests/scripts/fuzz-run.sh FUZZ_DIR SECONDS "EXTRA FLAGS" NAME...
 #
 # Each FUZZ_DIR/bin/fuzz_NAME runs SECONDS seconds, one process, on
 # FUZZ_DIR/NAME/corpus (new inputs are kept there), seeded from

@@ -240,7 +240,7 @@ static int run_serve(const struct options *o)
 #else
 	if (sim)
 		say("  host bridge: not served (this build has no "
-		    "sim/toe_hostsrv.c)\n");
+		    "sim/joint/toe_hostsrv.c)\n");
 #endif
 	if (!sim)
 		say("  the ref engine has no host bridge: this daemon plays the "

@@ -5,10 +5,10 @@
 # table is a memory (the TCB RAM is one 65536 x TOE_TCB_W block, the hash
 # sub-tables 65536 / WAYS words each), not flip-flops. Memories are left unmapped
 # ('memory -nomap'): which block RAM they become is the vendor flow's job.
-#   mk/fsm-synth-check.sh [log dir]     (default: a temporary directory,
+#   tests/scripts/fsm-synth-check.sh [log dir]     (default: a temporary directory,
 #                                        removed when the check passes)
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 YOSYS=${YOSYS:-yosys}
 if [ $# -ge 1 ]; then
 	logdir=$1

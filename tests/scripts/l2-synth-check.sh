@@ -1,14 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Yosys checks of the link-layer responders (toe_l2_resp):
-#   mk/l2-synth-check.sh [-vendor] [log dir]
+#   tests/scripts/l2-synth-check.sh [-vendor] [log dir]
 # Always: elaborates, no latches, no multiple drivers ('check -assert'), the
 # ICMP frame buffer is one memory of 1024 x 64 bits (not flip-flops);
 # memories are left unmapped. With -vendor also synth_xilinx and synth_ecp5,
 # printing their LUT / FF / block RAM counts (no timing: that needs P&R).
 # Logs in the log dir (default: a temporary directory, removed on success).
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 YOSYS=${YOSYS:-yosys}
 vendor=0
 if [ "${1:-}" = "-vendor" ]; then vendor=1; shift; fi

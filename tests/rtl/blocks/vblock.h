@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 //
-// vblock.h - the C++ harness every block-model wrapper in sim/blocks uses:
+// vblock.h - the C++ harness every block-model wrapper in tests/rtl/blocks uses:
 // owns the VerilatedContext (smart pointer, commandArgs before the model),
 // the model and an optional FST trace, and steps the clock.
 //

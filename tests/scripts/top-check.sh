@@ -8,10 +8,10 @@
 #      drivers ('check -assert'), and the big buffers are memories, not
 #      flip-flops: the TCB RAM (65536 words), the two payload buffers
 #      (2048 beats each) and the host event FIFO.
-#   mk/top-check.sh [log dir]     (default: a temporary directory, removed
+#   tests/scripts/top-check.sh [log dir]     (default: a temporary directory, removed
 #                                  when the checks pass)
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 VERILATOR=${VERILATOR:-verilator}
 YOSYS=${YOSYS:-yosys}
 if [ $# -ge 1 ]; then

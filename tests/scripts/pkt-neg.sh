@@ -9,7 +9,7 @@
 # (issue 17 item 4: a '*' line waiting for a segment that never comes used
 # to step an hour of engine cycles) is a failure naming it, not a hang.
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 pkt=${TOE_PKT:-build/toe-pkt}
 to=${PKT_NEG_TIMEOUT:-60}
 [ -x "$pkt" ] || { echo "pkt-neg: $pkt not built"; exit 1; }

@@ -4,7 +4,7 @@
 # own top (submodules are found in rtl/ by name). Any warning fails; a waiver
 # is a one-line lint_off comment at the line it waives, never a -Wno-* here.
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 VERILATOR=${VERILATOR:-verilator}
 n=0; bad=0
 for f in rtl/*.v; do

@@ -5,7 +5,7 @@
 # (toe-sim: the library and the simulated engine; toe: the library alone)
 # and run both: the first must open the simulated engine and listen, the
 # second must fail to open sim: with the message that says why.
-# Usage: mk/example-test.sh [BUILD_DIR]; from `make test` the build
+# Usage: tests/scripts/example-test.sh [BUILD_DIR]; from `make test` the build
 # directory and the sanitizer choice come from the environment
 # (TOE_EXAMPLE_BUILD, TOE_EXAMPLE_SAN, TOE_EXAMPLE_SANFLAGS, mk/55-host.mk).
 set -u

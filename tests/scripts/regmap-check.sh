@@ -5,7 +5,7 @@
 # header must compile as C and as C++ with every warning an error; the RTL
 # include must pass verilator -Wall and yosys inside a module.
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 "${PYTHON3:-python3}" rtl/regmap/gen.py --check || exit 1
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT

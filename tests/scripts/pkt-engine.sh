@@ -4,13 +4,13 @@
 # Verilator model of rtl/toe_top.v through libtoesim), run PKT_JOBS at a
 # time (default: the CPUs, at most 4). With "long" the scripts tagged
 # "// toe-pkt: long" (minutes of simulated time), without it the others:
-# mk/pkt-engine-long.sh is the first, this file alone the second, so each
+# tests/scripts/pkt-engine-long.sh is the first, this file alone the second, so each
 # half has its own watchdog in 'make test'. If toe-pkt was built without the
 # engine (no mk/60-top.mk / TOESIM_LINK), says so and passes. The second
 # half also checks that skipping idle time changes nothing (see below).
 # TOE_PKT is the runner (mk/70-pkt.mk exports it; default build/toe-pkt).
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 pkt=${TOE_PKT:-build/toe-pkt}
 [ -x "$pkt" ] || { echo "pkt-engine: $pkt not built"; exit 1; }
 if ! "$pkt" --engine --help >/dev/null 2>&1; then
