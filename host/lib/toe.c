@@ -418,25 +418,29 @@ int toe_reg_write(struct toe *t, uint32_t addr, uint32_t val)
 	return toe_reg_write_n(t, addr, &val, 1);
 }
 
+/* 64-bit registers: the register driver's pair access (LO latches HI on
+ * a read; HI then LO on a write, the LO write applies both). */
 int toe_reg_read64(struct toe *t, uint32_t addr, uint64_t *val)
 {
-	uint32_t w[2];
 	int r;
 
 	if (!val)
 		return t ? toe_seterr(t, TOE_EINVAL, "val is NULL") : TOE_EINVAL;
-	r = toe_reg_read_n(t, addr, w, 2); /* LO (latches HI), then HI */
-	if (r == 0)
-		*val = (uint64_t)w[1] << 32 | w[0];
-	return r;
+	r = toe_check_open(t);
+	if (r < 0)
+		return r;
+	r = toe_drv_read64(&t->drv, addr, val);
+	return r < 0 ? toe_bus_err(t, r, "register read") : 0;
 }
 
 int toe_reg_write64(struct toe *t, uint32_t addr, uint64_t val)
 {
-	/* two requests: HI, then LO (the LO write applies both) */
-	int r = toe_reg_write(t, addr + 4, (uint32_t)(val >> 32));
+	int r = toe_check_open(t);
 
-	return r < 0 ? r : toe_reg_write(t, addr, (uint32_t)val);
+	if (r < 0)
+		return r;
+	r = toe_drv_write64(&t->drv, addr, val);
+	return r < 0 ? toe_bus_err(t, r, "register write") : 0;
 }
 
 /* ---- commands ---- */
