@@ -131,7 +131,7 @@ $(BUILD)/vobj/$(1)/V$(2)__ALL.a: $(3) $(RTL_INCS) mk/40-rtl.mk
 $(BUILD)/obj/$(basename $(4)).o: $(4) $(BUILD)/vobj/$(1)/V$(2)__ALL.a
 	@mkdir -p $$(dir $$@)
 	$$(CXX) $$(CXXFLAGS) $$(VL_CXXFLAGS) $$(SANFLAGS) -I$(BUILD)/vobj/$(1) \
-		-c $(4) -o $$@
+		-Itests/unit/support -c $(4) -o $$@
 
 $(BUILD)/tests/$(basename $(notdir $(5))): $(BUILD)/obj/$(basename $(5)).o \
 		$(BUILD)/obj/$(basename $(4)).o $(BUILD)/vobj/$(1)/V$(2)__ALL.a \

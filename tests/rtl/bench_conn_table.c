@@ -27,16 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* xorshift64*: fixed, seedable, the same on every platform */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
+#include "test_rng.h"
 
-static uint32_t rng_below(uint64_t *s, uint32_t n)
+/* the high bits: [0, n) */
+static uint32_t rng_below_hi(uint64_t *s, uint32_t n)
 {
 	return (uint32_t)((rng_next(s) >> 32) % n);
 }
@@ -73,7 +67,7 @@ static int run(const struct geo *g)
 		bool fill = !filled;
 
 		if (n == g->live) { /* close one at random */
-			uint32_t v = rng_below(&s, n);
+			uint32_t v = rng_below_hi(&s, n);
 
 			used[where[v]] = false;
 			cnt[where[v] / g->ways]--;
@@ -81,10 +75,10 @@ static int run(const struct geo *g)
 		}
 		/* an ideal hash: h0 uniform; with a fingerprint, h1 = h0 ^ fp
 		 * (as toe_conn_table), else uniform on its own */
-		uint32_t h0 = rng_below(&s, nb), h1;
+		uint32_t h0 = rng_below_hi(&s, nb), h1;
 		uint64_t f = rng_next(&s) & fp_mask;
 
-		h1 = g->fp_w ? (h0 ^ (uint32_t)(f & (nb - 1))) : rng_below(&s, nb);
+		h1 = g->fp_w ? (h0 ^ (uint32_t)(f & (nb - 1))) : rng_below_hi(&s, nb);
 		uint32_t b0 = h0, b1 = nb + h1;
 		bool clash = false;
 

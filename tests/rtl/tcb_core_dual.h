@@ -33,6 +33,7 @@
 
 #include "refkit.h"
 #include "tcb_core_model.h"
+#include "test_rng.h"
 #include "toe_ref.h"
 
 #define D_LOCAL_MAC 0x02AABBCCDDEEULL
@@ -489,23 +490,10 @@ static inline void d_cmp_stats(struct dual *d)
 /* randomized differential run                                          */
 /* ------------------------------------------------------------------ */
 
-/* xorshift64*: fixed, seedable */
-static inline uint64_t d_rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static inline uint32_t d_below(uint64_t *s, uint32_t n)
-{
-	return n ? (uint32_t)(d_rnd(s) % n) : 0;
-}
 
 static inline bool d_pct(uint64_t *s, unsigned pct)
 {
-	return d_below(s, 100) < pct;
+	return rng_below(s, 100) < pct;
 }
 
 /* payload bytes for random segments (any length up to 65535) */
@@ -531,12 +519,12 @@ static const uint16_t d_lports[] = { 80, 443, 8080, 22, 25 };
 /* A sequence number near `base` (the right one most of the time). */
 static inline uint32_t d_near(uint64_t *rs, uint32_t base, uint32_t wnd)
 {
-	switch (d_below(rs, 12)) {
-	case 0: return base - 1 - d_below(rs, 8);
-	case 1: return base + 1 + d_below(rs, 8);
-	case 2: return base + d_below(rs, wnd + 2);
-	case 3: return base + wnd - 1 + d_below(rs, 3);
-	case 4: return (uint32_t)d_rnd(rs);
+	switch (rng_below(rs, 12)) {
+	case 0: return base - 1 - rng_below(rs, 8);
+	case 1: return base + 1 + rng_below(rs, 8);
+	case 2: return base + rng_below(rs, wnd + 2);
+	case 3: return base + wnd - 1 + rng_below(rs, 3);
+	case 4: return (uint32_t)rng_next(rs);
 	case 5: return base - 0x40000000u;
 	default: return base;
 	}
@@ -544,20 +532,20 @@ static inline uint32_t d_near(uint64_t *rs, uint32_t base, uint32_t wnd)
 
 static inline uint16_t d_rnd_len(uint64_t *rs)
 {
-	switch (d_below(rs, 10)) {
-	case 0: return (uint16_t)(1 + d_below(rs, 9000));
-	case 1: return (uint16_t)(1 + d_below(rs, 65535));
-	case 2: case 3: return (uint16_t)(1 + d_below(rs, 1460));
-	default: return (uint16_t)(1 + d_below(rs, 64));
+	switch (rng_below(rs, 10)) {
+	case 0: return (uint16_t)(1 + rng_below(rs, 9000));
+	case 1: return (uint16_t)(1 + rng_below(rs, 65535));
+	case 2: case 3: return (uint16_t)(1 + rng_below(rs, 1460));
+	default: return (uint16_t)(1 + rng_below(rs, 64));
 	}
 }
 
 static inline uint16_t d_rnd_win(uint64_t *rs)
 {
-	switch (d_below(rs, 10)) {
+	switch (rng_below(rs, 10)) {
 	case 0: return 0;
-	case 1: case 2: return (uint16_t)d_below(rs, 65536);
-	case 3: return (uint16_t)(1 + d_below(rs, 100));
+	case 1: case 2: return (uint16_t)rng_below(rs, 65536);
+	case 3: return (uint16_t)(1 + rng_below(rs, 100));
 	default: return 65535;
 	}
 }
@@ -578,7 +566,7 @@ static inline struct toe_seg d_conn_seg(uint64_t *rs, const struct toe_ref_conn_
 	s.dst_ip = i->local_ip;
 	s.src_port = i->remote_port;
 	s.dst_port = i->local_port;
-	s.flags = fl[d_below(rs, sizeof(fl))];
+	s.flags = fl[rng_below(rs, sizeof(fl))];
 	if (calm && (s.flags & 0x04) && d_pct(rs, 50))
 		s.flags = 0x10;
 	if (i->state == TOE_ST_SYN_SENT && d_pct(rs, 60))
@@ -589,7 +577,7 @@ static inline struct toe_seg d_conn_seg(uint64_t *rs, const struct toe_ref_conn_
 	s.flags &= (uint8_t)~0x08;
 	if (data && d_pct(rs, 50))
 		s.flags |= 0x08;
-	s.seq = (i->state == TOE_ST_SYN_SENT) ? (uint32_t)d_rnd(rs) :
+	s.seq = (i->state == TOE_ST_SYN_SENT) ? (uint32_t)rng_next(rs) :
 		d_near(rs, i->rcv_nxt, wnd);
 	if (i->state == TOE_ST_SYN_RECEIVED && !i->passive && d_pct(rs, 30)) {
 		/* the peer's SYN-ACK of a simultaneous open */
@@ -600,15 +588,15 @@ static inline struct toe_seg d_conn_seg(uint64_t *rs, const struct toe_ref_conn_
 	if (data) {
 		s.len = d_rnd_len(rs);
 		if (d_pct(rs, 10))
-			s.seq = i->rcv_nxt - d_below(rs, s.len + 1u);
+			s.seq = i->rcv_nxt - rng_below(rs, s.len + 1u);
 		s.data = d_payload_buf;
 	}
-	switch (d_below(rs, 10)) {
+	switch (rng_below(rs, 10)) {
 	case 0: s.ack = i->snd_una; break;
-	case 1: s.ack = i->snd_nxt + 1 + d_below(rs, 4); break;
-	case 2: s.ack = i->snd_una - 1 - d_below(rs, 70000); break;
-	case 3: s.ack = i->iss + d_below(rs, 3); break;
-	case 4: s.ack = (uint32_t)d_rnd(rs); break;
+	case 1: s.ack = i->snd_nxt + 1 + rng_below(rs, 4); break;
+	case 2: s.ack = i->snd_una - 1 - rng_below(rs, 70000); break;
+	case 3: s.ack = i->iss + rng_below(rs, 3); break;
+	case 4: s.ack = (uint32_t)rng_next(rs); break;
 	default: s.ack = i->snd_nxt; break;
 	}
 	if (!(s.flags & 0x10) && d_pct(rs, 50))
@@ -616,7 +604,7 @@ static inline struct toe_seg d_conn_seg(uint64_t *rs, const struct toe_ref_conn_
 	s.win = d_rnd_win(rs);
 	if ((s.flags & 0x02) && d_pct(rs, 60)) {
 		s.opt.has_mss = true;
-		s.opt.mss = (uint16_t)(d_pct(rs, 70) ? 1460 : d_below(rs, 10000));
+		s.opt.mss = (uint16_t)(d_pct(rs, 70) ? 1460 : rng_below(rs, 10000));
 	} else if (d_pct(rs, 3)) {
 		s.opt.has_mss = true; /* ignored on a non-SYN (MS-02) */
 		s.opt.mss = 100;
@@ -633,17 +621,17 @@ static inline struct toe_seg d_new_seg(uint64_t *rs, const struct dual *d,
 				      0x12, 0x04, 0x14, 0x01, 0x00, 0x11, 0x03 };
 
 	memset(&s, 0, sizeof(s));
-	s.src_ip = 0x0A000000u | (1 + d_below(rs, peers));
+	s.src_ip = 0x0A000000u | (1 + rng_below(rs, peers));
 	s.dst_ip = d->cfg.local_ip;
-	s.src_port = (uint16_t)(1024 + d_below(rs, 64000));
-	s.dst_port = d_lports[d_below(rs, sizeof(d_lports) / sizeof(d_lports[0]))];
-	s.flags = fl[d_below(rs, sizeof(fl))];
-	s.seq = (uint32_t)d_rnd(rs);
-	s.ack = (uint32_t)d_rnd(rs);
+	s.src_port = (uint16_t)(1024 + rng_below(rs, 64000));
+	s.dst_port = d_lports[rng_below(rs, sizeof(d_lports) / sizeof(d_lports[0]))];
+	s.flags = fl[rng_below(rs, sizeof(fl))];
+	s.seq = (uint32_t)rng_next(rs);
+	s.ack = (uint32_t)rng_next(rs);
 	s.win = d_rnd_win(rs);
 	if ((s.flags & 0x02) && d_pct(rs, 70)) {
 		s.opt.has_mss = true;
-		s.opt.mss = (uint16_t)(d_pct(rs, 70) ? 1460 : d_below(rs, 2000));
+		s.opt.mss = (uint16_t)(d_pct(rs, 70) ? 1460 : rng_below(rs, 2000));
 	}
 	if (d_pct(rs, 5)) {
 		s.len = d_rnd_len(rs);
@@ -663,7 +651,7 @@ static inline int d_pick_conn(uint64_t *rs, struct dual *d,
 	if (n == 0)
 		return -1;
 	for (int tries = 0; tries < 64; tries++) {
-		int id = (int)d_below(rs, d->cfg.max_conns);
+		int id = (int)rng_below(rs, d->cfg.max_conns);
 
 		if (toe_ref_conn_info(d->r, id, i) == TOE_REF_OK)
 			return id;
@@ -699,7 +687,7 @@ static inline void d_random_run(struct dual *d, const struct d_run_cfg *rc,
 		d_listen(d, d_lports[k], true);
 
 	for (unsigned step = 0; step < rc->steps; step++) {
-		unsigned a = d_below(&rs, 100);
+		unsigned a = rng_below(&rs, 100);
 
 		if (step < rc->ramp_steps) {
 			/* build up: new SYNs, and ACKs completing handshakes */
@@ -721,11 +709,11 @@ static inline void d_random_run(struct dual *d, const struct d_run_cfg *rc,
 		}
 		/* time: mostly microseconds, sometimes a jump */
 		if (d_pct(&rs, rc->long_jump_pct))
-			t += d_below(&rs, (uint32_t)(d->cfg.rto_init * 8));
+			t += rng_below(&rs, (uint32_t)(d->cfg.rto_init * 8));
 		else if (d_pct(&rs, rc->mid_jump_pct))
-			t += d_below(&rs, (uint32_t)(d->cfg.rto_init / 10));
+			t += rng_below(&rs, (uint32_t)(d->cfg.rto_init / 10));
 		else
-			t += 1 + d_below(&rs, 100);
+			t += 1 + rng_below(&rs, 100);
 
 		if (a < 28) {
 			struct toe_seg s = d_new_seg(&rs, d, rc->peers);
@@ -752,20 +740,20 @@ static inline void d_random_run(struct dual *d, const struct d_run_cfg *rc,
 			 * or no TCB at all */
 			struct toe_seg s = d_new_seg(&rs, d, rc->peers);
 
-			s.flags = (uint8_t)d_below(&rs, 256);
+			s.flags = (uint8_t)rng_below(&rs, 256);
 			d_seg(d, &s, t);
 			out->segs++;
 		} else if (a < 89) {
-			uint16_t lp = (uint16_t)(d_pct(&rs, 5) ? 0 : 1024 + d_below(&rs, 2000));
-			uint32_t rip = 0x0A000000u | (1 + d_below(&rs, rc->peers));
-			uint16_t rp = (uint16_t)(d_pct(&rs, 50) ? 80 : 1 + d_below(&rs, 65535));
+			uint16_t lp = (uint16_t)(d_pct(&rs, 5) ? 0 : 1024 + rng_below(&rs, 2000));
+			uint32_t rip = 0x0A000000u | (1 + rng_below(&rs, rc->peers));
+			uint16_t rp = (uint16_t)(d_pct(&rs, 50) ? 80 : 1 + rng_below(&rs, 65535));
 
 			if (d_connect(d, lp, rip, rp, t) >= 0)
 				out->conns_made++;
 			out->calls++;
 		} else if (a < 95) {
 			int id = d_pct(&rs, 90) ? d_pick_conn(&rs, d, &i) :
-				 (int)d_below(&rs, d->cfg.max_conns + 2);
+				 (int)rng_below(&rs, d->cfg.max_conns + 2);
 			int op = d_pct(&rs, 45) ? TM_CMD_CLOSE :
 				 d_pct(&rs, 50) ? TM_CMD_SHUTDOWN : TM_CMD_ABORT;
 
@@ -776,9 +764,9 @@ static inline void d_random_run(struct dual *d, const struct d_run_cfg *rc,
 		} else if (a < 96) {
 			d_rx_ready(d, !d_pct(&rs, 50) || toe_ref_conn_count(d->r) == 0);
 		} else if (a < 97) {
-			d_pin(d, (uint32_t)d_rnd(&rs));
+			d_pin(d, (uint32_t)rng_next(&rs));
 		} else if (a < 98) {
-			d_listen(d, d_pct(&rs, 10) ? 0 : d_lports[d_below(&rs, nl)],
+			d_listen(d, d_pct(&rs, 10) ? 0 : d_lports[rng_below(&rs, nl)],
 				 d_pct(&rs, 50));
 			out->calls++;
 		} else {
@@ -786,18 +774,18 @@ static inline void d_random_run(struct dual *d, const struct d_run_cfg *rc,
 			struct toe_ref_conn_info f;
 
 			memset(&f, 0, sizeof(f));
-			f.state = (int)(1 + d_below(&rs, 11));
+			f.state = (int)(1 + rng_below(&rs, 11));
 			f.local_ip = d->cfg.local_ip;
-			f.local_port = d_lports[d_below(&rs, nl)];
-			f.remote_ip = 0x0A000000u | (1 + d_below(&rs, rc->peers));
-			f.remote_port = (uint16_t)(1024 + d_below(&rs, 64000));
-			f.iss = (uint32_t)d_rnd(&rs);
-			f.irs = (uint32_t)d_rnd(&rs);
+			f.local_port = d_lports[rng_below(&rs, nl)];
+			f.remote_ip = 0x0A000000u | (1 + rng_below(&rs, rc->peers));
+			f.remote_port = (uint16_t)(1024 + rng_below(&rs, 64000));
+			f.iss = (uint32_t)rng_next(&rs);
+			f.irs = (uint32_t)rng_next(&rs);
 			f.snd_una = f.iss + 1;
-			f.snd_nxt = f.iss + 1 + d_below(&rs, 2);
-			f.rcv_nxt = f.irs + 1 + d_below(&rs, 2);
+			f.snd_nxt = f.iss + 1 + rng_below(&rs, 2);
+			f.rcv_nxt = f.irs + 1 + rng_below(&rs, 2);
 			f.snd_wnd = d_rnd_win(&rs);
-			f.peer_mss = (uint16_t)d_below(&rs, 2000);
+			f.peer_mss = (uint16_t)rng_below(&rs, 2000);
 			f.passive = d_pct(&rs, 50);
 			f.closed_by_user = d_pct(&rs, 20);
 			f.wr_shut = d_pct(&rs, 20);
@@ -1005,15 +993,15 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 		d_listen(d, d_lports[k], true);
 
 	for (unsigned step = 0; step < steps; step++) {
-		unsigned a = d_below(&rs, 100);
+		unsigned a = rng_below(&rs, 100);
 
 		d->step++;
 		if (d_pct(&rs, 2))
-			t += d_below(&rs, (uint32_t)(d->cfg.rto_init * 8));
+			t += rng_below(&rs, (uint32_t)(d->cfg.rto_init * 8));
 		else if (d_pct(&rs, 20))
-			t += d_below(&rs, (uint32_t)(d->cfg.rto_init / 10));
+			t += rng_below(&rs, (uint32_t)(d->cfg.rto_init / 10));
 		else
-			t += 1 + d_below(&rs, 100);
+			t += 1 + rng_below(&rs, 100);
 		d->now = t;
 		tm_set_now(d->m, t);
 
@@ -1036,7 +1024,7 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 
 			toe_ref_input(d->r, &s, t);
 			tm_input(d->m, &ts);
-			tm_run(d->m, d_below(&rs, extra_cycles));
+			tm_run(d->m, rng_below(&rs, extra_cycles));
 			if (!tm_settle(d->m, 100000))
 				D_FAIL(d, "rtl did not settle");
 			if (!tm_pop_pl(d->m, &pl))
@@ -1069,9 +1057,9 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 			}
 			out->segs++;
 		} else if (a < 86) {
-			uint16_t lp = (uint16_t)(1024 + d_below(&rs, 2000));
-			uint32_t rip = 0x0A000000u | (1 + d_below(&rs, peers));
-			uint16_t rp = (uint16_t)(d_pct(&rs, 50) ? 80 : 1 + d_below(&rs, 65535));
+			uint16_t lp = (uint16_t)(1024 + rng_below(&rs, 2000));
+			uint32_t rip = 0x0A000000u | (1 + rng_below(&rs, peers));
+			uint16_t rp = (uint16_t)(d_pct(&rs, 50) ? 80 : 1 + rng_below(&rs, 65535));
 			int ra, rb;
 
 			/* events of timers the reference runs first name old
@@ -1080,7 +1068,7 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 			d_free_collect(d, ref, rtl);
 			ra = toe_ref_connect(d->r, lp, rip, rp, t);
 			rb = tm_connect(d->m, lp, rip, rp, d_mac_of(rip));
-			tm_run(d->m, d_below(&rs, extra_cycles));
+			tm_run(d->m, rng_below(&rs, extra_cycles));
 			tm_settle(d->m, 100000);
 			if ((ra < 0 || rb < 0) && ra != rb)
 				D_FAIL(d, "connect: ref %d rtl %d", ra, rb);
@@ -1110,7 +1098,7 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 			default: ra = toe_ref_abort(d->r, id, t); break;
 			}
 			rb = tm_cmd(d->m, op, hid, 0, 0, 0, 0);
-			tm_run(d->m, d_below(&rs, extra_cycles));
+			tm_run(d->m, rng_below(&rs, extra_cycles));
 			tm_settle(d->m, 100000);
 			if (ra != rb)
 				D_FAIL(d, "call %d on conn %d/%d: ref %d rtl %d", op, id, hid, ra, rb);
@@ -1118,9 +1106,9 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 		} else if (a < 97) {
 			d_rx_ready(d, !d_pct(&rs, 50) || toe_ref_conn_count(d->r) == 0);
 		} else if (a < 98) {
-			d_pin(d, (uint32_t)d_rnd(&rs));
+			d_pin(d, (uint32_t)rng_next(&rs));
 		} else {
-			d_listen(d, d_lports[d_below(&rs, nl)], d_pct(&rs, 50));
+			d_listen(d, d_lports[rng_below(&rs, nl)], d_pct(&rs, 50));
 		}
 		d_free_collect(d, ref, rtl);
 		if (toe_ref_conn_count(d->r) > out->live_max)

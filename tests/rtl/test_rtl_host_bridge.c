@@ -25,6 +25,7 @@
 #include "toe/toe_regs.h"
 #include "toe_bytes.h"
 #include "toe_proto.h"
+#include "test_rng.h"
 
 /* simulated cycles per host millisecond (the host's timeouts are in ms) */
 #define CPM 1000u
@@ -38,24 +39,6 @@
 #define T_N_LISTEN 2u
 #define T_EV_DEPTH_LOG2 4u
 #define T_STREAM_BYTES 8u
-
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static bool rng_pct(uint64_t *s, unsigned pct)
-{
-	return pct >= 100 || rng_next(s) % 100 < pct;
-}
-
-static unsigned rng_below(uint64_t *s, unsigned n)
-{
-	return (unsigned)(rng_next(s) % n);
-}
 
 static uint64_t g_seed;
 

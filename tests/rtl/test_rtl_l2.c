@@ -27,6 +27,7 @@
 #include "toe_bytes.h"
 #include "toe_l2.h"
 #include "toe_wire.h"
+#include "test_rng.h"
 
 #define IP4(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -36,25 +37,6 @@ static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 #define OUR_IP IP4(10, 0, 0, 1)
 
 #define MAX_FRAME 3200 /* the largest frame generated (a jumbo) */
-
-/* xorshift64*: a fixed, seedable generator, the same on every platform. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static unsigned rng_below(uint64_t *s, unsigned n)
-{
-	return (unsigned)(rng_next(s) % n);
-}
-
-static bool rng_pct(uint64_t *s, unsigned pct)
-{
-	return rng_below(s, 100) < pct;
-}
 
 static uint16_t csum(const uint8_t *p, size_t n)
 {

@@ -25,27 +25,9 @@
 #include "seed.h"
 #include "toe_bytes.h"
 #include "toe_wire.h"
+#include "test_rng.h"
 
 #define FRAME_MAX 2048
-
-/* xorshift64*: a fixed, seedable generator, the same on every platform. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static unsigned rng_below(uint64_t *s, unsigned n)
-{
-	return (unsigned)(rng_next(s) % n);
-}
-
-static bool rng_pct(uint64_t *s, unsigned pct)
-{
-	return rng_below(s, 100) < pct;
-}
 
 /* ------------------------------------------------------------------ */
 /* Frames                                                             */

@@ -20,6 +20,7 @@
 #include "siphash_model.h"
 #include "toe_bytes.h"
 #include "toe_ref.h"
+#include "test_rng.h"
 
 /* Half-rounds per stage of the model under test, and whether it is the
  * iterative unit: this file is built with the block's defaults (1, the
@@ -39,20 +40,6 @@
  * cycle and one pass through the 16 / HR_PER_STAGE stages for the
  * iterative unit. */
 #define EXPECT_INTERVAL (SIPHASH_ITER ? 16 / SIPHASH_HR + 1 : 1)
-
-/* xorshift64*: a fixed, seedable generator, the same on every platform. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static bool rng_pct(uint64_t *s, unsigned pct)
-{
-	return rng_next(s) % 100 < pct;
-}
 
 static void rng_bytes(uint64_t *s, uint8_t *p, size_t n)
 {

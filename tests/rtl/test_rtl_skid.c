@@ -15,22 +15,9 @@
 #include <cmocka.h>
 
 #include "skid_model.h"
-
-/* xorshift64*: a fixed, seedable generator, the same on every platform. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
+#include "test_rng.h"
 
 /* true with probability pct/100 */
-static bool rng_pct(uint64_t *s, unsigned pct)
-{
-	return rng_next(s) % 100 < pct;
-}
-
 static struct toe_skid_beat beat_for(uint64_t seq)
 {
 	struct toe_skid_beat b;

@@ -1113,9 +1113,9 @@ static void test_perf_random_tuples(void **state)
 
 		memset(&f, 0, sizeof(f));
 		f.state = TOE_ST_ESTABLISHED;
-		f.local_port = (uint16_t)(1 + d_below(&rs, 65535));
-		f.remote_ip = (uint32_t)d_rnd(&rs) | 1;
-		f.remote_port = (uint16_t)(1 + d_below(&rs, 65535));
+		f.local_port = (uint16_t)(1 + rng_below(&rs, 65535));
+		f.remote_ip = (uint32_t)rng_next(&rs) | 1;
+		f.remote_port = (uint16_t)(1 + rng_below(&rs, 65535));
 		f.remote_mac = d_mac_of(f.remote_ip);
 		f.iss = 1000;
 		f.snd_una = 1001;
@@ -1139,7 +1139,7 @@ static void test_perf_random_tuples(void **state)
 	assert_true(tm_settle(t->m, 1000));
 	uint64_t c0 = tm_cycles(t->m);
 	for (unsigned n = 0; n < NSEG; n++)
-		tm_input(t->m, &segs[d_below(&rs, NCONN)]);
+		tm_input(t->m, &segs[rng_below(&rs, NCONN)]);
 	assert_true(tm_settle(t->m, 100000));
 	uint64_t c1 = tm_cycles(t->m);
 	double cps = (double)(c1 - c0) / NSEG;
@@ -1149,7 +1149,7 @@ static void test_perf_random_tuples(void **state)
 	/* out-of-window segments (each gets an ACK): latency */
 	uint64_t lat_max = 0, lat_sum = 0;
 	for (unsigned n = 0; n < 500; n++) {
-		struct tm_seg s = segs[d_below(&rs, NCONN)];
+		struct tm_seg s = segs[rng_below(&rs, NCONN)];
 
 		s.seq = 5001 + 100000;
 		uint64_t acc = tm_input(t->m, &s);
@@ -1166,7 +1166,7 @@ static void test_perf_random_tuples(void **state)
 	/* the same, back to back: throughput with a reply per segment */
 	uint64_t c2 = tm_cycles(t->m);
 	for (unsigned n = 0; n < NSEG; n++) {
-		struct tm_seg s = segs[d_below(&rs, NCONN)];
+		struct tm_seg s = segs[rng_below(&rs, NCONN)];
 
 		s.seq = 5001 + 100000;
 		tm_input(t->m, &s);
@@ -1217,17 +1217,17 @@ static void test_perf_syn_flood(void **state)
 	assert_int_equal(tm_listen(t->m, KIT_LPORT), 0);
 	for (unsigned k = 0; k < NSYN; k++) {
 		memset(&segs[k], 0, sizeof(segs[k]));
-		segs[k].src_ip = (uint32_t)d_rnd(&rs) | 1;
+		segs[k].src_ip = (uint32_t)rng_next(&rs) | 1;
 		segs[k].src_mac = d_mac_of(segs[k].src_ip);
 		segs[k].dst_ip = KIT_LOCAL_IP;
-		segs[k].src_port = (uint16_t)(1 + d_below(&rs, 65535));
+		segs[k].src_port = (uint16_t)(1 + rng_below(&rs, 65535));
 		segs[k].dst_port = KIT_LPORT;
-		segs[k].seq = (uint32_t)d_rnd(&rs);
+		segs[k].seq = (uint32_t)rng_next(&rs);
 		segs[k].flags = TOE_TCP_SYN;
 		segs[k].win = 65535;
 		segs[k].mss_valid = true;
 		segs[k].mss = 1460;
-		segs[k].isn = (uint32_t)d_rnd(&rs);
+		segs[k].isn = (uint32_t)rng_next(&rs);
 	}
 	uint64_t c0 = tm_cycles(t->m), lat_max = 0;
 	unsigned got = 0;

@@ -44,8 +44,8 @@ static void test_fill_65536_then_full_then_lookup_all(void **state)
 		f.state = TOE_ST_ESTABLISHED;
 		/* random tuples; a repeat would be EADDRINUSE, so make the
 		 * remote port unique per k in its low bits */
-		lp[k] = (uint16_t)(1 + d_below(&rs, 65535));
-		rip[k] = (uint32_t)d_rnd(&rs) | 1;
+		lp[k] = (uint16_t)(1 + rng_below(&rs, 65535));
+		rip[k] = (uint32_t)rng_next(&rs) | 1;
 		rp[k] = (uint16_t)k;
 		f.local_port = lp[k];
 		f.remote_ip = rip[k];
@@ -72,7 +72,7 @@ static void test_fill_65536_then_full_then_lookup_all(void **state)
 	/* every tuple is found: an out-of-window ACK gets the connection's
 	 * <SEQ=SND.NXT><ACK=RCV.NXT> with its id */
 	for (unsigned n = 0; n < 4096; n++) {
-		unsigned k = n < 2048 ? n * 32 + (n % 32) : d_below(&rs, N);
+		unsigned k = n < 2048 ? n * 32 + (n % 32) : rng_below(&rs, N);
 		struct tm_seg s;
 
 		memset(&s, 0, sizeof(s));

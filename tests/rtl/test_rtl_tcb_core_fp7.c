@@ -86,7 +86,7 @@ static void test_fingerprint_collisions(void **state)
 	for (unsigned k = 0; k < N_TRY; k++) {
 		struct tm_fixture f;
 
-		rip[k] = (uint32_t)d_rnd(&rs) | 1;
+		rip[k] = (uint32_t)rng_next(&rs) | 1;
 		rp[k] = (uint16_t)(1000 + k);
 		fixture_of(&f, KIT_LPORT, rip[k], rp[k], k);
 		id[k] = tm_make_fixture(m, &f);

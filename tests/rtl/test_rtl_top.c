@@ -39,6 +39,7 @@
 #include "toe_sim.h"
 #include "toe_sim_drv.h"
 #include "toe_wire.h"
+#include "test_rng.h"
 
 #define IP4(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -1773,14 +1774,6 @@ static void test_payload_user_not_ready_not_acked_then_acked_on_retransmit(void 
 /* ISN                                                                */
 /* ------------------------------------------------------------------ */
 
-static uint64_t rng64(uint64_t *x)
-{
-	*x ^= *x >> 12;
-	*x ^= *x << 25;
-	*x ^= *x >> 27;
-	return *x * 0x2545F4914F6CDD1Dull;
-}
-
 /* RFC 6528 with libsodium directly: M + low 32 bits of SipHash-2-4 of
  * local_ip | local_port | remote_ip | remote_port (big-endian). */
 static uint32_t isn_sodium(const uint8_t key[16], uint32_t lip, uint16_t lport, uint32_t rip,
@@ -1841,7 +1834,7 @@ static void test_isn_equals_reference_siphash(void **state)
 	for (round = 0; round < 2; round++) {
 		tick_hz = round == 0 ? 156250000 : 100000000;
 		for (i = 0; i < 16; i++)
-			key[i] = (uint8_t)rng64(&x);
+			key[i] = (uint8_t)rng_next(&x);
 		cfg_default(&c);
 		s = engine_cfg((uint32_t)(21 + round), &c);
 		for (i = 0; i < 4; i++)
@@ -1858,11 +1851,11 @@ static void test_isn_equals_reference_siphash(void **state)
 		r = toe_ref_new(&rc);
 		assert_non_null(r);
 		for (i = 0; i < 12; i++) {
-			uint16_t rport = (uint16_t)(1024 + rng64(&x) % 60000);
+			uint16_t rport = (uint16_t)(1024 + rng_next(&x) % 60000);
 
 			/* let some time pass, a random amount */
-			toe_sim_step(s, rng64(&x) % 3000);
-			n = peer_seg(buf, rport, 443, (uint32_t)rng64(&x), 0, TOE_TCP_SYN, 1460,
+			toe_sim_step(s, rng_next(&x) % 3000);
+			n = peer_seg(buf, rport, 443, (uint32_t)rng_next(&x), 0, TOE_TCP_SYN, 1460,
 				     NULL, 0);
 			push(s, buf, n);
 			settle(s);
@@ -1887,8 +1880,8 @@ static void test_isn_equals_reference_siphash(void **state)
 
 			t0 = toe_sim_engine_now(s);
 			for (j = 0; j < 16; j++) {
-				ports[j] = (uint16_t)(20000 + j * 7 + (int)(rng64(&x) % 5));
-				fl[j] = peer_seg(fr[j], ports[j], 443, (uint32_t)rng64(&x), 0,
+				ports[j] = (uint16_t)(20000 + j * 7 + (int)(rng_next(&x) % 5));
+				fl[j] = peer_seg(fr[j], ports[j], 443, (uint32_t)rng_next(&x), 0,
 						 TOE_TCP_SYN, 1460, NULL, 0);
 				if (j % 3 == 1)
 					fl[j] = fe_add_ip_options(fr[j], fl[j]);
@@ -1990,11 +1983,11 @@ static double syn_burst(struct toe_sim *s, unsigned n, unsigned gap, uint64_t *x
 
 	assert_true(n <= 1024);
 	for (i = 0; i < n; i++) {
-		uint32_t rip = IP4(10, 1, 0, 0) | (uint32_t)(rng64(x) & 0xffff);
+		uint32_t rip = IP4(10, 1, 0, 0) | (uint32_t)(rng_next(x) & 0xffff);
 
 		len = tcp_frame(frames[i], eng_mac, peer_mac, rip,
-				(uint16_t)(1024 + rng64(x) % 60000), ENG_IP, 80,
-				(uint32_t)rng64(x), 0, TOE_TCP_SYN, 8192, 1460, NULL, 0);
+				(uint16_t)(1024 + rng_next(x) % 60000), ENG_IP, 80,
+				(uint32_t)rng_next(x), 0, TOE_TCP_SYN, 8192, 1460, NULL, 0);
 		assert_int_equal(len, 60);
 	}
 	toe_sim_set_rx_gap(s, gap);

@@ -21,20 +21,7 @@
 #include "seed.h"
 #include "toe_wire.h"
 #include "txbuild_model.h"
-
-/* xorshift64*: a fixed, seedable generator, the same on every platform. */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static bool rng_pct(uint64_t *s, unsigned pct)
-{
-	return rng_next(s) % 100 < pct;
-}
+#include "test_rng.h"
 
 static void rand_desc(uint64_t *s, struct toe_txbuild_desc *d)
 {

@@ -43,6 +43,7 @@
 #include "toe_bytes.h"
 #include "top_dual.h"
 #include "top_random.h"
+#include "test_rng.h"
 
 #define IP4(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -119,10 +120,7 @@ struct rnd {
 
 static uint64_t rn(struct rnd *r)
 {
-	r->x ^= r->x >> 12;
-	r->x ^= r->x << 25;
-	r->x ^= r->x >> 27;
-	return r->x * 0x2545F4914F6CDD1Dull;
+	return rng_next(&r->x);
 }
 
 static uint32_t rr(struct rnd *r, uint32_t n)

@@ -20,6 +20,7 @@
 
 #include "toe_bytes.h"
 #include "toe_l2.h"
+#include "test_rng.h"
 
 #define IP4(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -67,15 +68,6 @@ static int unhex(const char *s, uint8_t *out, size_t cap)
 		out[n++] = (uint8_t)v;
 	}
 	return (int)n;
-}
-
-/* xorshift64*: fixed and seedable */
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
 }
 
 static void assert_bytes(const uint8_t *got, const uint8_t *want, size_t n)

@@ -26,21 +26,9 @@
 #include "toe/toe_regs.h"
 #include "toe_bytes.h"
 #include "toe_proto.h"
+#include "test_rng.h"
 
 /* ---- small helpers ---- */
-
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
-
-static unsigned rng_below(uint64_t *s, unsigned n)
-{
-	return (unsigned)(rng_next(s) % n);
-}
 
 /* The seed of the running randomized test, printed when a check fails. */
 static uint64_t g_seed;

@@ -17,6 +17,7 @@
 #include <pcap/pcap.h>
 
 #include "seed.h"
+#include "test_rng.h"
 #include "toe_bytes.h"
 #include "toe_wire.h"
 
@@ -950,16 +951,12 @@ static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-	/* xorshift64* */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
+	return rng_next(&rng_state);
 }
 
 static unsigned rnd_below(unsigned n)
 {
-	return (unsigned)(rnd() % n);
+	return rng_below(&rng_state, n);
 }
 
 /* Make the checksums right again where the (mutated) lengths allow, so the

@@ -12,6 +12,7 @@
 #include "Vtoe_tcb_core.h"
 #include "tcb_core_model.h"
 #include "vblock.h"
+#include "test_rng.h"
 
 #ifndef TM_N_CONN
 #define TM_N_CONN 1024 // the N_CONN default of toe_tcb_core
@@ -26,14 +27,6 @@ struct tm_pending_cmd {
 	struct tm_fixture fx;
 };
 
-// xorshift64*: fixed and seedable
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545F4914F6CDD1DULL;
-}
 
 struct tcb_core_model {
 	VBlock<Vtoe_tcb_core> vb;
