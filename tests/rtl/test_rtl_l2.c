@@ -368,7 +368,7 @@ static void run(struct frame *fr, size_t n, const struct run_cfg *rc, struct run
 	gap_left = n ? fr[0].gap : 0;
 
 	for (;;) {
-		struct toe_l2_beat in = { 0 }, ob;
+		struct toe_axis_beat in = { 0 }, ob;
 		bool s_valid = false, m_ready, take, done_in = fi >= n;
 
 		if (!done_in) {
@@ -577,7 +577,7 @@ static size_t rtl_replies(const uint8_t *const *frames, const size_t *lens, size
 	toe_l2_model_reset(m, 3);
 	for (size_t i = 0; i <= n; i++) {
 		for (size_t pos = 0; i < n && pos < lens[i]; pos += 8) {
-			struct toe_l2_beat b = { 0 };
+			struct toe_axis_beat b = { 0 };
 			size_t k = lens[i] - pos < 8 ? lens[i] - pos : 8;
 
 			for (size_t j = 0; j < k; j++)
@@ -588,7 +588,7 @@ static size_t rtl_replies(const uint8_t *const *frames, const size_t *lens, size
 			toe_l2_model_tick(m);
 		}
 		for (int c = 0; c < (i < n ? 300 : 400); c++) {
-			struct toe_l2_beat ob;
+			struct toe_axis_beat ob;
 
 			toe_l2_model_drive(m, false, NULL, true, ip_id);
 			if (toe_l2_model_m_valid(m, &ob)) {
@@ -710,7 +710,7 @@ static void feed(struct toe_l2_model *m, const uint8_t *f, size_t len, size_t be
 		 bool m_ready, uint16_t ip_id)
 {
 	for (size_t pos = 0; pos < len && beats; pos += 8, beats--) {
-		struct toe_l2_beat b = { 0 };
+		struct toe_axis_beat b = { 0 };
 
 		for (size_t j = 0; j < 8 && pos + j < len; j++)
 			b.data |= (uint64_t)f[pos + j] << (8 * j);
@@ -727,7 +727,7 @@ static void test_rtl_l2_reset_in_flight_then_clean(void **state)
 	static uint8_t f[2048];
 	uint8_t want[128], got[256];
 	struct toe_l2_model_stats st;
-	struct toe_l2_beat ob;
+	struct toe_axis_beat ob;
 	uint64_t s = 99;
 	size_t len, glen = 0;
 

@@ -503,10 +503,10 @@ static void pair_packets(struct rx_run *r)
 }
 
 /* A beat of frame fr starting at byte off. */
-static struct toe_rxparse_beat make_beat(const struct rx_frame *fr, size_t off,
+static struct toe_axis_beat make_beat(const struct rx_frame *fr, size_t off,
 					 bool junk, uint64_t *s)
 {
-	struct toe_rxparse_beat bt = { 0, 0, false, false };
+	struct toe_axis_beat bt = { 0, 0, false, false };
 	size_t l;
 
 	for (l = 0; l < 8; l++) {
@@ -539,12 +539,12 @@ static void run_frames(const struct rx_frame *fr, size_t n,
 	uint64_t *tlast_at = calloc(n ? n : 1, sizeof(*tlast_at));
 	size_t fi = 0, off = 0, hi = 0, i;
 	bool presenting = false;
-	struct toe_rxparse_beat bt = { 0, 0, false, false };
+	struct toe_axis_beat bt = { 0, 0, false, false };
 	unsigned idle_run;
 	/* an output shown but not taken must stay, unchanged (AXI) */
 	bool h_stalled = false, p_stalled = false;
 	struct toe_rxparse_hdr h_prev;
-	struct toe_rxparse_beat p_prev = { 0, 0, false, false };
+	struct toe_axis_beat p_prev = { 0, 0, false, false };
 
 	assert_non_null(r);
 	assert_non_null(m);
@@ -571,7 +571,7 @@ static void run_frames(const struct rx_frame *fr, size_t n,
 		bool hdr_ready = !rng_pct(&s, cfg->hdr_bp_pct);
 		bool pay_ready = !rng_pct(&s, cfg->pay_bp_pct);
 		struct toe_rxparse_hdr h;
-		struct toe_rxparse_beat pb = { 0, 0, false, false };
+		struct toe_axis_beat pb = { 0, 0, false, false };
 
 		if (!presenting && fi < n && !rng_pct(&s, cfg->idle_pct)) {
 			bt = make_beat(&fr[fi], off, cfg->junk, &s);
@@ -683,7 +683,7 @@ static void run_frames(const struct rx_frame *fr, size_t n,
 	 * then nothing else does, and the input is ready again */
 	for (idle_run = 0; idle_run < 40; idle_run++) {
 		struct toe_rxparse_hdr h;
-		struct toe_rxparse_beat pb;
+		struct toe_axis_beat pb;
 
 		toe_rxparse_model_drive(m, false, NULL, true, true);
 		if (toe_rxparse_model_hdr(m, &h))
@@ -812,7 +812,7 @@ static void test_rx_parse_seed_fields_match_capture(void **state)
 		toe_rxparse_model_drive(m, false, NULL, true, true);
 		toe_rxparse_model_reset(m, 2);
 		for (cyc = 0; off < f->len; cyc++) {
-			struct toe_rxparse_beat bt = make_beat(f, off, false, NULL);
+			struct toe_axis_beat bt = make_beat(f, off, false, NULL);
 
 			assert_true(cyc < 20);
 			toe_rxparse_model_drive(m, true, &bt, true, true);
@@ -861,7 +861,7 @@ static void test_rx_parse_seed_fields_match_capture(void **state)
 		toe_rxparse_model_tick(m);
 		toe_rxparse_model_drive(m, false, NULL, true, true);
 		assert_false(toe_rxparse_model_hdr(m, &h));
-		assert_false(toe_rxparse_model_pay(m, &(struct toe_rxparse_beat){ 0, 0, false, false }));
+		assert_false(toe_rxparse_model_pay(m, &(struct toe_axis_beat){ 0, 0, false, false }));
 	}
 	toe_rxparse_model_free(m);
 	free(f);
@@ -1303,7 +1303,7 @@ static void test_rx_parse_reset_mid_frame_recovers(void **state)
 	toe_rxparse_model_reset(m, 2);
 	/* most of the frame in, outputs stalled */
 	for (cyc = 0; cyc < 40 && off + 16 < f->len; cyc++) {
-		struct toe_rxparse_beat bt = make_beat(f, off, false, NULL);
+		struct toe_axis_beat bt = make_beat(f, off, false, NULL);
 
 		toe_rxparse_model_drive(m, true, &bt, false, false);
 		if (toe_rxparse_model_s_ready(m))
@@ -1314,7 +1314,7 @@ static void test_rx_parse_reset_mid_frame_recovers(void **state)
 	toe_rxparse_model_reset(m, 1);
 	toe_rxparse_model_drive(m, false, NULL, true, true);
 	assert_false(toe_rxparse_model_hdr(m, &(struct toe_rxparse_hdr){ 0 }));
-	assert_false(toe_rxparse_model_pay(m, &(struct toe_rxparse_beat){ 0, 0, false, false }));
+	assert_false(toe_rxparse_model_pay(m, &(struct toe_axis_beat){ 0, 0, false, false }));
 
 	/* the whole frame again: one good header, its payload, nothing else */
 	{
@@ -1326,7 +1326,7 @@ static void test_rx_parse_reset_mid_frame_recovers(void **state)
 		assert_int_equal(toe_parse_frame(f->b, f->len, &tf), TOE_PARSE_OK);
 		off = 0;
 		for (cyc = 0; cyc < 80; cyc++) {
-			struct toe_rxparse_beat bt, pb;
+			struct toe_axis_beat bt, pb;
 			bool in = off < f->len;
 
 			if (in)

@@ -18,9 +18,9 @@
 #include "test_rng.h"
 
 /* true with probability pct/100 */
-static struct toe_skid_beat beat_for(uint64_t seq)
+static struct toe_axis_beat beat_for(uint64_t seq)
 {
-	struct toe_skid_beat b;
+	struct toe_axis_beat b;
 
 	b.data = seq * 0x9E3779B97F4A7C15ULL ^ seq;
 	b.keep = (uint8_t)(seq * 37 + 1);
@@ -29,7 +29,7 @@ static struct toe_skid_beat beat_for(uint64_t seq)
 	return b;
 }
 
-static bool beat_eq(const struct toe_skid_beat *a, const struct toe_skid_beat *b)
+static bool beat_eq(const struct toe_axis_beat *a, const struct toe_axis_beat *b)
 {
 	return a->data == b->data && a->keep == b->keep && a->last == b->last &&
 	       a->user == b->user;
@@ -53,7 +53,7 @@ static struct run_result run(uint64_t seed, unsigned n, unsigned in_pct,
 	struct toe_skid_model *m = toe_skid_model_new((uint32_t)seed);
 	uint64_t s = seed | 1;
 	bool in_valid = false, held = false;
-	struct toe_skid_beat held_beat = { 0 };
+	struct toe_axis_beat held_beat = { 0 };
 	uint64_t guard = 0;
 
 	assert_non_null(m);
@@ -61,7 +61,7 @@ static struct run_result run(uint64_t seed, unsigned n, unsigned in_pct,
 	toe_skid_model_reset(m, 3);
 
 	while (r.received < n) {
-		struct toe_skid_beat in = beat_for(r.sent), out;
+		struct toe_axis_beat in = beat_for(r.sent), out;
 		bool ready_out, s_ready, m_valid;
 
 		/* AXI: once valid, the source holds the beat until taken. */
@@ -81,7 +81,7 @@ static struct run_result run(uint64_t seed, unsigned n, unsigned in_pct,
 		}
 		held = false;
 		if (m_valid) {
-			struct toe_skid_beat want = beat_for(r.received);
+			struct toe_axis_beat want = beat_for(r.received);
 
 			if (!beat_eq(&out, &want)) {
 				print_error("seed %llu: beat %llu wrong at cycle %llu\n",
@@ -116,7 +116,7 @@ static struct run_result run(uint64_t seed, unsigned n, unsigned in_pct,
 	/* Nothing left in flight: a few more cycles with ready high and no
 	 * input must show no beat. */
 	for (int i = 0; r.ok && i < 4; i++) {
-		struct toe_skid_beat out;
+		struct toe_axis_beat out;
 
 		toe_skid_model_drive(m, false, NULL, true);
 		if (toe_skid_model_m_valid(m, &out)) {
@@ -167,7 +167,7 @@ static void test_skid_no_stall_full_rate(void **state)
 static void test_skid_full_then_reset_empty(void **state)
 {
 	struct toe_skid_model *m = toe_skid_model_new(99);
-	struct toe_skid_beat b = beat_for(1), out;
+	struct toe_axis_beat b = beat_for(1), out;
 	int taken = 0;
 
 	(void)state;

@@ -114,7 +114,7 @@ static void run_descs(const struct toe_txbuild_desc *d, size_t n,
 	uint8_t frame[128];
 	size_t flen = 0;
 	bool offering = false, first_seen = false, stalled = false;
-	struct toe_txbuild_beat prev = { 0, 0, false, false };
+	struct toe_axis_beat prev = { 0, 0, false, false };
 	int k;
 
 	assert_non_null(m);
@@ -127,7 +127,7 @@ static void run_descs(const struct toe_txbuild_desc *d, size_t n,
 	while (got < n) {
 		uint64_t cyc = toe_txbuild_model_cycles(m);
 		bool ready = !rng_pct(&s, cfg->bp_pct);
-		struct toe_txbuild_beat b;
+		struct toe_axis_beat b;
 
 		if (!offering && di < n && !rng_pct(&s, cfg->idle_pct))
 			offering = true;
@@ -201,7 +201,7 @@ static void run_descs(const struct toe_txbuild_desc *d, size_t n,
 	}
 	/* drained: nothing more comes, and the input is ready */
 	for (k = 0; k < 20; k++) {
-		struct toe_txbuild_beat b;
+		struct toe_axis_beat b;
 
 		toe_txbuild_model_drive(m, false, NULL, true);
 		if (toe_txbuild_model_m_valid(m, &b))
@@ -264,7 +264,7 @@ static void test_tx_build_seed_frame2_reproduced(void **state)
 	assert_true(cyc < 5);
 	toe_txbuild_model_tick(m);
 	for (cyc = 0; cyc < 20 && off < 60; cyc++) {
-		struct toe_txbuild_beat b;
+		struct toe_axis_beat b;
 		int k;
 
 		toe_txbuild_model_drive(m, false, NULL, true);
@@ -280,7 +280,7 @@ static void test_tx_build_seed_frame2_reproduced(void **state)
 	assert_int_equal(out[58], 0);
 	assert_int_equal(out[59], 0);
 	toe_txbuild_model_drive(m, false, NULL, true);
-	assert_false(toe_txbuild_model_m_valid(m, &(struct toe_txbuild_beat){ 0, 0, false, false }));
+	assert_false(toe_txbuild_model_m_valid(m, &(struct toe_axis_beat){ 0, 0, false, false }));
 	toe_txbuild_model_free(m);
 }
 

@@ -46,18 +46,12 @@ extern "C" void toe_l2_model_config(struct toe_l2_model *m, const uint8_t mac[6]
 }
 
 extern "C" void toe_l2_model_drive(struct toe_l2_model *m, bool s_valid,
-				   const struct toe_l2_beat *beat, bool m_ready,
+				   const struct toe_axis_beat *beat, bool m_ready,
 				   uint16_t ip_id)
 {
 	Vtoe_l2_resp *v = m->vb.m;
 
-	v->s_axis_tvalid = s_valid;
-	if (beat) {
-		v->s_axis_tdata = beat->data;
-		v->s_axis_tkeep = beat->keep;
-		v->s_axis_tlast = beat->last;
-		v->s_axis_tuser = beat->user;
-	}
+	axis_drive(v, s_valid, beat);
 	v->m_axis_tready = m_ready;
 	v->cfg_ip_id = ip_id;
 	m->vb.settle();
@@ -69,17 +63,11 @@ extern "C" bool toe_l2_model_s_ready(const struct toe_l2_model *m)
 }
 
 extern "C" bool toe_l2_model_m_valid(const struct toe_l2_model *m,
-				     struct toe_l2_beat *beat)
+				     struct toe_axis_beat *beat)
 {
 	const Vtoe_l2_resp *v = m->vb.m;
 
-	if (!v->m_axis_tvalid)
-		return false;
-	beat->data = v->m_axis_tdata;
-	beat->keep = v->m_axis_tkeep;
-	beat->last = v->m_axis_tlast;
-	beat->user = v->m_axis_tuser;
-	return true;
+	return axis_peek(v, beat);
 }
 
 extern "C" bool toe_l2_model_ip_id_take(const struct toe_l2_model *m)

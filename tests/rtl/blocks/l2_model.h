@@ -12,17 +12,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "axis_beat.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* One AXI4-Stream beat: frame byte 8*n + i in bits 8i+7..8i of data. */
-struct toe_l2_beat {
-	uint64_t data;
-	uint8_t keep;
-	bool last;
-	bool user;
-};
 
 /* The block's counters (toe_l2_resp stat_* ports). drop[r - 1] counts
  * reason code r (toe_l2.h: TOE_L2_ARP_TRUNC = -1 is drop[0]). */
@@ -51,12 +45,12 @@ void toe_l2_model_config(struct toe_l2_model *m, const uint8_t mac[6],
  * stream's tready and the IP ID input, and evaluate.
  */
 void toe_l2_model_drive(struct toe_l2_model *m, bool s_valid,
-			const struct toe_l2_beat *beat, bool m_ready,
+			const struct toe_axis_beat *beat, bool m_ready,
 			uint16_t ip_id);
 /* s_axis_tready (always true: the tap never stalls). */
 bool toe_l2_model_s_ready(const struct toe_l2_model *m);
 /* m_axis_tvalid; when set, *beat gets the reply beat. */
-bool toe_l2_model_m_valid(const struct toe_l2_model *m, struct toe_l2_beat *beat);
+bool toe_l2_model_m_valid(const struct toe_l2_model *m, struct toe_axis_beat *beat);
 /* ip_id_take: the IP ID driven now is taken at the next edge. */
 bool toe_l2_model_ip_id_take(const struct toe_l2_model *m);
 void toe_l2_model_get_stats(const struct toe_l2_model *m, struct toe_l2_model_stats *st);

@@ -37,17 +37,11 @@ extern "C" void toe_rxparse_model_reset(struct toe_rxparse_model *m, unsigned n)
 }
 
 extern "C" void toe_rxparse_model_drive(struct toe_rxparse_model *m, bool s_valid,
-					const struct toe_rxparse_beat *beat,
+					const struct toe_axis_beat *beat,
 					bool hdr_ready, bool pay_ready)
 {
 	Vtoe_rx_parse *v = m->vb.m;
-	v->s_axis_tvalid = s_valid;
-	if (beat) {
-		v->s_axis_tdata = beat->data;
-		v->s_axis_tkeep = beat->keep;
-		v->s_axis_tlast = beat->last;
-		v->s_axis_tuser = beat->user;
-	}
+	axis_drive(v, s_valid, beat);
 	v->m_hdr_ready = hdr_ready;
 	v->m_axis_tready = pay_ready;
 	m->vb.settle();
@@ -97,16 +91,10 @@ extern "C" bool toe_rxparse_model_hdr(const struct toe_rxparse_model *m,
 }
 
 extern "C" bool toe_rxparse_model_pay(const struct toe_rxparse_model *m,
-				      struct toe_rxparse_beat *beat)
+				      struct toe_axis_beat *beat)
 {
 	const Vtoe_rx_parse *v = m->vb.m;
-	if (!v->m_axis_tvalid)
-		return false;
-	beat->data = v->m_axis_tdata;
-	beat->keep = v->m_axis_tkeep;
-	beat->last = v->m_axis_tlast;
-	beat->user = v->m_axis_tuser;
-	return true;
+	return axis_peek(v, beat);
 }
 
 extern "C" void toe_rxparse_model_tick(struct toe_rxparse_model *m)

@@ -11,17 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "axis_beat.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* One 64-bit AXI4-Stream beat; byte lane 0 (data bits 7:0) comes first. */
-struct toe_rxparse_beat {
-	uint64_t data;
-	uint8_t keep;
-	bool last;
-	bool user;
-};
 
 /* Reason code the parser gives a frame with tuser set (codec reasons are
  * 1..13, the negated TOE_PERR_* values). */
@@ -59,7 +53,7 @@ void toe_rxparse_model_reset(struct toe_rxparse_model *m, unsigned n);
 /* Drive s_axis (beat may be NULL when s_valid is false), m_hdr_ready and
  * m_axis_tready, and evaluate. */
 void toe_rxparse_model_drive(struct toe_rxparse_model *m, bool s_valid,
-			     const struct toe_rxparse_beat *beat,
+			     const struct toe_axis_beat *beat,
 			     bool hdr_ready, bool pay_ready);
 /* s_axis_tready, after toe_rxparse_model_drive. */
 bool toe_rxparse_model_s_ready(const struct toe_rxparse_model *m);
@@ -68,7 +62,7 @@ bool toe_rxparse_model_hdr(const struct toe_rxparse_model *m,
 			   struct toe_rxparse_hdr *h);
 /* m_axis_tvalid (payload); when set, *beat gets the beat. */
 bool toe_rxparse_model_pay(const struct toe_rxparse_model *m,
-			   struct toe_rxparse_beat *beat);
+			   struct toe_axis_beat *beat);
 /* One rising clock edge. */
 void toe_rxparse_model_tick(struct toe_rxparse_model *m);
 /* Rising edges since the model was made. */

@@ -29,16 +29,10 @@ extern "C" void toe_skid_model_reset(struct toe_skid_model *m, unsigned n)
 }
 
 extern "C" void toe_skid_model_drive(struct toe_skid_model *m, bool s_valid,
-				     const struct toe_skid_beat *beat, bool m_ready)
+				     const struct toe_axis_beat *beat, bool m_ready)
 {
 	Vtoe_skid *v = m->vb.m;
-	v->s_axis_tvalid = s_valid;
-	if (beat) {
-		v->s_axis_tdata = beat->data;
-		v->s_axis_tkeep = beat->keep;
-		v->s_axis_tlast = beat->last;
-		v->s_axis_tuser = beat->user;
-	}
+	axis_drive(v, s_valid, beat);
 	v->m_axis_tready = m_ready;
 	m->vb.settle();
 }
@@ -49,16 +43,10 @@ extern "C" bool toe_skid_model_s_ready(const struct toe_skid_model *m)
 }
 
 extern "C" bool toe_skid_model_m_valid(const struct toe_skid_model *m,
-				       struct toe_skid_beat *beat)
+				       struct toe_axis_beat *beat)
 {
 	const Vtoe_skid *v = m->vb.m;
-	if (!v->m_axis_tvalid)
-		return false;
-	beat->data = v->m_axis_tdata;
-	beat->keep = v->m_axis_tkeep;
-	beat->last = v->m_axis_tlast;
-	beat->user = v->m_axis_tuser;
-	return true;
+	return axis_peek(v, beat);
 }
 
 extern "C" void toe_skid_model_tick(struct toe_skid_model *m)

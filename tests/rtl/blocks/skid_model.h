@@ -10,17 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "axis_beat.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* One AXI4-Stream beat. */
-struct toe_skid_beat {
-	uint64_t data;
-	uint8_t keep;
-	bool last;
-	bool user;
-};
 
 struct toe_skid_model;
 
@@ -34,12 +28,12 @@ void toe_skid_model_reset(struct toe_skid_model *m, unsigned n);
 /* Drive s_axis (beat may be NULL when valid is false) and m_axis_tready,
  * and evaluate. */
 void toe_skid_model_drive(struct toe_skid_model *m, bool s_valid,
-			  const struct toe_skid_beat *beat, bool m_ready);
+			  const struct toe_axis_beat *beat, bool m_ready);
 /* s_axis_tready, after toe_skid_model_drive. */
 bool toe_skid_model_s_ready(const struct toe_skid_model *m);
 /* m_axis_tvalid; when set, *beat gets the output beat. */
 bool toe_skid_model_m_valid(const struct toe_skid_model *m,
-			    struct toe_skid_beat *beat);
+			    struct toe_axis_beat *beat);
 /* One rising clock edge. */
 void toe_skid_model_tick(struct toe_skid_model *m);
 

@@ -71,16 +71,10 @@ extern "C" bool toe_txbuild_model_s_ready(const struct toe_txbuild_model *m)
 }
 
 extern "C" bool toe_txbuild_model_m_valid(const struct toe_txbuild_model *m,
-					  struct toe_txbuild_beat *beat)
+					  struct toe_axis_beat *beat)
 {
 	const Vtoe_tx_build *v = m->vb.m;
-	if (!v->m_axis_tvalid)
-		return false;
-	beat->data = v->m_axis_tdata;
-	beat->keep = v->m_axis_tkeep;
-	beat->last = v->m_axis_tlast;
-	beat->user = v->m_axis_tuser;
-	return true;
+	return axis_peek(v, beat);
 }
 
 extern "C" void toe_txbuild_model_tick(struct toe_txbuild_model *m)

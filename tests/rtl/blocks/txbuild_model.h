@@ -11,17 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "axis_beat.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* One 64-bit AXI4-Stream beat; byte lane 0 (data bits 7:0) comes first. */
-struct toe_txbuild_beat {
-	uint64_t data;
-	uint8_t keep;
-	bool last;
-	bool user;
-};
 
 /* The descriptor (s_hdr_*), numbers in host order. */
 struct toe_txbuild_desc {
@@ -55,7 +49,7 @@ void toe_txbuild_model_drive(struct toe_txbuild_model *m, bool valid,
 bool toe_txbuild_model_s_ready(const struct toe_txbuild_model *m);
 /* m_axis_tvalid; when set, *beat gets the beat. */
 bool toe_txbuild_model_m_valid(const struct toe_txbuild_model *m,
-			       struct toe_txbuild_beat *beat);
+			       struct toe_axis_beat *beat);
 /* One rising clock edge. */
 void toe_txbuild_model_tick(struct toe_txbuild_model *m);
 /* Rising edges since the model was made. */
