@@ -81,6 +81,9 @@ struct run {
 	uint16_t ip_id;
 
 	int64_t t_prev;     /* what '+' is relative to */
+	/* when the last segment or call reached the back end (us); -1: none.
+	 * A reply expected then is that stimulus's, not a timer's. */
+	int64_t t_stim;
 	struct pkt_frame *frame;
 	bool have_frame;
 	struct pending pend;
