@@ -159,6 +159,19 @@ $(eval $(call VBLOCK,siphash_it4,toe_siphash,rtl/toe_siphash.v rtl/toe_skid.v,\
 	tests/rtl/blocks/siphash_it4_model.cpp,tests/rtl/test_rtl_siphash_it4.c,-GUSER_W=16 -GHR_PER_STAGE=4 -GITERATE=1))
 $(BUILD)/obj/tests/rtl/blocks/siphash_it4_model.o: tests/rtl/blocks/siphash_model.cpp
 $(BUILD)/obj/tests/rtl/test_rtl_siphash_it4.o: tests/rtl/test_rtl_siphash.c
+# the board blocks of fpga/common (mk/95-fpga.mk): host-link UART, MAC width
+# adapter, frame FIFO across two clocks (transmit: FRAME 1 DROP 0; receive:
+# DROP 1)
+$(eval $(call VBLOCK,uart,fpga_uart,fpga/common/fpga_uart.v fpga/common/fpga_uart_rx.v fpga/common/fpga_uart_tx.v,\
+	tests/rtl/blocks/uart_model.cpp,tests/rtl/test_rtl_uart.c))
+$(eval $(call VBLOCK,mac_adapt,fpga_mac_adapt,fpga/common/fpga_mac_adapt.v,\
+	tests/rtl/blocks/mac_adapt_model.cpp,tests/rtl/test_rtl_mac_adapt.c))
+$(eval $(call VBLOCK,async_fifo,fpga_async_fifo,fpga/common/fpga_async_fifo.v,\
+	tests/rtl/blocks/async_fifo_model.cpp,tests/rtl/test_rtl_async_fifo.c,-GW=32 -GAW=4 -GFRAME=1 -GDROP=0))
+$(eval $(call VBLOCK,async_fifo_drop,fpga_async_fifo,fpga/common/fpga_async_fifo.v,\
+	tests/rtl/blocks/async_fifo_drop_model.cpp,tests/rtl/test_rtl_async_fifo_drop.c,-GW=32 -GAW=4 -GFRAME=1 -GDROP=1))
+$(BUILD)/obj/tests/rtl/blocks/async_fifo_drop_model.o: tests/rtl/blocks/async_fifo_model.cpp
+$(BUILD)/obj/tests/rtl/test_rtl_async_fifo_drop.o: tests/rtl/test_rtl_async_fifo.c
 
 # ---- tests/rtl runners without a model (C only, like the unit tests) ----
 RTL_C_TESTS := $(BUILD)/tests/test_regmap

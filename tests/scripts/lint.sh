@@ -1,16 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Lint every RTL module: verilator --lint-only -Wall on each rtl/*.v as its
-# own top (submodules are found in rtl/ by name). Any warning fails; a waiver
-# is a one-line lint_off comment at the line it waives, never a -Wno-* here.
+# own top (submodules are found in rtl/ by name), on each board block of
+# fpga/common, and on each board top fpga/<board>/fpga_*_top.v (with the
+# lint-only stand-ins of fpga/<board>/lint/ for the vendor primitives and
+# the generated MAC). Any warning fails; a waiver is a one-line lint_off
+# comment at the line it waives, never a -Wno-* here.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 VERILATOR=${VERILATOR:-verilator}
 n=0; bad=0
-for f in rtl/*.v; do
+for f in rtl/*.v fpga/common/*.v fpga/*/fpga_*_top.v; do
 	[ -e "$f" ] || continue
 	top=$(basename "$f" .v)
-	out=$("$VERILATOR" --lint-only -Wall -Irtl --top-module "$top" "$f" 2>&1)
+	d=$(dirname "$f")
+	out=$("$VERILATOR" --lint-only -Wall -Irtl -Ifpga/common -I"$d/lint" \
+		--top-module "$top" "$f" 2>&1)
 	rc=$?
 	n=$((n + 1))
 	if [ $rc -ne 0 ] || [ -n "$out" ]; then
@@ -19,5 +24,5 @@ for f in rtl/*.v; do
 		bad=$((bad + 1))
 	fi
 done
-echo "lint: $n RTL files, $((n - bad)) clean, $bad failed"
+echo "lint: $n RTL files (rtl/, fpga/), $((n - bad)) clean, $bad failed"
 [ $bad -eq 0 ]
