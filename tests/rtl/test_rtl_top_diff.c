@@ -12,10 +12,14 @@
  *    happened (the segments, events and states it is about), and ends with
  *    "then nothing";
  *  - timing tests pinning the harness's cycle model down (a decision one
- *    cycle off shows as a different ISN or a different order);
+ *    cycle off shows as a different ISN or a different order), the timer
+ *    job's hold on the core included;
  *  - the randomized run: 100k segments, 1000 concurrent connections,
- *    malformed frames, every state, timers (test_diff_random_*; the
- *    generator is top_random.{h,c}).
+ *    malformed frames, every state, timers, and stimuli aimed at their own
+ *    connection's timer (test_diff_random_*; the generator is
+ *    top_random.{h,c}).
+ * Every reply's latency is checked against its bound (top_dual.h); the
+ * table of what was seen is printed at the end (and by the random run).
  *
  *   build-x/tests/test_rtl_top_diff             everything
  *   build-x/tests/test_rtl_top_diff '*CL0*'     a cmocka filter
@@ -1922,6 +1926,65 @@ static void test_diff_time_deadline_edge_segment_and_command(void **state)
 	done(t);
 }
 
+/* A timer job holds the core (TD_TMR_BUSY_DEL): a SYN that reopens a
+ * TIME-WAIT connection, aimed at every cycle around its expiry d. Before d
+ * it reopens (ISN floor, MAY-2); from d on the expiry runs first, in the
+ * SYN's own job up to the scan cycle S = d + lag, and in the timer's job
+ * from S + 1, which holds the core: a SYN reaching it in S + 1 .. S + busy
+ * is decided in S + busy + 1. Its SYN-ACK's ISN (M = now) shows the
+ * decision cycle, compared byte for byte. */
+static void test_diff_time_timer_job_holds_core(void **state)
+{
+	struct td *t = mk("timing: timer job holds the core", 225);
+	const uint64_t msl2 = 2 * cfg_of(t)->msl;
+	static const int offs[] = { -1, 0, 1, 2, 3, 5, 8, 9, 10, 24, 16 };
+	struct toe_ref_conn_info ci;
+	uint8_t f[128];
+	struct toe_seg s;
+	size_t n, i;
+	uint64_t Ttw, d, S, A, T;
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	memset(&s, 0, sizeof(s));
+	s.src_ip = PEER;
+	s.dst_ip = LOCAL;
+	s.src_port = RPORT;
+	s.dst_port = LPORT;
+	s.flags = S_;
+	s.seq = IRS + 100000;
+	s.win = 8192;
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		id = fin_wait_2(t);
+		Ttw = pk(t, IRS + 1, ISS + 2, F_ | A_);
+		td_expect_seg(t, A_, ISS + 2, IRS + 2);
+		td_expect_event(t, TOE_EV_PEER_FIN, id);
+		td_wait_until(t, Ttw + msl2 - 4 * PASS);
+		d = Ttw + msl2;
+		S = d + td_lag(t);
+		A = offs[i] < 0 ? d - 1 : offs[i] == 0 ? d : S + (uint64_t)offs[i];
+		n = td_build(t, f, sizeof(f), &s);
+		T = td_frame_aim(t, f, n, A);
+		assert_true(T != 0);
+		if (A > S && A <= S + TD_TMR_BUSY_DEL)
+			assert_int_equal(T, S + TD_TMR_BUSY_DEL + 1);
+		else
+			assert_int_equal(T, A);
+		td_expect_event(t, TOE_EV_CLOSED, id);
+		td_expect_seg(t, S_ | A_, offs[i] < 0 ? ISS + 2 + 0x10000 :
+			      toe_ref_isn(td_ref(t), LOCAL, LPORT, PEER, RPORT, T), IRS + 100001);
+		/* the new connection goes again */
+		id = toe_ref_find(td_ref(t), LOCAL, LPORT, PEER, RPORT);
+		assert_true(id >= 0);
+		assert_int_equal(toe_ref_conn_info(td_ref(t), id, &ci), TOE_REF_OK);
+		td_abort(t, id);
+		td_expect_seg(t, R_, ci.snd_nxt, 0);
+		td_expect_nothing(t);
+	}
+	done(t);
+}
+
 /* The scanner phase: every CONN_SEL write holds the timer scan one cycle,
  * so a retransmission leaves one cycle later per read-out made before its
  * deadline (the harness counts them as its lag's upper bound). */
@@ -2012,6 +2075,7 @@ static void test_diff_l2_arp_icmp_replies(void **state)
 	done(t);
 }
 
+
 /* ------------------------------------------------------------------ */
 /* the randomized run (top_random.c)                                  */
 /* ------------------------------------------------------------------ */
@@ -2033,6 +2097,8 @@ static void test_diff_random_1000_conns_100k_segments(void **state)
 
 int main(int argc, char **argv)
 {
+	struct td_lat lat;
+	int rc;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diff_HS01_listen_syn_synack_mss),
 		cmocka_unit_test(test_diff_HS02_listen_rst_ignored),
@@ -2096,6 +2162,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_diff_payload_user_not_ready),
 		cmocka_unit_test(test_diff_time_option_walk_syn_decision_exact),
 		cmocka_unit_test(test_diff_time_deadline_edge_segment_and_command),
+		cmocka_unit_test(test_diff_time_timer_job_holds_core),
 		cmocka_unit_test(test_diff_time_readout_delays_scan_one_cycle),
 		cmocka_unit_test(test_diff_l2_arp_icmp_replies),
 		cmocka_unit_test(test_diff_random_1000_conns_100k_segments),
@@ -2114,5 +2181,9 @@ int main(int argc, char **argv)
 		cmocka_set_skip_filter("test_diff_random_*");
 	else if (argc > 1)
 		cmocka_set_test_filter(argv[1]);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	/* every harness's replies (the random run prints its own too) */
+	td_lat_total(&lat);
+	td_print_lat(&lat, "all runs");
+	return rc;
 }

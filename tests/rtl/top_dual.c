@@ -25,9 +25,10 @@
 #include "toe_sim.h"
 #include "toe_sim_drv.h"
 
-/* A stimulus decided within [d, d + lag + TD_WIN] of a deadline d would
- * meet the timer job (3 cycles from lag + 1) or its outputs: moved. */
-#define TD_WIN 24
+/* timers the reference ran lately (their windows, by connection) */
+#define FIRED_MAX 64
+/* stimuli remembered for the reply latencies (by step) */
+#define STIM_MAX 1024
 /* cycles the core is busy after taking a job */
 #define BUSY_SEG 5
 #define BUSY_CONNECT 40
@@ -101,6 +102,12 @@ static void *ring_front(struct ring *q)
 	return q->n ? (uint8_t *)q->buf + q->head * q->item : NULL;
 }
 
+/* The i-th item from the front. */
+static void *ring_at(struct ring *q, size_t i)
+{
+	return (uint8_t *)q->buf + ((q->head + i) % q->cap) * q->item;
+}
+
 static void ring_pop(struct ring *q)
 {
 	q->head = (q->head + 1) % q->cap;
@@ -129,6 +136,28 @@ struct hist {
 	char desc[96];
 };
 
+/* A timer the reference ran, as the engine will: its connection, the scan
+ * cycle that finds it (S), the end of its window, the first cycle its job
+ * leaves the core to a waiting stimulus. */
+struct fired {
+	uint64_t d, S, end, free_at;
+	int owner;
+	bool del;           /* the timer deleted the connection */
+};
+
+/* A stimulus, for the latency of its replies. */
+struct stim {
+	unsigned step;
+	bool cmd;           /* a command (else a frame) */
+	int op;             /* the command */
+	bool tcp;           /* a frame the codec parses as TCP */
+	uint8_t flags;      /* its TCP flags */
+	uint16_t len;       /* its payload */
+	bool own_tmr;       /* its connection's timer ran first (or was running) */
+	uint64_t in;        /* engine now of its last beat / of the CMD write */
+	uint64_t T;         /* its decision */
+};
+
 struct td {
 	struct td_cfg cfg;
 	struct toe_sim *s;
@@ -147,7 +176,10 @@ struct td {
 	uint64_t wire_free;    /* the receive stream is free from here */
 	uint64_t floor;        /* the reference's now (never earlier) */
 	uint64_t fired_max;    /* latest deadline fired in the reference */
-	uint64_t after_tmr;    /* ... whose timer job the engine ends by here */
+	struct fired fired[FIRED_MAX]; /* the latest timers it ran */
+	unsigned nfired;
+	struct stim stim[STIM_MAX]; /* by step % STIM_MAX */
+	struct td_lat lat;
 	unsigned step;
 	const char *label;
 	bool listening[65536];
@@ -487,10 +519,34 @@ static void collect(struct td *t, unsigned step, bool timer)
 	assert_int_equal(toe_ref_lost(t->r), 0);
 }
 
+/* The connection a deadline belongs to, by the id phase (top_dual.h:
+ * every deadline of connection p is = p + C mod pass, unless a stimulus
+ * was decided off its phase on purpose). */
+static int tmr_owner(const struct td *t, uint64_t d)
+{
+	return (int)((d + t->pass - t->C % t->pass) % t->pass);
+}
+
+int td_timer_owner(const struct td *t, uint64_t d)
+{
+	return tmr_owner(t, d);
+}
+
+unsigned td_lag(const struct td *t)
+{
+	return lag(t);
+}
+
 /* Run the reference's timers with the earliest deadline d (and any other
- * at d). */
+ * at d), and note what the engine will do with it. */
 static void fire_ref(struct td *t, uint64_t d)
 {
+	struct toe_ref_conn_info ci;
+	size_t n0 = t->xtcp.n, e0 = t->xev.n, i;
+	struct fired *f;
+	int owner = tmr_owner(t, d);
+	uint64_t ph;
+
 	if (trace_id() >= 0)
 		printf("TRACE fire_ref %llu at engine now %llu\n", (unsigned long long)d,
 		       (unsigned long long)enow(t));
@@ -499,12 +555,68 @@ static void fire_ref(struct td *t, uint64_t d)
 		t->floor = d;
 	if (d > t->fired_max)
 		t->fired_max = d;
-	/* the reference ran it before anything decided from now on: so must
-	 * the engine (the scan finds it lag cycles late, its job takes a few) */
-	if (t->after_tmr < d + lag(t) + TD_WIN + 1)
-		t->after_tmr = d + lag(t) + TD_WIN + 1;
 	t->st.timers++;
 	collect(t, 0, true);
+	/* whose timer it was: what it sent or reported says (a deadline off
+	 * its connection's phase is counted: it breaks the lag model) */
+	for (i = n0; i < t->xtcp.n; i++) {
+		const struct xframe *x = ring_at(&t->xtcp, i);
+
+		if (x->conn >= 0)
+			owner = x->conn;
+	}
+	for (i = e0; i < t->xev.n; i++) {
+		const struct xevent *x = ring_at(&t->xev, i);
+
+		if (x->ev.conn >= 0)
+			owner = x->ev.conn;
+	}
+	if (owner != tmr_owner(t, d))
+		t->st.tmr_offphase++;
+	/* the reference ran it before anything decided from now on: so must
+	 * the engine (the scan finds it when it next reads the owner's TCB,
+	 * lag cycles after an on-phase deadline; its job takes a few) */
+	f = &t->fired[t->nfired++ % FIRED_MAX];
+	ph = ((uint64_t)owner + t->C + lag(t)) % t->pass;
+	f->d = d;
+	f->S = d + (ph + t->pass - d % t->pass) % t->pass;
+	f->end = f->S + TD_WIN;
+	f->owner = owner;
+	f->del = toe_ref_conn_info(t->r, owner, &ci) != TOE_REF_OK;
+	f->free_at = f->S + 1 + (f->del ? TD_TMR_BUSY_DEL : TD_TMR_BUSY_RTX);
+}
+
+/* The end + 1 of the latest window that covers T of a timer the reference
+ * ran for a connection other than own (and other than also), 0 if none. */
+static uint64_t other_window(const struct td *t, uint64_t T, int own, int also)
+{
+	uint64_t e = 0;
+	unsigned i;
+
+	for (i = 0; i < FIRED_MAX && i < t->nfired; i++) {
+		const struct fired *f = &t->fired[(t->nfired - 1 - i) % FIRED_MAX];
+
+		if (f->owner == own || f->owner == also)
+			continue;
+		if (f->d <= T && T <= f->end && f->end + 1 > e)
+			e = f->end + 1;
+	}
+	return e;
+}
+
+/* The latest timer the reference ran for connection id whose window covers
+ * T, or NULL. */
+static const struct fired *own_window(const struct td *t, uint64_t T, int id)
+{
+	unsigned i;
+
+	for (i = 0; i < FIRED_MAX && i < t->nfired; i++) {
+		const struct fired *f = &t->fired[(t->nfired - 1 - i) % FIRED_MAX];
+
+		if (f->owner == id && f->d <= T && T <= f->end)
+			return f;
+	}
+	return NULL;
 }
 
 /* ---- comparing the engine's outputs ---- */
@@ -516,6 +628,177 @@ static bool is_l2(const uint8_t *b, size_t n)
 	if (b[12] == 0x08 && b[13] == 0x06)
 		return true;
 	return n >= 24 && b[12] == 0x08 && b[13] == 0x00 && b[23] == TOE_IPPROTO_ICMP;
+}
+
+/* ---- reply latencies ---- */
+
+static struct td_lat lat_total;
+
+static const char *const rk_name[TD_RK_COUNT] = {
+	"SYN-ACK to a SYN", "ACK to a SYN-ACK", "ACK to data / FIN", "ACK to an unacceptable ACK",
+	"challenge ACK (to RST / SYN)", "RST, no connection", "RST to a bad segment",
+	"FIN from close / shutdown", "RST from abort", "SYN from connect", "ARP reply",
+	"ICMP echo reply", "other", "timer's frame (from deadline)",
+};
+
+unsigned td_lat_bound(int kind, bool own)
+{
+	unsigned b;
+
+	switch (kind) {
+	case TD_RK_SYNACK:
+		b = TD_BOUND_SYN;
+		break;
+	case TD_RK_FIN_CMD:
+	case TD_RK_RST_ABORT:
+		b = TD_BOUND_CMD;
+		break;
+	case TD_RK_SYN_CONNECT:
+		b = TD_BOUND_CONNECT;
+		break;
+	case TD_RK_ARP:
+		return TD_LAT_ARP;
+	case TD_RK_ICMP:
+		return TD_LAT_ICMP;
+	case TD_RK_TIMER:
+		return TD_LAT_TMR_OUT + TD_TMR_QWAIT;
+	default:
+		b = TD_BOUND_SEG;
+		break;
+	}
+	return b + (own ? TD_LAT_OWN_TMR : 0);
+}
+
+static int reply_kind(const struct stim *r, const uint8_t *b, size_t n, int conn)
+{
+	uint8_t fl;
+
+	if (n >= 14 && b[12] == 0x08 && b[13] == 0x06)
+		return TD_RK_ARP;
+	if (is_l2(b, n))
+		return TD_RK_ICMP;
+	fl = n > 47 ? b[47] : 0;
+	if (r->cmd) {
+		if (fl & TOE_TCP_RST)
+			return TD_RK_RST_ABORT;
+		if (fl & TOE_TCP_SYN)
+			return TD_RK_SYN_CONNECT;
+		if (fl & TOE_TCP_FIN)
+			return TD_RK_FIN_CMD;
+		return TD_RK_OTHER;
+	}
+	if (!r->tcp)
+		return TD_RK_OTHER;
+	if ((fl & (TOE_TCP_SYN | TOE_TCP_ACK)) == (TOE_TCP_SYN | TOE_TCP_ACK))
+		return TD_RK_SYNACK;
+	if (fl & TOE_TCP_RST)
+		return conn < 0 ? TD_RK_RST_NOCONN : TD_RK_RST_BAD;
+	if (fl == TOE_TCP_ACK) {
+		if ((r->flags & (TOE_TCP_SYN | TOE_TCP_ACK)) == (TOE_TCP_SYN | TOE_TCP_ACK))
+			return TD_RK_ACK_SYNACK;
+		if (r->flags & (TOE_TCP_SYN | TOE_TCP_RST))
+			return TD_RK_CHALLENGE;
+		if (r->len || (r->flags & TOE_TCP_FIN))
+			return TD_RK_ACK_DATA;
+		return TD_RK_ACK_OTHER;
+	}
+	return TD_RK_OTHER;
+}
+
+static void lat_add(struct td_lat *l, int kind, int own, uint64_t v)
+{
+	if (!l->n[kind][own] || v < l->min[kind][own])
+		l->min[kind][own] = v;
+	if (v > l->max[kind][own])
+		l->max[kind][own] = v;
+	l->n[kind][own]++;
+}
+
+/* The latency of a frame the engine sent (compared, expected x), against
+ * its bound. */
+static void lat_check(struct td *t, const struct xframe *x, const uint8_t *b, size_t n,
+		      uint64_t first)
+{
+	const struct stim *r = &t->stim[x->step % STIM_MAX];
+	uint64_t v, bound;
+	int kind, own;
+
+	if (x->timer) {
+		/* deadline -> first beat: the lag model (one pass at most for a
+		 * deadline off its connection's phase) */
+		own = x->conn >= 0 && tmr_owner(t, x->time) != x->conn;
+		kind = TD_RK_TIMER;
+		v = first - x->time;
+		bound = (own ? t->pass : lag(t)) + td_lat_bound(kind, false);
+	} else {
+		if (!x->step || r->step != x->step)
+			return;
+		own = r->own_tmr;
+		kind = reply_kind(r, b, n, x->conn);
+		v = first - r->in;
+		bound = td_lat_bound(kind, own);
+	}
+	lat_add(&t->lat, kind, own, v);
+	if (v > bound) {
+		char m[200];
+
+		snprintf(m, sizeof(m), "reply latency: %s %llu cycles (%s%s), bound %llu",
+			 rk_name[kind], (unsigned long long)v, x->timer ? "from the deadline" :
+			 "from the stimulus's last beat / CMD write",
+			 own ? (x->timer ? ", off-phase" : ", after its own timer") : "",
+			 (unsigned long long)bound);
+		diverge(t, x->step, m, x->b, x->n, b, n);
+	}
+}
+
+void td_get_lat(const struct td *t, struct td_lat *l)
+{
+	*l = t->lat;
+}
+
+static void lat_sum(struct td_lat *s, const struct td_lat *l)
+{
+	int k, o;
+
+	for (k = 0; k < TD_RK_COUNT; k++)
+		for (o = 0; o < 2; o++) {
+			if (!l->n[k][o])
+				continue;
+			if (!s->n[k][o] || l->min[k][o] < s->min[k][o])
+				s->min[k][o] = l->min[k][o];
+			if (l->max[k][o] > s->max[k][o])
+				s->max[k][o] = l->max[k][o];
+			s->n[k][o] += l->n[k][o];
+		}
+	if (l->walk_max > s->walk_max)
+		s->walk_max = l->walk_max;
+}
+
+void td_lat_total(struct td_lat *l)
+{
+	*l = lat_total;
+}
+
+void td_print_lat(const struct td_lat *l, const char *title)
+{
+	int k, o;
+
+	printf("%s: reply latency, cycles (last beat in / CMD write -> first beat out; "
+	       "timer frames: deadline -> first beat, bound without the lag)\n", title);
+	printf("    %-36s %-6s %8s %5s %5s %6s\n", "kind", "", "count", "min", "max", "bound");
+	for (k = 0; k < TD_RK_COUNT; k++)
+		for (o = 0; o < 2; o++) {
+			if (!l->n[k][o])
+				continue;
+			printf("    %-36s %-6s %8llu %5llu %5llu %6u\n", rk_name[k],
+			       o ? (k == TD_RK_TIMER ? "offph" : "+own") : "",
+			       (unsigned long long)l->n[k][o], (unsigned long long)l->min[k][o],
+			       (unsigned long long)l->max[k][o],
+			       k == TD_RK_TIMER && o ? 0u : td_lat_bound(k, o));
+		}
+	printf("    largest option-walk overrun fed: %llu (TD_WALK_MAX %d)\n",
+	       (unsigned long long)l->walk_max, TD_WALK_MAX);
+	fflush(stdout);
 }
 
 static void cmp_frame(struct td *t, const uint8_t *b, size_t n, uint64_t first)
@@ -543,6 +826,7 @@ static void cmp_frame(struct td *t, const uint8_t *b, size_t n, uint64_t first)
 		t->dump_id = x->conn;
 		diverge(t, x->step, "frames differ", x->b, x->n, b, n);
 	}
+	lat_check(t, x, b, n, first);
 	if (q == &t->xtcp) {
 		static const uint8_t kinds[] = {
 			TOE_TCP_SYN, TOE_TCP_SYN | TOE_TCP_ACK, TOE_TCP_ACK, TOE_TCP_FIN | TOE_TCP_ACK,
@@ -864,6 +1148,7 @@ void td_free(struct td *t)
 	if (!t)
 		return;
 	td_sync(t);
+	lat_sum(&lat_total, &t->lat);
 	toe_sim_destroy(t->s);
 	toe_ref_free(t->r);
 	while (t->xpay.n) {
@@ -902,6 +1187,18 @@ uint64_t td_now(const struct td *t)
 uint64_t td_engine_now(const struct td *t)
 {
 	return enow(t);
+}
+
+uint64_t td_last_decision(const struct td *t)
+{
+	return t->last_T;
+}
+
+bool td_last_own_timer(const struct td *t)
+{
+	const struct stim *r = &t->stim[t->step % STIM_MAX];
+
+	return r->step == t->step && r->own_tmr;
 }
 
 unsigned td_pass(const struct td *t)
@@ -978,6 +1275,26 @@ static int bind_eval(const struct td *t, const struct binder *b)
 	}
 }
 
+/* The connection whose TCB the engine's job for this stimulus reads (the
+ * one it finds, or the command's id), -1 for none: the one whose due timer
+ * the job runs first. */
+static int bind_found(const struct td *t, const struct binder *b)
+{
+	struct toe_ref_conn_info ci;
+	const struct toe_seg *s = b->seg;
+
+	switch (b->kind) {
+	case B_SEG:
+		if (s->dst_ip != t->cfg.ref.local_ip)
+			return -1;
+		return toe_ref_find(t->r, s->dst_ip, s->dst_port, s->src_ip, s->src_port);
+	case B_ID:
+		return toe_ref_conn_info(t->r, b->id, &ci) == TOE_REF_OK ? b->id : -1;
+	default:
+		return -1;
+	}
+}
+
 static uint64_t at_res(const struct td *t, uint64_t T0, int id)
 {
 	uint64_t res = ((uint64_t)id + t->C) % t->pass;
@@ -997,11 +1314,17 @@ uint64_t td_next_slot(const struct td *t, int id, unsigned lat)
 		T0 = t->wire_free + lat;
 	if (T0 < t->floor + 1)
 		T0 = t->floor + 1;
-	if (T0 < t->after_tmr)
-		T0 = t->after_tmr;
+	for (;;) {
+		uint64_t e = other_window(t, T0, id, -1);
+
+		if (!e)
+			break;
+		T0 = e;
+	}
 	T = id >= 0 ? at_res(t, T0, id) : T0;
-	/* the next timer's window (later timers are not known yet) */
-	if (d <= T && d + lag(t) + TD_WIN >= T)
+	/* the next timer's window (later timers are not known yet), unless it
+	 * is id's own */
+	if (d <= T && d + lag(t) + TD_WIN >= T && (id < 0 || tmr_owner(t, d) != id))
 		T = id >= 0 ? at_res(t, d + lag(t) + TD_WIN + 1, id) : d + lag(t) + TD_WIN + 1;
 	return T;
 }
@@ -1011,34 +1334,61 @@ int td_bind_seg(const struct td *t, const struct toe_seg *s)
 	return bind_seg(t, s);
 }
 
-/* Earliest decision time >= T0 obeying the id phase and the timer window;
- * runs the reference's timers that fall before it. exact: T0 itself. */
-static uint64_t plan(struct td *t, uint64_t T0, const struct binder *b, bool exact)
+/* Earliest decision time >= T0 obeying the id phase and the timer windows
+ * of other connections (a timer of the connection the stimulus finds stays:
+ * the engine's job runs it first, as the reference does); runs the
+ * reference's timers that fall before it. exact: T0 itself. *own_tmr: a
+ * timer of the stimulus's connection ran within its window. */
+static uint64_t plan(struct td *t, uint64_t T0, const struct binder *b, bool exact,
+		     bool *own_tmr)
 {
+	int kept = -1; /* the connection whose own timer was kept */
+
+	if (own_tmr)
+		*own_tmr = false;
 	if (T0 < t->floor + 1)
 		T0 = t->floor + 1;
-	if (!exact && T0 < t->after_tmr)
-		T0 = t->after_tmr;
 	for (;;) {
 		int id = exact ? -1 : bind_eval(t, b);
+		int own = bind_found(t, b);
 		uint64_t T = id >= 0 ? at_res(t, T0, id) : T0;
-		uint64_t d = toe_ref_next_timer(t->r);
+		uint64_t d = toe_ref_next_timer(t->r), e;
 
+		/* a window of another connection's timer the reference ran */
+		if (!exact && (e = other_window(t, T, own, kept)) != 0) {
+			T0 = e;
+			t->st.moved++;
+			continue;
+		}
 		if (d <= T) {
 			if (!exact && d + lag(t) + TD_WIN >= T) {
-				T0 = d + lag(t) + TD_WIN + 1;
-				t->st.moved++;
-				continue;
+				/* (after the scan found it, the job holds the
+				 * core: only aimed stimuli model that) */
+				if (own < 0 || tmr_owner(t, d) != own || T > d + lag(t)) {
+					T0 = d + lag(t) + TD_WIN + 1;
+					t->st.moved++;
+					continue;
+				}
+				/* its own: decided where it falls */
+				kept = own;
+				t->st.own_kept++;
 			}
 			fire_ref(t, d);
-			/* a new binding (the timer may free an id) must not
-			 * bring the decision back into its window */
-			if (!exact && T0 < t->after_tmr)
-				T0 = t->after_tmr;
+			/* never before a timer the reference ran (a new
+			 * binding, the timer may free an id, could bring the
+			 * decision back: then other_window decides) */
+			if (T0 < d)
+				T0 = d;
 			continue;
 		}
 		if (exact && T != T0)
 			fail_msg("harness: exact time %llu not possible", (unsigned long long)T0);
+		if (own_tmr) {
+			if (kept >= 0)
+				*own_tmr = true;
+			else if (own >= 0 && own_window(t, T, own))
+				*own_tmr = true;
+		}
 		return T;
 	}
 }
@@ -1054,6 +1404,47 @@ static uint64_t earliest(const struct td *t, uint64_t lead)
 	if (T0 < t->floor + 1)
 		T0 = t->floor + 1;
 	return T0;
+}
+
+/*
+ * An aimed stimulus (td_frame_aim, td_cmd_aim): it reaches the core at A,
+ * next to a timer of the connection it finds (own). Runs the reference's
+ * timers up to A; refuses (false) if A is too early or lies in the window
+ * of another connection's timer, or if the own timer's job could not be
+ * timed (the core busy when it would start). The decision: A, or the first
+ * cycle the own timer's job leaves the core if A falls inside it.
+ */
+static bool aim_plan(struct td *t, uint64_t A, uint64_t lead, int own, uint64_t *Tp,
+		     bool *own_tmr)
+{
+	const struct fired *f;
+	uint64_t T = A, d;
+	int pass;
+
+	*own_tmr = false;
+	if (A < earliest(t, lead) || own < 0)
+		return false;
+	for (pass = 0; pass < 2; pass++) {
+		while ((d = toe_ref_next_timer(t->r)) <= T) {
+			if (tmr_owner(t, d) != own && d + lag(t) + TD_WIN >= T)
+				return false;
+			fire_ref(t, d);
+		}
+		if (other_window(t, T, own, -1))
+			return false;
+		f = own_window(t, T, own);
+		if (!f)
+			break;
+		*own_tmr = true;
+		if (pass == 0 && A > f->S && A < f->free_at) {
+			/* the job took the core in S + 1 (if it was free) */
+			if (t->core_free > f->S + 1)
+				return false;
+			T = f->free_at;
+		}
+	}
+	*Tp = T;
+	return true;
 }
 
 /* ---- frames ---- */
@@ -1224,37 +1615,73 @@ unsigned td_decision_latency(const uint8_t *f, size_t n)
 				  (pf.seg.flags & TOE_TCP_SYN) && !(pf.seg.flags & TOE_TCP_ACK));
 }
 
-static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uint64_t not_before,
-			 bool exact)
+/* A stimulus's record for the reply latencies. */
+static void stim_note(struct td *t, bool cmd, int op, const struct toe_frame *pf, bool tcp,
+		      uint64_t in, uint64_t T, bool own_tmr)
 {
+	struct stim *r = &t->stim[t->step % STIM_MAX];
+
+	memset(r, 0, sizeof(*r));
+	r->step = t->step;
+	r->cmd = cmd;
+	r->op = op;
+	r->tcp = tcp;
+	if (tcp) {
+		r->flags = pf->seg.flags;
+		r->len = pf->seg.len;
+	}
+	r->in = in;
+	r->T = T;
+	r->own_tmr = own_tmr;
+}
+
+enum { M_PLAN, M_EXACT, M_AIM };
+
+static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uint64_t not_before,
+			 int mode)
+{
+	const bool exact = mode == M_EXACT;
+	bool own_tmr = false;
 	struct toe_frame pf;
 	struct binder b = { .kind = B_NONE };
 	int pr = toe_parse_frame(f, n, &pf);
 	bool good = pr == TOE_PARSE_OK && !bad;
 	bool syn = good && (pf.seg.flags & TOE_TCP_SYN) && !(pf.seg.flags & TOE_TCP_ACK);
-	uint64_t lat, T, P, fin;
+	uint64_t lat, T, P, fin, A;
 	char fl[8];
 
 	assert_true(n > 0 && n <= 2048);
 	fin = parse_fin_rel(f, n);
 	lat = decision_lat(f, n, syn);
+	if (fin > (n + 7) / 8 && fin - (n + 7) / 8 > t->lat.walk_max)
+		t->lat.walk_max = fin - (n + 7) / 8;
 	if (good) {
 		b.kind = B_SEG;
 		b.seg = &pf.seg;
 	}
-	T = earliest(t, lat);
-	if (T < t->wire_free + lat)
-		T = t->wire_free + lat;
-	if (exact) {
-		if (not_before < T)
-			fail_msg("harness: frame at %llu too early (earliest %llu)",
-				 (unsigned long long)not_before, (unsigned long long)T);
-		T = not_before;
-	} else if (T < not_before) {
-		T = not_before;
+	if (mode == M_AIM) {
+		/* reaches the core at not_before; decided there or when the
+		 * own timer's job lets it in */
+		if (!good || not_before < t->wire_free + lat ||
+		    !aim_plan(t, not_before, lat, bind_found(t, &b), &T, &own_tmr))
+			return 0;
+		A = not_before;
+	} else {
+		T = earliest(t, lat);
+		if (T < t->wire_free + lat)
+			T = t->wire_free + lat;
+		if (exact) {
+			if (not_before < T)
+				fail_msg("harness: frame at %llu too early (earliest %llu)",
+					 (unsigned long long)not_before, (unsigned long long)T);
+			T = not_before;
+		} else if (T < not_before) {
+			T = not_before;
+		}
+		T = plan(t, T, &b, exact, &own_tmr);
+		A = T;
 	}
-	T = plan(t, T, &b, exact);
-	P = T - lat;
+	P = A - lat;
 	t->step++;
 	if (pr == TOE_PARSE_OK)
 		hist_add(t, bad ? H_BAD : H_FRAME, T, f, n, "%sframe %zu bytes %u>%u %s seq %u ack %u "
@@ -1269,10 +1696,12 @@ static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uin
 			"cycle (receive queue still busy at %llu, user ready %d)",
 			(unsigned long long)P, t->user_ready);
 	assert_int_equal(toe_sim_push_frame(t->s, f, n, bad), 0);
+	stim_note(t, false, 0, &pf, pr == TOE_PARSE_OK, P + (n + 7) / 8 - 1, T, own_tmr);
 	t->wire_free = P + fin;
 	t->last_T = T;
-	if (t->core_free < T + BUSY_SEG)
-		t->core_free = T + BUSY_SEG;
+	/* (+2 cycles per timer the job runs first, +2 for a reopen) */
+	if (t->core_free < T + BUSY_SEG + (own_tmr ? 4 : 0))
+		t->core_free = T + BUSY_SEG + (own_tmr ? 4 : 0);
 	t->st.steps++;
 	t->st.frames_in++;
 	if (bad) {
@@ -1301,22 +1730,27 @@ static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uin
 
 uint64_t td_frame_at(struct td *t, const uint8_t *f, size_t n, uint64_t not_before)
 {
-	return do_frame(t, f, n, false, not_before, false);
+	return do_frame(t, f, n, false, not_before, M_PLAN);
 }
 
 uint64_t td_frame(struct td *t, const uint8_t *f, size_t n)
 {
-	return do_frame(t, f, n, false, 0, false);
+	return do_frame(t, f, n, false, 0, M_PLAN);
 }
 
 uint64_t td_frame_bad(struct td *t, const uint8_t *f, size_t n)
 {
-	return do_frame(t, f, n, true, 0, false);
+	return do_frame(t, f, n, true, 0, M_PLAN);
 }
 
 uint64_t td_frame_exact(struct td *t, const uint8_t *f, size_t n, uint64_t T)
 {
-	return do_frame(t, f, n, false, T, true);
+	return do_frame(t, f, n, false, T, M_EXACT);
+}
+
+uint64_t td_frame_aim(struct td *t, const uint8_t *f, size_t n, uint64_t A)
+{
+	return do_frame(t, f, n, false, A, M_AIM);
 }
 
 uint64_t td_seg(struct td *t, const struct toe_seg *s)
@@ -1334,11 +1768,12 @@ static int cmd_err_of(int ref)
 	return ref >= 0 ? TOE_CMD_OK : -ref;
 }
 
-/* Write CMD = op decided at T (planned), then the reference call; returns
- * CMD_STATUS. */
-static uint32_t run_cmd(struct td *t, int op, uint64_t T, uint64_t busy)
+/* Write CMD = op reaching the core at A, decided at T (planned), then the
+ * reference call; returns CMD_STATUS. */
+static uint32_t run_cmd(struct td *t, int op, uint64_t A, uint64_t T, uint64_t busy, bool own_tmr)
 {
-	step_to(t, T - TD_LAT_CMD);
+	step_to(t, A - TD_LAT_CMD);
+	stim_note(t, true, op, NULL, false, A - TD_LAT_CMD, T, own_tmr);
 	drv_ok(t, toe_drv_cmd_start(&t->d, (unsigned)op), "command");
 	t->last_T = T;
 	if (t->core_free < T + busy)
@@ -1413,12 +1848,12 @@ static int do_listen(struct td *t, uint16_t port, bool on)
 		drv_ok(t, toe_drv_cmd_write_args(&t->d, &c), "listen");
 		t->w_lport = port;
 	}
-	T = plan(t, earliest(t, TD_LAT_CMD + 1), &(struct binder){ .kind = B_NONE }, false);
+	T = plan(t, earliest(t, TD_LAT_CMD + 1), &(struct binder){ .kind = B_NONE }, false, NULL);
 	t->step++;
 	t->st.steps++;
 	t->st.cmds++;
 	hist_add(t, H_CMD, T, NULL, 0, "%s port %u", on ? "listen" : "unlisten", port);
-	st = run_cmd(t, on ? TOE_CMD_LISTEN : TOE_CMD_UNLISTEN, T, BUSY_CMD);
+	st = run_cmd(t, on ? TOE_CMD_LISTEN : TOE_CMD_UNLISTEN, T, T, BUSY_CMD, false);
 	ref = on ? toe_ref_listen(t->r, port) : toe_ref_unlisten(t->r, port);
 	if (ref == TOE_REF_OK)
 		t->listening[port] = on;
@@ -1461,23 +1896,26 @@ int td_connect(struct td *t, uint16_t lport, uint32_t rip, uint16_t rport)
 	t->w_lport = lport;
 	t->w_rip = rip;
 	t->w_rport = rport;
-	T = plan(t, earliest(t, TD_LAT_CMD + 1), &(struct binder){ .kind = B_NEW }, false);
+	T = plan(t, earliest(t, TD_LAT_CMD + 1), &(struct binder){ .kind = B_NEW }, false, NULL);
 	t->step++;
 	t->st.steps++;
 	t->st.cmds++;
 	hist_add(t, H_CMD, T, NULL, 0, "connect %u -> %u.%u.%u.%u:%u", lport, rip >> 24,
 		 (rip >> 16) & 255, (rip >> 8) & 255, rip & 255, rport);
-	st = run_cmd(t, TOE_CMD_CONNECT, T, BUSY_CONNECT);
+	st = run_cmd(t, TOE_CMD_CONNECT, T, T, BUSY_CONNECT, false);
 	ref = toe_ref_connect(t->r, lport, rip, rport, T);
 	collect(t, t->step, false);
 	cmd_check(t, "connect", st, ref, true);
 	return ref;
 }
 
-static int do_conn_cmd(struct td *t, int op, int id, bool exact, uint64_t Tx)
+static int do_conn_cmd(struct td *t, int op, int id, int mode, uint64_t Tx)
 {
 	static const char *const names[] = { "?", "?", "?", "?", "close", "shutdown", "abort" };
-	uint64_t T;
+	const bool exact = mode == M_EXACT;
+	struct binder b = { .kind = B_ID, .id = id };
+	bool own_tmr = false;
+	uint64_t T, A;
 	uint32_t st;
 	int ref;
 
@@ -1487,19 +1925,26 @@ static int do_conn_cmd(struct td *t, int op, int id, bool exact, uint64_t Tx)
 		drv_ok(t, toe_drv_cmd_write_args(&t->d, &c), names[op]);
 		t->w_conn = (uint32_t)id;
 	}
-	T = earliest(t, TD_LAT_CMD + 1);
-	if (exact) {
-		if (Tx < T)
-			fail_msg("harness: command at %llu too early (earliest %llu)",
-				 (unsigned long long)Tx, (unsigned long long)T);
-		T = Tx;
+	if (mode == M_AIM) {
+		if (!aim_plan(t, Tx, TD_LAT_CMD + 1, bind_found(t, &b), &T, &own_tmr))
+			return TD_AIM_REFUSED;
+		A = Tx;
+	} else {
+		T = earliest(t, TD_LAT_CMD + 1);
+		if (exact) {
+			if (Tx < T)
+				fail_msg("harness: command at %llu too early (earliest %llu)",
+					 (unsigned long long)Tx, (unsigned long long)T);
+			T = Tx;
+		}
+		T = plan(t, T, &b, exact, &own_tmr);
+		A = T;
 	}
-	T = plan(t, T, &(struct binder){ .kind = B_ID, .id = id }, exact);
 	t->step++;
 	t->st.steps++;
 	t->st.cmds++;
 	hist_add(t, H_CMD, T, NULL, 0, "%s conn %d", names[op], id);
-	st = run_cmd(t, op, T, BUSY_CMD);
+	st = run_cmd(t, op, A, T, BUSY_CMD + (own_tmr ? 4 : 0), own_tmr);
 	switch (op) {
 	case TOE_CMD_CLOSE:
 		ref = toe_ref_close(t->r, id, T);
@@ -1518,22 +1963,28 @@ static int do_conn_cmd(struct td *t, int op, int id, bool exact, uint64_t Tx)
 
 int td_close(struct td *t, int id)
 {
-	return do_conn_cmd(t, TOE_CMD_CLOSE, id, false, 0);
+	return do_conn_cmd(t, TOE_CMD_CLOSE, id, M_PLAN, 0);
 }
 
 int td_close_exact(struct td *t, int id, uint64_t T)
 {
-	return do_conn_cmd(t, TOE_CMD_CLOSE, id, true, T);
+	return do_conn_cmd(t, TOE_CMD_CLOSE, id, M_EXACT, T);
 }
 
 int td_shutdown(struct td *t, int id)
 {
-	return do_conn_cmd(t, TOE_CMD_SHUTDOWN, id, false, 0);
+	return do_conn_cmd(t, TOE_CMD_SHUTDOWN, id, M_PLAN, 0);
 }
 
 int td_abort(struct td *t, int id)
 {
-	return do_conn_cmd(t, TOE_CMD_ABORT, id, false, 0);
+	return do_conn_cmd(t, TOE_CMD_ABORT, id, M_PLAN, 0);
+}
+
+int td_cmd_aim(struct td *t, int op, int id, uint64_t A)
+{
+	assert_true(op == TOE_CMD_CLOSE || op == TOE_CMD_SHUTDOWN || op == TOE_CMD_ABORT);
+	return do_conn_cmd(t, op, id, M_AIM, A);
 }
 
 void td_pin_isn(struct td *t, uint32_t isn)

@@ -62,15 +62,53 @@
  *    throw-away SYN retransmission) so that the lag is TD_LAG0 cycles,
  *    plus one per CONN_SEL written since (td_rephase, with no timer
  *    running, re-aims it);
- *  - no stimulus is decided between a deadline and the end of its timer
- *    job, lag + TD_WIN cycles later (the reference would run the timer
- *    first, the engine would not yet have): such a stimulus is moved a
- *    pass later, and nothing is decided inside the window of a timer the
- *    reference has already run.
+ *  - a timer's window is [d, d + lag + TD_WIN]: from its deadline d (the
+ *    reference runs it before anything decided from d on) to the end of
+ *    its job and its frame in the engine (the scan finds it in S = d +
+ *    lag, its job holds the core from S + 1, below). A stimulus decided in
+ *    the window of ANOTHER connection's timer is moved (to the next slot
+ *    after the window, a pass later in the id phase; counted as moved):
+ *    the reference would run that timer first, the engine might not yet
+ *    have, and the interleaving of the two connections' outputs (IP IDs)
+ *    would differ. That reordering is the engine's design (toe_tcb_core:
+ *    a timer fires when the scan reaches it) and is not compared;
+ *  - a stimulus in the window of the timer of ITS OWN connection (the one
+ *    it finds: its 4-tuple's connection, the command's id) is not moved,
+ *    provided no other connection's window covers it: the engine's job
+ *    runs that connection's due timer first ("+2 (PRE, STEP) per timer
+ *    fired first", toe_tcb_core), as the reference runs all due timers
+ *    first, so per connection the order is the same. In the id phase this
+ *    happens at T = d exactly (counted as own_kept); a stimulus creating
+ *    a connection finds none, so the window of the timer of an id it
+ *    would reuse (an expired TIME-WAIT) is another connection's.
+ * Aimed stimuli (td_frame_aim, td_cmd_aim; the random run makes them on
+ * purpose) leave the id phase: one reaches the core at a chosen cycle A
+ * next to its own connection's deadline d, from d - 1 to d + lag + TD_WIN,
+ * decided at A, except inside the timer's job: reaching the core in S + 1
+ * .. S + busy (TD_TMR_BUSY_*), it is decided in S + busy + 1. Refused if
+ * another connection's window covers it, if the pipeline cannot take it
+ * at A, or if the core may be busy when the job would start. A timer that
+ * such a stimulus arms (a FIN from close, TIME-WAIT) lies off its
+ * connection's phase, so the scan finds it after another lag: the caller
+ * must not leave it running (the random run aborts the connection at
+ * once; a deadline off its phase is counted, tmr_offphase, and the random
+ * run asserts there were none).
  * The reference's timers are run at their deadlines, in order, when a
  * stimulus is planned after them, when time is let pass, or when the
  * engine's outputs show they fired (a frame or an event with nothing to
- * match it while a deadline lies far enough back).
+ * match it while a deadline lies far enough back). Whose a timer was is
+ * told by the id phase (td_timer_owner) and checked against what it sent.
+ *
+ * Reply latency, checked for every frame the engine sends (bounds below,
+ * TD_BOUND_*): a stimulus's frame from the last beat of the stimulus (or
+ * the cycle of the CMD write) to its first beat, by kind (SYN-ACK, ACK to
+ * a SYN-ACK / data or FIN / an unacceptable ACK, challenge ACK, RST with
+ * no connection / to a bad segment, FIN from close or shutdown, RST from
+ * abort, SYN from connect, ARP reply, ICMP echo reply), a bound for each
+ * plus TD_LAT_OWN_TMR after a timer of its own connection; a timer's frame
+ * from its deadline, within lag + TD_TMR_QWAIT + TD_LAT_TMR_OUT (a pass
+ * instead of the lag for a deadline off its connection's phase). Over the
+ * bound is a divergence; td_print_lat prints min / max per kind.
  *
  * Limits of the model (what the harness does not drive):
  *  - a SYN without ACK carrying IPv4 options takes the engine's late hash
@@ -115,6 +153,93 @@
  * The frame a timer sends starts TD_LAT_TMR_OUT cycles after that. */
 #define TD_LAG0 16
 #define TD_LAT_TMR_OUT 5
+/* A stimulus decided within [d, d + lag + TD_WIN] of another connection's
+ * deadline d would meet its timer's job (TD_TMR_BUSY_* cycles from lag +
+ * 1) or its frame (TD_LAT_TMR_OUT + 8 beats): moved. */
+#define TD_WIN 24
+/* A timer's job holds the core from the cycle after the scan found it due
+ * (S + 1): a segment or command reaching the core in S + 1 .. S + busy is
+ * taken (decided) in S + busy + 1 (in S itself it is taken first and runs
+ * the timer itself). busy = TD_TMR_BUSY_RTX when the connection stays (a
+ * retransmission), TD_TMR_BUSY_DEL when the timer deletes it (TIME-WAIT
+ * expiry, give-up: the next job waits for the id allocator's search after
+ * the free). Both measured with a SYN whose ISN (M = now) shows its
+ * decision cycle; test_diff_time_timer_job_holds_core pins the deleting
+ * job (a SYN reopening the expiring TIME-WAIT, its own connection). */
+#define TD_TMR_BUSY_RTX 5
+#define TD_TMR_BUSY_DEL 8
+
+/*
+ * Reply latency bounds (top of file), last beat in / CMD write -> first
+ * beat out, from the decision-cycle model above plus the transmit path:
+ *  - the transmit path, decision -> first beat with the transmit side idle
+ *    (the harness spaces stimuli so that it is). Measured once, a
+ *    regression pin for that part (test_rtl_top.c --bench: SYN -> SYN-ACK
+ *    11 = 5 + 6, ACK 9 = 3 + 6):
+ */
+#define TD_TX_SEG 6      /* a segment's job: 5 cycles, the frame's first
+                          * beat the cycle after */
+#define TD_TX_CMD 5      /* close / shutdown / abort: a 4-cycle job */
+#define TD_TX_CONNECT 15 /* connect: its job waits for its ISN's SipHash */
+/*  - the option walker can finalise a frame up to this many cycles after
+ *    the cycle after its last beat (td_parse_fin: one non-NOP option a
+ *    cycle, at most 20 of them in 40 bytes; the worst layout, 20 two-byte
+ *    options and no payload, gives 15, test_diff_time_option_walk_*): */
+#define TD_WALK_MAX 15
+/*  - after a timer of the stimulus's own connection: when its job runs the
+ *    timer first, 2 more cycles and the timer's frame (8 beats: every
+ *    frame the core sends fits 64 bytes) goes out first; when the timer's
+ *    job holds the core, at most TD_TMR_BUSY_DEL cycles later, the timer's
+ *    frame already on its way: */
+#define TD_LAT_OWN_TMR (2 + 8)
+/*  - ARP and ICMP echo replies (toe_l2_resp, not through the core: from
+ *    the request's last beat); measured, a pin: */
+#define TD_LAT_ARP 6
+#define TD_LAT_ICMP 7
+/* Per kind:
+ *  - a segment that is not a SYN (any ACK, challenge ACK, RST): decided
+ *    TD_LAT_SEG after its last beat, later only by the walk; + TD_TX_SEG;
+ *  - a SYN (SYN-ACK): the same or its hash, TD_LAT_SYN after its first
+ *    beat (+1 with IPv4 options) = 4 (5) after the last of its at least 8
+ *    beats, whichever is later (so TD_LAT_SEG + TD_WALK_MAX), then
+ *    TD_LAT_SYN_HOLD; + TD_TX_SEG;
+ *  - a command: TD_LAT_CMD, + TD_TX_CMD (connect: TD_TX_CONNECT). */
+#define TD_BOUND_SEG (TD_LAT_SEG + TD_WALK_MAX + TD_TX_SEG)
+#define TD_BOUND_SYN (TD_LAT_SEG + TD_WALK_MAX + TD_LAT_SYN_HOLD + TD_TX_SEG)
+#define TD_BOUND_CMD (TD_LAT_CMD + TD_TX_CMD)
+#define TD_BOUND_CONNECT (TD_LAT_CMD + TD_TX_CONNECT)
+/* A timer's frame, from its deadline: the lag (a pass at most for a
+ * deadline off its connection's phase), then its job may wait for one
+ * stimulus's job (the harness spaces stimuli td_cfg.gap = 12 cycles apart,
+ * a job takes at most 5 + 2 + 2 = 9) and its frame for that stimulus's
+ * reply (8 beats): TD_TMR_QWAIT; then TD_LAT_TMR_OUT. */
+#define TD_TMR_QWAIT (9 + 8)
+
+enum td_reply_kind {
+	TD_RK_SYNACK,        /* SYN-ACK to a SYN */
+	TD_RK_ACK_SYNACK,    /* ACK to a SYN-ACK (handshake or challenge) */
+	TD_RK_ACK_DATA,      /* ACK to data or a FIN (in order or not) */
+	TD_RK_ACK_OTHER,     /* ACK to an unacceptable ACK (old, beyond SND.NXT) */
+	TD_RK_CHALLENGE,     /* ACK to a RST or a SYN (challenge ACK, RFC 5961) */
+	TD_RK_RST_NOCONN,    /* RST, no connection (closed port, listener) */
+	TD_RK_RST_BAD,       /* RST from a connection to a bad segment */
+	TD_RK_FIN_CMD,       /* FIN from close / shutdown */
+	TD_RK_RST_ABORT,     /* RST from abort */
+	TD_RK_SYN_CONNECT,   /* SYN from connect */
+	TD_RK_ARP,           /* ARP reply */
+	TD_RK_ICMP,          /* ICMP echo reply */
+	TD_RK_OTHER,
+	TD_RK_TIMER,         /* a timer's frame: deadline -> first beat */
+	TD_RK_COUNT
+};
+
+/* Latencies seen, by kind; [1]: after a timer of the stimulus's own
+ * connection (or for TD_RK_TIMER: off its connection's phase). */
+struct td_lat {
+	uint64_t n[TD_RK_COUNT][2];
+	uint64_t min[TD_RK_COUNT][2], max[TD_RK_COUNT][2];
+	uint64_t walk_max;   /* largest option-walk overrun fed */
+};
 
 struct td;
 
@@ -195,6 +320,28 @@ int td_shutdown(struct td *t, int id);
 int td_abort(struct td *t, int id);
 /* The same, decided at exactly T (see td_frame_exact). */
 int td_close_exact(struct td *t, int id, uint64_t T);
+
+/* Aimed stimuli (top of file, "Timers"): a frame that reaches the core at
+ * exactly A (its first beat td_decision_latency earlier), or a command
+ * (close, shutdown, abort) written TD_LAT_CMD before A, next to a timer of
+ * the connection it finds. Decided at A, or when that timer's job leaves
+ * the core if A falls inside it. Refused (nothing done, though timers up to
+ * A may have run in the reference) if A is too early for the pipeline, if
+ * another connection's timer window covers it, or if the frame is not a
+ * good segment for a connection: td_frame_aim returns 0, td_cmd_aim
+ * TD_AIM_REFUSED; else the decision time / the reference's result. */
+#define TD_AIM_REFUSED (-1000)
+uint64_t td_frame_aim(struct td *t, const uint8_t *f, size_t n, uint64_t A);
+int td_cmd_aim(struct td *t, int op, int id, uint64_t A);
+/* The connection whose timer has deadline d (by the id phase), and the
+ * scanner's lag now (deadline -> the scan cycle that finds it). */
+int td_timer_owner(const struct td *t, uint64_t d);
+unsigned td_lag(const struct td *t);
+/* Where the last stimulus was decided (reference time), and whether a
+ * timer of its own connection ran first (or was running) within its
+ * window. */
+uint64_t td_last_decision(const struct td *t);
+bool td_last_own_timer(const struct td *t);
 /* The user stream's ready (engine m_pay_tready, toe_ref_set_rx_ready). */
 void td_user_ready(struct td *t, bool ready);
 /* Pin the ISN of the next connection (both sides). */
@@ -274,13 +421,28 @@ struct td_stats {
 	uint64_t cmds;
 	uint64_t conn_checks;
 	uint64_t timers;         /* reference timer firings (all compared) */
-	uint64_t moved;          /* stimuli moved a pass for a timer */
+	uint64_t moved;          /* stimuli moved a pass for another
+				  * connection's timer */
+	uint64_t own_kept;       /* decided on their own connection's
+				  * deadline (not moved) */
+	uint64_t tmr_offphase;   /* timers whose deadline was off their
+				  * connection's id phase */
 	uint64_t max_conns;      /* most connections in use at once */
 	uint64_t lag_min, lag_max; /* observed deadline -> first beat of a
 				    * timer's frame */
 	uint64_t cycles;         /* simulated */
 };
 void td_get_stats(const struct td *t, struct td_stats *s);
+
+/* Reply latencies of this harness; and summed over every harness freed so
+ * far. */
+void td_get_lat(const struct td *t, struct td_lat *l);
+void td_lat_total(struct td_lat *l);
+/* The bound for a kind (own: after its own connection's timer), the
+ * timer kind's for lag 0 (add the lag). */
+unsigned td_lat_bound(int kind, bool own);
+/* Print the table, with the bounds. */
+void td_print_lat(const struct td_lat *l, const char *title);
 
 /* A label printed with a divergence (the scenario's or run's name). */
 void td_set_label(struct td *t, const char *label);

@@ -26,7 +26,19 @@
  *  3. five times along the way: every connection brought to a state with
  *     no timer (handshakes completed, FINs ACKed, the rest aborted), all
  *     1024 connection slots read out and compared, counters compared.
- * At the end: figures, and a check that every kind of move was made.
+ * Along the churn, on purpose (AIM_PCT of the steps try), stimuli aimed at
+ * their own connection's timer (try_aim; top_dual.h, "Timers"): the next
+ * deadline d in the reference if it is near (or a TIME-WAIT's expiry, the
+ * generator notes when each ends), a move of its connection of one kind
+ * (ACK, data, FIN, RST, a SYN on a TIME-WAIT connection, out of window;
+ * close, shutdown, abort) reaching the core at one offset class (d - 1, d,
+ * d + 1, d + 2 .. d + lag - 1, d + lag when the scan finds it, inside the
+ * timer's job d + lag + 1 .. + TD_TMR_BUSY_DEL, later in its window up to
+ * d + lag + TD_WIN). A connection such a move leaves with a timer off its
+ * id phase is aborted at once (aim_fixup).
+ * At the end: figures, the aimed stimuli by kind and offset, the reply
+ * latencies by kind with their bounds, and a check that every kind of move
+ * was made and enough aimed stimuli of every kind and every offset.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -100,8 +112,54 @@ static const char *const tag_name[G_COUNT] = {
 	"time jump", "user stream stall",
 };
 
+/*
+ * Stimuli aimed at their own connection's timer (top_dual.h, "Timers"):
+ * the next deadline d in the reference, its connection p (a state with a
+ * timer), a move of one of these kinds for p reaching the core at one of
+ * these offsets from d (lag: the scanner's; the timer job holds the core
+ * from d + lag + 1 for TD_TMR_BUSY_* cycles).
+ */
+enum aim_kind { K_ACK, K_DATA, K_FIN, K_RST, K_SYN_TW, K_OOW, K_CLOSE, K_SHUT, K_ABORT, K_COUNT };
+enum aim_off {
+	O_BEFORE,  /* d - 1: decided before the timer */
+	O_AT,      /* d: the job runs the due timer first */
+	O_PLUS1,   /* d + 1 */
+	O_EARLY,   /* d + 2 .. d + lag - 1 */
+	O_LAG,     /* d + lag: the cycle the scan finds it */
+	O_JOB,     /* d + lag + 1 .. + TD_TMR_BUSY_DEL: the timer's job (it
+		    * holds the core TD_TMR_BUSY_RTX or _DEL cycles) */
+	O_WIN,     /* up to d + lag + TD_WIN: its outputs on the way */
+	O_COUNT
+};
+
+static const char *const aim_kind_name[K_COUNT] = {
+	"ACK", "data", "FIN", "RST", "SYN on TIME-WAIT", "out of window", "close", "shutdown",
+	"abort",
+};
+static const char *const aim_off_name[O_COUNT] = {
+	"d-1", "d", "d+1", "d+2..lag-1", "d+lag", "in job", "in window",
+};
+
+/* Aimed stimuli at least, per this many segments fed (from 20000 segments
+ * on): for every offset class, for every kind (the 100k-segment run of the
+ * default seed makes about three times as many, twice for the rarest kind,
+ * a SYN on a TIME-WAIT connection). */
+#define AIM_MIN_OFF_PER 1000
+#define AIM_MIN_KIND_PER 2500
+/* share of the steps that try to aim (percent; most find no deadline near
+ * enough, a few are refused: another connection's timer near) */
+#define AIM_PCT 15
+/* how far ahead a deadline may lie to be aimed at (cycles): the run's
+ * pace, about 150 cycles a stimulus, is kept */
+#define AIM_AHEAD 400
+#define AIM_AHEAD_TW (3 * PASS)
+
 struct rnd {
 	struct td *t;
+	uint64_t aim[K_COUNT][O_COUNT]; /* aimed stimuli made */
+	uint64_t aim_held;      /* ... of which decided late: the job held the core */
+	uint64_t aim_refused, aim_fixup, aim_missed;
+	uint64_t tw_dl[1024];   /* a TIME-WAIT connection's expiry, if known */
 	uint64_t x;
 	uint16_t lport[6];      /* ports with a listener */
 	unsigned nlport;
@@ -677,9 +735,35 @@ static uint64_t act_slot(struct rnd *r, const struct act *a)
 	return td_next_slot(r->t, a->id, TD_LAT_CMD + 1);
 }
 
+/* After a stimulus on connection id (in state `before`): note when a
+ * TIME-WAIT it entered (or restarted, with a FIN) ends, for try_aim. */
+static void tw_note(struct rnd *r, int id, int before, bool fin)
+{
+	struct toe_ref_conn_info ci;
+
+	if (id < 0 || id >= 1024)
+		return;
+	if (toe_ref_conn_info(td_ref(r->t), id, &ci) != TOE_REF_OK || ci.state != TOE_ST_TIME_WAIT) {
+		r->tw_dl[id] = 0;
+		return;
+	}
+	if (before != TOE_ST_TIME_WAIT || fin)
+		r->tw_dl[id] = td_last_decision(r->t) + 2 * td_config(r->t)->ref.msl;
+}
+
+static int state_of(struct rnd *r, int id)
+{
+	struct toe_ref_conn_info ci;
+
+	if (id < 0 || toe_ref_conn_info(td_ref(r->t), id, &ci) != TOE_REF_OK)
+		return TOE_ST_CLOSED;
+	return ci.state;
+}
+
 static void exec_act(struct rnd *r, struct act *a)
 {
 	struct td *t = r->t;
+	const int before = state_of(r, a->id);
 	int id;
 
 	r->kinds[a->tag]++;
@@ -721,6 +805,244 @@ static void exec_act(struct rnd *r, struct act *a)
 		td_abort(t, a->id);
 		break;
 	}
+	tw_note(r, a->id, before, a->kind == A_SEG && (a->seg.flags & TOE_TCP_FIN));
+}
+
+/* ---- aimed at a timer ---- */
+
+static bool has_timer(int st);
+
+/* The peer's move of kind k for connection ci (a state with a timer). */
+static bool gen_aim_seg(struct rnd *r, struct act *a, const struct toe_ref_conn_info *ci, int k,
+			uint8_t *buf, uint8_t *ob)
+{
+	const uint32_t wnd = td_config(r->t)->ref.rcv_wnd;
+	const uint32_t nxt = ci->rcv_nxt, snd = ci->snd_nxt;
+	struct toe_seg *s = &a->seg;
+
+	a->kind = A_SEG;
+	if (ci->state == TOE_ST_TIME_WAIT) {
+		switch (k) {
+		case K_ACK:
+			*s = conn_seg(ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_TW_ACK;
+			break;
+		case K_DATA:
+			*s = conn_seg(ci, nxt + rr(r, 3) - 1, snd, TOE_TCP_ACK | TOE_TCP_PSH,
+				      rnd_win(r));
+			add_data(r, s, buf, rnd_len(r, 1460));
+			a->tag = G_TW_DATA;
+			break;
+		case K_FIN:
+			*s = conn_seg(ci, nxt - 1, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_TW_FIN;
+			break;
+		case K_RST:
+			*s = conn_seg(ci, nxt + rr(r, 3) - 1, 0, TOE_TCP_RST, 0);
+			a->tag = G_TW_RST;
+			break;
+		case K_SYN_TW: {
+			unsigned q = rr(r, 100);
+
+			if (q < 60) {
+				/* reopens before d, a new connection from d on */
+				*s = conn_seg(ci, nxt + 1 + rr(r, 100000), 0, TOE_TCP_SYN, rnd_win(r));
+				s->opt_raw = ob;
+				s->opt_raw_len = rnd_opts(r, ob, chance(r, 85));
+				a->tag = G_TW_SYN_NEW;
+			} else if (q < 80) {
+				*s = conn_seg(ci, nxt - rr(r, 1000), 0, TOE_TCP_SYN, rnd_win(r));
+				a->tag = G_TW_SYN_OLD;
+			} else {
+				*s = conn_seg(ci, nxt + rr(r, 1000), ci->snd_nxt,
+					      TOE_TCP_SYN | TOE_TCP_ACK, rnd_win(r));
+				a->tag = G_TW_SYNACK;
+			}
+			break;
+		}
+		default:
+			*s = conn_seg(ci, chance(r, 50) ? nxt - 2 - rr(r, 100)
+						      : nxt + wnd + rr(r, 100),
+				      snd, TOE_TCP_ACK, rnd_win(r));
+			a->tag = G_TW_ACK_BAD;
+			break;
+		}
+		return true;
+	}
+	if (k == K_SYN_TW)
+		return false;
+	if (ci->state == TOE_ST_SYN_SENT) {
+		uint8_t fl = TOE_TCP_SYN | TOE_TCP_ACK;
+
+		switch (k) {
+		case K_RST:
+			*s = conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, TOE_TCP_RST | TOE_TCP_ACK, 0);
+			a->tag = G_SS_RST_OK;
+			return true;
+		case K_OOW:
+			*s = conn_seg(ci, (uint32_t)rn(r), ci->iss + 2 + rr(r, 1000), fl, rnd_win(r));
+			a->tag = G_SS_BADACK;
+			break;
+		case K_FIN:
+			fl |= TOE_TCP_FIN;
+			/* fall through */
+		case K_DATA:
+			*s = conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, fl, rnd_win(r));
+			if (k == K_DATA)
+				add_data(r, s, buf, rnd_len(r, 1400));
+			a->tag = G_SS_SYNACK_DATA;
+			break;
+		default:
+			*s = conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, fl, rnd_win(r));
+			a->tag = G_SS_SYNACK;
+			break;
+		}
+		s->opt_raw = ob;
+		s->opt_raw_len = rnd_opts(r, ob, chance(r, 85));
+		return true;
+	}
+	/* SYN-RECEIVED, FIN-WAIT-1, CLOSING, LAST-ACK */
+	switch (k) {
+	case K_ACK:
+		*s = conn_seg(ci, nxt, chance(r, 80) ? snd : ci->snd_una, TOE_TCP_ACK, rnd_win(r));
+		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_ACK : G_E_ACK;
+		break;
+	case K_DATA:
+		*s = conn_seg(ci, nxt, snd, TOE_TCP_ACK | TOE_TCP_PSH, rnd_win(r));
+		add_data(r, s, buf, rnd_len(r, 1460));
+		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_ACK : G_E_DATA;
+		break;
+	case K_FIN:
+		*s = conn_seg(ci, nxt, chance(r, 70) ? snd : ci->snd_una, TOE_TCP_FIN | TOE_TCP_ACK,
+			      rnd_win(r));
+		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_FIN : G_E_FIN;
+		break;
+	case K_RST:
+		*s = conn_seg(ci, chance(r, 70) ? nxt : nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
+		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_RST : G_E_RST;
+		break;
+	default:
+		*s = conn_seg(ci, nxt + wnd + rr(r, 5000), snd, TOE_TCP_ACK, rnd_win(r));
+		add_data(r, s, buf, rnd_len(r, 1460));
+		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_NOACK : G_E_OOW;
+		break;
+	}
+	return true;
+}
+
+/* A connection left with a timer armed off its id phase (decided away
+ * from its deadline's cycle) would break the harness's lag model: abort
+ * it at once (its new deadline lies a whole RTO or 2 MSL ahead). */
+static void aim_fixup(struct rnd *r, int id, uint64_t T)
+{
+	struct toe_ref_conn_info ci;
+
+	if (id < 0 || toe_ref_conn_info(td_ref(r->t), id, &ci) != TOE_REF_OK ||
+	    !has_timer(ci.state) || td_timer_owner(r->t, T) == id)
+		return;
+	r->aim_fixup++;
+	td_abort(r->t, id);
+}
+
+/* Aim a move at the next timer's connection; false if it was refused. */
+static bool try_aim(struct rnd *r)
+{
+	struct td *t = r->t;
+	struct toe_ref_conn_info ci;
+	const uint64_t now = td_engine_now(t);
+	uint64_t d = toe_ref_next_timer(td_ref(t)), A, T;
+	const unsigned lag = td_lag(t);
+	unsigned o = rr(r, O_COUNT), k;
+	struct act a;
+	int p, ret, nid = -1;
+
+	/* the next deadline, if it is near (time is not pulled forward much);
+	 * now and then the expiry of a TIME-WAIT a little further ahead (few
+	 * deadlines are TIME-WAIT ones) */
+	p = -1;
+	if (chance(r, 50)) {
+		unsigned i, o0 = rr(r, 1024);
+
+		for (i = 0; i < 1024; i++) {
+			int id = (int)((o0 + i) % 1024);
+			uint64_t e = r->tw_dl[id];
+
+			if (e && e >= now + 64 && e <= now + AIM_AHEAD_TW &&
+			    td_timer_owner(t, e) == id && state_of(r, id) == TOE_ST_TIME_WAIT) {
+				d = e;
+				p = id;
+				break;
+			}
+		}
+	}
+	if (p < 0) {
+		if (d == UINT64_MAX || d < now + 64 || d > now + AIM_AHEAD)
+			return false;
+		p = td_timer_owner(t, d);
+	}
+	if (toe_ref_conn_info(td_ref(t), p, &ci) != TOE_REF_OK || !has_timer(ci.state))
+		return false;
+	switch (o) {
+	case O_BEFORE: A = d - 1; break;
+	case O_AT: A = d; break;
+	case O_PLUS1: A = d + 1; break;
+	case O_EARLY: A = d + 2 + rr(r, lag - 2); break;
+	case O_LAG: A = d + lag; break;
+	case O_JOB: A = d + lag + 1 + rr(r, TD_TMR_BUSY_DEL); break;
+	default: A = d + lag + 1 + TD_TMR_BUSY_DEL + rr(r, TD_WIN - TD_TMR_BUSY_DEL); break;
+	}
+	memset(&a, 0, sizeof(a));
+	a.id = p;
+	if (ci.state == TOE_ST_TIME_WAIT && chance(r, 60))
+		k = K_SYN_TW;
+	else
+		do
+			k = rr(r, K_COUNT);
+		while (k == K_SYN_TW && ci.state != TOE_ST_TIME_WAIT);
+	if (k >= K_CLOSE) {
+		static const int ops[] = { TOE_CMD_CLOSE, TOE_CMD_SHUTDOWN, TOE_CMD_ABORT };
+		static const int tags[] = { G_CLOSE, G_SHUT, G_ABORT };
+
+		ret = td_cmd_aim(t, ops[k - K_CLOSE], p, A);
+		if (ret == TD_AIM_REFUSED) {
+			r->aim_refused++;
+			return false;
+		}
+		r->kinds[tags[k - K_CLOSE]]++;
+	} else {
+		uint8_t f[2048];
+		size_t n;
+
+		assert_true(gen_aim_seg(r, &a, &ci, (int)k, r->data[0], r->opt[0]));
+		n = td_build(t, f, sizeof(f), &a.seg);
+		T = td_frame_aim(t, f, n, A);
+		if (!T) {
+			r->aim_refused++;
+			return false;
+		}
+		r->kinds[a.tag]++;
+		r->segs++;
+		if (k == K_SYN_TW)
+			nid = toe_ref_find(td_ref(t), a.seg.dst_ip, a.seg.dst_port, a.seg.src_ip,
+					   a.seg.src_port);
+	}
+	T = td_last_decision(t);
+	/* from d on, the harness saw the timer run (else d was not its
+	 * deadline: a TIME-WAIT's expiry guessed wrong) */
+	if (o != O_BEFORE && !td_last_own_timer(t))
+		r->aim_missed++;
+	else
+		r->aim[k][o]++;
+	if (T != A)
+		r->aim_held++;
+	r->touched[r->ntouched++ % 64] = p;
+	tw_note(r, p, ci.state, k == K_FIN);
+	if (nid >= 0 && nid != p)
+		r->tw_dl[nid] = 0;
+	aim_fixup(r, p, T);
+	if (nid != p)
+		aim_fixup(r, nid, T);
+	return true;
 }
 
 /* ---- frames with no connection: malformed, not TCP, closed ports ---- */
@@ -1250,7 +1572,9 @@ void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live)
 			stall_until = 0;
 		}
 		r->filling = conns + 50 < live;
-		if (chance(r, 14)) {
+		if (chance(r, AIM_PCT) && try_aim(r)) {
+			/* aimed at a timer */
+		} else if (chance(r, 14)) {
 			do_unbound(r);
 		} else if (rr(r, 4000) == 0) {
 			r->kinds[G_WAIT]++;
@@ -1366,9 +1690,11 @@ void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live)
 		      (unsigned long long)st.ev_type[5], (unsigned long long)st.ev_type[6],
 		      (unsigned long long)st.ev_type[7]);
 	print_message("  timers fired          %llu (deadline to first beat %llu..%llu "
-		      "cycles); stimuli moved off a timer %llu\n",
+		      "cycles); stimuli moved off another connection's timer %llu, decided on "
+		      "their own one's deadline %llu; off-phase deadlines %llu\n",
 		      (unsigned long long)st.timers, (unsigned long long)st.lag_min,
-		      (unsigned long long)st.lag_max, (unsigned long long)st.moved);
+		      (unsigned long long)st.lag_max, (unsigned long long)st.moved,
+		      (unsigned long long)st.own_kept, (unsigned long long)st.tmr_offphase);
 	print_message("  reference stats       in %llu out %llu rst %llu challenge %llu "
 		      "(suppressed %llu) dropped %llu rx bytes %llu retransmits %llu\n",
 		      (unsigned long long)rs.segs_in, (unsigned long long)rs.segs_out,
@@ -1383,6 +1709,58 @@ void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live)
 	print_message("  stimuli by kind:\n");
 	for (i = 0; i < G_COUNT; i++)
 		print_message("    %-44s %llu\n", tag_name[i], (unsigned long long)r->kinds[i]);
+	{
+		uint64_t tot_o[O_COUNT] = { 0 }, tot_k[K_COUNT] = { 0 }, all = 0;
+		unsigned k, o;
+
+		print_message("  aimed at their own connection's timer, seed %llu (kind x offset "
+			      "from the deadline d; lag %u):\n", (unsigned long long)seed,
+			      td_lag(r->t));
+		print_message("    %-18s", "");
+		for (o = 0; o < O_COUNT; o++)
+			print_message(" %11s", aim_off_name[o]);
+		print_message(" %8s\n", "all");
+		for (k = 0; k < K_COUNT; k++) {
+			print_message("    %-18s", aim_kind_name[k]);
+			for (o = 0; o < O_COUNT; o++) {
+				print_message(" %11llu", (unsigned long long)r->aim[k][o]);
+				tot_o[o] += r->aim[k][o];
+				tot_k[k] += r->aim[k][o];
+				all += r->aim[k][o];
+			}
+			print_message(" %8llu\n", (unsigned long long)tot_k[k]);
+		}
+		print_message("    %-18s", "all");
+		for (o = 0; o < O_COUNT; o++)
+			print_message(" %11llu", (unsigned long long)tot_o[o]);
+		print_message(" %8llu\n", (unsigned long long)all);
+		print_message("    decided late (the timer job held the core) %llu; refused (another "
+			      "connection's timer near, too close) %llu; no timer there (not "
+			      "counted) %llu; aborted after, timer off phase %llu\n",
+			      (unsigned long long)r->aim_held, (unsigned long long)r->aim_refused,
+			      (unsigned long long)r->aim_missed, (unsigned long long)r->aim_fixup);
+		/* the generator still makes them */
+		for (o = 0; nsegs >= 20000 && o < O_COUNT; o++)
+			if (tot_o[o] < nsegs / AIM_MIN_OFF_PER)
+				fail_msg("aimed at a timer at %s: %llu, fewer than %llu",
+					 aim_off_name[o], (unsigned long long)tot_o[o],
+					 (unsigned long long)(nsegs / AIM_MIN_OFF_PER));
+		for (k = 0; nsegs >= 20000 && k < K_COUNT; k++)
+			if (tot_k[k] < nsegs / AIM_MIN_KIND_PER)
+				fail_msg("aimed at a timer, %s: %llu, fewer than %llu", aim_kind_name[k],
+					 (unsigned long long)tot_k[k],
+					 (unsigned long long)(nsegs / AIM_MIN_KIND_PER));
+		if (nsegs >= 20000 && !r->aim_held)
+			fail_msg("no aimed stimulus was held by a timer job");
+		/* every deadline on its connection's phase (aim_fixup) */
+		assert_int_equal(st.tmr_offphase, 0);
+	}
+	{
+		struct td_lat l;
+
+		td_get_lat(r->t, &l);
+		td_print_lat(&l, "random run");
+	}
 	/* the run exercised what it claims */
 	assert_true(st.max_conns >= 1000);
 	if (nsegs >= 20000)

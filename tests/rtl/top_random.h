@@ -23,11 +23,15 @@
 
 /*
  * One run: `seed` (printed, so that TOE_DIFF_SEED replays it), `nsegs` TCP
- * segments, `live` connections kept alive. Prints the run's figures and
- * stimuli by kind; fails the calling cmocka test on the first divergence
- * (the harness) or when the run did not do what it claims (1000
- * connections at once; from 20000 segments on, every kind of stimulus and
- * a suppressed challenge ACK).
+ * segments, `live` connections kept alive. Prints the run's figures,
+ * stimuli by kind, the stimuli aimed at their own connection's timer (by
+ * kind and offset from the deadline) and the reply latencies by kind; fails
+ * the calling cmocka test on the first divergence (the harness; a reply
+ * over its latency bound is one) or when the run did not do what it claims
+ * (1000 connections at once; from 20000 segments on, every kind of
+ * stimulus, a suppressed challenge ACK, at least nsegs / 1000 aimed
+ * stimuli at every offset and nsegs / 2500 of every kind, some decided
+ * late by a timer's job; no deadline left off its connection's phase).
  */
 void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live);
 
