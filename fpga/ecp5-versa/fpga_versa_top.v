@@ -14,10 +14,10 @@
 //  uart_rx/uart_tx ◄─► fpga_uart (3 Mbaud 8N1) ◄─► toe_top s_host / m_host
 //  toe_top m_pay ─► byte counter (always ready) ─► LED
 //
-// Clocks: the engine runs at 60 MHz (100 MHz * 3 / 5), below the lowest
-// routed Fmax of toe_top alone so far (60.84 MHz; 60.84-65.85 MHz over the
-// seeds tried, docs/synthesis.md), where 62.5 MHz would already fail some
-// seeds; the routed figure of this top is still to come (fpga/README.md). The MAC runs
+// Clocks: the engine runs at 60 MHz (100 MHz * 3 / 5), near the lowest
+// routed Fmax of toe_top alone (58.91 MHz on one seed, 60.84-65.85 MHz on
+// the five other runs, docs/synthesis.md); the routed figure of this top
+// is still to come (fpga/README.md). The MAC runs
 // on the PHY's receive clock, which LiteEth's ECP5 RGMII PHY also uses for
 // transmit (as 1000BASE-T allows); LiteEth's own "sys" domain is tied to
 // it, so its internal clock-crossing FIFOs cross nothing, and the two
