@@ -11,10 +11,10 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 bad=0
 printf '#include "toe/toe_regs.h"\n#include "toe/toe_tcp.h"\n#include "toe_ref.h"\nint toe_regs_check(void);\nint toe_regs_check(void) { return TOE_ST_COUNT + (int)TOE_REG_ID; }\n' >"$tmp/c.c"
-"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -pedantic -Ihost/include -Ihost/ref \
+"${CC:-cc}" -std=c11 -Wall -Wextra -Werror -pedantic -Ihost/include -Ihost/ref -Ihost/pkt \
 	-Ihost/common -fsyntax-only "$tmp/c.c" || { echo "regmap: toe_regs.h does not compile as C"; bad=1; }
 "${CXX:-c++}" -x c++ -std=c++11 -Wall -Wextra -Werror -pedantic -Ihost/include \
-	-Ihost/ref -Ihost/common -fsyntax-only "$tmp/c.c" || { echo "regmap: toe_regs.h does not compile as C++"; bad=1; }
+	-Ihost/ref -Ihost/pkt -Ihost/common -fsyntax-only "$tmp/c.c" || { echo "regmap: toe_regs.h does not compile as C++"; bad=1; }
 cat >"$tmp/toe_regs_check.v" <<'V'
 `default_nettype none
 module toe_regs_check (input wire clk, input wire [3:0] st, output reg q);
