@@ -10,8 +10,9 @@
  *    valid/ready patterns and clock ratios from 1:2.3 to 2.1:1;
  *  - full: with the reader stopped, exactly 16 + 1 words are taken, then
  *    s_ready stays low; after one read, s_ready rises exactly when the
- *    read pointer has passed the writer's 2-FF synchronizer (the second
- *    write-clock edge after the read);
+ *    read pointer has passed the writer's 2-FF synchronizer and the
+ *    register of its binary value (the third write-clock edge after the
+ *    read);
  *  - empty: a word written alone shows on m_valid exactly at the third
  *    read-clock edge after the write side's pointer register (one
  *    write-clock edge after the word): two synchronizer stages and the
@@ -239,7 +240,7 @@ static void test_fifo_full_timing(void **state)
 		fpga_async_fifo_model_edge(m);
 	}
 	assert_int_equal(taken, DEPTH + 1);
-	/* one read; s_ready is back exactly after two write-clock edges */
+	/* one read; s_ready is back exactly after three write-clock edges */
 	while (fpga_async_fifo_model_next(m) != FIFO_RCLK)
 		step(m, &io);
 	io.m_ready = true;
@@ -255,7 +256,7 @@ static void test_fifo_full_timing(void **state)
 
 		fpga_async_fifo_model_drive(m, &io);
 		if (c == FIFO_WCLK) {
-			if (io.s_ready != (wedges >= 2)) {
+			if (io.s_ready != (wedges >= 3)) {
 				print_error("s_ready %d after %u write edges\n",
 					    io.s_ready, wedges);
 				fail();
