@@ -94,9 +94,12 @@ awk '/Device utilisation:/ { on = 1; next } on && NF <= 1 { on = 0 }
      on && /(TRELLIS_COMB|TRELLIS_FF|TRELLIS_RAMW|DP16KD|MULT18X18D|EHXPLLL|TRELLIS_IO):/ {
 	u[$2] = sprintf("     %-14s %s %s", $2, $3, $4) }
      END { for (k in u) print u[k] }' "$out/pnr.log" | sort
-# one line per clock: "Max frequency for clock '<net>': <f> MHz (PASS|FAIL at <c> MHz)"
+# one line per clock: "Max frequency for clock '<net>': <f> MHz (PASS|FAIL at <c> MHz)";
+# nextpnr prints the placer's estimate first, the routed figure after
+# "Routing complete": only the latter
 echo "   routed Fmax per clock against its constraint:"
-grep -E "Max frequency for clock" "$out/pnr.log" | sed 's/^Info: */     /' | sort -u
+awk '/Routing complete/ { r = 1 } r && /Max frequency for clock/' "$out/pnr.log" |
+	sed 's/^Info: *//; s/^Warning: *//; s/^/     /' | sort -u
 if ! "$ECPPACK" --compress "$out/$top.config" "$out/$bit"; then
 	echo "bitstream: ecppack FAILED"
 	exit 1
