@@ -8,10 +8,10 @@
 # (SYNTH_TOP=... overrides); N_CONN (default 1024) is set on it if it has
 # that parameter. The flow is Yosys' 'synth' with its memory_map step left
 # out: memories stay $mem_v2 cells (a vendor flow maps them to block RAM;
-# as flip-flops the 1024 x 713-bit TCB RAM alone would be 730k of them).
+# as flip-flops the 1024 x 647-bit TCB RAM alone would be 730k of them).
 # Fails on a Yosys error, a latch, a 'check -assert' problem (multiple
 # drivers, undriven or combinational-loop wires), if the TCB RAM is not one
-# N_CONN x TOE_TCB_W memory, or on any Yosys warning not listed in
+# N_CONN x TOE_TCB_RAM_W memory, or on any Yosys warning not listed in
 # docs/synthesis.md ("Yosys warnings"). Prints the cell counts and the
 # memories. Files: <out dir>/<top>.log, <top>.stat, <top>.mem.
 set -u
@@ -27,7 +27,7 @@ chparam=""
 if grep -qE "parameter +N_CONN\b" "rtl/$top.v" 2>/dev/null; then
 	chparam="-chparam N_CONN $nconn"
 fi
-w=$(sed -n 's/^`define TOE_TCB_W \([0-9]*\)/\1/p' rtl/toe_tcb_width.vh)
+w=$(sed -n 's/^`define TOE_TCB_RAM_W \([0-9]*\)/\1/p' rtl/toe_tcb_width.vh)
 mkdir -p "$out"
 log="$out/$top.log"
 echo "synth-top: $top${chparam:+ ($chparam)}: generic synthesis ($("$YOSYS" -V | head -1))"

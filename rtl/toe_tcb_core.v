@@ -405,27 +405,33 @@ toe_tcb_alloc #(.N(N_CONN), .ID_W(ID_W)) alloc (
 // TCB RAM: port A the sequencer (a read, or a write, never both at once,
 // and a_rdata is not used after a write), port B the read-out (info_req;
 // a read that collides with a port-A write of the same id is retried, see
-// below), so it needs no old-value emulation (RW_OLD 0): 40 DP16KD at
-// N_CONN 1024 on ECP5 instead of 80.
+// below), so it needs no old-value emulation (RW_OLD 0): 36 DP16KD at
+// N_CONN 1024 on ECP5 instead of 72. It stores the TCB without its timer
+// kind and deadline (`TOE_TCB_RAM_W bits, toe_tcb_layout.vh): those live
+// only in the timer shadow below, which port A reads and writes alongside.
+// tr_a_wdata / tr_a_rdata / tr_b_rdata are whole TCBs.
 reg tr_a_en, tr_a_we;
 reg [ID_W-1:0] tr_a_addr;
 // Write data of the TCB RAM: the step's new TCB. A delete (and the clear
 // sweep after rst) writes only the state and timer kind as 0 (CLOSED, no
 // timer), the rest as it stands: every reader looks at the state first
 // (the step's tcb_valid, the timer scan, the CONN_* read-out), so the
-// 713-bit word needs no clear multiplexer.
+// TCB needs no clear multiplexer.
 reg tr_wd_live;
 wire [TCB_W_-1:0] tr_a_wdata;
 wire [TCB_W_-1:0] tr_a_rdata;
 reg tr_b_en;
 reg [ID_W-1:0] tr_b_addr;
 wire [TCB_W_-1:0] tr_b_rdata;
+localparam TR_W = `TOE_TCB_RAM_W;
+wire [TR_W-1:0] tr_a_rword, tr_b_rword;
 
-toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(TCB_W_), .ADDR_W(ID_W), .RW_OLD(0)) tcb_ram (
+toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(TR_W), .ADDR_W(ID_W), .RW_OLD(0)) tcb_ram (
     .clk(clk),
-    .a_en(tr_a_en), .a_we(tr_a_we), .a_addr(tr_a_addr), .a_wdata(tr_a_wdata),
-    .a_rdata(tr_a_rdata),
-    .b_en(tr_b_en), .b_addr(tr_b_addr), .b_rdata(tr_b_rdata)
+    .a_en(tr_a_en), .a_we(tr_a_we), .a_addr(tr_a_addr),
+    .a_wdata(tcb_ram_word(tr_a_wdata)),
+    .a_rdata(tr_a_rword),
+    .b_en(tr_b_en), .b_addr(tr_b_addr), .b_rdata(tr_b_rword)
 );
 
 // ------------------------------------------------------------------------
@@ -438,24 +444,32 @@ reg scan_vld_d_reg = 1'b0;
 reg info_d_reg = 1'b0;
 reg [15:0] info_id_d_reg = 16'd0;
 
-// Timer shadow: the fields the scanner reads (state, timer kind, deadline),
-// written with every TCB write (same port-A write), read by the scanner on
-// port B. It keeps the old-value rule of a same-cycle read (RW_OLD 1, a
-// 70-bit write buffer in synthesis), so the scanner sees exactly what it
-// saw when it read the whole TCB.
+// Timer shadow: the fields the scanner reads (state, timer kind, deadline).
+// Port A is the TCB RAM's port A (the same reads and writes, same address:
+// the timer kind and deadline are stored here only), port B the scanner.
+// It keeps the old-value rule of a same-cycle read (RW_OLD 1, a 70-bit
+// write buffer in synthesis), so the scanner sees exactly what it saw when
+// it read the whole TCB.
 localparam SH_W = 4 + 2 + 64;
-/* verilator lint_off UNUSEDSIGNAL */ wire [SH_W-1:0] sh_a_unused; /* verilator lint_on UNUSEDSIGNAL */
+/* verilator lint_off UNUSEDSIGNAL */
+// the state is also in the TCB RAM word, which the step reads
+wire [SH_W-1:0] sh_a_rdata;
+/* verilator lint_on UNUSEDSIGNAL */
 wire [SH_W-1:0] sh_b_rdata;
 reg sh_b_en;
 
 toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(SH_W), .ADDR_W(ID_W)) tmr_shadow (
     .clk(clk),
-    .a_en(tr_a_en && tr_a_we), .a_we(tr_a_we), .a_addr(tr_a_addr),
+    .a_en(tr_a_en), .a_we(tr_a_we), .a_addr(tr_a_addr),
     .a_wdata({tr_a_wdata[TCB_DEADLINE +: 64], tr_a_wdata[TCB_TMR +: 2],
               tr_a_wdata[TCB_STATE +: 4]}),
-    .a_rdata(sh_a_unused),
+    .a_rdata(sh_a_rdata),
     .b_en(sh_b_en), .b_addr(scan_addr_reg), .b_rdata(sh_b_rdata)
 );
+
+assign tr_a_rdata = tcb_join(tr_a_rword, sh_a_rdata[5:4], sh_a_rdata[6 +: 64]);
+// the read-out has no timer fields (the CONN_* registers show neither)
+assign tr_b_rdata = tcb_join(tr_b_rword, TMR_NONE, 64'd0);
 
 
 wire [3:0] sc_state = sh_b_rdata[3:0];

@@ -72,7 +72,33 @@ initial begin
                TCB_W, `TOE_TCB_W);
         $finish;
     end
+    if (TCB_W - 66 != `TOE_TCB_RAM_W || TCB_TMR != 4 || TCB_DEADLINE + 64 > TCB_W) begin
+        $error("%m: TOE_TCB_RAM_W (%0d) must be the TCB less timer kind and deadline (%0d)",
+               `TOE_TCB_RAM_W, TCB_W - 66);
+        $finish;
+    end
 end
+
+// Where the fields live. toe_tcb_core keeps a TCB in two block RAMs that it
+// reads and writes together (same port, same address, same cycle):
+//   TCB RAM       every field but the timer kind and the deadline
+//                 (`TOE_TCB_RAM_W bits: the word below with those two cut out)
+//   timer shadow  {deadline, timer kind, state}: what the timer scanner
+//                 reads on its own port (state is in both)
+// so the 66 bits the scanner needs are stored once. tcb_ram_word cuts a
+// TCB down to its TCB RAM word, tcb_join puts one back together.
+/* verilator lint_off UNUSEDSIGNAL */
+function [`TOE_TCB_RAM_W-1:0] tcb_ram_word(input [`TOE_TCB_W-1:0] w);
+    tcb_ram_word = {w[TCB_W-1:TCB_DEADLINE + 64], w[TCB_DEADLINE-1:TCB_TMR + 2],
+                    w[TCB_TMR-1:0]};
+endfunction
+/* verilator lint_on UNUSEDSIGNAL */
+
+function [`TOE_TCB_W-1:0] tcb_join(input [`TOE_TCB_RAM_W-1:0] r, input [1:0] tmr,
+                                   input [63:0] deadline);
+    tcb_join = {r[`TOE_TCB_RAM_W-1:TCB_DEADLINE - 2], deadline,
+                r[TCB_DEADLINE-3:TCB_TMR], tmr, r[TCB_TMR-1:0]};
+endfunction
 
 // Jobs of the connection core: what a toe_tcp_fsm step works on. A job is
 // one segment, one expired timer or one user command; it takes one step,

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Yosys checks of the connection core (toe_tcb_core) at N_CONN 65536:
 # elaborates, no latches, no multiple drivers ('check -assert'), and every
-# table is a memory (the TCB RAM is one 65536 x TOE_TCB_W block, the hash
+# table is a memory (the TCB RAM is one 65536 x TOE_TCB_RAM_W block, the hash
 # sub-tables 65536 / WAYS words each), not flip-flops. Memories are left unmapped
 # ('memory -nomap'): which block RAM they become is the vendor flow's job.
 #   tests/scripts/fsm-synth-check.sh [log dir]     (default: a temporary directory,
@@ -19,10 +19,10 @@ else
 fi
 mkdir -p "$logdir"
 log="$logdir/toe_tcb_core_64k.log"
-w=$(sed -n 's/^`define TOE_TCB_W \([0-9]*\)/\1/p' rtl/toe_tcb_width.vh)
+w=$(sed -n 's/^`define TOE_TCB_RAM_W \([0-9]*\)/\1/p' rtl/toe_tcb_width.vh)
 ways=$(sed -n 's/^ *parameter WAYS = \([0-9]*\),.*/\1/p' rtl/toe_conn_table.v)
 if [ -z "$w" ] || [ -z "$ways" ]; then
-	echo "fsm-synth-check: cannot read TOE_TCB_W or toe_conn_table's WAYS"
+	echo "fsm-synth-check: cannot read TOE_TCB_RAM_W or toe_conn_table's WAYS"
 	exit 1
 fi
 srcs="rtl/toe_tcb_core.v rtl/toe_tcp_fsm.v rtl/toe_conn_table.v rtl/toe_listen_table.v"

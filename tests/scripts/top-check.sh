@@ -34,7 +34,7 @@ done
 [ $bad -eq 0 ] && echo "top-check: toe_top lints clean (N_CONN 1024 and 65536)"
 
 log="$logdir/toe_top_64k.log"
-w=$(sed -n 's/^`define TOE_TCB_W \([0-9]*\)/\1/p' rtl/toe_tcb_width.vh)
+w=$(sed -n 's/^`define TOE_TCB_RAM_W \([0-9]*\)/\1/p' rtl/toe_tcb_width.vh)
 if ! "$YOSYS" -q -l "$log" -p "read_verilog -sv -defer -Irtl rtl/*.v; \
 	hierarchy -check -top toe_top -chparam N_CONN 65536; \
 	proc; flatten; opt -fast; memory -nomap; opt_clean; check -assert; \
