@@ -447,9 +447,14 @@ reg [15:0] info_id_d_reg = 16'd0;
 // Timer shadow: the fields the scanner reads (state, timer kind, deadline).
 // Port A is the TCB RAM's port A (the same reads and writes, same address:
 // the timer kind and deadline are stored here only), port B the scanner.
-// It keeps the old-value rule of a same-cycle read (RW_OLD 1, a 70-bit
-// write buffer in synthesis), so the scanner sees exactly what it saw when
-// it read the whole TCB.
+// The scanner sees the old value of a word port A writes in the cycle it
+// reads it, as it always has; the block RAM does not promise that (RW_OLD
+// 0: with RW_OLD 1 and two read ports Yosys doubles the RAM, 8 DP16KD
+// instead of 4), so the core supplies it: sh_cur_* remember the shadow word
+// of the id port A last read or wrote, which is the old value of every
+// write but a create, and a create's id is free (state CLOSED, no timer:
+// deletes and the clear sweep write those). Checked against the RAM model's
+// own old value in simulation (below).
 localparam SH_W = 4 + 2 + 64;
 /* verilator lint_off UNUSEDSIGNAL */
 // the state is also in the TCB RAM word, which the step reads
@@ -457,12 +462,39 @@ wire [SH_W-1:0] sh_a_rdata;
 /* verilator lint_on UNUSEDSIGNAL */
 wire [SH_W-1:0] sh_b_rdata;
 reg sh_b_en;
+wire [SH_W-1:0] sh_a_wdata = {tr_a_wdata[TCB_DEADLINE +: 64], tr_a_wdata[TCB_TMR +: 2],
+                              tr_a_wdata[TCB_STATE +: 4]};
 
-toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(SH_W), .ADDR_W(ID_W)) tmr_shadow (
+// the old value of a word port A writes while the scanner reads it
+reg sh_rd_pend = 1'b0;
+reg [ID_W-1:0] sh_rd_id = {ID_W{1'b0}};
+reg [ID_W-1:0] sh_cur_id = {ID_W{1'b0}};
+reg [SH_W-1:0] sh_cur_val = {SH_W{1'b0}};
+reg sc_coll_reg = 1'b0;
+reg [SH_W-1:0] sc_old_reg = {SH_W{1'b0}};
+wire sc_coll = sh_b_en && tr_a_en && tr_a_we && tr_a_addr == scan_addr_reg;
+
+always @(posedge clk) begin
+    sh_rd_pend <= tr_a_en && !tr_a_we;
+    if (tr_a_en && !tr_a_we) begin
+        sh_rd_id <= tr_a_addr;
+    end
+    if (sh_rd_pend) begin
+        sh_cur_id <= sh_rd_id;
+        sh_cur_val <= sh_a_rdata;
+    end
+    if (tr_a_en && tr_a_we) begin
+        sh_cur_id <= tr_a_addr;
+        sh_cur_val <= sh_a_wdata;
+    end
+    sc_coll_reg <= sc_coll;
+    sc_old_reg <= (sh_cur_id == scan_addr_reg) ? sh_cur_val : {SH_W{1'b0}};
+end
+
+toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(SH_W), .ADDR_W(ID_W), .RW_OLD(0)) tmr_shadow (
     .clk(clk),
     .a_en(tr_a_en), .a_we(tr_a_we), .a_addr(tr_a_addr),
-    .a_wdata({tr_a_wdata[TCB_DEADLINE +: 64], tr_a_wdata[TCB_TMR +: 2],
-              tr_a_wdata[TCB_STATE +: 4]}),
+    .a_wdata(sh_a_wdata),
     .a_rdata(sh_a_rdata),
     .b_en(sh_b_en), .b_addr(scan_addr_reg), .b_rdata(sh_b_rdata)
 );
@@ -472,9 +504,10 @@ assign tr_a_rdata = tcb_join(tr_a_rword, sh_a_rdata[5:4], sh_a_rdata[6 +: 64]);
 assign tr_b_rdata = tcb_join(tr_b_rword, TMR_NONE, 64'd0);
 
 
-wire [3:0] sc_state = sh_b_rdata[3:0];
-wire [1:0] sc_tmr = sh_b_rdata[5:4];
-wire [63:0] sc_deadline = sh_b_rdata[6 +: 64];
+wire [SH_W-1:0] sc_word = sc_coll_reg ? sc_old_reg : sh_b_rdata;
+wire [3:0] sc_state = sc_word[3:0];
+wire [1:0] sc_tmr = sc_word[5:4];
+wire [63:0] sc_deadline = sc_word[6 +: 64];
 wire sc_due = scan_vld_d_reg && !scan_restart && sc_state != TOE_ST_CLOSED &&
               sc_tmr != TMR_NONE && sc_deadline <= now;
 
@@ -1097,6 +1130,19 @@ always @(posedge clk) begin
     if (!rst && step_go && ((f_do_create && step_tcb_valid) ||
                             ((f_do_write || f_do_delete) && !step_tcb_valid))) begin
         $error("%m: step creates with a TCB, or writes / deletes without one");
+    end
+end
+
+// the scanner's substitute for a collided read is the word's old value (the
+// RAM model returns it): the same state and timer kind, and the same
+// deadline wherever the scanner looks at it
+always @(posedge clk) begin
+    if (!rst && sc_coll_reg &&
+        (sc_old_reg[5:0] != sh_b_rdata[5:0] ||
+         (sh_b_rdata[3:0] != TOE_ST_CLOSED && sh_b_rdata[5:4] != TMR_NONE &&
+          sc_old_reg[6 +: 64] != sh_b_rdata[6 +: 64]))) begin
+        $error("%m: timer shadow: the scanner's old value %h is not the RAM's %h",
+               sc_old_reg, sh_b_rdata);
     end
 end
 `endif
