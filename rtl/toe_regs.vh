@@ -92,6 +92,16 @@ localparam [3:0] TOE_CMD_EPIPE = 4'd6; // send after close/shutdown
 localparam [3:0] TOE_CMD_ENOTSUP = 4'd7; // not implemented
 localparam [3:0] TOE_CMD_EBUSY = 4'd8; // CMD written while a command was running: ignored
 
+// enum cfg_limit: Limits of the configuration that come from how the engine
+// stores its state (the reference stack and the host library check them too).
+// Timer stamps in a TCB are kept modulo 2^TIME_BITS ticks and compared as
+// differences, so every duration (RTO_INIT, RTO_MAX, the three give-ups, 2 x
+// MSL) must be below 2^(TIME_BITS - 1) ticks (at 156.25 MHz: 3518 s). The
+// per-connection challenge-ACK count is 16 bits.
+localparam integer TOE_CFG_LIMIT_WIDTH = 16;
+localparam [15:0] TOE_CFG_TIME_BITS = 16'd40; // width of a TCB's timer stamps (deadline, first send), ticks
+localparam [15:0] TOE_CFG_CA_LIMIT_MAX = 16'd65535; // largest CHALLENGE_ACK_LIMIT
+
 // flags tcp_flag: TCP header flags, byte 13 of the TCP header (RFC 9293
 // section 3.1; CWR and ECE from RFC 3168). The engine sends FIN, SYN, RST and
 // ACK and ignores the others on input.

@@ -455,14 +455,14 @@ reg [15:0] info_id_d_reg = 16'd0;
 // write but a create, and a create's id is free (state CLOSED, no timer:
 // deletes and the clear sweep write those). Checked against the RAM model's
 // own old value in simulation (below).
-localparam SH_W = 4 + 2 + 64;
+localparam SH_W = 4 + 2 + TCB_TIME_W;
 /* verilator lint_off UNUSEDSIGNAL */
 // the state is also in the TCB RAM word, which the step reads
 wire [SH_W-1:0] sh_a_rdata;
 /* verilator lint_on UNUSEDSIGNAL */
 wire [SH_W-1:0] sh_b_rdata;
 reg sh_b_en;
-wire [SH_W-1:0] sh_a_wdata = {tr_a_wdata[TCB_DEADLINE +: 64], tr_a_wdata[TCB_TMR +: 2],
+wire [SH_W-1:0] sh_a_wdata = {tr_a_wdata[TCB_DEADLINE +: TCB_TIME_W], tr_a_wdata[TCB_TMR +: 2],
                               tr_a_wdata[TCB_STATE +: 4]};
 
 // the old value of a word port A writes while the scanner reads it
@@ -499,17 +499,19 @@ toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(SH_W), .ADDR_W(ID_W), .RW_OLD(0)) tmr_shado
     .b_en(sh_b_en), .b_addr(scan_addr_reg), .b_rdata(sh_b_rdata)
 );
 
-assign tr_a_rdata = tcb_join(tr_a_rword, sh_a_rdata[5:4], sh_a_rdata[6 +: 64]);
+assign tr_a_rdata = tcb_join(tr_a_rword, sh_a_rdata[5:4], sh_a_rdata[6 +: TCB_TIME_W]);
 // the read-out has no timer fields (the CONN_* registers show neither)
-assign tr_b_rdata = tcb_join(tr_b_rword, TMR_NONE, 64'd0);
+assign tr_b_rdata = tcb_join(tr_b_rword, TMR_NONE, {TCB_TIME_W{1'b0}});
 
 
 wire [SH_W-1:0] sc_word = sc_coll_reg ? sc_old_reg : sh_b_rdata;
 wire [3:0] sc_state = sc_word[3:0];
 wire [1:0] sc_tmr = sc_word[5:4];
-wire [63:0] sc_deadline = sc_word[6 +: 64];
+wire [TCB_TIME_W-1:0] sc_deadline = sc_word[6 +: TCB_TIME_W];
+// deadline <= now on the modular stamps, as toe_tcp_fsm's c_tmr_due
+wire [TCB_TIME_W-1:0] sc_late = now[TCB_TIME_W-1:0] - sc_deadline;
 wire sc_due = scan_vld_d_reg && !scan_restart && sc_state != TOE_ST_CLOSED &&
-              sc_tmr != TMR_NONE && sc_deadline <= now;
+              sc_tmr != TMR_NONE && !sc_late[TCB_TIME_W-1];
 
 wire tq_push;
 wire [2:0] tq_space;
@@ -1140,7 +1142,7 @@ always @(posedge clk) begin
     if (!rst && sc_coll_reg &&
         (sc_old_reg[5:0] != sh_b_rdata[5:0] ||
          (sh_b_rdata[3:0] != TOE_ST_CLOSED && sh_b_rdata[5:4] != TMR_NONE &&
-          sc_old_reg[6 +: 64] != sh_b_rdata[6 +: 64]))) begin
+          sc_old_reg[6 +: TCB_TIME_W] != sh_b_rdata[6 +: TCB_TIME_W]))) begin
         $error("%m: timer shadow: the scanner's old value %h is not the RAM's %h",
                sc_old_reg, sh_b_rdata);
     end

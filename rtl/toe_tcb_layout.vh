@@ -23,14 +23,27 @@
 //   wl1, wl2     32   SND.WL1, SND.WL2 (window update rule)
 //   rcv_nxt      32   RCV.NXT
 //   peer_mss     16   the peer's MSS (536 if absent)
-//   deadline     64   timer deadline, ticks
+//   deadline     40   timer deadline, ticks modulo 2^40 (TOE_CFG_TIME_BITS)
 //   rto          64   current retransmission timeout, ticks
-//   first        64   when the current SYN / SYN-ACK / FIN was first sent
+//   first        40   when the current SYN / SYN-ACK / FIN was first sent,
+//                     ticks modulo 2^40
 //   retrans      32   retransmissions of it
 //   ca_start     64   challenge-ACK window start (RFC 5961 section 7)
-//   ca_count     32   challenge ACKs sent in that window
+//   ca_count     16   challenge ACKs sent in that window (at most
+//                     CHALLENGE_ACK_LIMIT <= TOE_CFG_CA_LIMIT_MAX)
+//
+// The two 40-bit stamps are exact: the reference keeps 64-bit times, but
+// every duration is below 2^39 ticks (TOE_CFG_TIME_BITS, checked by the
+// reference stack and the host library), so a deadline is never more than
+// 2^39 ticks ahead of `now` while its timer runs, a due timer fires within
+// a scan of its deadline, and deadline - first (the retransmission time so
+// far, below a give-up plus RTO_MAX) is below 2^40: each comparison
+// toe_tcp_fsm and the scanner make on the truncated stamps (as modular
+// differences) has the same result as the reference's on 64-bit times.
 
 /* verilator lint_off UNUSEDPARAM */
+// width of the timer stamps (deadline, first)
+localparam integer TCB_TIME_W   = {16'd0, TOE_CFG_TIME_BITS};
 localparam integer TCB_STATE    = 0;
 localparam integer TCB_TMR      = TCB_STATE + 4;
 localparam integer TCB_PASSIVE  = TCB_TMR + 2;
@@ -52,13 +65,13 @@ localparam integer TCB_WL2      = TCB_WL1 + 32;
 localparam integer TCB_RCV_NXT  = TCB_WL2 + 32;
 localparam integer TCB_PEER_MSS = TCB_RCV_NXT + 32;
 localparam integer TCB_DEADLINE = TCB_PEER_MSS + 16;
-localparam integer TCB_RTO      = TCB_DEADLINE + 64;
+localparam integer TCB_RTO      = TCB_DEADLINE + TCB_TIME_W;
 localparam integer TCB_FIRST    = TCB_RTO + 64;
-localparam integer TCB_RETRANS  = TCB_FIRST + 64;
+localparam integer TCB_RETRANS  = TCB_FIRST + TCB_TIME_W;
 localparam integer TCB_CA_START = TCB_RETRANS + 32;
 localparam integer TCB_CA_COUNT = TCB_CA_START + 64;
 // width of the whole word (= `TOE_TCB_W, checked below)
-localparam integer TCB_W        = TCB_CA_COUNT + 32;
+localparam integer TCB_W        = TCB_CA_COUNT + 16;
 
 // timer kinds
 localparam [1:0] TMR_NONE = 2'd0;
@@ -72,9 +85,9 @@ initial begin
                TCB_W, `TOE_TCB_W);
         $finish;
     end
-    if (TCB_W - 66 != `TOE_TCB_RAM_W || TCB_TMR != 4 || TCB_DEADLINE + 64 > TCB_W) begin
+    if (TCB_W - 2 - TCB_TIME_W != `TOE_TCB_RAM_W || TCB_TMR != 4) begin
         $error("%m: TOE_TCB_RAM_W (%0d) must be the TCB less timer kind and deadline (%0d)",
-               `TOE_TCB_RAM_W, TCB_W - 66);
+               `TOE_TCB_RAM_W, TCB_W - 2 - TCB_TIME_W);
         $finish;
     end
 end
@@ -82,20 +95,20 @@ end
 // Where the fields live. toe_tcb_core keeps a TCB in two block RAMs that it
 // reads and writes together (same port, same address, same cycle):
 //   TCB RAM       every field but the timer kind and the deadline
-//                 (`TOE_TCB_RAM_W bits: the word below with those two cut out)
+//                 (`TOE_TCB_RAM_W bits: the word with those two cut out)
 //   timer shadow  {deadline, timer kind, state}: what the timer scanner
 //                 reads on its own port (state is in both)
-// so the 66 bits the scanner needs are stored once. tcb_ram_word cuts a
+// so the 42 bits of timer the scanner needs are stored once. tcb_ram_word cuts a
 // TCB down to its TCB RAM word, tcb_join puts one back together.
 /* verilator lint_off UNUSEDSIGNAL */
 function [`TOE_TCB_RAM_W-1:0] tcb_ram_word(input [`TOE_TCB_W-1:0] w);
-    tcb_ram_word = {w[TCB_W-1:TCB_DEADLINE + 64], w[TCB_DEADLINE-1:TCB_TMR + 2],
+    tcb_ram_word = {w[TCB_W-1:TCB_DEADLINE + TCB_TIME_W], w[TCB_DEADLINE-1:TCB_TMR + 2],
                     w[TCB_TMR-1:0]};
 endfunction
 /* verilator lint_on UNUSEDSIGNAL */
 
 function [`TOE_TCB_W-1:0] tcb_join(input [`TOE_TCB_RAM_W-1:0] r, input [1:0] tmr,
-                                   input [63:0] deadline);
+                                   input [TCB_TIME_W-1:0] deadline);
     tcb_join = {r[`TOE_TCB_RAM_W-1:TCB_DEADLINE - 2], deadline,
                 r[TCB_DEADLINE-3:TCB_TMR], tmr, r[TCB_TMR-1:0]};
 endfunction

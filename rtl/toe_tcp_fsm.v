@@ -223,12 +223,12 @@ wire [31:0] t_wl1      = tcb[TCB_WL1 +: 32];
 wire [31:0] t_wl2      = tcb[TCB_WL2 +: 32];
 wire [31:0] t_rcv_nxt  = tcb[TCB_RCV_NXT +: 32];
 wire [15:0] t_peer_mss = tcb[TCB_PEER_MSS +: 16];
-wire [63:0] t_deadline = tcb[TCB_DEADLINE +: 64];
+wire [TCB_TIME_W-1:0] t_deadline = tcb[TCB_DEADLINE +: TCB_TIME_W];
 wire [63:0] t_rto      = tcb[TCB_RTO +: 64];
-wire [63:0] t_first    = tcb[TCB_FIRST +: 64];
+wire [TCB_TIME_W-1:0] t_first = tcb[TCB_FIRST +: TCB_TIME_W];
 wire [31:0] t_retrans  = tcb[TCB_RETRANS +: 32];
 wire [63:0] t_ca_start = tcb[TCB_CA_START +: 64];
-wire [31:0] t_ca_count = tcb[TCB_CA_COUNT +: 32];
+wire [15:0] t_ca_count = tcb[TCB_CA_COUNT +: 16];
 
 // the next values
 reg [3:0]  n_state;
@@ -239,8 +239,10 @@ reg [31:0] n_rip;
 reg [47:0] n_rmac;
 reg [31:0] n_iss, n_irs, n_una, n_nxt, n_wl1, n_wl2, n_rcv_nxt;
 reg [15:0] n_wnd, n_max_wnd, n_peer_mss;
-reg [63:0] n_deadline, n_rto, n_first, n_ca_start;
-reg [31:0] n_retrans, n_ca_count;
+reg [TCB_TIME_W-1:0] n_deadline, n_first;
+reg [63:0] n_rto, n_ca_start;
+reg [31:0] n_retrans;
+reg [15:0] n_ca_count;
 
 // The decision (the always block below) does not build the wide fields of
 // the new TCB and of the segment to send: it picks, for each, which of its
@@ -296,27 +298,38 @@ wire [31:0] s_len = {16'd0, seg_len};
 wire [31:0] s_seglen = s_len + {31'd0, s_syn} + {31'd0, s_fin};
 wire [31:0] wnd = {16'd0, cfg_rcv_wnd};
 // TIME-WAIT lasts 2 * MSL
+/* verilator lint_off UNUSEDSIGNAL */
+// (the deadline keeps its low TCB_TIME_W bits: 2 x MSL < 2^(TCB_TIME_W - 1))
 wire [63:0] msl2 = cfg_msl + cfg_msl;
+/* verilator lint_on UNUSEDSIGNAL */
 
 // MS-03/MS-05: peer MSS from the option (absent or 0 -> 536; 1..87 -> 88)
 wire [15:0] c_mss_peer = (!seg_mss_valid || seg_mss == 16'd0) ? 16'd536 :
                          (seg_mss < 16'd88) ? 16'd88 : seg_mss;
 
-// this TCB's timer has expired
-wire c_tmr_due = tcb_valid && t_tmr != TMR_NONE && t_deadline <= now;
+// the timer stamps are `now` modulo 2^TCB_TIME_W (toe_tcb_layout.vh)
+wire [TCB_TIME_W-1:0] now_t = now[TCB_TIME_W-1:0];
+// this TCB's timer has expired: deadline <= now, as the modular difference
+// now - deadline is below 2^(TCB_TIME_W - 1) (the deadline is never more
+// than that ahead nor that far behind)
+wire [TCB_TIME_W-1:0] dl_late = now_t - t_deadline;
+wire c_tmr_due = tcb_valid && t_tmr != TMR_NONE && !dl_late[TCB_TIME_W-1];
 
 // CA-06: the challenge-ACK rate limit, per connection
 wire ca_reset = (now - t_ca_start) >= cfg_ca_window;
 wire [63:0] c_ca_start_c = ca_reset ? now : t_ca_start;
-wire [31:0] ca_count_c = ca_reset ? 32'd0 : t_ca_count;
-wire c_ca_send = ca_count_c < cfg_ca_limit;
-wire [31:0] c_ca_count_n = ca_count_c + {31'd0, c_ca_send};
+wire [15:0] ca_count_c = ca_reset ? 16'd0 : t_ca_count;
+wire c_ca_send = {16'd0, ca_count_c} < cfg_ca_limit;
+// (no wrap: the limit is at most TOE_CFG_CA_LIMIT_MAX = 2^16 - 1)
+wire [15:0] c_ca_count_n = ca_count_c + {15'd0, c_ca_send};
 
 // retransmission give-up by state, and the next backed-off RTO
 wire [63:0] giveup = (t_state == TOE_ST_SYN_SENT) ? cfg_syn_giveup :
                      (t_state == TOE_ST_SYN_RECEIVED) ? cfg_synack_giveup :
                      cfg_fin_giveup;
-wire c_giveup_hit = t_deadline - t_first >= giveup;
+// deadline - first: the retransmission time so far, below 2^TCB_TIME_W
+wire [TCB_TIME_W-1:0] rtx_time = t_deadline - t_first;
+wire c_giveup_hit = {{(64 - TCB_TIME_W){1'b0}}, rtx_time} >= giveup;
 wire [63:0] rto_x2 = {t_rto[62:0], 1'b0};
 wire [63:0] c_rto_next = (rto_x2 > cfg_rto_max) ? cfg_rto_max : rto_x2;
 
@@ -381,8 +394,10 @@ wire [31:0] c_iss_act = pin_valid ? pin_isn : cmd_isn;
 // the registered values (stage D reads these, never the c_ wires)
 reg tmr_due = 1'b0, giveup_hit = 1'b0, ca_send = 1'b0;
 reg [63:0] ca_start_c = 64'd0;
-reg [31:0] ca_count_n = 32'd0;
-reg [63:0] rto_next = 64'd0, dl_rto = 64'd0, dl_msl2 = 64'd0, dl_backoff = 64'd0;
+reg [15:0] ca_count_n = 16'd0;
+reg [63:0] rto_next = 64'd0;
+reg [TCB_TIME_W-1:0] dl_rto = {TCB_TIME_W{1'b0}}, dl_msl2 = {TCB_TIME_W{1'b0}};
+reg [TCB_TIME_W-1:0] dl_backoff = {TCB_TIME_W{1'b0}};
 reg [15:0] mss_peer = 16'd0;
 reg y_syn = 1'b0, y_ok = 1'b0, tw_ok = 1'b0;
 reg [31:0] y_seq = 32'd0;
@@ -409,9 +424,9 @@ always @(posedge clk) begin
         ca_start_c <= c_ca_start_c;
         ca_count_n <= c_ca_count_n;
         rto_next <= c_rto_next;
-        dl_rto <= now + cfg_rto_init;
-        dl_msl2 <= now + msl2;
-        dl_backoff <= t_deadline + c_rto_next;
+        dl_rto <= now_t + cfg_rto_init[TCB_TIME_W-1:0];
+        dl_msl2 <= now_t + msl2[TCB_TIME_W-1:0];
+        dl_backoff <= t_deadline + c_rto_next[TCB_TIME_W-1:0];
         mss_peer <= c_mss_peer;
         y_syn <= c_y_syn;
         y_ok <= c_y_ok;
@@ -1234,7 +1249,7 @@ always @* begin
         DL_NOW_RTO:  n_deadline = dl_rto;
         DL_NOW_MSL2: n_deadline = dl_msl2;
         DL_BACKOFF:  n_deadline = dl_backoff;
-        DL_ZERO:     n_deadline = 64'd0;
+        DL_ZERO:     n_deadline = {TCB_TIME_W{1'b0}};
         default:     n_deadline = t_deadline;
     endcase
     case (rto_sel)
@@ -1244,8 +1259,8 @@ always @* begin
         default:  n_rto = t_rto;
     endcase
     case (first_sel)
-        FIRST_NOW:  n_first = now;
-        FIRST_ZERO: n_first = 64'd0;
+        FIRST_NOW:  n_first = now_t;
+        FIRST_ZERO: n_first = {TCB_TIME_W{1'b0}};
         default:    n_first = t_first;
     endcase
     case (rtx_sel)
@@ -1260,7 +1275,7 @@ always @* begin
     endcase
     case (cac_sel)
         CAC_INC:  n_ca_count = ca_count_n;
-        CAC_ZERO: n_ca_count = 32'd0;
+        CAC_ZERO: n_ca_count = 16'd0;
         default:  n_ca_count = t_ca_count;
     endcase
     case (txs_sel)

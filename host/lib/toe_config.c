@@ -162,6 +162,41 @@ int toe_config_set(struct toe *t, const struct toe_config *c)
 				 c->clock_hz, drv_dur_field(&dc, i)))
 			return toe_seterr(t, TOE_ERANGE, "config: duration %zu "
 					  "too long for 64-bit ticks", i);
+	/* the engine's limits (rtl/regmap/toe.toml, enum cfg_limit; the
+	 * reference stack's toe_ref_new refuses the same): 40-bit timer
+	 * stamps, a 16-bit challenge-ACK count */
+	{
+		const uint64_t lim = 1ull << (TOE_CFG_TIME_BITS - 1);
+		const struct { const char *name; uint64_t ticks, max; } d[] = {
+			{ "rto_max", dc.rto_max, lim },
+			{ "syn_giveup", dc.syn_giveup, lim },
+			{ "synack_giveup", dc.synack_giveup, lim },
+			{ "fin_giveup", dc.fin_giveup, lim },
+			{ "msl", dc.msl, lim / 2 },
+		};
+
+		for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+			if (d[i].ticks >= d[i].max)
+				return toe_seterr(t, TOE_ERANGE, "config: %s is "
+						  "%" PRIu64 " ticks; the engine "
+						  "keeps timers in %d bits: at "
+						  "most %" PRIu64 " ticks (%"
+						  PRIu64 " ms at %" PRIu32
+						  " Hz)%s", d[i].name,
+						  d[i].ticks,
+						  (int)TOE_CFG_TIME_BITS,
+						  d[i].max - 1,
+						  ticks_to_ms(d[i].max - 1,
+							      c->clock_hz),
+						  c->clock_hz,
+						  d[i].max < lim ?
+						  " (2 x msl is a timer)" : "");
+		if (c->challenge_ack_limit > TOE_CFG_CA_LIMIT_MAX)
+			return toe_seterr(t, TOE_ERANGE, "config: "
+					  "challenge_ack_limit %" PRIu32 " above "
+					  "the engine's %d", c->challenge_ack_limit,
+					  (int)TOE_CFG_CA_LIMIT_MAX);
+	}
 	/* the 32-bit registers in one burst (CTRL .. CHALLENGE_ACK_LIMIT),
 	 * then the 64-bit ones HI, then LO (the LO write applies the pair) */
 	r = toe_drv_cfg_write(&t->drv, &dc, TOE_DRV_CFG_CTRL | TOE_DRV_CFG_ADDR |

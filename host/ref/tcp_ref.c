@@ -1224,6 +1224,21 @@ int toe_ref_input_frame(struct toe_ref *r, const uint8_t *frame, size_t len,
 /* 5. creation and user calls                                          */
 /* ------------------------------------------------------------------ */
 
+/* The engine's limits (rtl/regmap/toe.toml, enum cfg_limit): it keeps a
+ * TCB's timer stamps modulo 2^TOE_CFG_TIME_BITS ticks, which gives the same
+ * results as these 64-bit times only while every duration is below half of
+ * that; its challenge-ACK count is 16 bits. A configuration outside them is
+ * refused here as the host library refuses it, so the two never disagree. */
+static bool ref_cfg_engine_ok(const struct toe_ref_cfg *cfg)
+{
+	const uint64_t lim = 1ull << (TOE_CFG_TIME_BITS - 1);
+
+	return cfg->rto_max < lim && cfg->syn_giveup < lim &&
+	       cfg->synack_giveup < lim && cfg->fin_giveup < lim &&
+	       cfg->msl < lim / 2 &&
+	       cfg->challenge_ack_limit <= TOE_CFG_CA_LIMIT_MAX;
+}
+
 struct toe_ref *toe_ref_new(const struct toe_ref_cfg *cfg)
 {
 	struct toe_ref *r;
@@ -1231,7 +1246,7 @@ struct toe_ref *toe_ref_new(const struct toe_ref_cfg *cfg)
 	if (!cfg || cfg->tick_hz == 0 || cfg->tick_hz % 250000 != 0 ||
 	    cfg->mtu < 41 || cfg->max_conns == 0 || cfg->max_conns > (1u << 24) ||
 	    cfg->max_listeners == 0 || cfg->rto_init == 0 ||
-	    cfg->rto_max < cfg->rto_init)
+	    cfg->rto_max < cfg->rto_init || !ref_cfg_engine_ok(cfg))
 		return NULL;
 	if (sodium_init() < 0)
 		return NULL;

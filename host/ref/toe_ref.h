@@ -90,7 +90,10 @@ struct toe_ref_out {
 
 struct toe_ref;
 
-/* Create a stack; NULL if cfg is invalid. */
+/* Create a stack; NULL if cfg is invalid, including outside the engine's
+ * limits (enum toe_cfg_limit): RTO_MAX, the give-ups and 2 x MSL below
+ * 2^(TOE_CFG_TIME_BITS - 1) ticks, challenge_ack_limit at most
+ * TOE_CFG_CA_LIMIT_MAX. */
 struct toe_ref *toe_ref_new(const struct toe_ref_cfg *cfg);
 void toe_ref_free(struct toe_ref *r);
 

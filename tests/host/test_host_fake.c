@@ -269,6 +269,41 @@ static void test_config_roundtrip_and_busy_when_enabled(void **state)
 	toe_free(t);
 }
 
+/* The engine's limits, as the reference stack's (rtl/regmap/toe.toml,
+ * enum cfg_limit): every timer below 2^39 ticks, 2 x MSL included; at
+ * most 65535 challenge ACKs per window. At 156.25 MHz 2^39 ticks are
+ * 3518437.2 ms: 3518437 ms fits, 3518438 ms does not (arithmetic on the
+ * limit, not a value read from the library). */
+static void test_config_engine_limits(void **state)
+{
+	struct toe *t = open_ok("sim:");
+	struct toe_config c;
+
+	(void)state;
+	toe_config_default(&c);
+	c.clock_hz = 156250000;
+	assert_true(3518437ull * 156250 < (1ull << 39));
+	assert_true(3518438ull * 156250 >= (1ull << 39));
+	c.syn_giveup_ms = 3518437;
+	assert_int_equal(toe_config_set(t, &c), 0);
+	c.syn_giveup_ms = 3518438;
+	assert_int_equal(toe_config_set(t, &c), TOE_ERANGE);
+	assert_non_null(strstr(toe_errmsg(t), "syn_giveup"));
+	toe_config_default(&c);
+	c.clock_hz = 156250000;
+	c.msl_ms = 3518437 / 2;
+	assert_int_equal(toe_config_set(t, &c), 0);
+	c.msl_ms = 3518437 / 2 + 1;
+	assert_int_equal(toe_config_set(t, &c), TOE_ERANGE);
+	assert_non_null(strstr(toe_errmsg(t), "msl"));
+	toe_config_default(&c);
+	c.challenge_ack_limit = 65535;
+	assert_int_equal(toe_config_set(t, &c), 0);
+	c.challenge_ack_limit = 65536;
+	assert_int_equal(toe_config_set(t, &c), TOE_ERANGE);
+	toe_free(t);
+}
+
 static void test_events_poll_order_then_timeout(void **state)
 {
 	struct toe *t = open_ok("sim:");
@@ -455,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup(test_register_errors_ereg_einval, setup),
 		cmocka_unit_test_setup(test_config_roundtrip_and_busy_when_enabled,
 				       setup),
+		cmocka_unit_test_setup(test_config_engine_limits, setup),
 		cmocka_unit_test_setup(test_events_poll_order_then_timeout, setup),
 		cmocka_unit_test_setup(test_events_callback_dispatch, setup),
 		cmocka_unit_test_setup(test_tcp_hostsrv_open_rw_reconnect, setup),

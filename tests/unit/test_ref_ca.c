@@ -719,6 +719,48 @@ static void test_CA06_configured_limit_2_per_100ms(void **state)
 	toe_ref_free(r);
 }
 
+/* The engine's limits (rtl/regmap/toe.toml, enum cfg_limit): durations
+ * below 2^39 ticks (40-bit timer stamps, 2 x MSL included), at most 65535
+ * challenge ACKs per window (16-bit count). The reference refuses what the
+ * engine could not do exactly as it does; the boundaries come from the two
+ * widths, not from the stack. */
+static void test_cfg_engine_limits_refused(void **state)
+{
+	const uint64_t lim = 1ull << 39;
+	struct toe_ref_cfg c;
+	struct toe_ref *r;
+
+	(void)state;
+	assert_int_equal(TOE_CFG_TIME_BITS, 40);
+	assert_int_equal(TOE_CFG_CA_LIMIT_MAX, 65535);
+#define TRY(field, value, ok)                                          \
+	do {                                                           \
+		kit_cfg(&c);                                           \
+		c.field = (value);                                     \
+		r = toe_ref_new(&c);                                   \
+		if (ok)                                                \
+			assert_non_null(r);                            \
+		else                                                   \
+			assert_null(r);                                \
+		toe_ref_free(r);                                       \
+	} while (0)
+	TRY(rto_max, lim - 1, 1);
+	TRY(rto_max, lim, 0);
+	TRY(syn_giveup, lim - 1, 1);
+	TRY(syn_giveup, lim, 0);
+	TRY(synack_giveup, lim - 1, 1);
+	TRY(synack_giveup, lim, 0);
+	TRY(fin_giveup, lim - 1, 1);
+	TRY(fin_giveup, lim, 0);
+	TRY(msl, lim / 2 - 1, 1);
+	TRY(msl, lim / 2, 0);
+	TRY(challenge_ack_limit, 65535, 1);
+	TRY(challenge_ack_limit, 65536, 0);
+	/* the window start stays 64-bit: no limit on the window */
+	TRY(challenge_ack_window, UINT64_MAX, 1);
+#undef TRY
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_CA06_established_mixed_challenges_share_limit),
 		cmocka_unit_test(test_CA06_two_conns_limit_not_shared),
 		cmocka_unit_test(test_CA06_configured_limit_2_per_100ms),
+		cmocka_unit_test(test_cfg_engine_limits_refused),
 	};
 
 	return cmocka_run_group_tests_name("ref_ca", tests, NULL, NULL);

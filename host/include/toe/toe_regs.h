@@ -176,6 +176,25 @@ enum toe_cmd_err {
 	X(TOE_CMD_EBUSY, "EBUSY", 8) \
 	/* end */
 
+/*
+ * Limits of the configuration that come from how the engine stores its state
+ * (the reference stack and the host library check them too). Timer stamps in
+ * a TCB are kept modulo 2^TIME_BITS ticks and compared as differences, so
+ * every duration (RTO_INIT, RTO_MAX, the three give-ups, 2 x MSL) must be
+ * below 2^(TIME_BITS - 1) ticks (at 156.25 MHz: 3518 s). The per-connection
+ * challenge-ACK count is 16 bits.
+ */
+enum toe_cfg_limit {
+	TOE_CFG_TIME_BITS = 40, /* width of a TCB's timer stamps (deadline, first send), ticks */
+	TOE_CFG_CA_LIMIT_MAX = 65535 /* largest CHALLENGE_ACK_LIMIT */
+};
+#define TOE_CFG_LIMIT_WIDTH 16 /* bits of the RTL code */
+/* X(c_name, "NAME", c_value) for every value */
+#define TOE_CFG_LIMIT_FOREACH(X) \
+	X(TOE_CFG_TIME_BITS, "TIME_BITS", 40) \
+	X(TOE_CFG_CA_LIMIT_MAX, "CA_LIMIT_MAX", 65535) \
+	/* end */
+
 /* ---- Flag sets ---- */
 
 /*
