@@ -465,27 +465,39 @@ reg sh_b_en;
 wire [SH_W-1:0] sh_a_wdata = {tr_a_wdata[TCB_DEADLINE +: TCB_TIME_W], tr_a_wdata[TCB_TMR +: 2],
                               tr_a_wdata[TCB_STATE +: 4]};
 
-// the old value of a word port A writes while the scanner reads it
-reg sh_rd_pend = 1'b0;
-reg [ID_W-1:0] sh_rd_id = {ID_W{1'b0}};
+// The old value of a word port A writes while the scanner reads it.
+// sh_cur_* hold the shadow word of the id port A last read (LKRD after a
+// hit, IDRD) or wrote (the clear sweep, a step's write), i.e. that id's
+// current word; set by sequencer state, never by the step's decision
+// except on its own write. A collision is named without the decision too
+// (as the read-out's): in STEP, the id the step would write (its TCB, or
+// the allocator's free offer for a create); when the step then writes nothing
+// the word is unchanged, which sh_cur_* or "free" (below) also is. An id
+// port A has not touched since it was last written is either sh_cur_id or
+// free (state CLOSED, no timer: what deletes and the sweep write), and the
+// scanner looks at nothing else of a free id.
 reg [ID_W-1:0] sh_cur_id = {ID_W{1'b0}};
 reg [SH_W-1:0] sh_cur_val = {SH_W{1'b0}};
 reg sc_coll_reg = 1'b0;
 reg [SH_W-1:0] sc_old_reg = {SH_W{1'b0}};
-wire sc_coll = sh_b_en && tr_a_en && tr_a_we && tr_a_addr == scan_addr_reg;
+// a create needs the allocator's offer, sampled in PRE (as toe_tcp_fsm's
+// new_ok): only then is al_id a free id the step may write
+reg cr_ok_reg = 1'b0;
+wire sc_coll = sh_b_en && sq_reg == SQ_STEP &&
+               (tcb_valid_reg ? tcb_id_reg == scan_addr_reg
+                              : cr_ok_reg && al_id == scan_addr_reg);
 
 always @(posedge clk) begin
-    sh_rd_pend <= tr_a_en && !tr_a_we;
-    if (tr_a_en && !tr_a_we) begin
-        sh_rd_id <= tr_a_addr;
-    end
-    if (sh_rd_pend) begin
-        sh_cur_id <= sh_rd_id;
+    if ((sq_reg == SQ_LKRD && lk_hit_reg) || sq_reg == SQ_IDRD) begin
+        sh_cur_id <= tcb_id_reg;
         sh_cur_val <= sh_a_rdata;
     end
     if (tr_a_en && tr_a_we) begin
         sh_cur_id <= tr_a_addr;
         sh_cur_val <= sh_a_wdata;
+    end
+    if (sq_reg == SQ_PRE) begin
+        cr_ok_reg <= al_avail && ct_can_ins;
     end
     sc_coll_reg <= sc_coll;
     sc_old_reg <= (sh_cur_id == scan_addr_reg) ? sh_cur_val : {SH_W{1'b0}};
@@ -502,7 +514,6 @@ toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(SH_W), .ADDR_W(ID_W), .RW_OLD(0)) tmr_shado
 assign tr_a_rdata = tcb_join(tr_a_rword, sh_a_rdata[5:4], sh_a_rdata[6 +: TCB_TIME_W]);
 // the read-out has no timer fields (the CONN_* registers show neither)
 assign tr_b_rdata = tcb_join(tr_b_rword, TMR_NONE, {TCB_TIME_W{1'b0}});
-
 
 wire [SH_W-1:0] sc_word = sc_coll_reg ? sc_old_reg : sh_b_rdata;
 wire [3:0] sc_state = sc_word[3:0];
