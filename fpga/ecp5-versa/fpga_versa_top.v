@@ -133,15 +133,23 @@ always @(posedge clk)
 wire phy_up = phy_cnt[PHY_RST_LOG2];
 assign eth_rst_n = phy_up;
 
+// eth_rst lasts 8 cycles of eth_clk once it runs: LiteEth resets its PHY
+// side (eth_rx, eth_tx) from its sys reset (with_hw_init_reset,
+// liteeth.yml), a cycle or two later, and its clock-domain FIFOs carry
+// their pointers through 2-FF synchronizers without reset: the sys side
+// (the reader of the receive FIFO) must stay in reset until the PHY
+// side's reset pointers have gone through them, or it reads stale entries
+// (found by the board-level simulation: after a button press during
+// operation, LiteEth delivered its whole old receive FIFO, then nothing).
 wire eth_clk;
 wire eth_rst_async = rst || !phy_up;
-reg [1:0] eth_rst_sync;
+reg [7:0] eth_rst_sync;
 always @(posedge eth_clk or posedge eth_rst_async)
     if (eth_rst_async)
-        eth_rst_sync <= 2'b11;
+        eth_rst_sync <= 8'hff;
     else
-        eth_rst_sync <= {eth_rst_sync[0], 1'b0};
-wire eth_rst = eth_rst_sync[1];
+        eth_rst_sync <= {eth_rst_sync[6:0], 1'b0};
+wire eth_rst = eth_rst_sync[7];
 
 // ---------------------------------------------------------------- MAC + PHY
 wire mac_rx_valid, mac_rx_ready, mac_rx_last, mac_rx_last_be, mac_rx_error;

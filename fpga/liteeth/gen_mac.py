@@ -58,8 +58,14 @@ class Core(Module):
         pads.rx_ctl = Signal(name="rgmii_rx_ctl")
         pads.rx_data = Signal(4, name="rgmii_rxd")
         inband = bool(cfg.get("with_inband_status", True))
+        # with_hw_init_reset: LiteEth's own reset of its eth_rx / eth_tx
+        # domains for 256 cycles after its sys reset (LiteEthPHYHWReset);
+        # without it those domains are reset at power-up only, and a reset
+        # of the sys side alone leaves the clock-domain FIFOs between the
+        # two out of step (see liteeth.yml)
         self.submodules.phy = phy = LiteEthPHYRGMII(
-            clock_pads, pads, with_hw_init_reset=False,
+            clock_pads, pads,
+            with_hw_init_reset=bool(cfg.get("with_hw_init_reset", False)),
             tx_delay=float(cfg["tx_delay"]),
             rx_delay=float(cfg["rx_delay"]),
             with_inband_status=inband)
@@ -68,6 +74,15 @@ class Core(Module):
             phy, dw,
             tx_cdc_depth=int(cfg.get("tx_cdc_depth", 32)),
             rx_cdc_depth=int(cfg.get("rx_cdc_depth", 32)))
+        # The 8-bit RGMII PHY drives only `last` on received bytes; the
+        # FCS checker computes its error only on a byte with `last_be` set
+        # (crc.be), and LiteEthMACCore inserts the module that derives
+        # last_be from last (LiteEthMACRXLastBE) only for cores wider than
+        # 8 bits. At dw 8, a frame with a bad FCS would go out with
+        # error = 0. Do here what LiteEthMACRXLastBE does for 8-bit PHYs
+        # (found by the board-level simulation, fpga/README.md).
+        if dw == 8:
+            self.comb += phy.source.last_be.eq(phy.source.last)
         self.eth_clk = Signal(name="eth_clk")
         self.eth_rst = Signal(name="eth_rst")
         self.link_up = Signal(name="link_up")

@@ -837,20 +837,7 @@ static void test_seed_passive_close_frames_4_to_7(void **state)
 /* An ARP request (RFC 826) from the peer for `target`. */
 static size_t arp_request(uint8_t *f, uint32_t target)
 {
-	memset(f, 0, 60);
-	memset(f, 0xff, 6);
-	memcpy(f + 6, peer_mac, 6);
-	f[12] = 0x08;
-	f[13] = 0x06;
-	f[15] = 1;       /* htype Ethernet */
-	f[16] = 0x08;    /* ptype IPv4 */
-	f[18] = 6;
-	f[19] = 4;
-	f[21] = 1;       /* request */
-	memcpy(f + 22, peer_mac, 6);
-	toe_put_be32(f + 28, PEER_IP);
-	toe_put_be32(f + 38, target);
-	return 60;
+	return fe_arp_request(f, peer_mac, PEER_IP, target);
 }
 
 static void test_arp_request_for_us_gets_reply(void **state)
@@ -893,38 +880,8 @@ static void test_arp_request_for_us_gets_reply(void **state)
 /* An ICMP echo request from the peer: `len` data bytes. */
 static size_t echo_request(uint8_t *f, uint16_t ident, uint16_t seq, size_t len)
 {
-	size_t ip_len = 20 + 8 + len, i;
-	uint8_t *ip = f + 14, *ic = f + 34;
-	uint16_t cs;
-
-	memset(f, 0, 14 + ip_len < 60 ? 60 : 14 + ip_len);
-	memcpy(f, eng_mac, 6);
-	memcpy(f + 6, peer_mac, 6);
-	f[12] = 0x08;
-	ip[0] = 0x45;
-	ip[2] = (uint8_t)(ip_len >> 8);
-	ip[3] = (uint8_t)ip_len;
-	ip[4] = 0xab;
-	ip[5] = 0xcd;
-	ip[6] = 0x40;
-	ip[8] = 64;
-	ip[9] = 1;
-	toe_put_be32(ip + 12, PEER_IP);
-	toe_put_be32(ip + 16, ENG_IP);
-	cs = toe_ipv4_csum(ip, 20);
-	ip[10] = (uint8_t)(cs >> 8);
-	ip[11] = (uint8_t)cs;
-	ic[0] = 8;
-	ic[4] = (uint8_t)(ident >> 8);
-	ic[5] = (uint8_t)ident;
-	ic[6] = (uint8_t)(seq >> 8);
-	ic[7] = (uint8_t)seq;
-	for (i = 0; i < len; i++)
-		ic[8 + i] = (uint8_t)(i * 7 + 3);
-	cs = toe_csum_fold(toe_csum_add(0, ic, 8 + len));
-	ic[2] = (uint8_t)(cs >> 8);
-	ic[3] = (uint8_t)cs;
-	return 14 + ip_len < 60 ? 60 : 14 + ip_len;
+	return fe_echo_request(f, eng_mac, peer_mac, PEER_IP, ENG_IP, ident, seq,
+			       len);
 }
 
 /* Pings get echo replies with IP IDs from their own counter (INIT, then

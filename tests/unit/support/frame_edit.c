@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "frame_edit.h"
+#include "toe_bytes.h"
 #include "toe_wire.h"
 
 size_t fe_add_ip_options(uint8_t *f, size_t n)
@@ -26,4 +27,61 @@ size_t fe_add_ip_options(uint8_t *f, size_t n)
 	f[24] = (uint8_t)(cs >> 8);
 	f[25] = (uint8_t)cs;
 	return n + 4;
+}
+
+size_t fe_arp_request(uint8_t *f, const uint8_t src_mac[6], uint32_t src_ip,
+		      uint32_t target_ip)
+{
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, src_mac, 6);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	f[15] = 1;       /* htype Ethernet */
+	f[16] = 0x08;    /* ptype IPv4 */
+	f[18] = 6;
+	f[19] = 4;
+	f[21] = 1;       /* request */
+	memcpy(f + 22, src_mac, 6);
+	toe_put_be32(f + 28, src_ip);
+	toe_put_be32(f + 38, target_ip);
+	return 60;
+}
+
+size_t fe_echo_request(uint8_t *f, const uint8_t dst_mac[6],
+		       const uint8_t src_mac[6], uint32_t src_ip, uint32_t dst_ip,
+		       uint16_t ident, uint16_t seq, size_t len)
+{
+	size_t ip_len = 20 + 8 + len, i;
+	uint8_t *ip = f + 14, *ic = f + 34;
+	uint16_t cs;
+
+	memset(f, 0, 14 + ip_len < 60 ? 60 : 14 + ip_len);
+	memcpy(f, dst_mac, 6);
+	memcpy(f + 6, src_mac, 6);
+	f[12] = 0x08;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(ip_len >> 8);
+	ip[3] = (uint8_t)ip_len;
+	ip[4] = 0xab;
+	ip[5] = 0xcd;
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = 1;
+	toe_put_be32(ip + 12, src_ip);
+	toe_put_be32(ip + 16, dst_ip);
+	cs = toe_ipv4_csum(ip, 20);
+	ip[10] = (uint8_t)(cs >> 8);
+	ip[11] = (uint8_t)cs;
+	ic[0] = 8;
+	ic[4] = (uint8_t)(ident >> 8);
+	ic[5] = (uint8_t)ident;
+	ic[6] = (uint8_t)(seq >> 8);
+	ic[7] = (uint8_t)seq;
+	for (i = 0; i < len; i++)
+		ic[8 + i] = (uint8_t)(i * 7 + 3);
+	cs = toe_csum_fold(toe_csum_add(0, ic, 8 + len));
+	ic[2] = (uint8_t)(cs >> 8);
+	ic[3] = (uint8_t)cs;
+	return 14 + ip_len < 60 ? 60 : 14 + ip_len;
 }
