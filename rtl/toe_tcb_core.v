@@ -487,21 +487,7 @@ wire sc_coll = sh_b_en && sq_reg == SQ_STEP &&
                (tcb_valid_reg ? tcb_id_reg == scan_addr_reg
                               : cr_ok_reg && al_id == scan_addr_reg);
 
-always @(posedge clk) begin
-    if ((sq_reg == SQ_LKRD && lk_hit_reg) || sq_reg == SQ_IDRD) begin
-        sh_cur_id <= tcb_id_reg;
-        sh_cur_val <= sh_a_rdata;
-    end
-    if (tr_a_en && tr_a_we) begin
-        sh_cur_id <= tr_a_addr;
-        sh_cur_val <= sh_a_wdata;
-    end
-    if (sq_reg == SQ_PRE) begin
-        cr_ok_reg <= al_avail && ct_can_ins;
-    end
-    sc_coll_reg <= sc_coll;
-    sc_old_reg <= (sh_cur_id == scan_addr_reg) ? sh_cur_val : {SH_W{1'b0}};
-end
+// (sh_cur_* and sc_*_reg are set below, after the step's signals)
 
 toe_tcb_ram #(.DEPTH(N_CONN), .WIDTH(SH_W), .ADDR_W(ID_W), .RW_OLD(0)) tmr_shadow (
     .clk(clk),
@@ -793,6 +779,29 @@ wire step_room = txq_space != {(TX_FIFO_LOG2+1){1'b0}} &&
                  plq_space != {(PL_FIFO_LOG2+1){1'b0}} &&
                  al_ready;
 wire step_go = sq_reg == SQ_STEP && step_room;
+
+// the timer shadow's old-value bookkeeping (see the shadow above)
+always @(posedge clk) begin
+    if ((sq_reg == SQ_LKRD && lk_hit_reg) || sq_reg == SQ_IDRD) begin
+        sh_cur_id <= tcb_id_reg;
+        sh_cur_val <= sh_a_rdata;
+    end
+    // port A's writes, with their addresses named by state (not through
+    // tr_a_addr, whose LK arm is the table's fresh hit id)
+    if (sq_reg == SQ_INIT) begin
+        sh_cur_id <= clr_reg;
+        sh_cur_val <= sh_a_wdata;
+    end
+    if (step_go && (f_do_write || f_do_delete || f_do_create)) begin
+        sh_cur_id <= tcb_valid_reg ? tcb_id_reg : al_id;
+        sh_cur_val <= sh_a_wdata;
+    end
+    if (sq_reg == SQ_PRE) begin
+        cr_ok_reg <= al_avail && ct_can_ins;
+    end
+    sc_coll_reg <= sc_coll;
+    sc_old_reg <= (sh_cur_id == scan_addr_reg) ? sh_cur_val : {SH_W{1'b0}};
+end
 
 wire seg_take = sq_reg == SQ_IDLE && s_seg_valid;
 wire cmd_take = sq_reg == SQ_IDLE && !s_seg_valid && cmd_valid;
