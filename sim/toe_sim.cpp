@@ -33,6 +33,7 @@
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
+#include "toe/toe_regs.h"
 #include "Vtoe_top.h"
 #include "Vtoe_top___024root.h"
 #include "toe_bytes.h"
@@ -474,8 +475,9 @@ extern "C" int toe_sim_warp(struct toe_sim *s, uint64_t ticks)
 // ---- exact idle skip (toe_sim_next_timer, toe_sim_skip_idle) ----
 //
 // They read the connection core's timer shadow RAM (rtl/toe_tcb_core.v:
-// per id {deadline[69:6], timer kind[5:4], state[3:0]}, the fields its
-// timer scan reads) and its scan length conn_limit = min(MAX_CONNS, N_CONN)
+// per id {deadline, timer kind[5:4], state[3:0]}, the deadline in bits
+// 6 and up, TOE_CFG_TIME_BITS wide, ticks modulo 2^TOE_CFG_TIME_BITS: the
+// fields its timer scan reads) and its scan length conn_limit = min(MAX_CONNS, N_CONN)
 // through Verilator's root class. The members are probed at compile time:
 // a model without them (the RTL renamed or reshaped them) gets -ENOSYS, and
 // its callers fall back (stepping every cycle is always exact, only slower;
@@ -502,27 +504,37 @@ TOE_SIM_PROBE(probe_conn_limit, toe_top__DOT__core__DOT__conn_limit)
 
 // Any other memory type: not the layout below.
 template <typename M>
-int shadow_min(const M &, uint32_t, uint64_t *)
+int shadow_min(const M &, uint32_t, uint64_t, uint64_t *)
 {
 	return -ENOSYS;
 }
 
-// The 70-bit shadow word: state [3:0] (0 = CLOSED, id free), timer kind
-// [5:4] (0 = none), deadline [69:6] in ticks of the engine's now.
+// The shadow word (6 + TOE_CFG_TIME_BITS bits, at most 64: one QData):
+// state [3:0] (0 = CLOSED, id free), timer kind [5:4] (0 = none), the
+// deadline above, modulo 2^TOE_CFG_TIME_BITS. An armed deadline is within
+// 2^(TOE_CFG_TIME_BITS - 1) ticks of now either way (the engine's limits,
+// rtl/toe_tcb_layout.vh), so its full value is now plus the signed
+// difference of the two stamps.
+static_assert(6 + TOE_CFG_TIME_BITS <= 64, "shadow word in one QData");
 template <std::size_t D>
-int shadow_min(const VlUnpacked<VlWide<3>, D> &mem, uint32_t limit, uint64_t *dl)
+int shadow_min(const VlUnpacked<QData, D> &mem, uint32_t limit, uint64_t now,
+	       uint64_t *dl)
 {
+	const unsigned tb = TOE_CFG_TIME_BITS;
+	const uint64_t mask = (1ull << tb) - 1;
 	uint64_t best = UINT64_MAX;
 	bool any = false;
 
 	for (uint32_t i = 0; i < limit && i < D; i++) {
-		const VlWide<3> &w = mem[i];
-		uint64_t d;
+		uint64_t w = mem[i], diff, d;
 
-		if ((w.at(0) & 0xFu) == 0 || (w.at(0) >> 4 & 3u) == 0)
+		if ((w & 0xFu) == 0 || (w >> 4 & 3u) == 0)
 			continue;
-		d = (uint64_t)w.at(0) >> 6 | (uint64_t)w.at(1) << 26 |
-		    (uint64_t)(w.at(2) & 0x3Fu) << 58;
+		diff = ((w >> 6) - now) & mask; /* deadline - now, mod 2^tb */
+		if (diff >> (tb - 1)) /* behind now */
+			d = now - ((0 - diff) & mask);
+		else
+			d = now + diff;
 		if (d < best)
 			best = d;
 		any = true;
@@ -536,6 +548,10 @@ int shadow_min(const VlUnpacked<VlWide<3>, D> &mem, uint32_t limit, uint64_t *dl
 template <typename R>
 int timer_state(const R &r, uint64_t *dl, uint32_t *limit)
 {
+	const uint64_t now = r.toe_top__DOT__isnclk__DOT__now_reg;
+
+	(void)now;
+
 	if constexpr (!probe_conn_limit<R>::value) {
 		return -ENOSYS;
 	} else {
@@ -543,11 +559,11 @@ int timer_state(const R &r, uint64_t *dl, uint32_t *limit)
 		if (*limit == 0)
 			return -ENOSYS;
 		if constexpr (probe_sh_old<R>::value)
-			return shadow_min(probe_sh_old<R>::get(r), *limit, dl);
+			return shadow_min(probe_sh_old<R>::get(r), *limit, now, dl);
 		else if constexpr (probe_sh_nc<R>::value)
-			return shadow_min(probe_sh_nc<R>::get(r), *limit, dl);
+			return shadow_min(probe_sh_nc<R>::get(r), *limit, now, dl);
 		else if constexpr (probe_sh_nc_w<R>::value)
-			return shadow_min(probe_sh_nc_w<R>::get(r), *limit, dl);
+			return shadow_min(probe_sh_nc_w<R>::get(r), *limit, now, dl);
 		else
 			return -ENOSYS;
 	}
