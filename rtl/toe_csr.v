@@ -158,6 +158,7 @@ module toe_csr #(
     input  wire [63:0]  stat_retransmits,
     input  wire [63:0]  stat_table_full,
     input  wire [63:0]  stat_timers_inline,
+    input  wire [63:0]  stat_rx_too_long,
     // a frame the parser dropped, reason 1..14 (14 = MAC said bad)
     input  wire         parse_drop_valid,
     input  wire [3:0]   parse_drop_reason,
@@ -384,6 +385,7 @@ always @* begin
         TOE_REG_STAT_MAC_BAD: v64 = pd_read(4'd14);
         TOE_REG_STAT_TABLE_FULL: v64 = stat_table_full;
         TOE_REG_STAT_TIMERS_INLINE: v64 = stat_timers_inline;
+        TOE_REG_STAT_RX_TOO_LONG: v64 = stat_rx_too_long;
         default: begin
             // STAT_PARSE_DROP[0..13]: 0x240 + 8 i; element 0 reads 0
             if (a64 >= TOE_REG_STAT_PARSE_DROP_BASE &&

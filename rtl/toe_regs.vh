@@ -130,11 +130,11 @@ localparam [31:0] TOE_REG_ID_RESET = 32'h544F4531;
 // VERSION: Register map version. A host refuses another MAJOR; MINOR only
 // adds.
 localparam [9:0] TOE_REG_VERSION = 10'h004;
-localparam [31:0] TOE_REG_VERSION_RESET = 32'h00000002;
+localparam [31:0] TOE_REG_VERSION_RESET = 32'h00000003;
 localparam integer TOE_REG_VERSION_MINOR_SHIFT = 0;
 localparam integer TOE_REG_VERSION_MINOR_WIDTH = 16;
 localparam [31:0] TOE_REG_VERSION_MINOR_MASK = 32'h0000FFFF;
-localparam [15:0] TOE_REG_VERSION_MINOR_RESET = 16'h0002;
+localparam [15:0] TOE_REG_VERSION_MINOR_RESET = 16'h0003;
 localparam integer TOE_REG_VERSION_MAJOR_SHIFT = 16;
 localparam integer TOE_REG_VERSION_MAJOR_WIDTH = 16;
 localparam [31:0] TOE_REG_VERSION_MAJOR_MASK = 32'hFFFF0000;
@@ -606,6 +606,16 @@ localparam [9:0] TOE_REG_STAT_TIMERS_INLINE = 10'h2C0;
 localparam [9:0] TOE_REG_STAT_TIMERS_INLINE_LO = 10'h2C0;
 localparam [9:0] TOE_REG_STAT_TIMERS_INLINE_HI = 10'h2C4;
 localparam [63:0] TOE_REG_STAT_TIMERS_INLINE_RESET = 64'h0000000000000000;
+// STAT_RX_TOO_LONG: Frames longer than the payload buffer (8 *
+// 2^BUILD_MISC.PAY_BUF_LOG2 bytes), cut at that length and dropped, as a MAC
+// drops a frame longer than its maximum; the cut frame also counts in
+// STAT_MAC_BAD (the parser sees it flagged bad). The largest MTU a build can
+// use is that length minus the 14-byte Ethernet header (toe_config_set
+// refuses a larger one).
+localparam [9:0] TOE_REG_STAT_RX_TOO_LONG = 10'h2C8;
+localparam [9:0] TOE_REG_STAT_RX_TOO_LONG_LO = 10'h2C8;
+localparam [9:0] TOE_REG_STAT_RX_TOO_LONG_HI = 10'h2CC;
+localparam [63:0] TOE_REG_STAT_RX_TOO_LONG_RESET = 64'h0000000000000000;
 
 // == block l2 (0x300..0x33F)
 // L2_ARP_REPLIES: ARP replies sent.

@@ -17,7 +17,8 @@
 // the ARP/ICMP responders (toe_l2_resp answers or drops and counts; a frame
 // one of them rejects is fine). The parser stalls the input only if its
 // outputs do (header queue full, payload buffer full): with 16 headers and
-// 16 KiB of payload buffer, not at line rate. While CTRL.ENABLE is 0 every
+// 4 KiB of payload buffer (PAY_BUF_LOG2 9), not at line rate; a frame
+// longer than that buffer is cut and dropped (STAT_RX_TOO_LONG). While CTRL.ENABLE is 0 every
 // frame (decided at its first beat) is taken and dropped uncounted, and
 // every frame to send (decided at its first beat) is dropped.
 //
@@ -63,7 +64,7 @@
 // the header queue (16) behind the core, which waits only for its output
 // FIFOs, i.e. for m_axis (MAC transmit backpressure) or, never at line
 // rate, a run of back-to-back SYNs longer than the ISN pipeline can hide;
-// or the 16 KiB payload buffer, which the gate drains at one beat a cycle.
+// or the payload buffer, which the gate drains at one beat a cycle.
 // Timers never stall it (the core's scanner only reads). Before
 // STATUS.READY (N_CONN cycles after rst) the core takes no segment: enable
 // after READY.
@@ -106,8 +107,16 @@ module toe_top #(
     // N_CONN 1024 before any is lost
     parameter EV_DEPTH_LOG2 = 10,
     // payload buffers (in and out of the gate), log2 of 8-byte beats each;
-    // must hold the largest payload accepted (11: 16 KiB, jumbo frames fit)
-    parameter PAY_BUF_LOG2 = 11,
+    // frames longer than 8 * 2^PAY_BUF_LOG2 bytes are cut and dropped
+    // (STAT_RX_TOO_LONG), so the largest MTU is that minus 14: 9 (the
+    // default, 4 KiB: 2 + 3 DP16KD) takes the standard 1500-byte MTU with
+    // room for 2.8 full segments; 11 (16 KiB, 8 + 10 DP16KD) takes 9000-byte
+    // jumbo frames
+    parameter PAY_BUF_LOG2 = 9,
+    // ICMP echo ring, log2 of 8-byte beats (9: 4 KiB, two 1514-byte
+    // requests; a request that does not fit its free space is dropped and
+    // counted in L2_ICMP_BUSY)
+    parameter ICMP_BUF_LOG2 = 9,
     // SipHash half-rounds per stage (1, 2, 4): ISN latency 17, 9, 5 cycles
     // pipelined, 6 iterative; 4 hides most of the hash behind a minimum-size
     // SYN; 1 and 2 need ISN_ITERATE 0
@@ -208,19 +217,50 @@ reg rx_in_frame_reg = 1'b0;   // a frame's first beat was taken
 reg rx_pass_reg = 1'b0;       // ... and it goes in (ENABLE was 1 then)
 wire rx_pass = rx_in_frame_reg ? rx_pass_reg : cfg_enable;
 
+// Frames longer than the payload buffer (8 * 2^PAY_BUF_LOG2 bytes) are cut,
+// as a MAC cuts a frame longer than its maximum: the beat that reaches the
+// limit goes on as the frame's last, flagged bad (tuser, so the parser
+// drops it as reason 14 and the responders ignore it), the rest of the
+// frame is taken and thrown away, and STAT_RX_TOO_LONG counts it. Without
+// the cut, a payload longer than the gate's in buffer would stall the
+// parser before the frame's end, and the gate waits for that end (the
+// segment's decision) before it empties the buffer: a deadlock.
+localparam [14:0] RX_MAX_BEATS = 15'd1 << PAY_BUF_LOG2;
+reg [14:0] rx_bcnt_reg = 15'd0; // beats of this frame passed on so far
+reg rx_cut_reg = 1'b0;          // this frame was cut: drop beats to tlast
+reg [63:0] st_rx_too_long = 64'd0;
+
 wire p_s_ready;
-assign s_axis_tready = rx_pass ? p_s_ready : 1'b1;
+assign s_axis_tready = (rx_pass && !rx_cut_reg) ? p_s_ready : 1'b1;
 wire rx_beat = s_axis_tvalid && s_axis_tready;
-wire rx_beat_in = rx_beat && rx_pass;
+wire rx_beat_in = rx_beat && rx_pass && !rx_cut_reg;
+// the beat that reaches the limit, with more to come
+wire rx_cut_now = rx_bcnt_reg == RX_MAX_BEATS - 15'd1 && !s_axis_tlast;
+wire rx_tlast = s_axis_tlast || rx_cut_now;
+wire rx_tuser = s_axis_tuser || rx_cut_now;
 
 always @(posedge clk) begin
     if (rx_beat) begin
         rx_in_frame_reg <= !s_axis_tlast;
         rx_pass_reg <= rx_pass;
+        if (s_axis_tlast) begin
+            rx_cut_reg <= 1'b0;
+        end
+    end
+    if (rx_beat_in) begin
+        rx_bcnt_reg <= s_axis_tlast ? 15'd0 : rx_bcnt_reg + 15'd1;
+        if (rx_cut_now) begin
+            rx_cut_reg <= 1'b1;
+            rx_bcnt_reg <= 15'd0;
+            st_rx_too_long <= st_rx_too_long + 64'd1;
+        end
     end
     if (rst) begin
         rx_in_frame_reg <= 1'b0;
         rx_pass_reg <= 1'b0;
+        rx_bcnt_reg <= 15'd0;
+        rx_cut_reg <= 1'b0;
+        st_rx_too_long <= 64'd0;
     end
 end
 
@@ -246,8 +286,8 @@ wire p_pay_tvalid, p_pay_tready, p_pay_tlast;
 toe_rx_parse parser (
     .clk(clk), .rst(rst),
     .s_axis_tdata(s_axis_tdata), .s_axis_tkeep(s_axis_tkeep),
-    .s_axis_tvalid(s_axis_tvalid && rx_pass), .s_axis_tready(p_s_ready),
-    .s_axis_tlast(s_axis_tlast), .s_axis_tuser(s_axis_tuser),
+    .s_axis_tvalid(s_axis_tvalid && rx_pass && !rx_cut_reg), .s_axis_tready(p_s_ready),
+    .s_axis_tlast(rx_tlast), .s_axis_tuser(rx_tuser),
     .m_hdr_valid(hdr_valid), .m_hdr_ready(hdr_ready),
     .m_hdr_reason(hdr_reason), .m_hdr_arp(hdr_arp), .m_hdr_icmp(hdr_icmp),
     .m_hdr_dst_mac(hdr_dst_mac), .m_hdr_src_mac(hdr_src_mac),
@@ -275,11 +315,11 @@ wire [31:0] st_arp_replies, st_arp_busy, st_icmp_replies, st_icmp_busy;
 wire [287:0] st_l2_drop;
 reg [15:0] icmp_ip_id_reg = 16'd0;
 
-toe_l2_resp l2 (
+toe_l2_resp #(.ICMP_BUF_LOG2(ICMP_BUF_LOG2)) l2 (
     .clk(clk), .rst(rst),
     .s_axis_tdata(s_axis_tdata), .s_axis_tkeep(s_axis_tkeep),
     .s_axis_tvalid(rx_beat_in), .s_axis_tready(l2_s_ready),
-    .s_axis_tlast(s_axis_tlast), .s_axis_tuser(s_axis_tuser),
+    .s_axis_tlast(rx_tlast), .s_axis_tuser(rx_tuser),
     .m_axis_tdata(l2_tdata), .m_axis_tkeep(l2_tkeep), .m_axis_tvalid(l2_tvalid),
     .m_axis_tready(l2_tready), .m_axis_tlast(l2_tlast), .m_axis_tuser(l2_tuser),
     .cfg_arp_en(cfg_arp_en), .cfg_ping_en(cfg_ping_en),
@@ -323,7 +363,7 @@ wire cmd_valid, cmd_ready;
 
 toe_top_seg #(.HR_PER_STAGE(ISN_HR_PER_STAGE), .ITERATE(ISN_ITERATE)) seg (
     .clk(clk), .rst(rst),
-    .tap_valid(rx_beat_in), .tap_data(s_axis_tdata), .tap_last(s_axis_tlast),
+    .tap_valid(rx_beat_in), .tap_data(s_axis_tdata), .tap_last(rx_tlast),
     .s_hdr_valid(hdr_valid), .s_hdr_ready(hdr_ready), .s_hdr_reason(hdr_reason),
     .s_hdr_src_mac(hdr_src_mac), .s_hdr_src_ip(hdr_src_ip), .s_hdr_dst_ip(hdr_dst_ip),
     .s_hdr_src_port(hdr_src_port), .s_hdr_dst_port(hdr_dst_port),
@@ -617,7 +657,7 @@ toe_csr #(
     .stat_challenge_acks(st_chack), .stat_challenge_acks_suppressed(st_chack_supp),
     .stat_dropped(st_dropped), .stat_rx_bytes(st_rx_bytes),
     .stat_retransmits(st_retrans), .stat_table_full(st_table_full),
-    .stat_timers_inline(st_tmr_inline),
+    .stat_timers_inline(st_tmr_inline), .stat_rx_too_long(st_rx_too_long),
     .parse_drop_valid(drop_valid), .parse_drop_reason(drop_reason),
     .stat_arp_replies(st_arp_replies), .stat_arp_busy(st_arp_busy),
     .stat_icmp_replies(st_icmp_replies), .stat_icmp_busy(st_icmp_busy),

@@ -325,6 +325,16 @@ int toe_open(struct toe *t, const char *uri)
 		t->info.n_conn = 1u << conn_log2;
 	}
 #endif
+#ifdef TOE_REG_BUILD_MISC_PAY_BUF_LOG2_MASK
+	{
+		unsigned pay_log2 = TOE_FIELD_GET(TOE_REG_BUILD_MISC_PAY_BUF_LOG2, w[3]);
+
+		/* toe_top cuts frames longer than its payload buffer
+		 * (STAT_RX_TOO_LONG) */
+		if (t->info.version_minor >= 2 && pay_log2 >= 4 && pay_log2 <= 16)
+			t->info.max_frame = 8u << pay_log2;
+	}
+#endif
 	t->info.n_listen = TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_LISTEN, w[2]);
 	t->info.stream_bytes = TOE_FIELD_GET(TOE_REG_BUILD_MISC_STREAM_BYTES, w[3]);
 	t->info.ev_depth = 1u << ev_log2;
@@ -785,6 +795,15 @@ int toe_get_stats(struct toe *t, struct toe_stats *st)
 		st->bridge_oversize = br[2];
 		st->bridge_timeouts = br[3];
 		st->bridge_replays = br[4];
+	}
+#endif
+#if defined(TOE_REG_STAT_RX_TOO_LONG)
+	if (t->info.version_minor >= 3) {
+		uint32_t x[2];
+
+		if ((r = toe_proto_read(t->p, TOE_REG_STAT_RX_TOO_LONG, x, 2)) < 0)
+			return toe_proto_err(t, r, "stats");
+		st->rx_too_long = (uint64_t)x[1] << 32 | x[0];
 	}
 #endif
 	toe_proto_get_stats(t->p, &ps);

@@ -191,6 +191,15 @@ int toe_config_set(struct toe *t, const struct toe_config *c)
 						  c->clock_hz,
 						  d[i].max < lim ?
 						  " (2 x msl is a timer)" : "");
+		/* a peer sends frames of up to MTU + 14 bytes; the engine
+		 * cuts longer ones (STAT_RX_TOO_LONG) */
+		if (t->info.max_frame && (uint32_t)c->mtu + 14 > t->info.max_frame)
+			return toe_seterr(t, TOE_ERANGE, "config: mtu %u: this "
+					  "engine build takes frames of at most "
+					  "%u bytes (its payload buffer, "
+					  "BUILD_MISC.PAY_BUF_LOG2): mtu at most %u",
+					  (unsigned)c->mtu, t->info.max_frame,
+					  t->info.max_frame - 14);
 		if (c->challenge_ack_limit > TOE_CFG_CA_LIMIT_MAX)
 			return toe_seterr(t, TOE_ERANGE, "config: "
 					  "challenge_ack_limit %" PRIu32 " above "

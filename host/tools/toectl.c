@@ -715,6 +715,7 @@ static int cmd_stats(int argc, char **argv)
 	}
 	P64("mac_bad", st.mac_bad);
 	P64("table_full", st.table_full);
+	P64("rx_too_long", st.rx_too_long);
 	P64("arp_replies", st.arp_replies);
 	P64("arp_busy", st.arp_busy);
 	P64("icmp_replies", st.icmp_replies);

@@ -304,6 +304,41 @@ static void test_config_engine_limits(void **state)
 	toe_free(t);
 }
 
+/* The MTU against the build's payload buffer (BUILD_MISC.PAY_BUF_LOG2:
+ * toe_top cuts frames longer than 8 * 2^PAY_BUF_LOG2 bytes, register map
+ * STAT_RX_TOO_LONG): a peer's frame is MTU + 14 bytes, so 4096 - 14 = 4082
+ * is the largest MTU of a 2^9-beat build; an engine that does not report
+ * the size (PAY_BUF_LOG2 0 in the fake's default) is not limited. */
+static void test_config_mtu_beyond_payload_buffer_erange(void **state)
+{
+	struct toe *t;
+	struct toe_config c;
+	struct toe_info info;
+
+	(void)state;
+	g_build_misc = 8u << TOE_REG_BUILD_MISC_STREAM_BYTES_SHIFT |
+		       8u << TOE_REG_BUILD_MISC_EV_DEPTH_LOG2_SHIFT |
+		       9u << TOE_REG_BUILD_MISC_PAY_BUF_LOG2_SHIFT;
+	t = open_ok("sim:");
+	assert_int_equal(toe_get_info(t, &info), 0);
+	assert_int_equal(info.max_frame, 4096);
+	toe_config_default(&c);
+	c.mtu = 4082;
+	assert_int_equal(toe_config_set(t, &c), 0);
+	c.mtu = 4083;
+	assert_int_equal(toe_config_set(t, &c), TOE_ERANGE);
+	assert_non_null(strstr(toe_errmsg(t), "mtu 4083"));
+	assert_non_null(strstr(toe_errmsg(t), "at most 4082"));
+	toe_free(t);
+	g_build_misc = 0;
+	t = open_ok("sim:");
+	assert_int_equal(toe_get_info(t, &info), 0);
+	assert_int_equal(info.max_frame, 0);
+	c.mtu = 9000;
+	assert_int_equal(toe_config_set(t, &c), 0);
+	toe_free(t);
+}
+
 static void test_events_poll_order_then_timeout(void **state)
 {
 	struct toe *t = open_ok("sim:");
@@ -491,6 +526,7 @@ int main(void)
 		cmocka_unit_test_setup(test_config_roundtrip_and_busy_when_enabled,
 				       setup),
 		cmocka_unit_test_setup(test_config_engine_limits, setup),
+		cmocka_unit_test_setup(test_config_mtu_beyond_payload_buffer_erange, setup),
 		cmocka_unit_test_setup(test_events_poll_order_then_timeout, setup),
 		cmocka_unit_test_setup(test_events_callback_dispatch, setup),
 		cmocka_unit_test_setup(test_tcp_hostsrv_open_rw_reconnect, setup),

@@ -313,7 +313,9 @@ static size_t tcp_frame(uint8_t *buf, const uint8_t dmac[6], const uint8_t smac[
 	g.opt.mss = mss;
 	g.data = data;
 	g.len = len;
-	n = toe_build_frame(buf, TOE_ETH_MAX_FRAME + 64, dmac, smac, &ip, &g);
+	/* the caller's buffer holds the headers (at most 14 + 20 + 60 bytes)
+	 * and the payload */
+	n = toe_build_frame(buf, (size_t)94 + len, dmac, smac, &ip, &g);
 	assert_true(n > 0);
 	return (size_t)n;
 }
@@ -400,7 +402,7 @@ static void test_csr_id_version_read_through_bridge(void **state)
 	assert_int_equal(rd(s, TOE_REG_ID), 0x544F4531);
 	v = rd(s, TOE_REG_VERSION);
 	assert_int_equal(TOE_FIELD_GET(TOE_REG_VERSION_MAJOR, v), 0);
-	assert_int_equal(TOE_FIELD_GET(TOE_REG_VERSION_MINOR, v), 2);
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_VERSION_MINOR, v), 3);
 	v = rd(s, TOE_REG_BUILD_CONN);
 	/* 65536 reads as 0 */
 	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_CONN, v), TOP_N_CONN & 0xffff);
@@ -409,7 +411,8 @@ static void test_csr_id_version_read_through_bridge(void **state)
 	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_EV_DEPTH_LOG2, v), 10);
 	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_STREAM_BYTES, v), 8);
 	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_CONN_LOG2, v), TOP_N_CONN_LOG2);
-	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_PAY_BUF_LOG2, v), 11);
+	/* toe_top's default (9: 4 KiB payload buffers, the standard MTU) */
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_MISC_PAY_BUF_LOG2, v), 9);
 	toe_sim_destroy(s);
 }
 
@@ -1686,6 +1689,72 @@ static void test_payload_back_to_back_all_delivered_then_user_stall_drops(void *
 	toe_sim_destroy(s);
 }
 
+/* Frames longer than the payload buffer (8 * 2^BUILD_MISC.PAY_BUF_LOG2
+ * bytes: the register map's STAT_RX_TOO_LONG) are cut and dropped like a
+ * MAC's over-long frames, counted in STAT_RX_TOO_LONG and STAT_MAC_BAD, and
+ * answered by nothing; a frame of exactly that length is a normal segment,
+ * delivered and ACKed; and the engine goes on (a too-long payload must not
+ * wedge the payload buffer: the segment after it is delivered). Expected
+ * values: the limit from BUILD_MISC, SEQ/ACK by RFC 9293 (RCV.NXT advances
+ * by the delivered length only). */
+static void test_payload_frame_longer_than_buffer_cut_dropped_counted(void **state)
+{
+	static uint8_t data[20000], got[20000], big[20000];
+	uint8_t buf[2048];
+	uint32_t id, seq = 300001, limit;
+	uint64_t segs_in;
+	uint16_t conn = 0, l;
+	struct toe_drv_cfg c;
+	struct toe_sim *s;
+	size_t n;
+	int k;
+
+	(void)state;
+	fill(data, sizeof(data), 7);
+	cfg_default(&c);
+	c.rcv_wnd = 65535;
+	s = engine_cfg(21, &c);
+	limit = 8u << TOE_FIELD_GET(TOE_REG_BUILD_MISC_PAY_BUF_LOG2, rd(s, TOE_REG_BUILD_MISC));
+	assert_true(limit >= 128 && limit + 64 <= sizeof(big));
+	listen_on(s, 80);
+	id = establish(s, 80, 7300, 1, 300000, 1460);
+	segs_in = rd64(s, TOE_REG_STAT_SEGS_IN);
+	for (k = 0; k < 3; k++) {
+		/* one byte over the limit, then far over it, then at it */
+		uint32_t flen = k == 0 ? limit + 1 : k == 1 ? limit + 4000 : limit;
+
+		if (flen + 64 > sizeof(big))
+			flen = (uint32_t)sizeof(big) - 64;
+		l = (uint16_t)(flen - 54);
+		n = peer_seg(big, 7300, 80, seq, 2, TOE_TCP_ACK | TOE_TCP_PSH, 0, data, l);
+		assert_int_equal(n, flen);
+		push(s, big, n);
+		settle(s);
+		if (k < 2) {
+			expect_nothing(s);
+			assert_int_equal(toe_sim_pop_payload(s, &conn, got, sizeof(got)), 0);
+			assert_int_equal(rd64(s, TOE_REG_STAT_RX_TOO_LONG), (uint64_t)k + 1);
+			assert_int_equal(rd64(s, TOE_REG_STAT_MAC_BAD), (uint64_t)k + 1);
+			assert_int_equal(rd64(s, TOE_REG_STAT_SEGS_IN), segs_in);
+		} else {
+			expect_seg(s, 80, 7300, TOE_TCP_ACK, 2, seq + l);
+			assert_int_equal(toe_sim_pop_payload(s, &conn, got, sizeof(got)), l);
+			assert_int_equal(conn, id);
+			assert_memory_equal(got, data, l);
+			seq += l;
+		}
+	}
+	assert_int_equal(rd64(s, TOE_REG_STAT_RX_TOO_LONG), 2);
+	/* and a normal segment after it all */
+	n = peer_seg(buf, 7300, 80, seq, 2, TOE_TCP_ACK, 0, data + 100, 1000);
+	push(s, buf, n);
+	settle(s);
+	expect_seg(s, 80, 7300, TOE_TCP_ACK, 2, seq + 1000);
+	assert_int_equal(toe_sim_pop_payload(s, &conn, got, sizeof(got)), 1000);
+	assert_memory_equal(got, data + 100, 1000);
+	toe_sim_destroy(s);
+}
+
 /* The user logic not ready: a data segment is not acknowledged and not
  * delivered (counted as dropped); after ready returns, the peer's
  * retransmission is delivered and acknowledged. */
@@ -2247,6 +2316,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_payload_in_order_with_conn_id),
 		cmocka_unit_test(test_payload_back_to_back_all_delivered_then_user_stall_drops),
 		cmocka_unit_test(test_payload_user_not_ready_not_acked_then_acked_on_retransmit),
+		cmocka_unit_test(test_payload_frame_longer_than_buffer_cut_dropped_counted),
 		cmocka_unit_test(test_isn_equals_reference_siphash),
 		cmocka_unit_test(test_figures_latency_and_rate_targets),
 	};

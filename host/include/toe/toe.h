@@ -156,6 +156,9 @@ struct toe_info {
 	unsigned n_listen;      /* listener table entries */
 	unsigned stream_bytes;  /* network stream width, bytes */
 	unsigned ev_depth;      /* event FIFO entries */
+	unsigned max_frame;     /* longest frame taken whole, bytes: 8 x the
+				 * payload buffer's beats (0: not reported,
+				 * register map before 0.2); MTU <= this - 14 */
 	unsigned proto_version; /* host bridge protocol */
 	unsigned max_burst;     /* words per bridge request */
 	char uri[256];          /* as opened */
@@ -377,6 +380,9 @@ struct toe_stats {
 	/* register map 0.2 and later (zero before): */
 	uint64_t mac_bad;      /* frames the MAC flagged bad */
 	uint64_t table_full;   /* SYNs / CONNECTs refused: table full */
+	/* register map 0.3 and later (zero before): frames longer than the
+	 * build's payload buffer, cut and dropped (also in mac_bad) */
+	uint64_t rx_too_long;
 	uint32_t arp_replies, arp_busy, icmp_replies, icmp_busy;
 	/* the engine's side of the host link (its bridge) */
 	uint32_t bridge_frames, bridge_crc_errors, bridge_oversize;

@@ -247,11 +247,11 @@ enum toe_tcp_flag {
  * MAJOR; MINOR only adds.
  */
 #define TOE_REG_VERSION 0x004u
-#define TOE_REG_VERSION_RESET 0x00000002u
+#define TOE_REG_VERSION_RESET 0x00000003u
 #define TOE_REG_VERSION_MINOR_SHIFT 0
 #define TOE_REG_VERSION_MINOR_WIDTH 16
 #define TOE_REG_VERSION_MINOR_MASK 0x0000FFFFu
-#define TOE_REG_VERSION_MINOR_RESET 0x00000002u
+#define TOE_REG_VERSION_MINOR_RESET 0x00000003u
 #define TOE_REG_VERSION_MAJOR_SHIFT 16
 #define TOE_REG_VERSION_MAJOR_WIDTH 16
 #define TOE_REG_VERSION_MAJOR_MASK 0xFFFF0000u
@@ -927,6 +927,19 @@ enum toe_tcp_flag {
 #define TOE_REG_STAT_TIMERS_INLINE_HI 0x2C4u
 #define TOE_REG_STAT_TIMERS_INLINE_RESET 0x0000000000000000ULL
 
+/*
+ * STAT_RX_TOO_LONG (0x2C8, 64-bit, ro): Frames longer than the payload buffer
+ * (8 * 2^BUILD_MISC.PAY_BUF_LOG2 bytes), cut at that length and dropped, as a
+ * MAC drops a frame longer than its maximum; the cut frame also counts in
+ * STAT_MAC_BAD (the parser sees it flagged bad). The largest MTU a build can
+ * use is that length minus the 14-byte Ethernet header (toe_config_set
+ * refuses a larger one).
+ */
+#define TOE_REG_STAT_RX_TOO_LONG 0x2C8u
+#define TOE_REG_STAT_RX_TOO_LONG_LO 0x2C8u
+#define TOE_REG_STAT_RX_TOO_LONG_HI 0x2CCu
+#define TOE_REG_STAT_RX_TOO_LONG_RESET 0x0000000000000000ULL
+
 /* == block l2 (0x300..0x33F) == */
 /*
  * ARP and ICMP echo responder counters (rtl/toe_l2_resp.v), 32 bits, from 0
@@ -1014,7 +1027,7 @@ enum toe_tcp_flag {
  */
 #define TOE_REGS_FOREACH(X) \
 	X("ID", 0x000u, "ro", 0x544F4531u, 0xFFFFFFFFu) \
-	X("VERSION", 0x004u, "ro", 0x00000002u, 0xFFFFFFFFu) \
+	X("VERSION", 0x004u, "ro", 0x00000003u, 0xFFFFFFFFu) \
 	X("BUILD_CONN", 0x008u, "ro", 0x00000000u, 0x00000000u) \
 	X("BUILD_MISC", 0x00Cu, "ro", 0x00000000u, 0x00000000u) \
 	X("SCRATCH", 0x010u, "rw", 0x00000000u, 0xFFFFFFFFu) \
@@ -1131,6 +1144,8 @@ enum toe_tcp_flag {
 	X("STAT_TABLE_FULL_HI", 0x2BCu, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STAT_TIMERS_INLINE_LO", 0x2C0u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STAT_TIMERS_INLINE_HI", 0x2C4u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STAT_RX_TOO_LONG_LO", 0x2C8u, "ro", 0x00000000u, 0xFFFFFFFFu) \
+	X("STAT_RX_TOO_LONG_HI", 0x2CCu, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("L2_ARP_REPLIES", 0x300u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("L2_ARP_BUSY", 0x304u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("L2_ICMP_REPLIES", 0x308u, "ro", 0x00000000u, 0xFFFFFFFFu) \
@@ -1151,6 +1166,6 @@ enum toe_tcp_flag {
 	X("BRIDGE_TIMEOUT", 0x34Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("BRIDGE_REPLAY", 0x350u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	/* end */
-#define TOE_REGS_N_WORDS 137
+#define TOE_REGS_N_WORDS 139
 
 #endif
