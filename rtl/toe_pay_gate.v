@@ -5,9 +5,9 @@
 // order, and streams the delivered bytes to the user logic with their
 // connection id.
 //
-//   parser m_axis ──► in buffer (block RAM) ──► gate ──► realign ──► out buffer ──► m_pay
-//   segment jobs (in header order) ──────────────┘ ▲
-//   tcb_core m_pl (deliver [off, off+len) to conn, or drop) ┘
+//   parser m_axis ──► in buffer (block RAM) ──► gate ──► realign ──► out buffer ──┬─► m_pay
+//   segment jobs (in header order) ──────────────┘ ▲   └──► packet queue ──────────┘
+//   tcb_core m_pl (deliver [off, off+len) to conn, or drop) ┘   (conn, len)
 //
 // Jobs come from the segment front end, one per header, in header order:
 //   fwd = 0, pkt = 1   the frame was dropped before the core: discard its
@@ -19,24 +19,33 @@
 // delivered (shifted to lane 0 of the first beat: off need not be a
 // multiple of 8), the rest of the packet is discarded.
 //
+// The out buffer holds the delivered bytes only (64 bits a beat: 2 DP16KD
+// at 512 beats, where beats with tkeep, tlast and tdest took 89 bits and 3);
+// each delivered packet's connection and length go to a packet queue of
+// 2^PKT_LOG2 entries (LUT RAM) when the gate starts it, and m_pay's tdest,
+// tkeep and tlast come from the queue's head and a count of the head
+// packet's bytes already out.
+//
 // Flow control, so that the receive path never waits for the user:
 //   - every forwarded segment with payload reserves ceil(len / 8) beats of
-//     the out buffer when it is handed to the core, released when the gate
-//     is done with its packet;
+//     the out buffer and one packet-queue entry when it is handed to the
+//     core, released when the gate is done with its packet;
 //   - rx_ready (the core's "the user stream can take payload", sampled in
 //     the core's decision cycle, 2 cycles after the hand-over) is
-//     registered: m_pay_tready high and the out buffer's entries plus all
-//     reservations (this segment's included) fit in it. So a delivered
-//     packet always fits; with the user not ready, the core drops payload
-//     segments without acknowledging them (toe_ref_set_rx_ready(false)).
+//     registered: m_pay_tready high, and the out buffer's entries plus all
+//     reservations (this segment's included) fit in it, and so do the
+//     packet queue's. So a delivered packet always fits; with the user not
+//     ready, the core drops payload segments without acknowledging them
+//     (toe_ref_set_rx_ready(false)).
 //   Note for the user logic: m_pay_tready is read as "can take payload"
 //   even while m_pay_tvalid is low. A sink that holds tready low while
 //   idle gets every payload segment dropped (and retransmitted by the
 //   peer).
 //   - the in buffer is written at the parser's rate; it must hold a whole
 //     packet (the decision comes after the packet's last beat), so
-//     2^BUF_LOG2 beats must exceed the largest payload (default 16 KiB:
-//     jumbo frames fit).
+//     2^BUF_LOG2 beats must hold the largest payload (toe_top cuts frames
+//     longer than 8 * 2^BUF_LOG2 bytes before the parser, so none is
+//     larger).
 //
 // m_pay: 64-bit beats, byte 0 of the delivered range in lane 0 of the first
 // beat, tkeep contiguous from lane 0 on the last beat, m_pay_tdest = the
@@ -51,7 +60,11 @@ module toe_pay_gate #(
     // log2 of each buffer's depth in 8-byte beats
     parameter BUF_LOG2 = 11,
     // log2 of the job queue depth
-    parameter JOB_LOG2 = 4
+    parameter JOB_LOG2 = 4,
+    // log2 of the delivered-packet queue depth (packets in the out buffer
+    // and reserved for it: a user that drains at the line rate never has
+    // more than a few)
+    parameter PKT_LOG2 = 5
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -93,7 +106,7 @@ module toe_pay_gate #(
 );
 
 localparam DEPTH = 1 << BUF_LOG2;
-localparam OUT_W = 64 + 8 + 1 + 16;
+localparam PKT_DEPTH = 1 << PKT_LOG2;
 
 initial begin
     if (BUF_LOG2 < 4 || BUF_LOG2 > 13) begin
@@ -133,39 +146,88 @@ toe_tcb_fifo #(.WIDTH(16), .DEPTH_LOG2(JOB_LOG2), .NPUSH(1)) job_queue (
 
 assign s_job_ready = job_space != {(JOB_LOG2+1){1'b0}};
 
-// ---- out buffer ----
+// keep mask for k (1..8) bytes
+function [7:0] keep_of;
+    input [3:0] k;
+    begin
+        keep_of = (k >= 4'd8) ? 8'hff : ((8'd1 << k) - 8'd1);
+    end
+endfunction
+
+// ---- out buffer (bytes) and packet queue (conn, length) ----
 reg out_push;
 reg [63:0] out_data;
-reg [7:0] out_keep;
-reg out_last;
 wire out_ready;
 wire [BUF_LOG2+1:0] out_count;
+wire out_valid;
+wire out_pop;
 
-toe_top_bfifo #(.WIDTH(OUT_W), .DEPTH_LOG2(BUF_LOG2)) out_buf (
+toe_top_bfifo #(.WIDTH(64), .DEPTH_LOG2(BUF_LOG2)) out_buf (
     .clk(clk), .rst(rst),
-    .s_data({conn_reg, out_last, out_keep, out_data}), .s_valid(out_push),
+    .s_data(out_data), .s_valid(out_push),
     .s_ready(out_ready),
-    .m_data({m_pay_tdest, m_pay_tlast, m_pay_tkeep, m_pay_tdata}),
-    .m_valid(m_pay_tvalid), .m_ready(m_pay_tready),
+    .m_data(m_pay_tdata),
+    .m_valid(out_valid), .m_ready(out_pop),
     .count(out_count)
 );
+
+reg pk_push;
+wire pk_valid;
+wire [15:0] pk_conn, pk_len;
+wire [PKT_LOG2:0] pk_count;
+/* verilator lint_off UNUSEDSIGNAL */ wire [PKT_LOG2:0] pk_space; /* verilator lint_on UNUSEDSIGNAL */
+// bytes of the head packet already out
+reg [15:0] pk_sent_reg = 16'd0;
+wire [15:0] pk_left = pk_len - pk_sent_reg;
+wire pk_end = pk_left <= 16'd8;
+
+toe_tcb_fifo #(.WIDTH(32), .DEPTH_LOG2(PKT_LOG2), .NPUSH(1)) pkt_queue (
+    .clk(clk), .rst(rst),
+    .push_valid(pk_push), .push_data({s_pl_conn, s_pl_len}),
+    .space(pk_space),
+    .m_valid(pk_valid), .m_ready(out_pop && pk_end), .m_data({pk_conn, pk_len}),
+    .count(pk_count)
+);
+
+// a packet's entry is queued before its first beat, so out_valid implies
+// pk_valid (asserted below)
+assign m_pay_tvalid = out_valid && pk_valid;
+assign out_pop = m_pay_tvalid && m_pay_tready;
+assign m_pay_tdest = pk_conn;
+assign m_pay_tlast = pk_end;
+assign m_pay_tkeep = keep_of(pk_end ? pk_left[3:0] : 4'd8);
+
+always @(posedge clk) begin
+    if (out_pop) begin
+        pk_sent_reg <= pk_end ? 16'd0 : pk_sent_reg + 16'd8;
+    end
+    if (rst) begin
+        pk_sent_reg <= 16'd0;
+    end
+end
 
 // ---- reservations and rx_ready ----
 reg [15:0] resv_reg = 16'd0;
 reg resv_rel;
 reg [13:0] rel_beats_reg = 14'd0;
+// packets reserved: one per forwarded segment with payload, as the beats
+// (jobs hold at most 2^JOB_LOG2, the core's queues a few more)
+reg [7:0] resv_pk_reg = 8'd0;
 reg rx_ready_reg = 1'b0;
 
 wire resv_add = s_job_valid && s_job_ready && s_job_fwd && s_job_pkt;
 wire [15:0] resv_next = resv_reg + (resv_add ? {2'd0, s_job_beats} : 16'd0) -
                         (resv_rel ? {2'd0, rel_beats_reg} : 16'd0);
 wire [16:0] need = {1'b0, resv_reg} + {{(15 - BUF_LOG2){1'b0}}, out_count};
+wire [8:0] pk_need = {1'b0, resv_pk_reg} + {{(8 - PKT_LOG2){1'b0}}, pk_count};
 
 always @(posedge clk) begin
     resv_reg <= resv_next;
-    rx_ready_reg <= m_pay_tready && need <= DEPTH[16:0];
+    resv_pk_reg <= resv_pk_reg + {7'd0, resv_add} - {7'd0, resv_rel};
+    rx_ready_reg <= m_pay_tready && need <= DEPTH[16:0] && pk_need <= PKT_DEPTH[8:0];
     if (rst) begin
         resv_reg <= 16'd0;
+        resv_pk_reg <= 8'd0;
         rx_ready_reg <= 1'b0;
     end
 end
@@ -179,7 +241,6 @@ localparam [1:0]
     G_DLV  = 2'd2; // deliver [off, off+len), discard the rest
 
 reg [1:0] g_reg = G_IDLE, g_next;
-reg [15:0] conn_reg = 16'd0, conn_next;
 reg [12:0] first_reg = 13'd0, first_next;  // beat holding byte off
 reg [2:0] sh_reg = 3'd0, sh_next;          // off mod 8
 reg [12:0] bi_reg = 13'd0, bi_next;        // beat index in the packet
@@ -197,20 +258,11 @@ wire [3:0] v = first_beat ? 4'd8 - {1'b0, sh_reg} : 4'd8;
 wire [119:0] comb = acc_reg | ({56'd0, x} << {n_reg, 3'b000});
 wire [4:0] ncomb = {1'b0, n_reg} + {1'b0, v};
 
-// keep mask for k (1..8) bytes
-function [7:0] keep_of;
-    input [3:0] k;
-    begin
-        keep_of = (k >= 4'd8) ? 8'hff : ((8'd1 << k) - 8'd1);
-    end
-endfunction
-
 reg s_pl_pop;
 assign s_pl_ready = s_pl_pop;
 
 always @* begin
     g_next = g_reg;
-    conn_next = conn_reg;
     first_next = first_reg;
     sh_next = sh_reg;
     bi_next = bi_reg;
@@ -226,9 +278,8 @@ always @* begin
     s_pl_pop = 1'b0;
     resv_rel = 1'b0;
     out_push = 1'b0;
+    pk_push = 1'b0;
     out_data = comb[63:0];
-    out_keep = 8'hff;
-    out_last = 1'b0;
 
     case (g_reg)
         G_IDLE: begin
@@ -244,7 +295,8 @@ always @* begin
                 if (!job_pkt) begin
                     // nothing to move
                 end else if (s_pl_deliver && s_pl_len != 16'd0) begin
-                    conn_next = s_pl_conn;
+                    // its queue entry, before its first beat
+                    pk_push = 1'b1;
                     first_next = s_pl_off[15:3];
                     sh_next = s_pl_off[2:0];
                     bi_next = 13'd0;
@@ -283,8 +335,6 @@ always @* begin
                 if (out_ready) begin
                     out_push = 1'b1;
                     out_data = acc_reg[63:0];
-                    out_keep = keep_of(rem_reg[3:0]);
-                    out_last = 1'b1;
                     done_next = 1'b1;
                     resv_rel = 1'b1;
                     if (ended_reg) begin
@@ -304,14 +354,11 @@ always @* begin
                         // the range's last bytes are in
                         out_push = 1'b1;
                         out_data = comb[63:0];
-                        out_keep = keep_of(rem_reg[3:0]);
-                        out_last = rem_reg <= 16'd8;
                         if (rem_reg <= 16'd8) begin
                             done_next = 1'b1;
                             resv_rel = 1'b1;
                         end else begin
                             // 8 now, the rest in an emit-only cycle
-                            out_keep = 8'hff;
                             rem_next = rem_reg - 16'd8;
                             acc_next = comb >> 64;
                             n_next = ncomb[3:0] - 4'd8;
@@ -346,7 +393,6 @@ end
 
 always @(posedge clk) begin
     g_reg <= g_next;
-    conn_reg <= conn_next;
     first_reg <= first_next;
     sh_reg <= sh_next;
     bi_reg <= bi_next;
@@ -368,6 +414,12 @@ assign idle = g_reg == G_IDLE && !job_valid && !in_valid;
 always @(posedge clk) begin
     if (!rst && g_reg == G_DLV && !done_reg && ended_reg && {12'd0, n_reg} < rem_reg) begin
         $error("%m: payload packet shorter than the delivered range");
+    end
+    if (!rst && out_valid && !pk_valid) begin
+        $error("%m: a delivered beat without its packet's queue entry");
+    end
+    if (!rst && pk_push && pk_space == {(PKT_LOG2+1){1'b0}}) begin
+        $error("%m: packet queue overflow (the reservation should rule it out)");
     end
 end
 `endif

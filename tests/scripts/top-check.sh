@@ -40,7 +40,8 @@ if ! "$YOSYS" -q -l "$log" -p "read_verilog -sv -defer -Irtl rtl/*.v; \
 	proc; flatten; opt -fast; memory -nomap; opt_clean; check -assert; \
 	select -assert-none t:\$dlatch t:\$_DLATCH* t:\$sr t:\$_SR_*; \
 	select -assert-count 1 t:\$mem_v2 r:SIZE=65536 %i r:WIDTH=$w %i; \
-	select -assert-count 2 t:\$mem_v2 r:SIZE=2048 %i; \
+	select -assert-count 1 t:\$mem_v2 r:SIZE=512 %i r:WIDTH=65 %i; \
+	select -assert-count 2 t:\$mem_v2 r:SIZE=512 %i r:WIDTH=64 %i; \
 	select -assert-count 1 t:\$mem_v2 r:SIZE=1024 %i r:WIDTH=35 %i; \
 	tee -q -o $logdir/toe_top_64k.stat stat" >/dev/null 2>&1; then
 	echo "top-check: yosys toe_top N_CONN=65536: FAILED (see $log)"
@@ -49,7 +50,8 @@ if ! "$YOSYS" -q -l "$log" -p "read_verilog -sv -defer -Irtl rtl/*.v; \
 	keep=1
 else
 	echo "top-check: toe_top N_CONN=65536 elaborates in Yosys; TCB RAM, payload"
-	echo "  buffers and event FIFO are memories; no latches, no multiple drivers"
+	echo "  buffers (in: 512 x 65, out: 512 x 64, beside the ICMP ring's 512 x 64)"
+	echo "  and event FIFO are memories; no latches, no multiple drivers"
 	awk '/Number of cells/ || /\$mem_v2/ { print "   " $0 }' "$logdir/toe_top_64k.stat"
 fi
 [ $keep -eq 1 ] || rm -rf "$logdir"
