@@ -24,7 +24,8 @@
 //   rcv_nxt      32   RCV.NXT
 //   peer_mss     16   the peer's MSS (536 if absent)
 //   deadline     40   timer deadline, ticks modulo 2^40 (TOE_CFG_TIME_BITS)
-//   rto          64   current retransmission timeout, ticks
+//   rto          40   current retransmission timeout, ticks (at most
+//                     RTO_MAX < 2^39, so TOE_CFG_TIME_BITS hold it exactly)
 //   first        40   when the current SYN / SYN-ACK / FIN was first sent,
 //                     ticks modulo 2^40
 //   retrans      32   retransmissions of it
@@ -66,7 +67,7 @@ localparam integer TCB_RCV_NXT  = TCB_WL2 + 32;
 localparam integer TCB_PEER_MSS = TCB_RCV_NXT + 32;
 localparam integer TCB_DEADLINE = TCB_PEER_MSS + 16;
 localparam integer TCB_RTO      = TCB_DEADLINE + TCB_TIME_W;
-localparam integer TCB_FIRST    = TCB_RTO + 64;
+localparam integer TCB_FIRST    = TCB_RTO + TCB_TIME_W;
 localparam integer TCB_RETRANS  = TCB_FIRST + TCB_TIME_W;
 localparam integer TCB_CA_START = TCB_RETRANS + 32;
 localparam integer TCB_CA_COUNT = TCB_CA_START + 64;

@@ -11,6 +11,6 @@
 
 `ifndef TOE_TCB_WIDTH_VH
 `define TOE_TCB_WIDTH_VH
-`define TOE_TCB_W 649
-`define TOE_TCB_RAM_W 607
+`define TOE_TCB_W 625
+`define TOE_TCB_RAM_W 583
 `endif

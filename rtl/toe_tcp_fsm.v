@@ -106,8 +106,11 @@ module toe_tcp_fsm #(
     // ---- configuration ----
     input  wire [31:0]       cfg_local_ip,
     input  wire [15:0]       cfg_rcv_wnd,
+    /* verilator lint_off UNUSEDSIGNAL */
+    // below 2^(TCB_TIME_W-1) by the configuration limit: the low bits only
     input  wire [63:0]       cfg_rto_init,
     input  wire [63:0]       cfg_rto_max,
+    /* verilator lint_on UNUSEDSIGNAL */
     input  wire [63:0]       cfg_syn_giveup,
     input  wire [63:0]       cfg_synack_giveup,
     input  wire [63:0]       cfg_fin_giveup,
@@ -224,7 +227,7 @@ wire [31:0] t_wl2      = tcb[TCB_WL2 +: 32];
 wire [31:0] t_rcv_nxt  = tcb[TCB_RCV_NXT +: 32];
 wire [15:0] t_peer_mss = tcb[TCB_PEER_MSS +: 16];
 wire [TCB_TIME_W-1:0] t_deadline = tcb[TCB_DEADLINE +: TCB_TIME_W];
-wire [63:0] t_rto      = tcb[TCB_RTO +: 64];
+wire [TCB_TIME_W-1:0] t_rto = tcb[TCB_RTO +: TCB_TIME_W];
 wire [TCB_TIME_W-1:0] t_first = tcb[TCB_FIRST +: TCB_TIME_W];
 wire [31:0] t_retrans  = tcb[TCB_RETRANS +: 32];
 wire [63:0] t_ca_start = tcb[TCB_CA_START +: 64];
@@ -240,7 +243,8 @@ reg [47:0] n_rmac;
 reg [31:0] n_iss, n_irs, n_una, n_nxt, n_wl1, n_wl2, n_rcv_nxt;
 reg [15:0] n_wnd, n_max_wnd, n_peer_mss;
 reg [TCB_TIME_W-1:0] n_deadline, n_first;
-reg [63:0] n_rto, n_ca_start;
+reg [TCB_TIME_W-1:0] n_rto;
+reg [63:0] n_ca_start;
 reg [31:0] n_retrans;
 reg [15:0] n_ca_count;
 
@@ -330,8 +334,11 @@ wire [63:0] giveup = (t_state == TOE_ST_SYN_SENT) ? cfg_syn_giveup :
 // deadline - first: the retransmission time so far, below 2^TCB_TIME_W
 wire [TCB_TIME_W-1:0] rtx_time = t_deadline - t_first;
 wire c_giveup_hit = {{(64 - TCB_TIME_W){1'b0}}, rtx_time} >= giveup;
-wire [63:0] rto_x2 = {t_rto[62:0], 1'b0};
-wire [63:0] c_rto_next = (rto_x2 > cfg_rto_max) ? cfg_rto_max : rto_x2;
+// RTO <= RTO_MAX < 2^(TCB_TIME_W-1) (the configuration limit), so its
+// double fits TCB_TIME_W bits and the compare is exact in them
+wire [TCB_TIME_W-1:0] rto_x2 = {t_rto[TCB_TIME_W-2:0], 1'b0};
+wire [TCB_TIME_W-1:0] c_rto_next = (rto_x2 > cfg_rto_max[TCB_TIME_W-1:0]) ?
+                                   cfg_rto_max[TCB_TIME_W-1:0] : rto_x2;
 
 // SO-01 (reference CHOICE): in SYN-RECEIVED reached from SYN-SENT, the
 // peer's SYN-ACK is our own SYN's ACK plus its old SYN: trim the SYN
@@ -395,7 +402,7 @@ wire [31:0] c_iss_act = pin_valid ? pin_isn : cmd_isn;
 reg tmr_due = 1'b0, giveup_hit = 1'b0, ca_send = 1'b0;
 reg [63:0] ca_start_c = 64'd0;
 reg [15:0] ca_count_n = 16'd0;
-reg [63:0] rto_next = 64'd0;
+reg [TCB_TIME_W-1:0] rto_next = {TCB_TIME_W{1'b0}};
 reg [TCB_TIME_W-1:0] dl_rto = {TCB_TIME_W{1'b0}}, dl_msl2 = {TCB_TIME_W{1'b0}};
 reg [TCB_TIME_W-1:0] dl_backoff = {TCB_TIME_W{1'b0}};
 reg [15:0] mss_peer = 16'd0;
@@ -426,7 +433,7 @@ always @(posedge clk) begin
         rto_next <= c_rto_next;
         dl_rto <= now_t + cfg_rto_init[TCB_TIME_W-1:0];
         dl_msl2 <= now_t + msl2[TCB_TIME_W-1:0];
-        dl_backoff <= t_deadline + c_rto_next[TCB_TIME_W-1:0];
+        dl_backoff <= t_deadline + c_rto_next;
         mss_peer <= c_mss_peer;
         y_syn <= c_y_syn;
         y_ok <= c_y_ok;
@@ -1253,9 +1260,9 @@ always @* begin
         default:     n_deadline = t_deadline;
     endcase
     case (rto_sel)
-        RTO_INIT: n_rto = cfg_rto_init;
+        RTO_INIT: n_rto = cfg_rto_init[TCB_TIME_W-1:0];
         RTO_NEXT: n_rto = rto_next;
-        RTO_ZERO: n_rto = 64'd0;
+        RTO_ZERO: n_rto = {TCB_TIME_W{1'b0}};
         default:  n_rto = t_rto;
     endcase
     case (first_sel)
