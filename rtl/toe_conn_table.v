@@ -58,12 +58,23 @@
 // tuples at one bucket pair nor fingerprint collisions.
 //
 // Timing (every operation has fixed latency, worst case = best case):
-//   lk_en + lk_key in cycle 0 -> hit / hit_id valid in cycle 1 and after,
-//   can_ins in cycle 2 and after, until the next lookup; ins_en / del_en
-//   in cycle 2 or later modify the entry of that looked-up key (write-through: the buckets'
-//   valid and match bits and the hit are kept in registers, so a following
-//   ins/del sees the change at once). `hit` means "the one candidate with
-//   this fingerprint": the caller confirms it against the key in the TCB.
+//   lk_en + lk_key in cycle 0 -> the buckets on the RAM outputs in cycle 1,
+//   compared there and kept in registers: hit / hit_id / can_ins valid in
+//   cycle 2 and after (straight from registers), until the next lookup
+//   taken; ins_en / del_en in cycle 2 or later modify the entry of that
+//   looked-up key (write-through: the buckets' valid and match bits and
+//   the hit are kept in registers, so a following ins/del sees the change
+//   at once). `hit` means "the one candidate with this fingerprint": the
+//   caller confirms it against the key in the TCB. The hit is registered so
+//   that the block RAM's clock-to-out and the fingerprint compares are not
+//   in front of the caller's next address (the TCB RAM's, in toe_tcb_core:
+//   the routed critical path while the hit was combinational).
+//   A lookup with lk_void, or in a cycle with ins_en / del_en, is not
+//   taken: the RAM is read (its result is thrown away), but the kept
+//   registers, the key's hashes and the pending modification stay the
+//   previous lookup's. The core issues its next segment's lookup
+//   speculatively in the cycle its current job ends and voids it when that
+//   cycle does not end the job or modifies the table.
 // After rst the RAMs are cleared (NB cycles) before `ready` rises.
 
 `timescale 1ns / 1ps
@@ -99,9 +110,12 @@ module toe_conn_table #(
     // hashes (the caller's late "which job" decision then sits after the
     // hash, in front of the RAM address only, not in front of the hash)
     input  wire             lk_en,
+    // the lookup is not taken (see Timing)
+    input  wire             lk_void,
     input  wire             lk_seg,
     input  wire [KEY_W-1:0] lk_key_seg,
     input  wire [KEY_W-1:0] lk_key,
+    // from registers, cycle 2 after a lookup on
     output wire             hit,
     output wire [ID_W-1:0]  hit_id,
     // an insert of the looked-up key would succeed (a free way, and no
@@ -286,8 +300,8 @@ always @* begin
 end
 
 assign ready = !clearing_reg;
-assign hit = |{m0, m1};
-assign hit_id = hid;
+assign hit = |{m0_reg, m1_reg};
+assign hit_id = hid_reg;
 // no second entry with the same fingerprint in a bucket pair (see top);
 // valid from the second cycle after the lookup on
 assign can_ins = |ifree && !(|{m0_reg, m1_reg});
@@ -339,6 +353,9 @@ always @* begin
     end
 end
 
+// a lookup that counts (see Timing)
+wire lk_take = lk_en && !lk_void && !ins_en && !del_en;
+
 // port A writes (the clear sweep: every way invalid; inserts, deletes: one
 // way), port B reads (lookups). Every way gets the same data; the lane
 // enables pick the way. An invalid entry's key and id are never read.
@@ -378,7 +395,7 @@ always @(posedge clk) begin
     hway_reg <= hwayn;
     htab_reg <= htabn;
     fresh_reg <= 1'b0;
-    if (lk_en) begin
+    if (lk_take) begin
         fp_reg <= lk_fp;
         idx0_reg <= lk_idx0;
         idx1_reg <= lk_idx1;
@@ -398,13 +415,10 @@ always @(posedge clk) begin
 end
 
 `ifndef SYNTHESIS
-// a lookup and a modification never share a cycle (one RAM port), and a
-// modification is never in the cycle right after its lookup (it works on
-// the kept registers)
+// a modification is never in the cycle right after its lookup (it works on
+// the kept registers); a lookup in the same cycle as a modification is not
+// taken (lk_take)
 always @(posedge clk) begin
-    if (!rst && lk_en && (ins_en || del_en)) begin
-        $error("%m: lookup and insert/delete in the same cycle");
-    end
     if (!rst && fresh_reg && (ins_en || del_en)) begin
         $error("%m: insert/delete in the cycle after its lookup");
     end

@@ -34,17 +34,37 @@
 // them identical, which is how the differential tests compare exactly.
 //
 // Cycles (each job runs from IDLE; a cycle = one clk):
-//   segment   IDLE (accept, table + listener lookup issued)
-//             LK   (hit? TCB read issued)
+//   segment   IDLE (accept, listener lookup issued; the table's buckets,
+//                   read last cycle by the prefetch, compared)
+//             LK   (hit, from the table's registers? TCB read issued)
 //             LKRD (the TCB read registered; its tuple checked)
 //             PRE  (toe_tcp_fsm's stage P: compares and sums registered)
 //             STEP (decide; all writes; outputs pushed)   -> 5 cycles,
 //             descriptor visible on m_tx the cycle after STEP
+//             Without a prefetch: IDLE issues the table lookup and LKW
+//             (buckets compared, hit registered) comes before LK: 6.
 //   +2 (PRE, STEP) per timer fired first, +2 for a TIME-WAIT reopen
 //   close/shutdown/abort/timer: IDLE, IDRD (TCB read, table lookup), PRE,
 //   STEP
-//   connect: IDLE, ISN (request), ISNW (response), LK, LKRD, PRE, STEP
+//   connect: IDLE, ISN (request, lookup), ISNW (response), LK, LKRD, PRE,
+//   STEP
 //   listen/unlisten: IDLE, LST
+//
+// Lookup prefetch. The table's hit is registered (toe_conn_table): its
+// block-RAM output and fingerprint compares were the routed critical path
+// into the TCB RAM's address while LK used them directly. To keep the 5
+// cycles, the segment front end announces (s_pf_valid, s_pf_key) the key
+// of the segment it offers in the next cycle, and the sequencer looks it
+// up a cycle before the take: in IDLE when it takes no segment, and in
+// the STEP that ends a job. The STEP's lookup counts only if the job ends
+// there without inserting or deleting a table entry (else the table voids
+// it: lk_void, or its own insert / delete; its registers stay the job's);
+// the take then skips LKW. A SYN that creates a connection therefore makes
+// the segment right behind it take the 6-cycle path; one that follows an
+// idle cycle never does. The prefetch changes no decision: the table
+// returns the same result a cycle earlier (nothing modifies it between
+// the prefetch and the take), and a simulation check compares the
+// prefetched key with the taken segment's.
 // STEP waits while an output FIFO lacks room for the step's worst case or
 // the id allocator is searching (3-4 cycles after a take or free; only a
 // job right after a delete ever waits, 1 cycle). Lookups have no probing:
@@ -143,6 +163,11 @@ module toe_tcb_core #(
     input  wire [15:0]  s_seg_mss,
     input  wire [15:0]  s_seg_len,
     input  wire [31:0]  s_seg_isn,
+    // lookup prefetch: when s_pf_valid, a segment offered in the next cycle
+    // has the key s_pf_key ({src port, src ip, dst port}); toe_top_seg's
+    // m_pf_*. Tie s_pf_valid to 0 to do without (each segment a cycle more)
+    input  wire         s_pf_valid,
+    input  wire [63:0]  s_pf_key,
 
     // ---- ISN for an active open: request the tuple's RFC 6528 ISN ----
     output wire         isn_req_valid,
@@ -280,7 +305,9 @@ localparam [3:0]
     SQ_LST  = 4'd6, // listen / unlisten: the port's bit is read
     SQ_STEP = 4'd7, // toe_tcp_fsm decides (its stage D); writes and outputs
     SQ_LKRD = 4'd8, // the TCB read after a hit is on the RAM output: registered
-    SQ_PRE  = 4'd9; // toe_tcp_fsm's stage P: its compares and sums registered
+    SQ_PRE  = 4'd9, // toe_tcp_fsm's stage P: its compares and sums registered
+    SQ_LKW  = 4'd10, // the table's buckets compared (no prefetch): hit registered
+    SQ_FXLK = 4'd11; // fixture: look its tuple up
 
 localparam TCB_W_ = `TOE_TCB_W;
 localparam [31:0] N_CONN_32 = N_CONN;
@@ -359,6 +386,7 @@ reg ct_lk_en;
 // both and ct_lk_seg picks after the hash, so the segment take decision is
 // not in front of the hash
 reg ct_lk_seg;
+reg ct_lk_void;
 reg [63:0] ct_lk_key;
 wire [63:0] seg_key_in = {s_seg_src_port, s_seg_src_ip, s_seg_dst_port};
 wire ct_ready, ct_hit, ct_can_ins;
@@ -369,11 +397,20 @@ reg ct_ins_en, ct_del_en;
 // LKRD confirms it against the tuple in the TCB
 // the key of the last lookup
 reg [63:0] lk_key_reg = 64'd0;
+// lookup prefetch: the next segment's lookup issued in a cycle that ends
+// the sequencer's work (IDLE taking no segment, or a STEP that completes
+// the job and leaves the table as it was); the take in the next cycle
+// then skips LKW. pf_issue: such a lookup counts; pf_ok_reg: one did last
+// cycle (so the table's registers hold its result from this cycle's
+// compare on)
+reg pf_issue;
+reg pf_ok_reg = 1'b0;
 
 toe_conn_table #(.N_CONN(N_CONN), .ID_W(ID_W), .FP_W_SET(CT_FP_W)) conn_table (
     .clk(clk), .rst(rst),
     .hash_key(cfg_hash_key), .ready(ct_ready),
-    .lk_en(ct_lk_en), .lk_seg(ct_lk_seg), .lk_key_seg(seg_key_in), .lk_key(ct_lk_key),
+    .lk_en(ct_lk_en), .lk_void(ct_lk_void), .lk_seg(ct_lk_seg),
+    .lk_key_seg(seg_key_in), .lk_key(ct_lk_key),
     .hit(ct_hit), .hit_id(ct_hit_id), .can_ins(ct_can_ins),
     .ins_en(ct_ins_en), .ins_id(al_id), .del_en(ct_del_en)
 );
@@ -817,7 +854,6 @@ assign isn_req_local_port = cmd_lport_reg;
 assign isn_req_remote_ip = cmd_rip_reg;
 assign isn_req_remote_port = cmd_rport_reg;
 
-wire [63:0] cmd_key_in = {cmd_remote_port, cmd_remote_ip, cmd_local_port};
 wire [63:0] cmd_key_reg = {cmd_rport_reg, cmd_rip_reg, cmd_lport_reg};
 
 always @* begin
@@ -828,8 +864,11 @@ always @* begin
 
     ct_lk_en = 1'b0;
     ct_lk_seg = 1'b0;
-    // (IDLE's command key whatever the job: the choice is ct_lk_seg's)
-    ct_lk_key = cmd_key_in;
+    ct_lk_void = 1'b0;
+    // the prefetch key unless a state names another (IDLE's segment take
+    // uses the segment's, chosen by ct_lk_seg after the hash)
+    ct_lk_key = s_pf_key;
+    pf_issue = 1'b0;
     ct_ins_en = 1'b0;
     ct_del_en = 1'b0;
     lt_lk_en = 1'b0;
@@ -865,10 +904,16 @@ always @* begin
             now_next = now;
             if (seg_take) begin
                 job_next = JOB_SEG;
-                ct_lk_en = 1'b1;
-                ct_lk_seg = 1'b1;
                 lt_lk_en = 1'b1;
-                sq_next = SQ_LK;
+                if (pf_ok_reg) begin
+                    // looked up last cycle (prefetch): compared now, the
+                    // hit is registered for LK
+                    sq_next = SQ_LK;
+                end else begin
+                    ct_lk_en = 1'b1;
+                    ct_lk_seg = 1'b1;
+                    sq_next = SQ_LKW;
+                end
             end else if (cmd_take) begin
                 lt_lk_port = cmd_local_port;
                 case (cmd_op)
@@ -882,8 +927,7 @@ always @* begin
                     end
                     CMD_FIXTURE: begin
                         job_next = JOB_FIXTURE;
-                        ct_lk_en = 1'b1;
-                        sq_next = SQ_LK;
+                        sq_next = SQ_FXLK;
                     end
                     {1'b0, TOE_CMD_CLOSE}, {1'b0, TOE_CMD_SHUTDOWN}, {1'b0, TOE_CMD_ABORT}: begin
                         job_next = (cmd_op == {1'b0, TOE_CMD_CLOSE}) ? JOB_CLOSE :
@@ -904,8 +948,25 @@ always @* begin
                 tr_a_addr = tq_id;
                 sq_next = SQ_IDRD;
             end
+            if (!seg_take) begin
+                // no segment taken: look the next one up (prefetch),
+                // whatever else is taken now
+                ct_lk_en = s_pf_valid;
+                pf_issue = s_pf_valid;
+            end
+        end
+        SQ_FXLK: begin
+            ct_lk_en = 1'b1;
+            ct_lk_key = cmd_key_reg;
+            sq_next = SQ_LKW;
+        end
+        SQ_LKW: begin
+            sq_next = SQ_LK;
         end
         SQ_LK: begin
+            // the table's hit comes from its registers (2 cycles after the
+            // lookup): no block-RAM output or compare in front of this
+            // address
             if (ct_hit) begin
                 tr_a_en = 1'b1;
                 tr_a_addr = ct_hit_id;
@@ -927,14 +988,18 @@ always @* begin
             end
         end
         SQ_ISN: begin
+            // the tuple is looked up while its ISN is computed (the
+            // table's registers hold the result from two cycles on; the
+            // response takes at least one, and nothing else uses the
+            // table meanwhile)
+            ct_lk_en = 1'b1;
+            ct_lk_key = cmd_key_reg;
             if (isn_req_ready) begin
                 sq_next = SQ_ISNW;
             end
         end
         SQ_ISNW: begin
             if (isn_rsp_valid) begin
-                ct_lk_en = 1'b1;
-                ct_lk_key = cmd_key_reg;
                 sq_next = SQ_LK;
             end
         end
@@ -969,6 +1034,12 @@ always @* begin
                 plq_push = f_pl_valid;
                 sq_next = f_again ? SQ_PRE : SQ_IDLE;
             end
+            // prefetch: read the table for the next segment now; the
+            // table does not take it (its registers stay this job's)
+            // unless this cycle ends the job without touching the table
+            ct_lk_en = s_pf_valid;
+            ct_lk_void = !step_room || f_again;
+            pf_issue = s_pf_valid && step_room && !f_again && !f_do_create && !f_do_delete;
         end
         default: begin
             sq_next = SQ_IDLE;
@@ -979,8 +1050,13 @@ end
 always @(posedge clk) begin
     sq_reg <= sq_next;
     clr_reg <= clr_next;
+    pf_ok_reg <= pf_issue;
     if (ct_lk_en) begin
-        lk_key_reg <= ct_lk_seg ? seg_key_in : ct_lk_key;
+        // (a voided prefetch leaves it: LKRD of the current job is past,
+        // and the next job's lookup sets it again)
+        if (!ct_lk_void) begin
+            lk_key_reg <= ct_lk_seg ? seg_key_in : ct_lk_key;
+        end
     end
     job_reg <= job_next;
     now_reg <= now_next;
@@ -1129,6 +1205,7 @@ always @(posedge clk) begin
 
     if (rst) begin
         sq_reg <= SQ_INIT;
+        pf_ok_reg <= 1'b0;
         clr_reg <= {ID_W{1'b0}};
         lk_hit_reg <= 1'b0;
         cmd_rsp_valid <= 1'b0;
@@ -1147,6 +1224,17 @@ always @(posedge clk) begin
 end
 
 `ifndef SYNTHESIS
+// a prefetched lookup is the taken segment's (toe_top_seg's m_pf_* promise)
+reg [63:0] pf_key_reg = 64'd0;
+always @(posedge clk) begin
+    if (pf_issue) begin
+        pf_key_reg <= s_pf_key;
+    end
+    if (!rst && seg_take && pf_ok_reg && pf_key_reg != seg_key_in) begin
+        $error("%m: prefetched key %h, taken segment's %h", pf_key_reg, seg_key_in);
+    end
+end
+
 // the step's TCB RAM address is chosen before its decision (see STEP)
 always @(posedge clk) begin
     if (!rst && step_go && ((f_do_create && step_tcb_valid) ||

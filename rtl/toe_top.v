@@ -349,6 +349,8 @@ wire [31:0] seg_src_ip, seg_dst_ip, seg_seq, seg_ack, seg_isn;
 wire [15:0] seg_src_port, seg_dst_port, seg_win, seg_mss, seg_len;
 wire [7:0] seg_flags;
 wire seg_mss_valid;
+wire pf_valid;
+wire [63:0] pf_key;
 wire drop_valid;
 wire [3:0] drop_reason;
 wire job_valid, job_ready, job_fwd, job_pkt;
@@ -382,6 +384,7 @@ toe_top_seg #(.HR_PER_STAGE(ISN_HR_PER_STAGE), .ITERATE(ISN_ITERATE)) seg (
     .m_seg_seq(seg_seq), .m_seg_ack(seg_ack), .m_seg_flags(seg_flags),
     .m_seg_win(seg_win), .m_seg_mss_valid(seg_mss_valid), .m_seg_mss(seg_mss),
     .m_seg_len(seg_len), .m_seg_isn(seg_isn),
+    .m_pf_valid(pf_valid), .m_pf_key(pf_key),
     .drop_valid(drop_valid), .drop_reason(drop_reason),
     .m_job_valid(job_valid), .m_job_ready(job_ready), .m_job_fwd(job_fwd),
     .m_job_pkt(job_pkt), .m_job_beats(job_beats),
@@ -448,6 +451,7 @@ toe_tcb_core #(.N_CONN(N_CONN), .N_LISTEN(N_LISTEN)) core (
     .s_seg_seq(seg_seq), .s_seg_ack(seg_ack), .s_seg_flags(seg_flags),
     .s_seg_win(seg_win), .s_seg_mss_valid(seg_mss_valid), .s_seg_mss(seg_mss),
     .s_seg_len(seg_len), .s_seg_isn(seg_isn),
+    .s_pf_valid(pf_valid), .s_pf_key(pf_key),
     .isn_req_valid(isn_req_valid), .isn_req_ready(isn_req_ready),
     .isn_req_local_port(isn_req_local_port), .isn_req_remote_ip(isn_req_remote_ip),
     .isn_req_remote_port(isn_req_remote_port),

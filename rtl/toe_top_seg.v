@@ -126,6 +126,12 @@ module toe_top_seg #(
     output wire [15:0]  m_seg_mss,
     output wire [15:0]  m_seg_len,
     output wire [31:0]  m_seg_isn,
+    // the segment m_seg offers in the next cycle, if any: when m_pf_valid,
+    // a segment the core takes in the next cycle has the key m_pf_key
+    // ({src port, src ip, dst port}, the core's lookup key), so the core
+    // can look it up a cycle early (toe_tcb_core, "lookup prefetch")
+    output wire         m_pf_valid,
+    output wire [63:0]  m_pf_key,
 
     // a frame dropped by the parser, with its reason (1..14)
     output wire         drop_valid,
@@ -414,6 +420,12 @@ assign m_seg_mss_valid = hq_mss_valid;
 assign m_seg_mss = hq_mss;
 assign m_seg_len = hq_len;
 assign m_seg_isn = m_cur + hash_sel_reg;
+
+// next cycle's head: this head if it stays (not popped now), else the
+// header pushed now into the empty queue
+assign m_pf_valid = hq_valid ? !hq_pop : (s_hdr_valid && s_hdr_ready);
+assign m_pf_key = hq_valid ? {hq_src_port, hq_src_ip, hq_dst_port}
+                           : {s_hdr_src_port, s_hdr_src_ip, s_hdr_dst_port};
 
 assign drop_valid = drop_take;
 assign drop_reason = hq_reason;

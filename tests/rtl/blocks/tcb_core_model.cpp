@@ -5,6 +5,8 @@
 // drives the queued inputs, lets the logic settle, records every handshake
 // that happens on that edge, then ticks.
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <new>
@@ -31,6 +33,10 @@ struct tm_pending_cmd {
 struct tcb_core_model {
 	VBlock<Vtoe_tcb_core> vb;
 	std::deque<struct tm_seg> segq;
+	// the front of segq was announced on s_pf_* (as toe_top_seg announces
+	// a segment a cycle before it offers it, when it can): offered from
+	// the next cycle on
+	bool head_announced = false;
 	std::deque<tm_tx> txq;
 	std::deque<tm_ev> evq;
 	std::deque<tm_pl> plq;
@@ -108,7 +114,19 @@ struct tcb_core_model {
 		v->cfg_isn_pin = pin;
 		v->scan_restart = scan_restart;
 
-		if (!segq.empty()) {
+		// Offer the front once it has been announced; announce (s_pf_*)
+		// the segment the core would be offered next cycle: the front if
+		// it is not taken now, else the one after it. s_seg_ready is the
+		// sequencer's IDLE, a register: its value from the last edge.
+		const bool offer = !segq.empty() && head_announced;
+		const bool take_now = offer && v->s_seg_ready;
+		const struct tm_seg *nx = take_now ? (segq.size() > 1 ? &segq[1] : nullptr)
+						   : (segq.empty() ? nullptr : &segq.front());
+		v->s_pf_valid = nx != nullptr;
+		v->s_pf_key = nx ? ((uint64_t)nx->src_port << 48 | (uint64_t)nx->src_ip << 16 |
+				    nx->dst_port)
+				 : 0;
+		if (offer) {
 			const struct tm_seg &s = segq.front();
 			v->s_seg_valid = 1;
 			v->s_seg_src_mac = s.src_mac;
@@ -164,6 +182,10 @@ struct tcb_core_model {
 
 		uint64_t cyc = vb.cycles;
 		bool seg_fire = v->s_seg_valid && v->s_seg_ready;
+		if (seg_fire != take_now) {
+			fprintf(stderr, "tcb_core_model: s_seg_ready changed within a cycle\n");
+			abort();
+		}
 		bool cmd_fire = v->cmd_valid && v->cmd_ready;
 		if (v->m_tx_valid && v->m_tx_ready) {
 			tm_tx t{};
@@ -246,6 +268,8 @@ struct tcb_core_model {
 			segq.pop_front();
 			last_seg_cycle = cyc;
 		}
+		// what was announced this cycle is offered from the next on
+		head_announced = nx != nullptr;
 		if (cmd_fire) {
 			cmd_offer = false;
 			cmd_wait = true;
