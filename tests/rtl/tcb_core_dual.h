@@ -16,6 +16,21 @@
  * deadline, so the segments are identical; only the cycle they leave on
  * differs (measured separately by the timer tests).
  *
+ * Start time: d_init starts both at 0, d_init_at at any tick t0. The
+ * reference has no clock of its own (time comes with every call and never
+ * goes backwards), so advancing it to t0 while it holds no connection
+ * starts it there; the RTL gets now = t0. Both keep 64-bit `now`; the RTL
+ * stores timer stamps modulo 2^TOE_CFG_TIME_BITS, so a start just below a
+ * multiple of 2^TOE_CFG_TIME_BITS makes a run cross the stamps' wrap.
+ * With wrap_at set, d_advance counts the timer expiries at or after it
+ * (fires_after_wrap) and notes the crossing (wrap_step, timers_at_wrap).
+ *
+ * Jump mode (d->jump): inputs are not preceded by the deadline stepping;
+ * the reference runs its due timers inside the input call and the RTL in
+ * the job ("timers first") or with its scanner while the input waits. The
+ * order across connections may then differ, so use it only where every
+ * timer due by the input's time is the input's own connection's.
+ *
  * Included by the runners (static functions, one copy per runner).
  */
 #ifndef TCB_CORE_DUAL_H
@@ -55,6 +70,14 @@ struct dual {
 	uint64_t n_tx, n_ev;
 	uint64_t ev_type[8];   /* compared events by type */
 	uint64_t tx_kind[6];   /* compared segments: S, SA, A, FA, R, RA */
+	bool jump;             /* inputs without deadline stepping (top) */
+	/* the wrap watch (d_init_at; 0: none) */
+	uint64_t wrap_at;
+	bool wrap_crossed;
+	unsigned wrap_step;      /* inputs before now reached wrap_at */
+	unsigned timers_at_wrap; /* connections with a timer running then */
+	uint64_t fires_after_wrap; /* retransmissions, give-ups, TIME-WAIT
+				    * ends at deadlines >= wrap_at */
 };
 
 /* Fail with the run's seed and step. */
@@ -118,6 +141,18 @@ static inline void d_init(struct dual *d, const struct toe_ref_cfg *cfg,
 	d->m = tm_new(seed, &t);
 	assert_non_null(d->m);
 	tm_set_isn_fn(d->m, d_isn_cb, d);
+}
+
+/* d_init, then both at time t0 (see the top); wrap_at: the time whose
+ * crossing d_advance watches, or 0. */
+static inline void d_init_at(struct dual *d, const struct toe_ref_cfg *cfg,
+			     uint32_t seed, uint64_t t0, uint64_t wrap_at)
+{
+	d_init(d, cfg, seed);
+	d->now = t0;
+	toe_ref_advance(d->r, t0);
+	tm_set_now(d->m, t0);
+	d->wrap_at = wrap_at;
 }
 
 static inline void d_fini(struct dual *d)
@@ -219,28 +254,135 @@ static inline void d_cmp_out(struct dual *d)
 		       toe_ref_event_name(v.type), v.conn);
 }
 
+/* Connections of the reference whose timer runs (a SYN, SYN-ACK or FIN
+ * not yet acknowledged, or TIME-WAIT). */
+static inline unsigned d_timers_running(const struct dual *d)
+{
+	unsigned n = 0;
+
+	for (uint32_t id = 0; id < d->cfg.max_conns; id++) {
+		struct toe_ref_conn_info i;
+
+		if (toe_ref_conn_info(d->r, (int)id, &i) != TOE_REF_OK)
+			continue;
+		switch (i.state) {
+		case TOE_ST_SYN_SENT: case TOE_ST_SYN_RECEIVED:
+		case TOE_ST_FIN_WAIT_1: case TOE_ST_CLOSING:
+		case TOE_ST_LAST_ACK: case TOE_ST_TIME_WAIT:
+			n++;
+			break;
+		default:
+			break;
+		}
+	}
+	return n;
+}
+
+/* now is about to become t: note the first crossing of wrap_at. */
+static inline void d_wrap_note(struct dual *d, uint64_t t)
+{
+	if (!d->wrap_at || d->wrap_crossed || t < d->wrap_at)
+		return;
+	d->wrap_crossed = true;
+	d->wrap_step = d->step;
+	d->timers_at_wrap = d_timers_running(d);
+}
+
 /* Step both through every timer deadline up to t (see the top). */
 static inline void d_advance(struct dual *d, uint64_t t)
 {
 	if (t < d->now)
 		t = d->now;
+	if (d->jump) {
+		/* the input call that follows runs the due timers */
+		d_wrap_note(d, t);
+		d->now = t;
+		tm_set_now(d->m, t);
+		return;
+	}
 	for (;;) {
 		uint64_t nt = toe_ref_next_timer(d->r);
+		struct toe_ref_stats s0, s1;
+		uint64_t ev0 = d->n_ev;
 
 		if (nt > t)
 			break;
+		d_wrap_note(d, nt);
+		if (d->wrap_at)
+			toe_ref_stats(d->r, &s0);
 		d->now = nt;
 		toe_ref_advance(d->r, nt);
 		tm_set_now(d->m, nt);
 		tm_scan_pass(d->m);
 		d_cmp_out(d);
 		d->timer_steps++;
+		if (d->wrap_at && nt >= d->wrap_at) {
+			/* everything a timer step gives is a timer's: one
+			 * segment per retransmission, one event per give-up
+			 * or TIME-WAIT end */
+			toe_ref_stats(d->r, &s1);
+			d->fires_after_wrap += s1.retransmits - s0.retransmits +
+					       (d->n_ev - ev0);
+		}
 	}
+	d_wrap_note(d, t);
 	d->now = t;
 	toe_ref_advance(d->r, t);
 	tm_set_now(d->m, t);
 	/* timers due at exactly t that the reference fired above */
 	d_cmp_out(d);
+}
+
+/* A probe: d_advance to t, then a full pass of the RTL's timer scan from
+ * id 0 at t; the outputs compared (a timer the RTL finds due before the
+ * reference's deadline diverges here). */
+static inline void d_tick(struct dual *d, uint64_t t)
+{
+	d_advance(d, t);
+	tm_scan_pass(d->m);
+	if (!tm_settle(d->m, 100000))
+		D_FAIL(d, "rtl did not settle after a scan pass");
+	d_cmp_out(d);
+}
+
+/*
+ * now jumps to t with no deadline stepping, then one scan pass from id 0:
+ * the timers due by t fire as the RTL's scanner finds them, after their
+ * deadlines (as the engine's scanner finds a deadline up to a pass late).
+ * The reference fires them in deadline order, the RTL in id order: use it
+ * where the two orders agree.
+ */
+static inline void d_scan_jump(struct dual *d, uint64_t t)
+{
+	if (t < d->now)
+		t = d->now;
+	d_wrap_note(d, t);
+	d->now = t;
+	toe_ref_advance(d->r, t);
+	tm_set_now(d->m, t);
+	tm_scan_pass(d->m);
+	if (!tm_settle(d->m, 100000))
+		D_FAIL(d, "rtl did not settle after a scan pass");
+	d_cmp_out(d);
+}
+
+/*
+ * d_advance to t with a probe one tick before each deadline it steps
+ * through, and one at t: a timer that fires a tick early diverges at the
+ * probe, one that fires late at its deadline.
+ */
+static inline void d_advance_exact(struct dual *d, uint64_t t)
+{
+	for (;;) {
+		uint64_t nt = toe_ref_next_timer(d->r);
+
+		if (nt > t)
+			break;
+		if (nt > d->now + 1)
+			d_tick(d, nt - 1);
+		d_advance(d, nt);
+	}
+	d_tick(d, t);
 }
 
 /* The payload decision of the segment just input against the reference's
@@ -966,6 +1108,9 @@ static inline void d_free_cmp_recs(struct dual *d, const char *what, struct d_re
 
 struct d_free_stats {
 	uint64_t segs, calls, tx, ev, live_max, timer_fires;
+	/* with d->wrap_at: of timer_fires, those at or after it; and of the
+	 * RTL's timers_inline (tm_stats), those after it */
+	uint64_t fires_after_wrap, inline_after_wrap;
 };
 
 /*
@@ -983,6 +1128,7 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 	struct d_side *ref = calloc(1, sizeof(*ref)), *rtl = calloc(1, sizeof(*rtl));
 	struct toe_ref_conn_info i;
 	unsigned nl = sizeof(d_lports) / sizeof(d_lports[0]);
+	uint64_t fires_before_wrap = 0, inline_before_wrap = 0;
 
 	assert_non_null(ref);
 	assert_non_null(rtl);
@@ -1002,6 +1148,24 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 			t += rng_below(&rs, (uint32_t)(d->cfg.rto_init / 10));
 		else
 			t += 1 + rng_below(&rs, 100);
+		if (d->wrap_at && !d->wrap_crossed && t >= d->wrap_at) {
+			/* the wrap: the reference runs its timers due before it
+			 * now (its next call would), so that what it fires from
+			 * here on fired after the wrap */
+			struct toe_ref_stats rst;
+			struct tm_stats ts;
+
+			toe_ref_advance(d->r, d->wrap_at - 1);
+			d_free_collect(d, ref, rtl);
+			d_wrap_note(d, t);
+			toe_ref_stats(d->r, &rst);
+			fires_before_wrap = rst.retransmits;
+			for (size_t k = 0; k < ref->nev; k++)
+				if (ref->ev[k].type == TOE_EV_TIMEDOUT)
+					fires_before_wrap++;
+			tm_get_stats(d->m, &ts);
+			inline_before_wrap = ts.timers_inline;
+		}
 		d->now = t;
 		tm_set_now(d->m, t);
 
@@ -1129,6 +1293,13 @@ static inline void d_free_run(struct dual *d, unsigned steps, unsigned peers,
 		for (size_t k = 0; k < ref->nev; k++)
 			if (ref->ev[k].type == TOE_EV_TIMEDOUT)
 				out->timer_fires++;
+		if (d->wrap_crossed) {
+			struct tm_stats ts;
+
+			tm_get_stats(d->m, &ts);
+			out->fires_after_wrap = out->timer_fires - fires_before_wrap;
+			out->inline_after_wrap = ts.timers_inline - inline_before_wrap;
+		}
 	}
 	d_free_cmp_recs(d, "segment", ref->tx, ref->ntx, rtl->tx, rtl->ntx, false);
 	d_free_cmp_recs(d, "event", ref->ev, ref->nev, rtl->ev, rtl->nev, true);

@@ -13,6 +13,10 @@
  * (tcb_core_dual.h), every segment/event/decision compared, connections
  * and counters compared periodically.
  *
+ * The timer stamps' wrap (test_wrap_*): the core keeps deadlines and
+ * first-send times modulo 2^TOE_CFG_TIME_BITS; directed timers straddling
+ * multiples of it, and random differential runs crossing one half way.
+ *
  * Performance: cycles per segment with random 4-tuples, and the latency
  * from a segment's acceptance to its reply descriptor.
  */
@@ -955,6 +959,19 @@ static void test_diff_handshake_and_close(void **state)
 	d_fini(&d);
 }
 
+/* The time a d_random_run of rc takes, on average: each input moves time
+ * by up to 8 x RTO_INIT (long_jump_pct), up to RTO_INIT / 10 (of the rest,
+ * mid_jump_pct) or 1..100 ticks. */
+static uint64_t diff_run_span(const struct toe_ref_cfg *c, const struct d_run_cfg *rc)
+{
+	double pl = rc->long_jump_pct / 100.0;
+	double pm = (1.0 - pl) * rc->mid_jump_pct / 100.0;
+	double rto = (double)c->rto_init;
+
+	return (uint64_t)(rc->steps * (pl * 4.0 * rto + pm * rto / 20.0 +
+				       (1.0 - pl - pm) * 50.5));
+}
+
 /* Random traffic, N_CONN 1024 model, in four configurations:
  *  0: the kit configuration, max_conns 256;
  *  1: RCV.WND 0 (CL-11: only bare FINs at RCV.NXT get in), SYN window
@@ -962,16 +979,19 @@ static void test_diff_handshake_and_close(void **state)
  *  2: millisecond timers (RTO 1 ms doubling to 4 ms, give-ups 10-30 ms,
  *     MSL 2 ms), so timers fire, collide and give up all the time;
  *  3: a 16-entry table that is full most of the time, 2 listeners.
- * TOE_DIFF_STEPS sets the inputs per configuration, TOE_DIFF_SEED the seed. */
-static void diff_random_cfg(int which)
+ * TOE_DIFF_STEPS sets the inputs per configuration, TOE_DIFF_SEED the seed.
+ * wrap: 0, or a multiple of 2^TOE_CFG_TIME_BITS the run is to cross half
+ * way (it starts at wrap - diff_run_span / 2). */
+static void diff_random_run(int which, uint64_t wrap, unsigned dflt_steps)
 {
 	struct dual d;
 	struct toe_ref_cfg c;
-	struct d_run_cfg rc = { .steps = env_steps("TOE_DIFF_STEPS", 20000),
+	struct d_run_cfg rc = { .steps = env_steps("TOE_DIFF_STEPS", dflt_steps),
 				.peers = 300, .check_every = 2000,
 				.long_jump_pct = 1, .mid_jump_pct = 20 };
 	struct d_run_stats st;
-	uint32_t seed = (uint32_t)env_steps("TOE_DIFF_SEED", 12345) + (uint32_t)which;
+	uint32_t seed = (uint32_t)env_steps("TOE_DIFF_SEED", 12345) + (uint32_t)which +
+			(wrap ? 20 : 0);
 
 	kit_cfg(&c);
 	c.max_conns = 256;
@@ -1003,7 +1023,16 @@ static void diff_random_cfg(int which)
 	default:
 		break;
 	}
-	d_init(&d, &c, seed);
+	if (wrap) {
+		uint64_t t0 = wrap - diff_run_span(&c, &rc) / 2;
+
+		print_message("      config %d seed %u: from now = %llu (wrap %llu - %llu)\n",
+			      which, seed, (unsigned long long)t0,
+			      (unsigned long long)wrap, (unsigned long long)(wrap - t0));
+		d_init_at(&d, &c, seed, t0, wrap);
+	} else {
+		d_init(&d, &c, seed);
+	}
 	d_random_run(&d, &rc, seed, &st);
 	print_message("      config %d seed %u: %llu segments, %llu calls, %llu connections made, "
 		      "%llu live at most, %llu segments and %llu events compared, "
@@ -1014,7 +1043,22 @@ static void diff_random_cfg(int which)
 		      (unsigned long long)d.timer_steps,
 		      (unsigned long long)tm_cycles(d.m));
 	d_print_mix(&d);
+	if (wrap) {
+		print_message("      config %d seed %u: now %llu at the end; the wrap at input "
+			      "%u of %u, %u timers running across it, %llu timer expiries "
+			      "after it\n", which, seed, (unsigned long long)d.now,
+			      d.wrap_step, d.step, d.timers_at_wrap,
+			      (unsigned long long)d.fires_after_wrap);
+		if (!d.wrap_crossed || d.fires_after_wrap == 0 || d.timers_at_wrap == 0)
+			D_FAIL(&d, "the run did not exercise the wrap at %llu",
+			       (unsigned long long)wrap);
+	}
 	d_fini(&d);
+}
+
+static void diff_random_cfg(int which)
+{
+	diff_random_run(which, 0, 20000);
 }
 
 static void test_diff_random_kit(void **state)
@@ -1044,14 +1088,14 @@ static void test_diff_random_small_table(void **state)
 /* Free-running: no deadline stepping, the scanner catches timers when it
  * gets there and jobs fire their own due timers first; compared per tuple
  * (see d_free_run). */
-static void test_diff_free_running(void **state)
+static void diff_free_run(uint64_t wrap)
 {
 	struct dual d;
 	struct toe_ref_cfg c;
 	struct d_free_stats st;
-	uint32_t seed = (uint32_t)env_steps("TOE_DIFF_SEED", 12345) + 10;
+	uint32_t seed = (uint32_t)env_steps("TOE_DIFF_SEED", 12345) + 10 + (wrap ? 20 : 0);
+	unsigned steps = env_steps("TOE_DIFF_STEPS", 20000);
 
-	(void)state;
 	kit_cfg(&c);
 	c.max_conns = 1024; /* never full: ids may differ, the table not */
 	c.max_listeners = 4;
@@ -1061,8 +1105,22 @@ static void test_diff_free_running(void **state)
 	c.synack_giveup = KIT_S(1);
 	c.fin_giveup = KIT_S(2);
 	c.msl = KIT_MS(100);
-	d_init(&d, &c, seed);
-	d_free_run(&d, env_steps("TOE_DIFF_STEPS", 20000), 200, 24, seed, &st);
+	if (wrap) {
+		/* d_free_run's time steps: up to 8 x RTO_INIT (2 %), up to
+		 * RTO_INIT / 10 (20 % of the rest), else 1..100 ticks */
+		uint64_t span = (uint64_t)(steps * (0.02 * 4.0 * (double)c.rto_init +
+						    0.98 * 0.2 * (double)c.rto_init / 20.0 +
+						    0.98 * 0.8 * 50.5));
+		uint64_t t0 = wrap - span / 2;
+
+		print_message("      free-running, seed %u: from now = %llu (wrap %llu - %llu)\n",
+			      seed, (unsigned long long)t0, (unsigned long long)wrap,
+			      (unsigned long long)(wrap - t0));
+		d_init_at(&d, &c, seed, t0, wrap);
+	} else {
+		d_init(&d, &c, seed);
+	}
+	d_free_run(&d, steps, 200, 24, seed, &st);
 	struct tm_stats ts;
 	tm_get_stats(d.m, &ts);
 	print_message("      free-running, seed %u: %llu segments, %llu calls, %llu live at most, "
@@ -1074,8 +1132,486 @@ static void test_diff_free_running(void **state)
 		      (unsigned long long)st.ev, (unsigned long long)st.timer_fires,
 		      (unsigned long long)ts.timers_inline);
 	assert_true(ts.timers_inline > 100);
+	if (wrap) {
+		print_message("      free-running, seed %u: now %llu at the end; the wrap at input "
+			      "%u of %u, %u timers running across it; after it %llu "
+			      "retransmissions and give-ups, %llu found due by a job\n",
+			      seed, (unsigned long long)d.now, d.wrap_step, d.step,
+			      d.timers_at_wrap, (unsigned long long)st.fires_after_wrap,
+			      (unsigned long long)st.inline_after_wrap);
+		if (!d.wrap_crossed || d.timers_at_wrap == 0 || st.fires_after_wrap == 0 ||
+		    st.inline_after_wrap == 0)
+			D_FAIL(&d, "the run did not exercise the wrap at %llu",
+			       (unsigned long long)wrap);
+	}
 	d_fini(&d);
 }
+
+static void test_diff_free_running(void **state)
+{
+	(void)state;
+	diff_free_run(0);
+}
+
+/* ------------------------------------------------------------------ */
+/* the timer stamps' wrap                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The core keeps a TCB's timer deadline and first-send time modulo
+ * 2^TOE_CFG_TIME_BITS ticks and compares them as modular differences
+ * (rtl/toe_tcb_layout.vh); the reference keeps 64-bit times. These tests
+ * run both across a multiple of 2^TOE_CFG_TIME_BITS (2^40, 2^41 = 2 x 2^40,
+ * and 2^63, the top bit of `now`), where the stored stamps wrap to small
+ * numbers: a compare done on the stored values as plain unsigned numbers
+ * fires a timer early or never, and the harness sees it diverge.
+ */
+#define WRAP_P (1ULL << TOE_CFG_TIME_BITS)
+
+static const uint64_t wrap_bases[] = { WRAP_P, 2 * WRAP_P, 1ULL << 63 };
+
+/* RFC 6298 5.5 backoff from a first send at t0: the time of the give-up
+ * (the first deadline at least `giveup` after t0, the reference's R2 rule)
+ * and the retransmissions before it. */
+static uint64_t w_giveup_at(const struct toe_ref_cfg *c, uint64_t t0,
+			    uint64_t giveup, unsigned *nrtx)
+{
+	uint64_t rto = c->rto_init, dl = t0 + rto;
+	unsigned n = 0;
+
+	while (dl - t0 < giveup) {
+		n++;
+		rto = rto * 2 > c->rto_max ? c->rto_max : rto * 2;
+		dl += rto;
+	}
+	*nrtx = n;
+	return dl;
+}
+
+/* The reference's connection on this tuple (remote KIT_REMOTE_IP) is in
+ * `state` with `rtx` retransmissions, or gone (TOE_ST_CLOSED); every
+ * connection of the RTL equal to the reference's. */
+static void w_expect(struct dual *d, uint16_t lport, uint16_t rport, int state,
+		     unsigned rtx)
+{
+	int id = toe_ref_find(d->r, KIT_LOCAL_IP, lport, KIT_REMOTE_IP, rport);
+	struct toe_ref_conn_info i;
+
+	if (state == TOE_ST_CLOSED) {
+		if (id >= 0)
+			D_FAIL(d, "conn %u-%u: still there, expected gone", lport, rport);
+	} else {
+		if (id < 0 || toe_ref_conn_info(d->r, id, &i) != TOE_REF_OK)
+			D_FAIL(d, "conn %u-%u: gone, expected %s", lport, rport,
+			       toe_tcp_state_name(state));
+		if (i.state != state || i.retransmits != rtx)
+			D_FAIL(d, "conn %u-%u: %s, %u retransmissions; expected %s, %u",
+			       lport, rport, toe_tcp_state_name(i.state), i.retransmits,
+			       toe_tcp_state_name(state), rtx);
+	}
+	d_cmp_conns(d);
+}
+
+/* A fixture in `state` with the kit numbers (refkit.h) on our port 80 and
+ * the peer's port rport. */
+static void w_fixture(struct dual *d, int state, uint16_t rport, uint64_t t)
+{
+	struct toe_ref_conn_info i;
+
+	kit_info(state, &i);
+	i.remote_port = rport;
+	d_advance_exact(d, t);
+	assert_true(d_fixture(d, &i, t) >= 0);
+}
+
+/* A segment from the peer's port rport to our port 80. */
+static void w_seg(struct dual *d, uint16_t rport, uint8_t flags, uint32_t seq,
+		  uint32_t ack, uint64_t t)
+{
+	struct toe_seg s = kit_seg(flags, seq, ack);
+
+	s.src_port = rport;
+	if (!d->jump)
+		d_advance_exact(d, t);
+	d_seg(d, &s, t);
+}
+
+/* Active open from our port lport to the peer's port 80. */
+static void w_connect(struct dual *d, uint16_t lport, uint64_t t)
+{
+	d_advance_exact(d, t);
+	assert_true(d_connect(d, lport, KIT_REMOTE_IP, 80, t) >= 0);
+}
+
+/* close() on the connection from our port 80 to the peer's port rport. */
+static void w_close(struct dual *d, uint16_t rport, uint64_t t)
+{
+	d_advance_exact(d, t);
+	assert_int_equal(d_call(d, TM_CMD_CLOSE, toe_ref_find(d->r, KIT_LOCAL_IP, 80,
+			 KIT_REMOTE_IP, rport), t), 0);
+}
+
+/* The ISS the reference chose for the connection on this tuple. */
+static uint32_t w_iss(struct dual *d, uint16_t lport, uint16_t rport)
+{
+	struct toe_ref_conn_info i;
+	int id = toe_ref_find(d->r, KIT_LOCAL_IP, lport, KIT_REMOTE_IP, rport);
+
+	assert_true(id >= 0);
+	assert_int_equal(toe_ref_conn_info(d->r, id, &i), TOE_REF_OK);
+	return i.iss;
+}
+
+/*
+ * One timeline around the wrap at W (a multiple of 2^TOE_CFG_TIME_BITS),
+ * kit configuration (1 us ticks; RTO 1 s doubling to 60 s; give-ups: SYN
+ * 180 s, SYN-ACK 60 s, FIN 100 s; TIME-WAIT 2 s; 5 challenge ACKs per 1 s).
+ * Times below are from W. Every deadline is stepped with a probe a tick
+ * before it (d_advance_exact); the states and retransmission counts the
+ * RFC schedule gives are checked on both sides at the times named.
+ *   SYN (active open, local ports 2001..2007, peer port 80):
+ *     2006 at -183 s: gives up at 0 exactly (stored deadline 0, stored
+ *          first 2^40 - 183 s), 2007 a tick later: gives up at +1 tick;
+ *     2001 at -100 s: the 7th SYN at +23 s (deadline set at -37 s), gives
+ *          up at +83 s (stored deadline 83 s < stored first 2^40 - 100 s);
+ *     2002/2003/2004 at -1 s - 1 tick / -1 s / -1 s + 1 tick: the first
+ *          retransmission at -1 tick / 0 / +1 tick;
+ *     2005 at +1 tick (every stamp after the wrap).
+ *   SYN-ACK (passive, peer ports 42001, 42002):
+ *     42001 at -40 s: retransmissions to -9 s, gives up at +23 s;
+ *     42002 at -20 s: the 5th SYN-ACK at +11 s (set at -5 s), the peer's
+ *          ACK at +12 s: ESTABLISHED.
+ *   FIN (peer ports 41001, 41014, 41015):
+ *     41001 ESTABLISHED, close at -70 s: FIN to -7 s, gives up at +53 s;
+ *     41014 CLOSE-WAIT, close at -1.5 s (LAST-ACK): FIN again at -0.5 s
+ *          and +1.5 s, ACKed at +2 s;
+ *     41015 FIN-WAIT-1 from -0.5 s, the peer's FIN at -0.2 s (CLOSING),
+ *          FIN again at +0.5 s, ACKed at +1 s: TIME-WAIT to +3 s.
+ *   TIME-WAIT (2 MSL = 2 s; peer ports 41004, 41011..41013, 41016):
+ *     41011/41012/41013 entered at -2 s - 1 tick / -2 s / -2 s + 1 tick:
+ *          end at -1 tick / 0 / +1 tick;
+ *     41004 active close at -2.9 s, FIN ACKed at -2.5 s, the peer's FIN at
+ *          -1 s (end due at +1 s), the peer's FIN again at +0.5 s: restarted
+ *          after the wrap, ends at +2.5 s;
+ *     41016 entered at +1 tick, ends at +2 s + 1 tick.
+ *   Challenge ACKs (41005, ESTABLISHED from -3 s): 7 SYNs at -0.5 s (the
+ *     window restarts there: 5 ACKs, 2 suppressed), a SYN at +0.5 s - 1
+ *     tick (suppressed), one at +0.5 s (new window: ACK).
+ */
+static void wrap_directed(uint64_t W, uint32_t seed)
+{
+	struct dual d;
+	struct toe_ref_cfg c;
+	const uint64_t S = KIT_S(1), MS = KIT_MS(1);
+	unsigned n;
+	uint32_t iss;
+
+	kit_cfg(&c);
+	c.max_conns = 32;
+	print_message("      wrap at %llu (0x%llx), seed %u\n", (unsigned long long)W,
+		      (unsigned long long)W, seed);
+	d_init_at(&d, &c, seed, W - 300 * S, W);
+	d_listen(&d, KIT_LPORT, true);
+
+	/* the schedules the RFC rules give (checked against the design) */
+	assert_true(w_giveup_at(&c, W - 183 * S, c.syn_giveup, &n) == W && n == 7);
+	assert_true(w_giveup_at(&c, W - 100 * S, c.syn_giveup, &n) == W + 83 * S && n == 7);
+	assert_true(w_giveup_at(&c, W - 40 * S, c.synack_giveup, &n) == W + 23 * S && n == 5);
+	assert_true(w_giveup_at(&c, W - 70 * S, c.fin_giveup, &n) == W + 53 * S && n == 6);
+	/* the stored 40-bit give-up deadline below the stored first send */
+	assert_true(((W + 83 * S) & (WRAP_P - 1)) < ((W - 100 * S) & (WRAP_P - 1)));
+
+	w_fixture(&d, TOE_ST_ESTABLISHED, 41001, W - 200 * S);
+	w_connect(&d, 2006, W - 183 * S);
+	w_connect(&d, 2007, W - 183 * S + 1);
+	w_connect(&d, 2001, W - 100 * S);
+	w_close(&d, 41001, W - 70 * S);
+	w_seg(&d, 42001, TOE_TCP_SYN, KIT_IRS, 0, W - 40 * S);
+	w_seg(&d, 42002, TOE_TCP_SYN, KIT_IRS, 0, W - 20 * S);
+	w_fixture(&d, TOE_ST_ESTABLISHED, 41005, W - 3 * S);
+	w_fixture(&d, TOE_ST_ESTABLISHED, 41004, W - 3 * S + 1);
+	w_close(&d, 41004, W - 2900 * MS);
+	w_seg(&d, 41004, TOE_TCP_ACK, KIT_IRS + 1, KIT_ISS + 2, W - 2500 * MS);
+	w_expect(&d, 80, 41004, TOE_ST_FIN_WAIT_2, 0);
+	w_fixture(&d, TOE_ST_TIME_WAIT, 41011, W - 2 * S - 1);
+	w_fixture(&d, TOE_ST_TIME_WAIT, 41012, W - 2 * S);
+	w_fixture(&d, TOE_ST_TIME_WAIT, 41013, W - 2 * S + 1);
+	w_fixture(&d, TOE_ST_CLOSE_WAIT, 41014, W - 1500 * MS);
+	w_close(&d, 41014, W - 1500 * MS);
+	w_connect(&d, 2002, W - S - 1);
+	w_connect(&d, 2003, W - S);
+	w_seg(&d, 41004, TOE_TCP_FIN | TOE_TCP_ACK, KIT_IRS + 1, KIT_ISS + 2, W - S);
+	w_expect(&d, 80, 41004, TOE_ST_TIME_WAIT, 0);
+	w_connect(&d, 2004, W - S + 1);
+	w_fixture(&d, TOE_ST_FIN_WAIT_1, 41015, W - 500 * MS);
+	for (unsigned k = 0; k < 7; k++)
+		w_seg(&d, 41005, TOE_TCP_SYN, KIT_IRS + 100 + k, 0, W - 500 * MS + k);
+	w_seg(&d, 41015, TOE_TCP_FIN | TOE_TCP_ACK, KIT_IRS + 1, KIT_ISS + 1, W - 200 * MS);
+	w_expect(&d, 80, 41015, TOE_ST_CLOSING, 0);
+
+	/* the wrap: -2 ticks .. +1 tick */
+	d_advance_exact(&d, W - 2);
+	w_expect(&d, 80, 41011, TOE_ST_TIME_WAIT, 0);
+	w_expect(&d, 2006, 80, TOE_ST_SYN_SENT, 7);
+	w_expect(&d, 2002, 80, TOE_ST_SYN_SENT, 0);
+	d_advance_exact(&d, W - 1);
+	w_expect(&d, 80, 41011, TOE_ST_CLOSED, 0);
+	w_expect(&d, 80, 41012, TOE_ST_TIME_WAIT, 0);
+	w_expect(&d, 2002, 80, TOE_ST_SYN_SENT, 1);
+	w_expect(&d, 2003, 80, TOE_ST_SYN_SENT, 0);
+	w_expect(&d, 2006, 80, TOE_ST_SYN_SENT, 7);
+	d_advance_exact(&d, W);
+	w_expect(&d, 80, 41012, TOE_ST_CLOSED, 0);
+	w_expect(&d, 80, 41013, TOE_ST_TIME_WAIT, 0);
+	w_expect(&d, 2003, 80, TOE_ST_SYN_SENT, 1);
+	w_expect(&d, 2004, 80, TOE_ST_SYN_SENT, 0);
+	w_expect(&d, 2006, 80, TOE_ST_CLOSED, 0);
+	w_expect(&d, 2007, 80, TOE_ST_SYN_SENT, 7);
+	d_advance_exact(&d, W + 1);
+	w_expect(&d, 80, 41013, TOE_ST_CLOSED, 0);
+	w_expect(&d, 2004, 80, TOE_ST_SYN_SENT, 1);
+	w_expect(&d, 2007, 80, TOE_ST_CLOSED, 0);
+	/* stamps set after the wrap */
+	w_connect(&d, 2005, W + 1);
+	w_fixture(&d, TOE_ST_TIME_WAIT, 41016, W + 1);
+
+	/* the challenge-ACK window that started at -0.5 s ends at +0.5 s */
+	w_seg(&d, 41005, TOE_TCP_SYN, KIT_IRS + 200, 0, W + 500 * MS - 1);
+	w_seg(&d, 41005, TOE_TCP_SYN, KIT_IRS + 201, 0, W + 500 * MS);
+	{
+		struct toe_ref_stats st;
+
+		toe_ref_stats(d.r, &st);
+		assert_int_equal(st.challenge_acks, 6);
+		assert_int_equal(st.challenge_acks_suppressed, 3);
+		d_cmp_stats(&d);
+	}
+	/* TW-02: the peer's FIN again restarts TIME-WAIT after the wrap */
+	w_seg(&d, 41004, TOE_TCP_FIN | TOE_TCP_ACK, KIT_IRS + 1, KIT_ISS + 2, W + 500 * MS);
+	w_expect(&d, 80, 41015, TOE_ST_CLOSING, 1);
+	d_advance_exact(&d, W + S);
+	w_expect(&d, 80, 41004, TOE_ST_TIME_WAIT, 0); /* would have ended at +1 s */
+	w_seg(&d, 41015, TOE_TCP_ACK, KIT_IRS + 2, KIT_ISS + 2, W + S);
+	w_expect(&d, 80, 41015, TOE_ST_TIME_WAIT, 0);
+	d_advance_exact(&d, W + 2 * S - 1);
+	w_expect(&d, 80, 41014, TOE_ST_LAST_ACK, 2);
+	w_seg(&d, 41014, TOE_TCP_ACK, KIT_IRS + 2, KIT_ISS + 2, W + 2 * S);
+	w_expect(&d, 80, 41014, TOE_ST_CLOSED, 0);
+	d_advance_exact(&d, W + 2 * S);
+	w_expect(&d, 80, 41016, TOE_ST_TIME_WAIT, 0);
+	d_advance_exact(&d, W + 2 * S + 1);
+	w_expect(&d, 80, 41016, TOE_ST_CLOSED, 0);
+	d_advance_exact(&d, W + 2500 * MS - 1);
+	w_expect(&d, 80, 41004, TOE_ST_TIME_WAIT, 0);
+	d_advance_exact(&d, W + 2500 * MS);
+	w_expect(&d, 80, 41004, TOE_ST_CLOSED, 0);
+	d_advance_exact(&d, W + 3 * S - 1);
+	w_expect(&d, 80, 41015, TOE_ST_TIME_WAIT, 0);
+	d_advance_exact(&d, W + 3 * S);
+	w_expect(&d, 80, 41015, TOE_ST_CLOSED, 0);
+
+	/* the SYN-ACK set before the wrap, sent after it; then ESTABLISHED */
+	d_advance_exact(&d, W + 11 * S - 1);
+	w_expect(&d, 80, 42002, TOE_ST_SYN_RECEIVED, 4);
+	d_advance_exact(&d, W + 11 * S);
+	w_expect(&d, 80, 42002, TOE_ST_SYN_RECEIVED, 5);
+	iss = w_iss(&d, 80, 42002);
+	w_seg(&d, 42002, TOE_TCP_ACK, KIT_IRS + 1, iss + 1, W + 12 * S);
+	w_expect(&d, 80, 42002, TOE_ST_ESTABLISHED, 5);
+
+	/* give-ups after the wrap of retransmissions begun before it */
+	d_advance_exact(&d, W + 23 * S - 1);
+	w_expect(&d, 80, 42001, TOE_ST_SYN_RECEIVED, 5);
+	w_expect(&d, 2001, 80, TOE_ST_SYN_SENT, 6);
+	d_advance_exact(&d, W + 23 * S);
+	w_expect(&d, 80, 42001, TOE_ST_CLOSED, 0);
+	w_expect(&d, 2001, 80, TOE_ST_SYN_SENT, 7);
+	d_advance_exact(&d, W + 53 * S - 1);
+	w_expect(&d, 80, 41001, TOE_ST_FIN_WAIT_1, 6);
+	d_advance_exact(&d, W + 53 * S);
+	w_expect(&d, 80, 41001, TOE_ST_CLOSED, 0);
+	d_advance_exact(&d, W + 83 * S - 1);
+	w_expect(&d, 2001, 80, TOE_ST_SYN_SENT, 7);
+	d_advance_exact(&d, W + 83 * S);
+	w_expect(&d, 2001, 80, TOE_ST_CLOSED, 0);
+	/* the rest give up by +200 s; two connections stay */
+	d_advance_exact(&d, W + 200 * S);
+	assert_int_equal(toe_ref_conn_count(d.r), 2);
+	w_expect(&d, 80, 41005, TOE_ST_ESTABLISHED, 0);
+	d_cmp_stats(&d);
+	print_message("      %llu timer expiries after the wrap, %u timers running across it, "
+		      "%llu segments and %llu events compared\n",
+		      (unsigned long long)d.fires_after_wrap, d.timers_at_wrap,
+		      (unsigned long long)d.n_tx, (unsigned long long)d.n_ev);
+	assert_true(d.wrap_crossed);
+	assert_true(d.fires_after_wrap > 0);
+	d_fini(&d);
+}
+
+/*
+ * The "timers first" path across the wrap: a connection's timers ran out
+ * while nothing stepped `now` through them, and an input for it arrives
+ * after the wrap (jump mode: the RTL's job or scanner finds the timer due
+ * with now past the wrap and a deadline before it, and must fire every
+ * missed retransmission, then the give-up, exactly as the reference).
+ *   a SYN-RECEIVED from -10 s, its final ACK at +60 s: SYN-ACK again at
+ *     -9, -7, -3, +5, +21 s, gives up at +53 s, the ACK gets a RST;
+ *   a FIN-WAIT-1 from -50 s, close() at +100 s: FIN again at -49 ... -19,
+ *     +13 s, gives up at +73 s, the close finds no connection;
+ *   a TIME-WAIT from -1 s, a SYN at +2 s: TIME-WAIT over (CLOSED), then a
+ *     new passive open on the tuple.
+ */
+static void wrap_jump(uint64_t W, uint32_t seed)
+{
+	struct dual d;
+	struct toe_ref_cfg c;
+	struct toe_ref_stats st;
+	const uint64_t S = KIT_S(1);
+	unsigned n;
+
+	kit_cfg(&c);
+	/* one connection per run: jump mode needs every due timer to be the
+	 * input's own connection's */
+	d_init_at(&d, &c, seed, W - 20 * S, W);
+	d_listen(&d, KIT_LPORT, true);
+	w_fixture(&d, TOE_ST_SYN_RECEIVED, 43001, W - 10 * S);
+	d.jump = true;
+	w_seg(&d, 43001, TOE_TCP_ACK, KIT_IRS + 1, KIT_ISS + 1, W + 60 * S);
+	d.jump = false;
+	w_expect(&d, 80, 43001, TOE_ST_CLOSED, 0);
+	d_cmp_stats(&d);
+	assert_true(w_giveup_at(&c, W - 10 * S, c.synack_giveup, &n) == W + 53 * S);
+	toe_ref_stats(d.r, &st);
+	assert_int_equal(st.retransmits, n);
+	assert_int_equal(d.tx_kind[1], n);
+	assert_int_equal(d.ev_type[TOE_EV_TIMEDOUT], 1);
+	assert_int_equal(d.tx_kind[4], 1); /* the ACK's RST */
+	d_fini(&d);
+
+	d_init_at(&d, &c, seed, W - 60 * S, W);
+	w_fixture(&d, TOE_ST_FIN_WAIT_1, 43002, W - 50 * S);
+	d.jump = true;
+	assert_int_equal(d_call(&d, TM_CMD_CLOSE, 0, W + 100 * S), TOE_REF_ENOTCONN);
+	d.jump = false;
+	w_expect(&d, 80, 43002, TOE_ST_CLOSED, 0);
+	d_cmp_stats(&d);
+	assert_true(w_giveup_at(&c, W - 50 * S, c.fin_giveup, &n) == W + 73 * S);
+	toe_ref_stats(d.r, &st);
+	assert_int_equal(st.retransmits, n);
+	assert_int_equal(d.tx_kind[3], n);
+	assert_int_equal(d.ev_type[TOE_EV_TIMEDOUT], 1);
+	d_fini(&d);
+
+	d_init_at(&d, &c, seed, W - 2 * S, W);
+	d_listen(&d, KIT_LPORT, true);
+	w_fixture(&d, TOE_ST_TIME_WAIT, 43003, W - S);
+	d.jump = true;
+	w_seg(&d, 43003, TOE_TCP_SYN, KIT_IRS, 0, W + 2 * S);
+	d.jump = false;
+	w_expect(&d, 80, 43003, TOE_ST_SYN_RECEIVED, 0);
+	assert_int_equal(d.ev_type[TOE_EV_CLOSED], 1);
+	/* and the new connection's SYN-ACK timer, set after the wrap */
+	d_advance_exact(&d, W + 4 * S);
+	w_expect(&d, 80, 43003, TOE_ST_SYN_RECEIVED, 1);
+	d_fini(&d);
+}
+
+/*
+ * Deadlines just before the wrap that the scanner finds just after it (the
+ * engine's scanner visits a TCB once a pass, so a deadline in the last
+ * pass before the wrap is seen with `now` past it): four timers due at
+ * -30, -25, -20 and -5 ticks, ids in the same order, `now` jumping from
+ * -31 ticks to +3 ticks, then a scan pass:
+ *   id 0: FIN-WAIT-1 from -123 s - 30 ticks: gives up (123 s >= 100 s);
+ *   id 1: TIME-WAIT from -2 s - 25 ticks: ends;
+ *   id 2: SYN-SENT from -1 s - 20 ticks: the SYN again, the next at +2 s - 20;
+ *   id 3: SYN-RECEIVED from -1 s - 5 ticks: the SYN-ACK again, next at
+ *         +2 s - 5 ticks.
+ */
+static void wrap_scan_lag(uint64_t W, uint32_t seed)
+{
+	struct dual d;
+	struct toe_ref_cfg c;
+	const uint64_t S = KIT_S(1);
+	unsigned n;
+
+	kit_cfg(&c);
+	assert_true(w_giveup_at(&c, W - 123 * S - 30, c.fin_giveup, &n) == W - 30 && n == 6);
+	d_init_at(&d, &c, seed, W - 130 * S, W);
+	d_listen(&d, KIT_LPORT, true);
+	w_fixture(&d, TOE_ST_FIN_WAIT_1, 44001, W - 123 * S - 30);
+	w_fixture(&d, TOE_ST_TIME_WAIT, 44002, W - 2 * S - 25);
+	w_connect(&d, 2101, W - S - 20);
+	w_seg(&d, 44004, TOE_TCP_SYN, KIT_IRS, 0, W - S - 5);
+	d_advance_exact(&d, W - 31);
+	w_expect(&d, 80, 44001, TOE_ST_FIN_WAIT_1, 6);
+	w_expect(&d, 80, 44002, TOE_ST_TIME_WAIT, 0);
+	w_expect(&d, 2101, 80, TOE_ST_SYN_SENT, 0);
+	w_expect(&d, 80, 44004, TOE_ST_SYN_RECEIVED, 0);
+	d_scan_jump(&d, W + 3);
+	w_expect(&d, 80, 44001, TOE_ST_CLOSED, 0);
+	w_expect(&d, 80, 44002, TOE_ST_CLOSED, 0);
+	w_expect(&d, 2101, 80, TOE_ST_SYN_SENT, 1);
+	w_expect(&d, 80, 44004, TOE_ST_SYN_RECEIVED, 1);
+	assert_int_equal(d.ev_type[TOE_EV_TIMEDOUT], 1);
+	assert_int_equal(d.ev_type[TOE_EV_CLOSED], 1);
+	/* the next deadlines, set from the ones before the wrap */
+	d_advance_exact(&d, W + 2 * S - 21);
+	w_expect(&d, 2101, 80, TOE_ST_SYN_SENT, 1);
+	d_advance_exact(&d, W + 2 * S - 20);
+	w_expect(&d, 2101, 80, TOE_ST_SYN_SENT, 2);
+	w_expect(&d, 80, 44004, TOE_ST_SYN_RECEIVED, 1);
+	d_advance_exact(&d, W + 2 * S - 5);
+	w_expect(&d, 80, 44004, TOE_ST_SYN_RECEIVED, 2);
+	d_cmp_stats(&d);
+	d_fini(&d);
+}
+
+/* Directed timers across the wrap at 2^40, 2^41 and 2^63. */
+static void test_wrap_timers_directed(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < sizeof(wrap_bases) / sizeof(wrap_bases[0]); k++)
+		wrap_directed(wrap_bases[k], 40 + k);
+}
+
+static void test_wrap_timers_first(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < sizeof(wrap_bases) / sizeof(wrap_bases[0]); k++)
+		wrap_jump(wrap_bases[k], 40 + k);
+}
+
+static void test_wrap_scan_lag(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < sizeof(wrap_bases) / sizeof(wrap_bases[0]); k++)
+		wrap_scan_lag(wrap_bases[k], 40 + k);
+}
+
+/* The random differential run across the wrap at 2^40 (kit configuration,
+ * timers of seconds) and at 2^41 (millisecond timers: many more expiries
+ * on both sides of it), half of each run before the wrap. */
+static void test_wrap_diff_random_kit(void **state)
+{
+	(void)state;
+	diff_random_run(0, WRAP_P, 10000);
+}
+
+static void test_wrap_diff_random_fast_timers(void **state)
+{
+	(void)state;
+	diff_random_run(2, 2 * WRAP_P, 10000);
+}
+
+/* Free-running (no deadline stepping: the scanner and the jobs find the
+ * timers due) across the wrap at 2^63. */
+static void test_wrap_diff_free_running(void **state)
+{
+	(void)state;
+	diff_free_run(1ULL << 63);
+}
+
 
 /* ------------------------------------------------------------------ */
 /* performance                                                           */
@@ -1330,6 +1866,12 @@ int main(void)
 		cmocka_unit_test(test_diff_random_fast_timers),
 		cmocka_unit_test(test_diff_random_small_table),
 		cmocka_unit_test(test_diff_free_running),
+		cmocka_unit_test(test_wrap_timers_directed),
+		cmocka_unit_test(test_wrap_timers_first),
+		cmocka_unit_test(test_wrap_scan_lag),
+		cmocka_unit_test(test_wrap_diff_random_kit),
+		cmocka_unit_test(test_wrap_diff_random_fast_timers),
+		cmocka_unit_test(test_wrap_diff_free_running),
 		cmocka_unit_test_setup_teardown(test_perf_random_tuples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_perf_syn_flood, setup, teardown),
 	};
