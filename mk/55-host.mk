@@ -91,9 +91,11 @@ ifeq ($(HAVE_TOESIM),1)
 $(BUILD)/obj/tests/host/test_host_sim.o: PROJ_CFLAGS += -DTOECTL_BIN='"$(TOECTL)"'
 $(BUILD)/tests/test_host_sim: $(BUILD)/obj/tests/host/test_host_sim.o $(TOE_LIB) \
 		$(TOESIM_TR_OBJ) $(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOESIM_ARCHIVE) \
-		$(VL_RT_LIB) $(REF_LIB) | $(TOECTL)
+		$(VL_RT_LIB) $(REF_LIB) $(BUILD)/obj/tests/unit/support/frame_edit.o \
+		| $(TOECTL)
 	@mkdir -p $(dir $@)
 	$(CXX) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/tests/host/test_host_sim.o \
+		$(BUILD)/obj/tests/unit/support/frame_edit.o \
 		$(TOESIM_TR_OBJ) $(HOST_SERVER_OBJ) $(TOE_HOSTSRV_LIB) $(TOE_LIB) \
 		$(TOESIM_LINK) $(REF_LIB) $(CMOCKA_LIBS) $(TOE_DEP_LIBS)
 HOST_TESTS += $(BUILD)/tests/test_host_sim

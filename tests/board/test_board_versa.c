@@ -277,27 +277,13 @@ static void expect_bytes(const uint8_t *got, size_t n, const uint8_t *want,
 static void peer_seg(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t mss,
 		     unsigned fcs_flags)
 {
-	struct toe_seg sg;
-	struct toe_ip_meta ip = { .ttl = 64, .df = true, .id = 0x1234 };
 	uint8_t buf[128];
-	int n;
+	size_t n = fe_peer_segment(buf, sizeof(buf), OUR_MAC, PEER_MAC, PEER_IP,
+				   OUR_IP, RPORT, LPORT, flags, seq, ack,
+				   PEER_WND, mss);
 
-	memset(&sg, 0, sizeof(sg));
-	sg.src_ip = PEER_IP;
-	sg.dst_ip = OUR_IP;
-	sg.src_port = RPORT;
-	sg.dst_port = LPORT;
-	sg.seq = seq;
-	sg.ack = ack;
-	sg.flags = flags;
-	sg.win = PEER_WND;
-	if (mss) {
-		sg.opt.has_mss = true;
-		sg.opt.mss = mss;
-	}
-	n = toe_build_frame(buf, sizeof(buf), OUR_MAC, PEER_MAC, &ip, &sg);
 	assert_true(n > 0);
-	send(buf, (size_t)n, fcs_flags);
+	send(buf, n, fcs_flags);
 }
 
 /*

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "frame_edit.h"
 #include "sim_server.h"
 #include "toe/toe.h"
 #include "toe_hostsrv.h"
@@ -108,27 +109,13 @@ static void fx_free(struct fx *f)
 static void push(struct fx *f, uint16_t sport, uint16_t dport, uint8_t flags,
 		 uint32_t seq, uint32_t ack, uint16_t mss)
 {
-	struct toe_seg sg;
-	struct toe_ip_meta ip = { .ttl = 64, .df = true, .id = 0x1234 };
 	uint8_t buf[128];
-	int n;
+	size_t n = fe_peer_segment(buf, sizeof(buf), OUR_MAC, PEER_MAC, PEER_IP,
+				   OUR_IP, sport, dport, flags, seq, ack, 29200,
+				   mss);
 
-	memset(&sg, 0, sizeof(sg));
-	sg.src_ip = PEER_IP;
-	sg.dst_ip = OUR_IP;
-	sg.src_port = sport;
-	sg.dst_port = dport;
-	sg.seq = seq;
-	sg.ack = ack;
-	sg.flags = flags;
-	sg.win = 29200;
-	if (mss) {
-		sg.opt.has_mss = true;
-		sg.opt.mss = mss;
-	}
-	n = toe_build_frame(buf, sizeof(buf), OUR_MAC, PEER_MAC, &ip, &sg);
 	assert_true(n > 0);
-	assert_int_equal(toe_sim_push_frame(f->s, buf, (size_t)n, false), 0);
+	assert_int_equal(toe_sim_push_frame(f->s, buf, n, false), 0);
 }
 
 /* The next frame the engine sends, parsed; steps up to max_cycles. */

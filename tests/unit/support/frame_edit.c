@@ -85,3 +85,30 @@ size_t fe_echo_request(uint8_t *f, const uint8_t dst_mac[6],
 	ic[3] = (uint8_t)cs;
 	return 14 + ip_len < 60 ? 60 : 14 + ip_len;
 }
+
+size_t fe_peer_segment(uint8_t *f, size_t cap, const uint8_t dst_mac[6],
+		       const uint8_t src_mac[6], uint32_t src_ip,
+		       uint32_t dst_ip, uint16_t sport, uint16_t dport,
+		       uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+		       uint16_t mss)
+{
+	struct toe_seg sg;
+	struct toe_ip_meta ip = { .ttl = 64, .df = true, .id = 0x1234 };
+	int n;
+
+	memset(&sg, 0, sizeof(sg));
+	sg.src_ip = src_ip;
+	sg.dst_ip = dst_ip;
+	sg.src_port = sport;
+	sg.dst_port = dport;
+	sg.seq = seq;
+	sg.ack = ack;
+	sg.flags = flags;
+	sg.win = win;
+	if (mss) {
+		sg.opt.has_mss = true;
+		sg.opt.mss = mss;
+	}
+	n = toe_build_frame(f, cap, dst_mac, src_mac, &ip, &sg);
+	return n > 0 ? (size_t)n : 0;
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * frame_edit.h - edits of built frames, and frames, that the codec does not
- * make itself (tests only).
+ * make itself, or makes from a test's template (tests only).
  */
 #ifndef FRAME_EDIT_H
 #define FRAME_EDIT_H
@@ -29,5 +29,17 @@ size_t fe_arp_request(uint8_t *f, const uint8_t src_mac[6], uint32_t src_ip,
 size_t fe_echo_request(uint8_t *f, const uint8_t dst_mac[6],
 		       const uint8_t src_mac[6], uint32_t src_ip, uint32_t dst_ip,
 		       uint16_t ident, uint16_t seq, size_t len);
+
+/* A TCP segment from a test's peer as an Ethernet frame, from one
+ * template: IPv4 TTL 64, DF, ID 0x1234, no payload; the 4-tuple (IPs in
+ * host order), SEQ, ACK, flags and window as given, and an MSS option of
+ * mss when mss != 0 (no other option). The codec (toe_build_frame) builds it
+ * into f (room for cap bytes). Returns the length (> 0), or 0 if it does
+ * not fit. */
+size_t fe_peer_segment(uint8_t *f, size_t cap, const uint8_t dst_mac[6],
+		       const uint8_t src_mac[6], uint32_t src_ip,
+		       uint32_t dst_ip, uint16_t sport, uint16_t dport,
+		       uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+		       uint16_t mss);
 
 #endif
