@@ -18,7 +18,7 @@
 TOE_HOSTSRV_LIB := $(BUILD)/libtoehostsrv.a
 ALL_TARGETS += $(TOE_HOSTSRV_LIB)
 
-$(BUILD)/obj/sim/joint/toe_hostsrv.o: PROJ_CFLAGS += -Isim
+$(BUILD)/obj/sim/joint/toe_hostsrv.o: PROJ_CFLAGS += -Isim -Idriver
 
 $(TOE_HOSTSRV_LIB): $(BUILD)/obj/sim/joint/toe_hostsrv.o
 	@mkdir -p $(dir $@)

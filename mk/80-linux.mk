@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # The engine against the real Linux TCP stack (docs/linux-interop.md):
 #
-#   $(BUILD)/toe-simd        the simulation daemon: the engine (RTL model, or
-#                            the reference stack with --engine=ref) on a TAP
+#   $(BUILD)/toe-simd        the simulation daemon: the engine (RTL model, the
+#                            reference stack with --engine=ref, or a board
+#                            model with --board=NAME) on a TAP
 #                            link in a network namespace it creates; `serve`
 #                            exposes the host bridge on tcp://127.0.0.1:PORT,
 #                            `demo` is what `make demo` runs
@@ -49,18 +50,22 @@ INTEROP_TEST := $(BUILD)/tests/test_interop_linux
 ALL_TARGETS += $(TOE_SIMD) $(LINUX_PEER) $(INTEROP_TEST)
 TEST_BINS += $(INTEROP_TEST)
 
-$(SIMD_OBJS) $(SIMD_MAIN_OBJS): PROJ_CFLAGS += -Isim -Isim/joint -Isim/eut -Itests/interop \
+$(SIMD_OBJS) $(SIMD_MAIN_OBJS): PROJ_CFLAGS += -Isim -Isim/joint -Isim/eut -Itests/interop -Idriver \
 	$(if $(SIMD_HOSTSRV),-DTOE_SIMD_HOSTSRV=1)
 
 $(SIMD_LIB): $(SIMD_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# The board models (--board=NAME): $(SIMD_BOARD_LINK) / _LIBS and the
+# prerequisites come from mk/95-fpga.mk (the board back end of the engine
+# under test, the Versa board model, libtoe).
 $(TOE_SIMD): $(SIMD_MAIN_OBJS) $(SIMD_LIB) $(REF_LIB) $(SIMD_DEPLIBS) \
 		| $(LINUX_PEER)
 	@mkdir -p $(dir $@)
-	$(SIMD_LD) $(PROJ_LDFLAGS) -o $@ $(SIMD_MAIN_OBJS) $(SIMD_LIB) \
-		$(SIMD_LDLIBS) $(REF_LIB) $(PKG_LIBS) -pthread
+	$(SIMD_LD) $(PROJ_LDFLAGS) -o $@ $(SIMD_MAIN_OBJS) $(SIMD_BOARD_LINK) \
+		$(SIMD_LIB) $(SIMD_LDLIBS) $(REF_LIB) $(PKG_LIBS) \
+		$(SIMD_BOARD_LIBS) -pthread
 
 $(LINUX_PEER): $(BUILD)/obj/tests/interop/linux_peer.o
 	@mkdir -p $(dir $@)

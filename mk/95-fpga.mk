@@ -23,6 +23,10 @@
 #   make test-board-versa build and run the board-level simulation of the
 #                         Versa top alone (tests/board/, below; also in
 #                         'make test')
+#   make test-interop-board
+#                         the Linux interop through the Versa board model
+#                         alone (test_interop_board, below; also in 'make
+#                         test'); INTEROP_BOARD_BULK_N=1000 for more
 #
 # The block tests (UART, MAC width adapter, async FIFO) are VBLOCKs in
 # mk/40-rtl.mk. Their tops are in fpga/common, not rtl/: they are left out
@@ -36,7 +40,7 @@ bitstream:
 
 RTL_SYNTH_TOPS := $(filter-out fpga_uart fpga_mac_adapt fpga_async_fifo,$(RTL_SYNTH_TOPS))
 
-# ---- board-level simulation of the ECP5 Versa top (tests/board/) ----
+# ---- board-level simulation of the ECP5 Versa top (sim/board/, tests/board/) ----
 # fpga_versa_top with everything real down to its pins: toe_top, the
 # board blocks of fpga/common, the LiteEth PHY + MAC generated here from
 # fpga/ecp5-versa/liteeth.yml (the pinned Python libraries installed into
@@ -44,10 +48,15 @@ RTL_SYNTH_TOPS := $(filter-out fpga_uart fpga_mac_adapt fpga_async_fifo,$(RTL_SY
 # behavioural models of the ECP5 primitives in fpga/ecp5-versa/sim/
 # (found by module name, -I; never read by synthesis or by the lint of the
 # top). Verilated with --timing: the PLL model makes the 60 MHz engine
-# clock from clk100 with delays; the harness (tests/board/versa_board.cpp)
+# clock from clk100 with delays; the harness (sim/board/versa_board.cpp)
 # drives the oscillator, the button, the RGMII PHY model and the UART model
-# on its own event schedule (fpga/README.md, "Board-level simulation").
-# The runner test_board_versa drives the real libtoe over the UART pins.
+# on its own event schedule (fpga/README.md, "Board-level simulation");
+# sim/board/versa_probe.vlt keeps the payload stream it probes readable.
+# $(VERSA_SIM_LIB) holds the harness, the pin models and versa_host.c (the
+# bring-up and libtoe's sim: engine on the UART pins), shared by the
+# runner test_board_versa (the real libtoe over the UART pins) and the
+# board back end of the engine under test (sim/eut/toe_eut_board.c), which
+# toe-simd --board=ecp5-versa and test_interop_board link.
 #
 # VERSA_PHY_RST_LOG2: the top's PHY reset time (log2 of engine cycles),
 # the board's 20 (17.5 ms, two of them in the run: 13 s of the runner's
@@ -59,12 +68,17 @@ VERSA_VDIR := $(BUILD)/vobj/versa
 VERSA_GEN_DIR := $(BUILD)/fpga/ecp5-versa/sim
 VERSA_MAC_V := $(VERSA_GEN_DIR)/fpga_liteeth_rgmii.v
 VERSA_SIM_V := $(wildcard fpga/ecp5-versa/sim/*.v)
-VERSA_VLT := fpga/ecp5-versa/sim/versa_sim.vlt
+VERSA_VLT := fpga/ecp5-versa/sim/versa_sim.vlt sim/board/versa_probe.vlt
 VERSA_MODEL := $(VERSA_VDIR)/Vfpga_versa_top__ALL.a
 VERSA_TEST := $(BUILD)/tests/test_board_versa
-VERSA_OBJS := $(BUILD)/obj/tests/board/test_board_versa.o \
-	$(BUILD)/obj/tests/board/versa_board.o \
-	$(BUILD)/obj/tests/board/rgmii_phy.o $(BUILD)/obj/tests/board/uart_host.o
+VERSA_SIM_OBJS := $(BUILD)/obj/sim/board/versa_board.o \
+	$(BUILD)/obj/sim/board/versa_host.o \
+	$(BUILD)/obj/sim/board/rgmii_phy.o $(BUILD)/obj/sim/board/uart_host.o
+VERSA_SIM_LIB := $(BUILD)/libversasim.a
+# what a program using the board model links (before $(TOE_LIB) and the
+# Verilator runtime $(VL_RT_LIB))
+VERSA_LINK = $(VERSA_SIM_LIB) $(VERSA_MODEL) $(VL_RT_TIMING)
+VERSA_DEPS = $(VERSA_SIM_LIB) $(VERSA_MODEL) $(VL_RT_TIMING)
 # the Verilator runtime's part for --timing models (C++ coroutines); the
 # rest of the runtime is the shared $(VL_RT_LIB)
 VL_RT_TIMING := $(BUILD)/vobj/runtime/verilated_timing.o
@@ -98,21 +112,71 @@ $(VL_RT_TIMING):
 		-DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 \
 		-DVM_TRACE_VCD=0 -faligned-new -w -c -o $@ $(VL_ROOT)/include/verilated_timing.cpp
 
-$(BUILD)/obj/tests/board/versa_board.o: tests/board/versa_board.cpp $(VERSA_MODEL)
+$(BUILD)/obj/sim/board/versa_board.o: sim/board/versa_board.cpp $(VERSA_MODEL)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $(VL_CXXFLAGS) -fcoroutines $(SANFLAGS) -I$(VERSA_VDIR) \
-		-Itests/board -c $< -o $@
+		-Isim/board -c $< -o $@
 
-$(BUILD)/obj/tests/board/%.o: PROJ_CFLAGS += -Itests/board -Itests/unit/support -Idriver
+$(BUILD)/obj/sim/board/%.o: PROJ_CFLAGS += -Isim/board -Idriver
+
+$(VERSA_SIM_LIB): $(VERSA_SIM_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/tests/board/%.o: PROJ_CFLAGS += -Isim/board -Itests/unit/support -Idriver
 $(BUILD)/obj/tests/board/test_board_versa.o: PROJ_CFLAGS += -DPHY_RST_LOG2=$(VERSA_PHY_RST_LOG2)
 $(BUILD)/obj/tests/board/test_board_versa.o: mk/95-fpga.mk
 
-$(VERSA_TEST): $(VERSA_OBJS) $(VERSA_MODEL) $(VL_RT_LIB) $(VL_RT_TIMING) \
-		$(RTL_SUPPORT_LIB) $(TOE_LIB) $(REF_LIB)
+$(VERSA_TEST): $(BUILD)/obj/tests/board/test_board_versa.o $(VERSA_DEPS) \
+		$(VL_RT_LIB) $(RTL_SUPPORT_LIB) $(TOE_LIB) $(REF_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(PROJ_LDFLAGS) -o $@ $(VERSA_OBJS) $(RTL_SUPPORT_LIB) $(TOE_LIB) \
-		$(REF_LIB) $(VERSA_MODEL) $(VL_RT_LIB) $(VL_RT_TIMING) \
+	$(CXX) $(PROJ_LDFLAGS) -o $@ $(BUILD)/obj/tests/board/test_board_versa.o \
+		$(RTL_SUPPORT_LIB) $(VERSA_LINK) $(TOE_LIB) $(REF_LIB) $(VL_RT_LIB) \
 		$(CMOCKA_LIBS) $(TOE_DEP_LIBS) $(PKG_LIBS) $(VL_LDLIBS)
+
+# ---- the board back end of the engine under test (sim/eut/toe_eut_board.c) ----
+# toe-simd --board=ecp5-versa and test_interop_board: the eut's board back
+# end, linked as an object ahead of libtoeeut (whose toe_eut.c refers to
+# it weakly: programs without it, toe-pkt and test_interop_linux, have no
+# boards), with the board model and libtoe (the host library carries the
+# register traffic over the UART pins). mk/80-linux.mk's link recipes put
+# $(SIMD_BOARD_LINK) in front of their libraries.
+EUT_BOARD_OBJ := $(BUILD)/obj/sim/eut/toe_eut_board.o
+$(EUT_BOARD_OBJ): PROJ_CFLAGS += -Isim/eut -Isim -Isim/board -Idriver \
+	-DVERSA_PHY_RST_LOG2=$(VERSA_PHY_RST_LOG2)
+$(EUT_BOARD_OBJ): mk/95-fpga.mk
+# test_interop_board: tests/interop/test_interop_linux.c again, its back
+# end the Versa board model (INTEROP_ENGINE), INTEROP_BOARD_BULK_N
+# connections per bulk test (a multiple of 4; docs/linux-interop.md has
+# the time it takes)
+INTEROP_BOARD_BULK_N ?= 100
+INTEROP_BOARD_TEST := $(BUILD)/tests/test_interop_board
+TEST_BINS += $(INTEROP_BOARD_TEST)
+ALL_TARGETS += $(INTEROP_BOARD_TEST)
+
+SIMD_BOARD_LINK = $(EUT_BOARD_OBJ) $(VERSA_LINK) $(TOE_LIB)
+SIMD_BOARD_LIBS = $(TOE_DEP_LIBS) $(VL_LDLIBS)
+$(TOE_SIMD) $(INTEROP_BOARD_TEST): $(EUT_BOARD_OBJ) $(VERSA_DEPS) $(TOE_LIB) \
+	$(VL_RT_LIB)
+# the linker: C++ (the board model)
+$(TOE_SIMD) $(INTEROP_BOARD_TEST): private SIMD_LD = $(CXX)
+
+$(BUILD)/obj/tests/interop/test_interop_board.o: tests/interop/test_interop_linux.c \
+		mk/95-fpga.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PROJ_CFLAGS) -DINTEROP_ENGINE='"board=ecp5-versa"' \
+		-DINTEROP_BULK_N=$(INTEROP_BOARD_BULK_N) -c $< -o $@
+
+$(INTEROP_BOARD_TEST): $(BUILD)/obj/tests/interop/test_interop_board.o \
+		$(SIMD_LIB) $(REF_LIB) $(SIMD_DEPLIBS) | $(LINUX_PEER)
+	@mkdir -p $(dir $@)
+	$(CXX) $(PROJ_LDFLAGS) -o $@ $< $(SIMD_BOARD_LINK) $(SIMD_LIB) \
+		$(SIMD_LDLIBS) $(REF_LIB) $(CMOCKA_LIBS) $(PKG_LIBS) \
+		$(SIMD_BOARD_LIBS) -pthread
+
+.PHONY: test-interop-board
+test-interop-board: $(INTEROP_BOARD_TEST)
+	$(INTEROP_BOARD_TEST)
 
 # ---- programming a board (fpga/prog.sh; cannot run without a board) ----
 #   make prog BOARD=ecp5-versa [PROG_FLASH=1] [FTDI_SERIAL=...] [PROG_DRY_RUN=1]

@@ -5,7 +5,7 @@
 #                                  its sanitizer and libFuzzer run-times)
 set -eu
 # zlib1g-dev: zlib's crc32(), the Ethernet FCS of the board simulation's
-# RGMII PHY model (tests/board/rgmii_phy.c); python3-venv: the venv of
+# RGMII PHY model (sim/board/rgmii_phy.c); python3-venv: the venv of
 # pinned LiteEth packages the board simulation generates its MAC with
 # (mk/synth-venv.sh, mk/95-fpga.mk)
 PKGS="build-essential pkg-config python3 python3-venv verilator libcmocka-dev

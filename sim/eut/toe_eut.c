@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * toe_eut.c - the engine under test (toe_eut.h): the configuration both
- * back ends derive from the same numbers, and the dispatch to the rtl or
- * ref back end.
+ * toe_eut.c - the engine under test (toe_eut.h): the configuration every
+ * back end derives from the same numbers, and the dispatch to the rtl,
+ * ref or board back end.
  */
 #include "toe_eut_priv.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* the board back end, when the program links it (toe_eut_board.c) */
+extern struct toe_eut *toe_eut_board_new(const struct toe_eut_cfg *cfg,
+					 char *err, size_t errlen)
+	__attribute__((weak));
+extern const char *toe_eut_board_list(void) __attribute__((weak));
 
 void toe_eut_cfg_default(struct toe_eut_cfg *cfg)
 {
@@ -52,11 +58,34 @@ void toe_eut_ref_cfg(const struct toe_eut_cfg *c, uint64_t hz,
 	rc->challenge_ack_limit = c->ca_limit;
 	rc->challenge_ack_window = toe_eut_us_to_ticks(c->ca_window_us, hz);
 	memcpy(rc->isn_key, c->isn_key, 16);
+	if (c->max_conns && c->max_conns < rc->max_conns)
+		rc->max_conns = c->max_conns;
 }
 
 const char *toe_eut_kind_name(enum toe_eut_kind k)
 {
-	return k == TOE_EUT_RTL ? "rtl" : "ref";
+	return k == TOE_EUT_RTL ? "rtl" : k == TOE_EUT_BOARD ? "board" : "ref";
+}
+
+const char *toe_eut_boards(void)
+{
+	return toe_eut_board_list ? toe_eut_board_list() : "";
+}
+
+bool toe_eut_have_board(const char *name)
+{
+	const char *l = toe_eut_boards();
+	size_t n = name ? strlen(name) : 0;
+
+	while (n && *l) {
+		size_t k = strcspn(l, ",");
+
+		if (k == n && !strncmp(l, name, n))
+			return true;
+		l += k;
+		l += strspn(l, ", ");
+	}
+	return false;
 }
 
 struct toe_eut *toe_eut_new(const struct toe_eut_cfg *cfg, char *err,
@@ -69,6 +98,16 @@ struct toe_eut *toe_eut_new(const struct toe_eut_cfg *cfg, char *err,
 	}
 	if (cfg->kind == TOE_EUT_RTL)
 		return toe_eut_rtl_new(cfg, err, errlen);
+	if (cfg->kind == TOE_EUT_BOARD) {
+		if (!toe_eut_have_board(cfg->board)) {
+			snprintf(err, errlen, "no board model '%s' in this "
+				 "program (boards: %s)",
+				 cfg->board ? cfg->board : "",
+				 *toe_eut_boards() ? toe_eut_boards() : "none");
+			return NULL;
+		}
+		return toe_eut_board_new(cfg, err, errlen);
+	}
 	return toe_eut_ref_new(cfg, err, errlen);
 }
 
@@ -96,6 +135,12 @@ const char *toe_eut_error(const struct toe_eut *e)
 struct toe_sim *toe_eut_sim(struct toe_eut *e)
 {
 	return e->ops->sim(e);
+}
+
+int toe_eut_bridge(struct toe_eut *e, const struct toe_sim_engine **eng,
+		   struct toe_sim **s)
+{
+	return e->ops->bridge ? e->ops->bridge(e, eng, s) : -1;
 }
 
 uint64_t toe_eut_tick(const struct toe_eut *e)
@@ -128,6 +173,12 @@ void toe_eut_run(struct toe_eut *e, uint64_t until, unsigned stop,
 		 uint64_t quiet)
 {
 	e->ops->run(e, until, stop, quiet);
+}
+
+void toe_eut_set_pump(struct toe_eut *e, void (*fn)(void *arg), void *arg)
+{
+	e->pump = fn;
+	e->pump_arg = arg;
 }
 
 uint64_t toe_eut_skips(const struct toe_eut *e)

@@ -14,7 +14,19 @@
  *   ref  the C reference stack (toe_ref.h) with the ARP/ICMP reference
  *        (toe_l2.h) behind the same frame interface; its ticks advance
  *        only when stepped or run, like the model's cycles (toe_eut_ref.c).
+ *   board
+ *        a whole FPGA board top in Verilator, driven at its pins
+ *        (cfg.board names it; toe_eut_boards() lists those linked in):
+ *        frames go through the board's PHY model, its MAC and clock
+ *        crossings; commands, events and read-out go through the host
+ *        library (libtoe) and the register driver over the board's UART
+ *        pins; payload comes from a probe on toe_top's user stream
+ *        (toe_eut_board.c, sim/board/). Linked only into the programs that
+ *        carry the board models (toe-simd, the board interop test).
  *
+ * The rtl and board back ends share their register half (toe_eut_regs.c):
+ * every command, event pop, read-out and configuration is the same driver
+ * code whichever bus carries it.
  * Time is the engine's clock in ticks (rtl: cycles), TICK_HZ per second.
  * Nothing happens unless the caller steps (toe_eut_step: every cycle) or
  * runs (toe_eut_run: may skip idle time, may stop early); the rtl back
@@ -36,10 +48,12 @@
 #include "toe_ref.h"
 
 struct toe_sim;
+struct toe_sim_engine;
 
 enum toe_eut_kind {
 	TOE_EUT_RTL = 0,
 	TOE_EUT_REF = 1,
+	TOE_EUT_BOARD = 2,
 };
 
 /* The engine's configuration, as the register map and struct toe_ref_cfg
@@ -65,7 +79,13 @@ struct toe_eut_cfg {
 	uint32_t ca_limit;
 	uint64_t ca_window_us;
 	uint8_t isn_key[16];
-	/* ---- rtl only ---- */
+	/* MAX_CONNS: connection ids stay below it (toe_eut_max_conns); 0:
+	 * the whole table. A smaller table makes a full scan
+	 * (toe_eut_conn_count) cheaper over a slow host link. */
+	unsigned max_conns;
+	/* ---- board only ---- */
+	const char *board;       /* the board's name (toe_eut_boards()) */
+	/* ---- rtl and board ---- */
 	uint32_t seed;           /* Verilator's random initialisation; 0: 1 */
 	const char *pcap_path;   /* pcap of both MAC directions, or NULL */
 	const char *fst_path;    /* waveform file, or NULL */
@@ -115,15 +135,26 @@ struct toe_eut *toe_eut_new(const struct toe_eut_cfg *cfg, char *err,
 void toe_eut_free(struct toe_eut *e);
 /* Whether this build has the rtl back end. */
 bool toe_eut_have_rtl(void);
-const char *toe_eut_kind_name(enum toe_eut_kind k); /* "rtl", "ref" */
+/* The boards this program can run (the board back end linked in): their
+ * names separated by ", ", or "" (none). */
+const char *toe_eut_boards(void);
+/* Whether name is one of them. */
+bool toe_eut_have_board(const char *name);
+const char *toe_eut_kind_name(enum toe_eut_kind k); /* "rtl", "ref", "board" */
 enum toe_eut_kind toe_eut_kind(const struct toe_eut *e);
 /* One line saying what runs (clock, seed, how idle time passes). */
 const char *toe_eut_describe(const struct toe_eut *e);
 /* NULL, or the first thing that went wrong inside the back end (a bridge
  * error...): what it answered since may be wrong. */
 const char *toe_eut_error(const struct toe_eut *e);
-/* The model, for the host bridge server (NULL for ref). */
+/* The Verilated toe_top (NULL for ref and board). */
 struct toe_sim *toe_eut_sim(struct toe_eut *e);
+/* The host bridge's byte stream, for a server that lets another host in
+ * (sim/joint/toe_hostsrv.h): 0 with *s the handle and *eng the byte
+ * functions of it (host_write, host_read; NULL: the model's own
+ * toe_sim_host_*), or -1 when the engine has no host bridge (ref). */
+int toe_eut_bridge(struct toe_eut *e, const struct toe_sim_engine **eng,
+		   struct toe_sim **s);
 
 /* ---- clock ---- */
 uint64_t toe_eut_tick(const struct toe_eut *e);
@@ -152,6 +183,18 @@ uint64_t toe_eut_timer_slack(const struct toe_eut *e);
 /* Frames or host bytes in flight inside the engine (stepping would make
  * progress without new input). */
 bool toe_eut_busy(const struct toe_eut *e);
+
+/*
+ * The link's pump: a back end whose register accesses take long in engine
+ * time (board: thousands of cycles over its UART) calls fn(arg) while it
+ * steps the clock inside one, at most every TOE_EUT_PUMP_TICKS ticks, so
+ * that frames keep crossing as they would on hardware while the host
+ * talks to the engine. fn may push and pop frames and step the clock; it
+ * must not use the engine's registers (commands, events, read-out). NULL:
+ * none. The rtl and ref back ends never call it.
+ */
+#define TOE_EUT_PUMP_TICKS 1000
+void toe_eut_set_pump(struct toe_eut *e, void (*fn)(void *arg), void *arg);
 
 /* ---- frames and payload ---- */
 /* Queue a received frame (rtl: fed while stepping; ref: handled at once).

@@ -19,10 +19,12 @@
 #include <unistd.h>
 
 #include "toe_sim.h"
+#include "toe_transport.h"
 
 #define OUT_CAP 65536
 
 struct toe_hostsrv {
+	const struct toe_sim_engine *e; /* NULL: toe_sim_host_* */
 	struct toe_sim *s;
 	int lfd, cfd;
 	uint16_t port;
@@ -33,6 +35,13 @@ struct toe_hostsrv {
 
 struct toe_hostsrv *toe_hostsrv_new(struct toe_sim *s, uint16_t port,
 				    char *err, size_t errlen)
+{
+	return toe_hostsrv_new_engine(NULL, s, port, err, errlen);
+}
+
+struct toe_hostsrv *toe_hostsrv_new_engine(const struct toe_sim_engine *e,
+					   struct toe_sim *s, uint16_t port,
+					   char *err, size_t errlen)
 {
 	struct toe_hostsrv *h;
 	struct sockaddr_in a;
@@ -48,6 +57,7 @@ struct toe_hostsrv *toe_hostsrv_new(struct toe_sim *s, uint16_t port,
 		snprintf(err, errlen, "hostsrv: out of memory");
 		return NULL;
 	}
+	h->e = e;
 	h->s = s;
 	h->cfd = -1;
 	h->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -105,6 +115,20 @@ void toe_hostsrv_get_stats(const struct toe_hostsrv *h,
 	*st = h->st;
 }
 
+static size_t host_read(struct toe_hostsrv *h, uint8_t *buf, size_t n)
+{
+	return h->e ? h->e->host_read(h->s, buf, n) :
+		      toe_sim_host_read(h->s, buf, n);
+}
+
+static void host_write(struct toe_hostsrv *h, const uint8_t *buf, size_t n)
+{
+	if (h->e)
+		h->e->host_write(h->s, buf, n);
+	else
+		toe_sim_host_write(h->s, buf, n);
+}
+
 static void drop_client(struct toe_hostsrv *h)
 {
 	close(h->cfd);
@@ -122,7 +146,7 @@ static size_t pump_out(struct toe_hostsrv *h)
 			size_t n;
 
 			h->out_h = 0;
-			n = toe_sim_host_read(h->s, h->out, OUT_CAP);
+			n = host_read(h, h->out, OUT_CAP);
 			if (n == 0)
 				break;
 			if (h->cfd < 0) { /* nobody to tell */
@@ -164,7 +188,7 @@ static size_t pump_in(struct toe_hostsrv *h)
 		ssize_t n = recv(h->cfd, buf, sizeof(buf), MSG_DONTWAIT);
 
 		if (n > 0) {
-			toe_sim_host_write(h->s, buf, (size_t)n);
+			host_write(h, buf, (size_t)n);
 			h->st.to_engine += (uint64_t)n;
 			moved += (size_t)n;
 			continue;

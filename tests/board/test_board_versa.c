@@ -3,12 +3,13 @@
  * test_board_versa.c - the ECP5 Versa board top (fpga/ecp5-versa/
  * fpga_versa_top.v: PLL, LiteEth RGMII PHY + MAC, width adapter, clock
  * crossings, toe_top, 3 Mbaud UART, LEDs) in Verilator, driven through its
- * pins only (tests/board/versa_board.h): a 100 MHz oscillator, the push
+ * pins only (sim/board/versa_board.h): a 100 MHz oscillator, the push
  * button, an RGMII PHY model (rgmii_phy.h) and the FT2232H's UART
  * (uart_host.h). The host side is the real libtoe: its sim: transport
  * carries the bridge protocol's bytes to and from the UART model's pins
- * (a test-local struct toe_sim_engine, below), so every register access is
- * 8N1 characters on uart_rx / uart_tx, as over ftdi:// on a board.
+ * (sim/board/versa_host.h, shared with toe-simd --board=ecp5-versa), so
+ * every register access is 8N1 characters on uart_rx / uart_tx, as over
+ * ftdi:// on a board.
  *
  * The tests run in order on one board (each needs the previous):
  *  1. power-up: the PLL model locks (LED 6); the board comes up once from
@@ -64,7 +65,7 @@
 #include "toe_l2.h"
 #include "toe_transport.h"
 #include "toe_wire.h"
-#include "versa_board.h"
+#include "versa_host.h"
 
 #ifndef PHY_RST_LOG2
 #error "PHY_RST_LOG2 (the top's parameter the model is built with) must be defined"
@@ -90,7 +91,7 @@ static const uint8_t PEER_MAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 #define ISS 0x12345678u
 #define IRS 0xFFFFFF00u /* SEQ wraps past 2^32 */
 
-#define US(x) ((uint64_t)(x) * 1000000ull)
+#define US(x) VERSA_US(x)
 /* watchdogs, simulated time */
 #define BOOT_PS (US(1) * (5 + (1ull << PHY_RST_LOG2) / 50))
 #define REPLY_PS US(50)  /* a frame answered */
@@ -99,13 +100,14 @@ static const uint8_t PEER_MAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 #define RUN_PS US(300000) /* the whole run */
 
 /* LEDs, low = lit */
-#define LED_LINK 0x01
-#define LED_RX 0x02
-#define LED_TX 0x04
-#define LED_PLL 0x40
-#define LED_LOST 0x80
+#define LED_LINK VERSA_LED_LINK
+#define LED_RX VERSA_LED_RX
+#define LED_TX VERSA_LED_TX
+#define LED_PLL VERSA_LED_PLL
+#define LED_LOST VERSA_LED_LOST
 
 static struct versa_board *board;
+static struct versa_host host;
 static struct toe *t;
 /* what was sent, for the counters at the end */
 static unsigned n_segs_in, n_segs_out, n_arp, n_icmp, n_mac_bad;
@@ -124,69 +126,13 @@ static void ok(int r, const char *what)
 		bfail("%s: %s: %s", what, toe_strerror(r), toe_errmsg(t));
 }
 
-/* ---- the board as libtoe's sim: engine: bytes through the UART pins ---- */
-
-static struct versa_board *B(struct toe_sim *s)
+/* the host link's watchdog (versa_host.h): simulated time beyond RUN_PS */
+static void watchdog(void *arg, uint64_t now_ps)
 {
-	return (struct versa_board *)(void *)s;
+	(void)arg;
+	(void)now_ps;
+	bfail("watchdog: simulated time beyond %" PRIu64 " ps", RUN_PS);
 }
-
-static struct toe_sim *eng_create(const char *pcap_path, const char *fst_path,
-				  uint32_t seed, uint64_t clock_hz)
-{
-	(void)pcap_path;
-	(void)fst_path;
-	(void)seed;
-	(void)clock_hz;
-	/* the board the test powered up */
-	return (struct toe_sim *)(void *)board;
-}
-
-static void eng_destroy(struct toe_sim *s)
-{
-	(void)s; /* the test owns the board */
-}
-
-static void eng_step(struct toe_sim *s, uint64_t cycles)
-{
-	uint64_t now = versa_board_time_ps(B(s));
-
-	if (now > RUN_PS)
-		bfail("watchdog: simulated time beyond %" PRIu64 " ps", RUN_PS);
-	versa_board_run_until(B(s), now + (cycles * 1000000ull + 59) / 60);
-}
-
-static uint64_t eng_cycle(const struct toe_sim *s)
-{
-	/* engine cycles of 1 / 60 MHz */
-	return versa_board_time_ps((const struct versa_board *)(const void *)s) *
-	       60 / 1000000;
-}
-
-static uint64_t eng_time_ns(const struct toe_sim *s)
-{
-	return versa_board_time_ps((const struct versa_board *)(const void *)s) / 1000;
-}
-
-static void eng_host_write(struct toe_sim *s, const uint8_t *buf, size_t n)
-{
-	uart_host_write(versa_board_uart(B(s)), buf, n);
-}
-
-static size_t eng_host_read(struct toe_sim *s, uint8_t *buf, size_t n)
-{
-	return uart_host_read(versa_board_uart(B(s)), buf, n);
-}
-
-static const struct toe_sim_engine board_engine = {
-	.create = eng_create,
-	.destroy = eng_destroy,
-	.step = eng_step,
-	.cycle = eng_cycle,
-	.time_ns = eng_time_ns,
-	.host_write = eng_host_write,
-	.host_read = eng_host_read,
-};
 
 /* ---- frames through the PHY ---- */
 
@@ -364,7 +310,9 @@ static int setup(void **state)
 		print_error("the board model could not start\n");
 		return -1;
 	}
-	toe_transport_set_sim_engine(&board_engine);
+	host.b = board;
+	host.limit_ps = RUN_PS;
+	host.on_limit = watchdog;
 	t = toe_new();
 	return t ? 0 : -1;
 }
@@ -393,23 +341,11 @@ static int teardown(void **state)
  */
 static void press_button(void)
 {
-	uint64_t t_up, t_rst, want, lo, hi;
+	uint64_t t_rst, want, lo, hi;
 
-	versa_board_button(board, true);
-	run_for(US(1));
-	if (versa_board_eth_rst_n(board))
-		bfail("PHY reset pin high while the button is pressed");
-	versa_board_button(board, false);
-	run_for(1); /* the release is applied at the next event */
-	t_up = versa_board_time_ps(board);
-	rgmii_phy_clear_received(versa_board_phy(board));
-	uart_host_clear_received(versa_board_uart(board));
-	while (!versa_board_eth_rst_n(board)) {
-		if (versa_board_time_ps(board) > t_up + BOOT_PS)
-			bfail("PHY reset pin still low after the button");
-		run_for(10000); /* 10 ns steps: the time of the edge */
-	}
-	t_rst = versa_board_time_ps(board) - t_up;
+	if (versa_press_button(board, BOOT_PS, &t_rst) < 0)
+		bfail("%s", t_rst ? "PHY reset pin still low after the button" :
+		      "PHY reset pin high while the button is pressed");
 	want = ((1ull << PHY_RST_LOG2) + 2) * 1000000ull / 60;
 	lo = want - 16667;
 	hi = want + 2 * 16667 + 10000;
@@ -417,7 +353,6 @@ static void press_button(void)
 		bfail("PHY reset released %" PRIu64 " ps after the button, want %"
 		      PRIu64 "..%" PRIu64 " (2^%d cycles of 60 MHz)", t_rst, lo,
 		      hi, PHY_RST_LOG2);
-	run_for(RGMII_PHY_START_PS + US(5));
 }
 
 /* LEDs after a reset: PLL locked, link up, nothing lost, no frame. */
@@ -448,19 +383,14 @@ static void test_board_powers_up(void **state)
 	uint8_t led;
 
 	(void)state;
-	/* the PLL model locks after 32 cycles of clk100 */
-	versa_board_run_until(board, US(1));
-	led = versa_board_led(board);
+	/* the PLL model locks after 32 cycles of clk100 (LEDs at 1 us); the
+	 * power-up pass of the PHY reset counter (random start); the PHY's
+	 * clock runs */
+	if (versa_power_up(board, BOOT_PS, &led) < 0)
+		bfail("PHY reset pin still low after power-up");
 	if (led & LED_PLL)
-		bfail("LEDs 0x%02x: PLL not locked", led);
-	/* power-up pass of the PHY reset counter (random start) */
-	while (!versa_board_eth_rst_n(board)) {
-		if (versa_board_time_ps(board) > BOOT_PS)
-			bfail("PHY reset pin still low after power-up");
-		run_for(US(1));
-	}
-	/* the PHY's clock runs, then the button */
-	run_for(US(5));
+		bfail("LEDs 0x%02x at 1 us: PLL not locked", led);
+	/* then the button */
 	press_button();
 	expect_leds_after_reset();
 }
@@ -472,6 +402,7 @@ static void open_configure_listen(void)
 	struct toe_info in;
 	struct toe_config c, back;
 
+	toe_transport_set_sim_engine(versa_host_engine(&host));
 	ok(toe_open(t, "sim:"), "open over the UART");
 	ok(toe_get_info(t, &in), "info");
 	assert_int_equal(in.id, 0x544F4531); /* "TOE1" */

@@ -8,7 +8,8 @@
 #   --port=abc (became 0, any port), --port=4294967376 (became 80),
 #   --listen=70000, --run-for=-1, --tick-hz=1, --msl-ms=-1, --seed=abc,
 #   --netns= (empty), --netns=../../x (a bind mount outside /run/netns);
-# and the valid values still pass the checks.
+# a --board that is not known (the message lists the boards), --board with
+# --engine; and the valid values still pass the checks.
 # Needs no root: nothing here gets as far as a namespace. Should a check
 # regress, the `serve` cases run the ref engine for at most a second
 # (--run-for=1; the --run-for case itself is stopped by a 5 s timeout),
@@ -148,6 +149,21 @@ test_simd_netns_path_rejected() {
 	ok "$t"
 }
 
+test_simd_board_unknown_rejected() {
+	t=test_simd_board_unknown_rejected
+	# the message names the option and the value and lists the boards
+	expect_usage "$t" "toe-simd: bad --board 'nonesuch': want a known board: ecp5-versa" \
+		--board=nonesuch no-such-command || return
+	expect_usage "$t" "toe-simd: bad --board '': want a known board: ecp5-versa" \
+		--board= no-such-command || return
+	expect_usage "$t" "toe-simd: bad --board 'ECP5-VERSA': want a known board: ecp5-versa" \
+		--board=ECP5-VERSA no-such-command || return
+	# the board brings its own engine
+	expect_usage "$t" "toe-simd: bad --engine 'ref': want no --engine with --board" \
+		--engine=ref --board=ecp5-versa no-such-command || return
+	ok "$t"
+}
+
 # Valid values of every checked option pass the checks: with a command that
 # does not exist the answer is the usage text (exit 2), not a "bad --" line.
 test_simd_valid_options_accepted() {
@@ -163,6 +179,7 @@ test_simd_valid_options_accepted() {
 	fi
 	err=$(timeout 5 "$SIMD" --port=65535 --tick-hz=4294750000 \
 		--msl-ms=86400000 --seed=4294967295 --run-for=1e9 \
+		--board=ecp5-versa \
 		--netns=$(printf '%063d' 0) no-such-command 2>&1 >/dev/null)
 	rc=$?
 	if [ "$rc" != 2 ] || printf '%s\n' "$err" | grep -q "bad --"; then
@@ -182,6 +199,7 @@ test_simd_msl_ms_negative_rejected
 test_simd_seed_not_a_number_rejected
 test_simd_netns_empty_rejected
 test_simd_netns_path_rejected
+test_simd_board_unknown_rejected
 test_simd_valid_options_accepted
 echo "test_simd_args: $pass passed, $fail failed"
 [ "$fail" = 0 ]

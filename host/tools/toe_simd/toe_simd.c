@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * toe_simd.c - toe-simd, the simulation daemon: the engine (the Verilator
- * model of rtl/toe_top.v, or the reference stack with --engine=ref) with
- * its MAC on a TAP link inside a network namespace it creates, facing the
- * real Linux TCP/IP stack (docs/linux-interop.md).
+ * model of rtl/toe_top.v, the reference stack with --engine=ref, or with
+ * --board=NAME a whole board top driven at its pins: its PHY model on the
+ * link, its UART under the host bridge) with its MAC on a TAP link inside
+ * a network namespace it creates, facing the real Linux TCP/IP stack
+ * (docs/linux-interop.md).
  *
  *   toe-simd [OPTIONS] serve   run until SIGINT/SIGTERM (or --run-for):
  *                              the host bridge on tcp://127.0.0.1:PORT for
@@ -82,6 +84,9 @@ static void usage(FILE *out)
 	      "Options:\n"
 	      "  --engine=rtl|ref the RTL model (default when built) or the C\n"
 	      "                   reference stack standing in for it\n"
+	      "  --board=NAME     a board top in simulation, driven at its pins:\n"
+	      "                   frames through its PHY model and MAC, the host\n"
+	      "                   bridge over its UART (boards: see below)\n"
 	      "  --port=N         host bridge port 0..65535 (serve; default 5555,\n"
 	      "                   0: any)\n"
 	      "  --listen=PORT    serve: the engine listens on PORT (1..65535)\n"
@@ -103,6 +108,8 @@ static void usage(FILE *out)
 	      "  -q, --quiet      serve: do not print frames\n"
 	      "\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n", out);
+	fprintf(out, "Boards: %s\n", *toe_eut_boards() ? toe_eut_boards() :
+		"none in this build");
 }
 
 volatile int got_signal;
@@ -132,6 +139,7 @@ void simd_session_opts_from(const struct options *o,
 {
 	memset(so, 0, sizeof(*so));
 	so->kind = o->kind;
+	so->board = o->board;
 	so->tick_hz = o->tick_hz;
 	so->msl_ms = o->msl_ms;
 	so->seed = o->seed;
@@ -177,7 +185,9 @@ static int run_serve(const struct options *o)
 	struct simd_wire_stats ws;
 	char err[512], lmac[18], emac[18];
 	const uint8_t engine_mac[6] = SIMD_ENGINE_MAC;
-	struct toe_sim *sim;
+	const struct toe_sim_engine *bridge_eng = NULL;
+	struct toe_sim *bridge = NULL;
+	bool has_bridge;
 	uint64_t end = 0;
 	struct toe_hostsrv *hs = NULL; /* stays NULL without the server */
 
@@ -194,7 +204,8 @@ static int run_serve(const struct options *o)
 	}
 	sv.t0_usec = toe_eut_tick(sv.s.eng) * 1000000u /
 		     toe_eut_tick_hz(sv.s.eng);
-	sim = toe_eut_sim(sv.s.eng);
+	/* the host bridge's bytes: the model's, or a board's UART */
+	has_bridge = toe_eut_bridge(sv.s.eng, &bridge_eng, &bridge) == 0;
 	if (o->listen_port > 0 &&
 	    toe_eut_listen(sv.s.eng, (uint16_t)o->listen_port) < 0) {
 		fprintf(stderr, "toe-simd: the engine cannot listen on %d\n",
@@ -202,7 +213,7 @@ static int run_serve(const struct options *o)
 		simd_session_close(&sv.s);
 		return 1;
 	}
-	if (sim) {
+	if (has_bridge) {
 		/* The peer MAC for CONNECT: Linux's, preloaded (a host that
 		 * connects to 192.0.2.1 can leave CMD_REMOTE_MAC alone). */
 		const uint8_t *m = sv.s.net.linux_mac;
@@ -213,7 +224,10 @@ static int run_serve(const struct options *o)
 				      toe_drv_mac_lo(m));
 	}
 	say("toe-simd: %s engine on %s in namespace %s\n",
-	    toe_eut_kind_name(o->kind), sv.s.net.ifname, sv.s.net.ns_name);
+	    o->kind == TOE_EUT_BOARD ? o->board : toe_eut_kind_name(o->kind),
+	    sv.s.net.ifname, sv.s.net.ns_name);
+	if (o->kind == TOE_EUT_BOARD)
+		say("  %s\n", toe_eut_describe(sv.s.eng));
 	say("  Linux  192.0.2.1  MAC %s (toe0)\n",
 	    simd_mac_str(sv.s.net.linux_mac, lmac));
 	say("  engine 192.0.2.2  MAC %s\n", simd_mac_str(engine_mac, emac));
@@ -226,8 +240,9 @@ static int run_serve(const struct options *o)
 	if (o->pcap)
 		say("  pcap: %s\n", o->pcap);
 #ifdef TOE_SIMD_HOSTSRV
-	if (sim) {
-		hs = toe_hostsrv_new(sim, (uint16_t)o->port, err, sizeof(err));
+	if (has_bridge) {
+		hs = toe_hostsrv_new_engine(bridge_eng, bridge, (uint16_t)o->port,
+					    err, sizeof(err));
 		if (!hs) {
 			fprintf(stderr, "toe-simd: host bridge server: %s\n", err);
 			simd_session_close(&sv.s);
@@ -238,11 +253,13 @@ static int run_serve(const struct options *o)
 		    toe_hostsrv_port(hs));
 	}
 #else
-	if (sim)
+	(void)bridge_eng;
+	(void)bridge;
+	if (has_bridge)
 		say("  host bridge: not served (this build has no "
 		    "sim/joint/toe_hostsrv.c)\n");
 #endif
-	if (!sim)
+	if (!has_bridge)
 		say("  the ref engine has no host bridge: this daemon plays the "
 		    "host (closes when the peer closes)\n");
 	say("  Linux side: ip netns exec %s <command>\n", sv.s.net.ns_name);
@@ -278,7 +295,7 @@ static int run_serve(const struct options *o)
 #else
 		(void)lead;
 #endif
-		if (!sim)
+		if (!has_bridge)
 			serve_ref_events(&sv);
 	}
 	simd_wire_stats(sv.s.wire, &ws);
@@ -307,6 +324,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "engine", required_argument, NULL, 'e' },
+		{ "board", required_argument, NULL, 'B' },
 		{ "port", required_argument, NULL, 'P' },
 		{ "listen", required_argument, NULL, 'L' },
 		{ "run-for", required_argument, NULL, 'R' },
@@ -323,6 +341,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o;
+	const char *engine = NULL;
 	uint64_t v;
 	int opt, rc;
 
@@ -333,12 +352,24 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "vqh", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
+			engine = optarg;
 			if (!strcmp(optarg, "rtl"))
 				o.kind = TOE_EUT_RTL;
 			else if (!strcmp(optarg, "ref"))
 				o.kind = TOE_EUT_REF;
 			else
 				return bad_arg("engine", optarg, "rtl|ref");
+			break;
+		case 'B':
+			if (!toe_eut_have_board(optarg)) {
+				char want[160];
+
+				snprintf(want, sizeof(want), "a known board: %s",
+					 *toe_eut_boards() ? toe_eut_boards() :
+					 "none in this build");
+				return bad_arg("board", optarg, want);
+			}
+			o.board = optarg;
 			break;
 		case 'P':
 			if (toe_parse_u64(optarg, 0, 65535, &v) < 0)
@@ -395,6 +426,14 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: goto bad;
 		}
+	}
+	if (o.board) {
+		/* the board carries its own engine */
+		if (engine)
+			return bad_arg("engine", engine, "no --engine with "
+				       "--board (the board's engine is its "
+				       "toe_top)");
+		o.kind = TOE_EUT_BOARD;
 	}
 	if (optind != argc - 1)
 		goto bad;

@@ -18,6 +18,7 @@ extern volatile int got_signal;
 
 struct options {
 	enum toe_eut_kind kind;
+	const char *board;       /* kind board: --board=NAME */
 	uint64_t tick_hz;
 	uint64_t msl_ms;
 	const char *pcap;

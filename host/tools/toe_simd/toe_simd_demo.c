@@ -363,6 +363,10 @@ int simd_run_demo(const struct options *o)
 	so.one_frame = true;
 	if (o->kind == TOE_EUT_RTL)
 		say("building the engine model and measuring its speed...\n");
+	else if (o->kind == TOE_EUT_BOARD)
+		say("powering up the %s board model (the PHY's reset twice), "
+		    "opening it over its UART, measuring its speed...\n",
+		    o->board);
 	if (simd_session_open(&d.s, &so, err, sizeof(err)) < 0) {
 		fprintf(stderr, "toe-simd: %s\n", err);
 		return 1;
@@ -377,6 +381,7 @@ int simd_run_demo(const struct options *o)
 	say("  engine  192.0.2.2, MAC %s: %s\n", simd_mac_str(engine_mac, emac),
 	    o->kind == TOE_EUT_RTL ?
 	    "the RTL (Verilator model of rtl/toe_top.v)" :
+	    o->kind == TOE_EUT_BOARD ? toe_eut_describe(d.s.eng) :
 	    "the reference stack (--engine=ref)");
 	say("  time    TICK_HZ %" PRIu64 ", engine time = cycles / TICK_HZ, "
 	    "paced to the wall clock", toe_eut_tick_hz(d.s.eng));
@@ -496,7 +501,13 @@ out:
 		if (!ok1 || !ok2 || !rx_ok)
 			ok = 0;
 	}
-	say("  engine cycles, last beat in -> first beat out of the reply:\n");
+	if (o->kind == TOE_EUT_BOARD)
+		say("  engine cycles (60 MHz), last byte in -> first byte out of "
+		    "the reply at the\n  board's RGMII pins (through LiteEth "
+		    "and both clock crossings):\n");
+	else
+		say("  engine cycles, last beat in -> first beat out of the "
+		    "reply:\n");
 	if (d.syn_synack >= 0)
 		say("    SYN -> SYN-ACK   %" PRId64 " cycles\n", d.syn_synack);
 	if (d.synack_ack >= 0)

@@ -62,6 +62,8 @@ int simd_session_open(struct simd_session *s, const struct simd_session_opts *o,
 	 * two words a request, the bridge shared with toectl (serve) */
 	toe_eut_cfg_default(&ec);
 	ec.kind = o->kind;
+	ec.board = o->board;
+	ec.max_conns = o->max_conns;
 	memcpy(ec.local_mac, mac, 6);
 	ec.local_ip = s->net.engine_ip;
 	ec.tick_hz = o->tick_hz;
@@ -79,7 +81,7 @@ int simd_session_open(struct simd_session *s, const struct simd_session_opts *o,
 	if (!s->eng)
 		goto fail_net;
 	/* the engine this daemon was built for */
-	if (o->kind == TOE_EUT_RTL) {
+	if (o->kind != TOE_EUT_REF) {
 		uint32_t id = 0;
 
 		if (toe_eut_csr_read(s->eng, TOE_REG_ID, &id) < 0 ||

@@ -21,8 +21,10 @@
 
 struct simd_session_opts {
 	enum toe_eut_kind kind;
-	uint64_t tick_hz;     /* 0: rtl measured (see sim/eut/toe_eut_rtl.c), ref
-			       * 156.25 MHz */
+	const char *board;    /* kind board: its name (toe_eut_boards()) */
+	unsigned max_conns;   /* MAX_CONNS; 0: the engine's whole table */
+	uint64_t tick_hz;     /* 0: rtl and board measured (see
+			       * sim/eut/toe_eut_regs.c), ref 156.25 MHz */
 	uint64_t msl_ms;      /* engine MSL; 0: 500 ms (TIME-WAIT 1 s) */
 	uint32_t seed;
 	const uint8_t *isn_key; /* NULL: zero key */
@@ -43,7 +45,7 @@ struct simd_session {
 	struct toe_eut *eng;
 	struct simd_wire *wire;
 	char peer_bin[PATH_MAX]; /* toe-linux-peer */
-	double model_rate;       /* rtl: cycles per wall second measured */
+	double model_rate;       /* rtl, board: cycles per wall second measured */
 };
 
 /* Open everything; -1 with the reason in err (nothing left behind). */

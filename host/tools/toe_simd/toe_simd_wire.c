@@ -45,6 +45,7 @@ struct simd_wire {
 	unsigned hq_head, hq_n;
 	unsigned hq_dir[2];     /* held frames per direction */
 	struct simd_wire_stats st;
+	bool link_failed;       /* found by the pump, said by the next poll */
 	uint8_t buf[FRAME_MAX];
 };
 
@@ -60,6 +61,8 @@ static uint64_t ticks_to_ns(const struct simd_wire *w, uint64_t t)
 {
 	return (uint64_t)((unsigned __int128)t * 1000000000u / w->hz);
 }
+
+static void pump(void *arg);
 
 struct simd_wire *simd_wire_new(const struct simd_wire_opts *o, char *err,
 				size_t errlen)
@@ -94,6 +97,10 @@ struct simd_wire *simd_wire_new(const struct simd_wire_opts *o, char *err,
 	}
 	w->wall0 = w->wall_start = simd_mono_ns();
 	w->cyc0 = w->cyc_start = toe_eut_tick(o->eng);
+	/* one_frame: the caller looks at the engine between frames, so
+	 * none may cross while it does */
+	if (!o->one_frame)
+		toe_eut_set_pump(o->eng, pump, w);
 	return w;
 }
 
@@ -101,6 +108,7 @@ void simd_wire_free(struct simd_wire *w)
 {
 	if (!w)
 		return;
+	toe_eut_set_pump(w->o.eng, NULL, NULL);
 	if (w->dump)
 		pcap_dump_close(w->dump);
 	if (w->pd)
@@ -283,6 +291,18 @@ static int in_frames(struct simd_wire *w)
 	return len < 0 ? -1 : n;
 }
 
+/* The engine's pump (toe_eut_set_pump): called inside a long register
+ * access, it moves frames both ways as a poll does, without pacing. */
+static void pump(void *arg)
+{
+	struct simd_wire *w = arg;
+
+	if (in_frames(w) < 0)
+		w->link_failed = true;
+	out_frames(w);
+	release_held(w);
+}
+
 /* Step while the engine is working on something. */
 void simd_wire_settle(struct simd_wire *w)
 {
@@ -305,7 +325,7 @@ int simd_wire_poll(struct simd_wire *w, int wait_ms)
 	if (!slice)
 		slice = 1;
 	moved = in_frames(w);
-	if (moved < 0)
+	if (moved < 0 || w->link_failed)
 		return -1;
 	simd_wire_settle(w);
 	moved += release_held(w);

@@ -26,6 +26,12 @@
  *    (never early), which TCP tolerates (a late retransmission).
  * The ref engine costs nothing to step, so it follows the wall clock
  * exactly.
+ *
+ * A board's register accesses take thousands of engine cycles (its UART):
+ * the wire is the engine's pump (toe_eut_set_pump) and moves frames both
+ * ways while one runs, as the board's Ethernet would meanwhile. on_frame
+ * and filter may therefore be called from inside the engine's register
+ * functions: they must not use them (commands, events, read-out).
  */
 #ifndef TOE_SIMD_WIRE_H
 #define TOE_SIMD_WIRE_H
@@ -72,7 +78,8 @@ struct simd_wire_opts {
 	void *filter_arg;
 	uint64_t max_lag;        /* ticks; 0: TICK_HZ / 5 (200 ms) */
 	/* take at most one frame from Linux per round (the caller looks at
-	 * the engine after each frame) */
+	 * the engine after each frame); the wire is then not the engine's
+	 * pump (frames cross only in simd_wire_poll) */
 	bool one_frame;
 	/* engine time stepped per round while behind the wall clock, in
 	 * engine microseconds; 0: 1000. Smaller keeps a host bridge client

@@ -25,7 +25,7 @@ struct wire_frame {
 struct got_frame {
 	uint8_t *b;
 	size_t n;
-	uint64_t t;
+	uint64_t t0, t; /* its first byte after the SFD, its last nibble */
 };
 
 struct rgmii_phy {
@@ -42,6 +42,7 @@ struct rgmii_phy {
 	bool tx_on;        /* the current cycle carries a byte */
 	uint8_t tx_byte;
 	uint64_t sent;
+	uint64_t sent_t;   /* when the last frame sent had left */
 	/* from the FPGA */
 	bool have_lo;      /* the rising-edge half of the cycle was sampled */
 	uint8_t lo, en;
@@ -49,6 +50,7 @@ struct rgmii_phy {
 	bool tx_armed;     /* TX_EN seen low since the clock started */
 	uint8_t rx[MAX_WIRE + 64];
 	size_t rx_n;
+	uint64_t rx_t[9];  /* when bytes 0..8 of the frame were sampled */
 	bool rx_bad;       /* an error in this frame already reported */
 	uint64_t idle;     /* idle cycles since the last frame */
 	bool seen_frame;
@@ -119,8 +121,19 @@ uint64_t rgmii_phy_sent(const struct rgmii_phy *p)
 	return p->sent;
 }
 
+uint64_t rgmii_phy_sent_ps(const struct rgmii_phy *p)
+{
+	return p->sent_t;
+}
+
 size_t rgmii_phy_recv(struct rgmii_phy *p, uint8_t *buf, size_t cap,
 		      uint64_t *t_ps)
+{
+	return rgmii_phy_recv_span(p, buf, cap, NULL, t_ps);
+}
+
+size_t rgmii_phy_recv_span(struct rgmii_phy *p, uint8_t *buf, size_t cap,
+			   uint64_t *first_ps, uint64_t *t_ps)
 {
 	struct got_frame *g;
 	size_t n;
@@ -130,12 +143,19 @@ size_t rgmii_phy_recv(struct rgmii_phy *p, uint8_t *buf, size_t cap,
 	g = &p->rxq[p->rxq_head];
 	n = g->n < cap ? g->n : cap;
 	memcpy(buf, g->b, n);
+	if (first_ps)
+		*first_ps = g->t0;
 	if (t_ps)
 		*t_ps = g->t;
 	free(g->b);
 	p->rxq_head = (p->rxq_head + 1) % MAX_RXQ;
 	p->rxq_n--;
 	return n;
+}
+
+unsigned rgmii_phy_recv_pending(const struct rgmii_phy *p)
+{
+	return p->rxq_n;
 }
 
 uint64_t rgmii_phy_received(const struct rgmii_phy *p)
@@ -167,7 +187,7 @@ const char *rgmii_phy_first_error(const struct rgmii_phy *p)
 
 /* The symbol of the next RX_CLK cycle: a byte of the frame on the wire,
  * or idle (after a frame, RGMII_PHY_IFG idle cycles at least). */
-static void next_symbol(struct rgmii_phy *p)
+static void next_symbol(struct rgmii_phy *p, uint64_t now)
 {
 	if (p->tx_pos == 0 && (p->tx_n == 0 || p->tx_gap < RGMII_PHY_IFG)) {
 		p->tx_on = false;
@@ -186,6 +206,9 @@ static void next_symbol(struct rgmii_phy *p)
 			p->tx_n--;
 			p->tx_gap = 0;
 			p->sent++;
+			/* its last byte is on the pins for one cycle from
+			 * now (a quarter period before its rising edge) */
+			p->sent_t = now + 2 * RGMII_PHY_HALF_PS;
 		}
 	}
 }
@@ -247,6 +270,7 @@ static void frame_end(struct rgmii_phy *p, uint64_t now)
 	}
 	memcpy(g->b, p->rx + 8, n - 4);
 	g->n = n - 4;
+	g->t0 = p->rx_t[8];
 	g->t = now;
 	p->rxq_n++;
 }
@@ -277,8 +301,11 @@ static void tx_cycle(struct rgmii_phy *p, uint64_t now, uint8_t en,
 			p->rx_bad = true;
 			error(p, now, "TX_ER during a frame");
 		}
-		if (p->rx_n < sizeof(p->rx))
+		if (p->rx_n < sizeof(p->rx)) {
+			if (p->rx_n < 9)
+				p->rx_t[p->rx_n] = now;
 			p->rx[p->rx_n++] = (uint8_t)(lo | hi << 4);
+		}
 		return;
 	}
 	p->tx_armed = true;
@@ -317,7 +344,7 @@ uint64_t rgmii_phy_step(struct rgmii_phy *p, uint64_t now_ps,
 		p->k = 0;
 		p->idle = 0;
 		pins->rx_clk = 0;
-		next_symbol(p);
+		next_symbol(p, now_ps);
 		pins->rx_ctl = p->tx_on;
 		pins->rxd = p->tx_on ? (uint8_t)(p->tx_byte & 0xF) : INBAND;
 		return p->t0;
@@ -346,7 +373,7 @@ uint64_t rgmii_phy_step(struct rgmii_phy *p, uint64_t now_ps,
 			pins->rxd = p->tx_on ? (uint8_t)(p->tx_byte >> 4) : INBAND;
 		} else {
 			/* next edge rises: a new cycle, low nibble, RX_DV */
-			next_symbol(p);
+			next_symbol(p, now_ps);
 			pins->rx_ctl = p->tx_on;
 			pins->rxd = p->tx_on ? (uint8_t)(p->tx_byte & 0xF) : INBAND;
 		}

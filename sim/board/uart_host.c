@@ -98,6 +98,11 @@ size_t uart_host_read(struct uart_host *u, uint8_t *buf, size_t n)
 	return k;
 }
 
+size_t uart_host_rx_pending(const struct uart_host *u)
+{
+	return u->rx_n;
+}
+
 uint64_t uart_host_rx_count(const struct uart_host *u)
 {
 	return u->rx_count;

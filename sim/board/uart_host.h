@@ -18,7 +18,7 @@
  * receiver waits for the line to go high. Good bytes are queued for
  * uart_host_read.
  *
- * Pin interface (the board harness, tests/board/versa_board.cpp):
+ * Pin interface (the board harness, sim/board/versa_board.cpp):
  *   uart_host_next()   the time of the model's next event (UINT64_MAX: none)
  *   uart_host_step()   at that time: the receive line as it is now in,
  *                      the transmit line out
@@ -46,6 +46,8 @@ void uart_host_write(struct uart_host *u, const uint8_t *buf, size_t n);
 size_t uart_host_tx_pending(const struct uart_host *u);
 /* Take up to n received bytes; returns the count. */
 size_t uart_host_read(struct uart_host *u, uint8_t *buf, size_t n);
+/* Received bytes not yet read. */
+size_t uart_host_rx_pending(const struct uart_host *u);
 /* Bytes received so far (taken or not), framing errors, glitches. */
 uint64_t uart_host_rx_count(const struct uart_host *u);
 unsigned uart_host_framing_errors(const struct uart_host *u);

@@ -2,7 +2,7 @@
 /*
  * rgmii_phy.h - a Gigabit Ethernet PHY at its RGMII pins (the 88E1512 of
  * the ECP5 Versa, as the FPGA sees it), in simulated time, for the
- * board-level simulation (tests/board/versa_board.cpp drives the pins).
+ * board-level simulation (sim/board/versa_board.cpp drives the pins).
  *
  * Facts from the RGMII specification (HP, "Reduced Gigabit Media
  * Independent Interface (RGMII)", version 2.0) and IEEE 802.3 clause 3/4:
@@ -75,13 +75,21 @@ int rgmii_phy_send(struct rgmii_phy *p, const uint8_t *frame, size_t len,
 		   unsigned flags);
 /* Frames queued or being sent to the FPGA. */
 unsigned rgmii_phy_send_pending(const struct rgmii_phy *p);
-/* Frames fully sent to the FPGA so far. */
+/* Frames fully sent to the FPGA so far, and when the last of them had
+ * left the pins. */
 uint64_t rgmii_phy_sent(const struct rgmii_phy *p);
+uint64_t rgmii_phy_sent_ps(const struct rgmii_phy *p);
 
 /* The next frame received from the FPGA (no preamble, SFD or FCS) into
  * buf: its length (0: none; the frame is cut at cap), *t_ps its time. */
 size_t rgmii_phy_recv(struct rgmii_phy *p, uint8_t *buf, size_t cap,
 		      uint64_t *t_ps);
+/* The same, with *first_ps the time its first byte (after the SFD) was
+ * sampled; either pointer may be NULL. */
+size_t rgmii_phy_recv_span(struct rgmii_phy *p, uint8_t *buf, size_t cap,
+			   uint64_t *first_ps, uint64_t *t_ps);
+/* Frames received from the FPGA and not taken yet. */
+unsigned rgmii_phy_recv_pending(const struct rgmii_phy *p);
 /* Frames received from the FPGA so far (taken or not). */
 uint64_t rgmii_phy_received(const struct rgmii_phy *p);
 /* Protocol errors seen on the FPGA's transmit pins, and the first one. */

@@ -22,6 +22,13 @@
  * registers at configuration). A test that needs a reset from a known
  * state presses the button once the board is up (test_board_versa.c).
  *
+ * Probe: one thing is read inside the FPGA rather than at a pin, the
+ * payload stream toe_top delivers to the user logic (m_pay, which the
+ * board's counting sink takes; no pin carries it): the harness collects
+ * each beat the sink takes at a rising edge of the engine clock, as a
+ * logic analyser on that interface would (sim/board/versa_probe.vlt keeps
+ * those signals readable). It never drives anything.
+ *
  * Waves: WAVES=1 in the environment writes $WAVES_DIR/versa-<n>.fst
  * (large: every evaluation is dumped).
  */
@@ -29,6 +36,7 @@
 #define TOE_VERSA_BOARD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rgmii_phy.h"
@@ -65,6 +73,19 @@ void versa_board_button(struct versa_board *b, bool pressed);
 /* The pins the test reads: led[7:0] (low = lit), the PHY's reset. */
 uint8_t versa_board_led(const struct versa_board *b);
 bool versa_board_eth_rst_n(const struct versa_board *b);
+
+/* The last time a UART line was low or changed, or RX_CTL / TX_CTL was
+ * high (a frame or a character on its way), in ps. */
+uint64_t versa_board_last_activity_ps(const struct versa_board *b);
+
+/* The payload probe: the oldest packet the user logic received (one
+ * m_pay packet, tlast ending it): its length (copying at most cap bytes),
+ * 0 if none; *conn its connection id (tdest). */
+size_t versa_board_pop_payload(struct versa_board *b, uint16_t *conn,
+			       uint8_t *buf, size_t cap);
+size_t versa_board_payload_pending(const struct versa_board *b);
+/* Beats taken so far. */
+uint64_t versa_board_payload_beats(const struct versa_board *b);
 
 #ifdef __cplusplus
 }

@@ -6,15 +6,26 @@
 #include "versa_board.h"
 
 #include <cstdlib>
+#include <cstring>
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <new>
 #include <string>
+#include <vector>
 
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
 #include "Vfpga_versa_top.h"
+// the probed signals (versa_probe.vlt)
+#include "Vfpga_versa_top___024root.h"
+
+// a packet of the payload stream, as the user logic received it
+struct versa_pay {
+	uint16_t conn;
+	std::vector<uint8_t> bytes;
+};
 
 struct versa_board {
 	std::unique_ptr<VerilatedContext> ctx;
@@ -27,6 +38,12 @@ struct versa_board {
 	bool button = false; // pressed: rst_n low
 	uint64_t evals = 0;
 	bool started = false;
+	uint64_t t_active = 0; // the last time a UART line or RX/TX_CTL moved
+	// the payload probe
+	std::deque<versa_pay> payq;
+	versa_pay pay_cur;
+	bool pay_in = false;
+	uint64_t pay_beats = 0;
 
 	~versa_board()
 	{
@@ -38,16 +55,51 @@ struct versa_board {
 		uart_host_free(uart);
 	}
 
+	// A beat the user logic took at a rising edge of clk: m_pay as it
+	// stood before the edge (m_pay_tready is 1 on the board).
+	void pay_beat(uint64_t d, uint8_t keep, bool last, uint16_t dest)
+	{
+		pay_beats++;
+		if (!pay_in) {
+			pay_in = true;
+			pay_cur.bytes.clear();
+			pay_cur.conn = dest;
+		}
+		for (unsigned i = 0; i < 8; i++)
+			if (keep & (1u << i))
+				pay_cur.bytes.push_back((uint8_t)(d >> (8 * i)));
+		if (last) {
+			payq.push_back(std::move(pay_cur));
+			pay_cur = versa_pay();
+			pay_in = false;
+		}
+	}
+
 	void eval(uint64_t t)
 	{
+		Vfpga_versa_top___024root *r = top->rootp;
+		// m_pay changes only at clk's rising edges: as it is now, it is
+		// what the sink samples at an edge in this evaluation
+		uint8_t clk0 = r->fpga_versa_top__DOT__clk;
+		bool pv = r->fpga_versa_top__DOT__m_pay_tvalid;
+		uint64_t pd = r->fpga_versa_top__DOT__m_pay_tdata;
+		uint8_t pk = r->fpga_versa_top__DOT__m_pay_tkeep;
+		bool pl = r->fpga_versa_top__DOT__m_pay_tlast;
+		uint16_t pdest = r->fpga_versa_top__DOT__m_pay_tdest;
+
 		top->eval();
 		evals++;
 		if (trace)
 			trace->dump(t);
+		if (!clk0 && r->fpga_versa_top__DOT__clk && pv)
+			pay_beat(pd, pk, pl, pdest);
 		if (top->uart_tx != uart_tx) {
 			uart_tx = top->uart_tx;
 			uart_host_line(uart, t, uart_tx);
+			t_active = t;
 		}
+		if (top->eth_tx_ctl || top->eth_rx_ctl || !top->uart_rx)
+			t_active = t;
 	}
 
 	void run_until(uint64_t t_end)
@@ -193,4 +245,36 @@ extern "C" uint8_t versa_board_led(const struct versa_board *b)
 extern "C" bool versa_board_eth_rst_n(const struct versa_board *b)
 {
 	return b->top->eth_rst_n;
+}
+
+extern "C" uint64_t versa_board_last_activity_ps(const struct versa_board *b)
+{
+	return b->t_active;
+}
+
+extern "C" size_t versa_board_pop_payload(struct versa_board *b, uint16_t *conn,
+					  uint8_t *buf, size_t cap)
+{
+	size_t n;
+
+	if (b->payq.empty())
+		return 0;
+	versa_pay &p = b->payq.front();
+	n = p.bytes.size();
+	if (conn)
+		*conn = p.conn;
+	if (n)
+		std::memcpy(buf, p.bytes.data(), n < cap ? n : cap);
+	b->payq.pop_front();
+	return n;
+}
+
+extern "C" size_t versa_board_payload_pending(const struct versa_board *b)
+{
+	return b->payq.size();
+}
+
+extern "C" uint64_t versa_board_payload_beats(const struct versa_board *b)
+{
+	return b->pay_beats;
 }
