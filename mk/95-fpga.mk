@@ -26,7 +26,8 @@
 #   make test-interop-board
 #                         the Linux interop through the Versa board model
 #                         alone (test_interop_board, below; also in 'make
-#                         test'); INTEROP_BOARD_BULK_N=1000 for more
+#                         test'); TOE_INTEROP_BULK_N=1000 in the
+#                         environment for the RTL run's count (minutes)
 #
 # The block tests (UART, MAC width adapter, async FIFO) are VBLOCKs in
 # mk/40-rtl.mk. Their tops are in fpga/common, not rtl/: they are left out
@@ -148,8 +149,9 @@ $(EUT_BOARD_OBJ): mk/95-fpga.mk
 # test_interop_board: tests/interop/test_interop_linux.c again, its back
 # end the Versa board model (INTEROP_ENGINE), INTEROP_BOARD_BULK_N
 # connections per bulk test (a multiple of 4; docs/linux-interop.md has
-# the time it takes)
-INTEROP_BOARD_BULK_N ?= 100
+# the time it takes; TOE_INTEROP_BULK_N in the environment overrides it
+# at run time)
+INTEROP_BOARD_BULK_N := 100
 INTEROP_BOARD_TEST := $(BUILD)/tests/test_interop_board
 TEST_BINS += $(INTEROP_BOARD_TEST)
 ALL_TARGETS += $(INTEROP_BOARD_TEST)

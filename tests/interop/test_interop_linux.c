@@ -989,7 +989,7 @@ static void test_linux_client_bulk_all_modes_all_complete(void **state)
 	host_init(&h);
 	assert_int_equal(toe_eut_listen(G.s.eng, PORT_BULK_PASSIVE), 0);
 	assert_int_equal(simd_peer_start(&G.s, p, args), 0);
-	host_run(&h, p, BULK_TIMEOUT_MS);
+	host_run(&h, p, (int)slow * BULK_TIMEOUT_MS);
 	host_report(&h, "Linux client");
 	printf("  took %.1f s\n", (double)(simd_mono_ns() - t0) / 1e9);
 	if (h.errors)
@@ -1037,7 +1037,7 @@ static void test_engine_client_bulk_all_modes_all_complete(void **state)
 	assert_int_equal(simd_peer_start(&G.s, p, args), 0);
 	if (simd_peer_wait_line(&G.s, p, "ready", 10000) < 0)
 		fail_msg("the Linux listener did not start:\n%s", p->out);
-	host_run(&h, p, BULK_TIMEOUT_MS);
+	host_run(&h, p, (int)slow * BULK_TIMEOUT_MS);
 	host_report(&h, "engine client");
 	printf("  took %.1f s\n", (double)(simd_mono_ns() - t0) / 1e9);
 	if (h.errors)
