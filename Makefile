@@ -55,8 +55,13 @@ deps:
 
 # 'test' and 'demo' first make sure the packages are there, then build in a
 # second make so pkg-config sees them.
+# The build of the runners goes TEST_JOBS wide (both cores of the CI
+# machine; it is most of `make test`'s time); the runners then run one
+# after another (tests/scripts/run-tests.sh), so their timing checks see
+# one core each.
+TEST_JOBS ?= 2
 test: deps
-	@$(MAKE) --no-print-directory test-run
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) test-run
 
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
