@@ -178,6 +178,7 @@ module toe_csr #(
     input  wire         st_ready,
     input  wire         st_idle,
     input  wire         st_tick_ok,
+    input  wire [31:0]  st_conns_used,
     input  wire [63:0]  now,
     // a command is offered or running
     output wire         cmd_busy
@@ -474,6 +475,7 @@ always @* begin
             TOE_REG_EV_COUNT: r_val = {16'd0, ev_count};
             TOE_REG_EV_LOST: r_val = ev_lost_reg;
             TOE_REG_STATUS: r_val = {29'd0, st_tick_ok, st_idle, st_ready};
+            TOE_REG_CONNS_USED: r_val = st_conns_used;
             TOE_REG_L2_ARP_REPLIES: r_val = stat_arp_replies;
             TOE_REG_L2_ARP_BUSY: r_val = stat_arp_busy;
             TOE_REG_L2_ICMP_REPLIES: r_val = stat_icmp_replies;

@@ -130,11 +130,11 @@ localparam [31:0] TOE_REG_ID_RESET = 32'h544F4531;
 // VERSION: Register map version. A host refuses another MAJOR; MINOR only
 // adds.
 localparam [9:0] TOE_REG_VERSION = 10'h004;
-localparam [31:0] TOE_REG_VERSION_RESET = 32'h00000003;
+localparam [31:0] TOE_REG_VERSION_RESET = 32'h00000004;
 localparam integer TOE_REG_VERSION_MINOR_SHIFT = 0;
 localparam integer TOE_REG_VERSION_MINOR_WIDTH = 16;
 localparam [31:0] TOE_REG_VERSION_MINOR_MASK = 32'h0000FFFF;
-localparam [15:0] TOE_REG_VERSION_MINOR_RESET = 16'h0003;
+localparam [15:0] TOE_REG_VERSION_MINOR_RESET = 16'h0004;
 localparam integer TOE_REG_VERSION_MAJOR_SHIFT = 16;
 localparam integer TOE_REG_VERSION_MAJOR_WIDTH = 16;
 localparam [31:0] TOE_REG_VERSION_MAJOR_MASK = 32'hFFFF0000;
@@ -530,6 +530,11 @@ localparam integer TOE_REG_STATUS_TICK_OK_SHIFT = 2;
 localparam integer TOE_REG_STATUS_TICK_OK_WIDTH = 1;
 localparam [31:0] TOE_REG_STATUS_TICK_OK_MASK = 32'h00000004;
 localparam [0:0] TOE_REG_STATUS_TICK_OK_RESET = 1'h0;
+// CONNS_USED: Connection ids in use: every connection in any state, half-open
+// (SYN-RECEIVED, SYN-SENT) and TIME-WAIT included, up to MAX_CONNS. Counted
+// by the id allocator (+1 when an id is taken, -1 a cycle after it is freed).
+localparam [9:0] TOE_REG_CONNS_USED = 10'h1C4;
+localparam [31:0] TOE_REG_CONNS_USED_RESET = 32'h00000000;
 // NOW: The engine's time: ticks (core clock cycles) since rst. Timers, event
 // times and the ISN clock M = NOW / (TICK_HZ / 250000) all use it; it is the
 // `now` to give the reference stack for the same moment.

@@ -16,6 +16,12 @@
 // After rst the bitmap is cleared (N / WORD cycles) before `ready` rises.
 // `limit` caps the ids handed out (cfg.max_conns): the lowest free id is
 // offered only if it is below the limit.
+//
+// `used` counts the ids in use: +1 on a take, -1 one cycle after a FREE
+// that found its bit set (freeing a free id changes nothing), so it equals
+// the number of 1 bits in the bitmap from the cycle after the search that
+// follows (it is never read for a decision, only reported: STATUS's
+// CONNS_USED register and the board's live-connections LED).
 
 `timescale 1ns / 1ps
 `default_nettype none
@@ -42,7 +48,9 @@ module toe_tcb_alloc #(
     input  wire            take,
     // mark free_id free (needs ready; not together with take)
     input  wire            free,
-    input  wire [ID_W-1:0] free_id
+    input  wire [ID_W-1:0] free_id,
+    // ids in use (0..N)
+    output wire [ID_W:0]   used
 );
 
 // bits per bitmap word, and words
@@ -74,6 +82,10 @@ reg [WI_W-1:0] w_reg = {WI_W{1'b0}}, w_next;
 reg [WB_W-1:0] b_reg = {WB_W{1'b0}}, b_next;
 reg [WORD-1:0] word_reg = {WORD{1'b0}}, word_next;
 reg [ID_W-1:0] fid_reg = {ID_W{1'b0}}, fid_next;
+reg [ID_W:0] used_reg = {(ID_W+1){1'b0}};
+// FREE found the freed bit set: count it down next cycle (keeps the RAM's
+// read data off the counter's adder)
+reg dec_reg = 1'b0, dec_next;
 
 // bitmap RAM, port A only
 reg ram_en, ram_we;
@@ -111,6 +123,7 @@ wire [WI_W-1:0] fid_reg_w = fid_reg[ID_W-1:WB_W];
 assign ready = state_reg == ST_READY;
 assign avail = ready && found_reg && ({1'b0, cur_id} < limit);
 assign id = cur_id;
+assign used = used_reg;
 
 always @* begin
     state_next = state_reg;
@@ -121,6 +134,7 @@ always @* begin
     b_next = b_reg;
     word_next = word_reg;
     fid_next = fid_reg;
+    dec_next = 1'b0;
 
     ram_en = 1'b0;
     ram_we = 1'b0;
@@ -173,6 +187,7 @@ always @* begin
             ram_addr = fid_reg_w;
             ram_wdata = ram_rdata & ~({{(WORD-1){1'b0}}, 1'b1} << fid_b);
             wfull_next[fid_reg_w] = 1'b0;
+            dec_next = ram_rdata[fid_b];
             state_next = ST_SEARCH;
         end
         default: begin
@@ -190,11 +205,19 @@ always @(posedge clk) begin
     b_reg <= b_next;
     word_reg <= word_next;
     fid_reg <= fid_next;
+    dec_reg <= dec_next;
+    if (state_reg == ST_READY && take && found_reg) begin
+        used_reg <= used_reg + 1'b1;
+    end else if (dec_reg) begin
+        used_reg <= used_reg - 1'b1;
+    end
 
     if (rst) begin
         state_reg <= ST_CLEAR;
         clr_reg <= {WI_W{1'b0}};
         found_reg <= 1'b0;
+        dec_reg <= 1'b0;
+        used_reg <= {(ID_W+1){1'b0}};
     end
 end
 

@@ -283,6 +283,8 @@ module toe_tcb_core #(
     // ---- status ----
     // nothing in progress: no job running or queued
     output wire         idle,
+    // connection ids in use (any state, half-open and TIME-WAIT included)
+    output wire [$clog2(N_CONN):0] conns_used,
     // restart the timer scan at id 0 (tests; tie to 0)
     input  wire         scan_restart,
     // completed scan passes
@@ -436,7 +438,7 @@ reg al_take, al_free;
 toe_tcb_alloc #(.N(N_CONN), .ID_W(ID_W)) alloc (
     .clk(clk), .rst(rst), .limit(conn_limit),
     .ready(al_ready), .avail(al_avail), .id(al_id),
-    .take(al_take), .free(al_free), .free_id(tcb_id_reg)
+    .take(al_take), .free(al_free), .free_id(tcb_id_reg), .used(conns_used)
 );
 
 // TCB RAM: port A the sequencer (a read, or a write, never both at once,

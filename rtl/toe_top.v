@@ -172,7 +172,10 @@ module toe_top #(
     // nothing in flight (no frame being parsed or sent, no segment, command
     // or timer job running, no host request or response, no event
     // notification about to go out); timers may be pending
-    output wire        idle
+    output wire        idle,
+    // connection ids in use, any state (the CONNS_USED register; a board's
+    // live-connections LED)
+    output wire [$clog2(N_CONN):0] conns_used
 );
 
 localparam CONN_LOG2 = $clog2(N_CONN);
@@ -489,7 +492,8 @@ toe_tcb_core #(.N_CONN(N_CONN), .N_LISTEN(N_LISTEN)) core (
     .stat_dropped(st_dropped), .stat_rx_bytes(st_rx_bytes),
     .stat_retransmits(st_retrans), .stat_table_full(st_table_full),
     .stat_timers_inline(st_tmr_inline),
-    .idle(core_idle), .scan_restart(1'b0), .scan_passes(scan_passes)
+    .idle(core_idle), .conns_used(conns_used), .scan_restart(1'b0),
+    .scan_passes(scan_passes)
 );
 
 // the core is ready once it left its table clearing after rst (its first
@@ -669,6 +673,7 @@ toe_csr #(
     .br_frame(br_frame), .br_crc_err(br_crc_err), .br_oversize(br_oversize),
     .br_timeout(br_timeout), .br_replay(br_replay),
     .st_ready(core_ready_reg), .st_idle(idle), .st_tick_ok(m_valid), .now(now),
+    .st_conns_used({{(31 - CONN_LOG2){1'b0}}, conns_used}),
     .cmd_busy(cmd_busy)
 );
 

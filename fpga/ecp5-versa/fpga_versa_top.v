@@ -41,12 +41,13 @@
 //   3  engine busy (toe_top idle low, stretched to ~140 ms)
 //   4  payload bytes delivered on m_pay: bit 16 of the count (toggles
 //      every 64 KiB), XOR the parity of all delivered payload
-//   5  heartbeat (clk alive: ~0.9 Hz)
+//   5  live connections: lit while at least one connection id is in use
+//      (toe_top conns_used, any state); while none is, it blinks as the
+//      heartbeat (clk alive: ~0.9 Hz)
 //   6  PLL locked
 //   7  sticky: a host-link byte lost (UART framing error or overrun) or a
 //      received frame dropped for lack of room
-// toe_top exports no connection count (only idle), so there is no
-// "connections > 0" LED; the CSR read-out over the host link has them.
+// The count itself is the CONNS_USED register (toectl info).
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -248,6 +249,7 @@ wire [7:0] m_pay_tkeep;
 wire m_pay_tvalid, m_pay_tlast;
 wire [15:0] m_pay_tdest;
 wire idle;
+wire [10:0] conns_used;
 
 toe_top engine (
     .clk(clk), .rst(rst),
@@ -264,7 +266,7 @@ toe_top engine (
     .s_host_tready(s_host_tready),
     .m_host_tdata(m_host_tdata), .m_host_tvalid(m_host_tvalid),
     .m_host_tready(m_host_tready), .m_host_tlast(m_host_tlast),
-    .idle(idle)
+    .idle(idle), .conns_used(conns_used)
 );
 
 // ---------------------------------------------------------------- user logic: counting sink
@@ -337,7 +339,7 @@ end
 wire [7:0] led_on = {
     lost_sticky,
     pll_locked,
-    heartbeat[25],
+    conns_used != 11'd0 || heartbeat[25],
     pay_bytes[16] ^ (^pay_fold),
     busy_str != 23'd0,
     tx_act != 22'd0,

@@ -395,6 +395,25 @@ int toe_engine_cycles(struct toe *t, uint64_t *cycles)
 	return 0;
 }
 
+int toe_conns_used(struct toe *t, unsigned *n)
+{
+	uint32_t v;
+	int r = toe_check_open(t);
+
+	if (r < 0)
+		return r;
+	if (!n)
+		return toe_seterr(t, TOE_EINVAL, "n is NULL");
+	if (t->info.version_minor < 4)
+		return toe_seterr(t, TOE_ENOTSUP, "CONNS_USED needs register "
+				  "map 0.4 (the engine has %u.%u)",
+				  t->info.version_major, t->info.version_minor);
+	if ((r = toe_reg_read(t, TOE_REG_CONNS_USED, &v)) < 0)
+		return r;
+	*n = (unsigned)v;
+	return 0;
+}
+
 /* ---- registers ---- */
 
 int toe_reg_read_n(struct toe *t, uint32_t addr, uint32_t *val, size_t count)

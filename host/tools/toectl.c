@@ -232,6 +232,7 @@ static int cmd_info(int argc, char **argv)
 	struct toe_info in;
 	struct toe_config c;
 	uint64_t now;
+	unsigned used;
 	struct toe *t;
 	int r;
 
@@ -257,6 +258,8 @@ static int cmd_info(int argc, char **argv)
 	printf("clock        %" PRIu32 " Hz\n", c.clock_hz);
 	if (toe_engine_cycles(t, &now) == 0)
 		printf("engine time  %" PRIu64 " ticks\n", now);
+	if (toe_conns_used(t, &used) == 0)
+		printf("in use       %u of %u connections\n", used, in.n_conn);
 	toe_free(t);
 	return EXIT_SUCCESS;
 }

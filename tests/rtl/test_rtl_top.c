@@ -402,7 +402,7 @@ static void test_csr_id_version_read_through_bridge(void **state)
 	assert_int_equal(rd(s, TOE_REG_ID), 0x544F4531);
 	v = rd(s, TOE_REG_VERSION);
 	assert_int_equal(TOE_FIELD_GET(TOE_REG_VERSION_MAJOR, v), 0);
-	assert_int_equal(TOE_FIELD_GET(TOE_REG_VERSION_MINOR, v), 3);
+	assert_int_equal(TOE_FIELD_GET(TOE_REG_VERSION_MINOR, v), 4);
 	v = rd(s, TOE_REG_BUILD_CONN);
 	/* 65536 reads as 0 */
 	assert_int_equal(TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_CONN, v), TOP_N_CONN & 0xffff);
@@ -1185,6 +1185,7 @@ static void test_cfg_max_conns_third_syn_dropped_table_full(void **state)
 	s = engine_cfg(27, &c);
 	wr(s, TOE_REG_MAX_CONNS, 2);
 	listen_on(s, 80);
+	assert_int_equal(rd(s, TOE_REG_CONNS_USED), 0);
 	for (k = 0; k < 3; k++) {
 		n = peer_seg(buf, (uint16_t)(3000 + k), 80, 100, 0, TOE_TCP_SYN, 1460, NULL, 0);
 		push(s, buf, n);
@@ -1199,6 +1200,8 @@ static void test_cfg_max_conns_third_syn_dropped_table_full(void **state)
 	}
 	expect_nothing(s);
 	assert_int_equal(rd64(s, TOE_REG_STAT_TABLE_FULL), 1);
+	/* both half-open connections count; the refused SYN does not */
+	assert_int_equal(rd(s, TOE_REG_CONNS_USED), 2);
 	assert_int_equal(connect_to(s, 4000, PEER_IP, 80, peer_mac, NULL), TOE_CMD_ENOMEM);
 	assert_int_equal(rd64(s, TOE_REG_STAT_TABLE_FULL), 2);
 	expect_nothing(s);
@@ -1227,7 +1230,7 @@ static uint32_t establish(struct toe_sim *s, uint16_t lport, uint16_t rport, uin
 	return id;
 }
 
-/* Read-out after a passive open: the peer's MSS (1000 < 1460: effective
+/* Read-out after a passive open (CONNS_USED 1, 0 after the abort): the peer's MSS (1000 < 1460: effective
  * 1000), SND.WND (8192), MAX.SND.WND; abort in ESTABLISHED sends
  * <SEQ=SND.NXT><CTL=RST> (RG-04) and frees the id. */
 static void test_cmd_abort_established_sends_rst(void **state)
@@ -1252,12 +1255,14 @@ static void test_cmd_abort_established_sends_rst(void **state)
 	assert_int_equal(cn.retransmits8, 0);
 	assert_int_equal(cn.retransmits, 0);
 	assert_memory_equal(cn.remote_mac, peer_mac, 6);
+	assert_int_equal(rd(s, TOE_REG_CONNS_USED), 1);
 
 	assert_int_equal(conn_cmd(s, TOE_CMD_ABORT, id), TOE_CMD_OK);
 	settle(s);
 	expect_seg(s, 80, 6000, TOE_TCP_RST, 100001, 0);
 	expect_nothing(s);
 	expect_no_event(s);
+	assert_int_equal(rd(s, TOE_REG_CONNS_USED), 0);
 	conn_read(s, id, &cn);
 	assert_int_equal(cn.state, TOE_ST_CLOSED);
 	assert_int_equal(cn.remote_ip, 0);

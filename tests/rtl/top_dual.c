@@ -2170,6 +2170,16 @@ void td_check_conn(struct td *t, int id)
 	check_conn(t, id);
 }
 
+/* The id allocator's count (CONNS_USED) against the reference's table. */
+static void check_conns_used(struct td *t)
+{
+	uint32_t used = rd(t, TOE_REG_CONNS_USED);
+
+	if (used != toe_ref_conn_count(t->r))
+		DIVERGE(t, t->step, "CONNS_USED: reference %u connections, engine %u",
+			toe_ref_conn_count(t->r), used);
+}
+
 void td_check_all_conns(struct td *t)
 {
 	unsigned i;
@@ -2177,6 +2187,7 @@ void td_check_all_conns(struct td *t)
 	td_sync(t);
 	for (i = 0; i < t->pass; i++)
 		check_conn(t, (int)i);
+	check_conns_used(t);
 	td_sync(t);
 }
 
@@ -2250,6 +2261,7 @@ void td_check_stats(struct td *t)
 				i, toe_parse_result_name(-(int)i),
 				(unsigned long long)rs.parse_drops[i],
 				(unsigned long long)(v[N_STAT_REGS + i] - t->base[N_STAT_REGS + i]));
+	check_conns_used(t);
 }
 
 /* ---- seen logs and scenario assertions ---- */

@@ -298,6 +298,11 @@ int toe_isn_check_window(struct toe *t, int conn, uint32_t m_lo,
  * TOE_ENOTSUP when neither exists. */
 int toe_engine_cycles(struct toe *t, uint64_t *cycles);
 
+/* Connection ids in use, in any state (half-open and TIME-WAIT included):
+ * the CONNS_USED register, one read (register map 0.4 and later;
+ * TOE_ENOTSUP before). */
+int toe_conns_used(struct toe *t, unsigned *n);
+
 /* ---- connections ---- */
 
 /* Listen on a local port / stop (existing connections stay). */

@@ -247,11 +247,11 @@ enum toe_tcp_flag {
  * MAJOR; MINOR only adds.
  */
 #define TOE_REG_VERSION 0x004u
-#define TOE_REG_VERSION_RESET 0x00000003u
+#define TOE_REG_VERSION_RESET 0x00000004u
 #define TOE_REG_VERSION_MINOR_SHIFT 0
 #define TOE_REG_VERSION_MINOR_WIDTH 16
 #define TOE_REG_VERSION_MINOR_MASK 0x0000FFFFu
-#define TOE_REG_VERSION_MINOR_RESET 0x00000003u
+#define TOE_REG_VERSION_MINOR_RESET 0x00000004u
 #define TOE_REG_VERSION_MAJOR_SHIFT 16
 #define TOE_REG_VERSION_MAJOR_WIDTH 16
 #define TOE_REG_VERSION_MAJOR_MASK 0xFFFF0000u
@@ -808,6 +808,15 @@ enum toe_tcp_flag {
 #define TOE_REG_STATUS_TICK_OK_RESET 0x00000000u
 
 /*
+ * CONNS_USED (0x1C4, 32-bit, ro): Connection ids in use: every connection in
+ * any state, half-open (SYN-RECEIVED, SYN-SENT) and TIME-WAIT included, up to
+ * MAX_CONNS. Counted by the id allocator (+1 when an id is taken, -1 a cycle
+ * after it is freed).
+ */
+#define TOE_REG_CONNS_USED 0x1C4u
+#define TOE_REG_CONNS_USED_RESET 0x00000000u
+
+/*
  * NOW (0x1C8, 64-bit, ro): The engine's time: ticks (core clock cycles) since
  * rst. Timers, event times and the ISN clock M = NOW / (TICK_HZ / 250000) all
  * use it; it is the `now` to give the reference stack for the same moment.
@@ -1027,7 +1036,7 @@ enum toe_tcp_flag {
  */
 #define TOE_REGS_FOREACH(X) \
 	X("ID", 0x000u, "ro", 0x544F4531u, 0xFFFFFFFFu) \
-	X("VERSION", 0x004u, "ro", 0x00000003u, 0xFFFFFFFFu) \
+	X("VERSION", 0x004u, "ro", 0x00000004u, 0xFFFFFFFFu) \
 	X("BUILD_CONN", 0x008u, "ro", 0x00000000u, 0x00000000u) \
 	X("BUILD_MISC", 0x00Cu, "ro", 0x00000000u, 0x00000000u) \
 	X("SCRATCH", 0x010u, "rw", 0x00000000u, 0xFFFFFFFFu) \
@@ -1092,6 +1101,7 @@ enum toe_tcp_flag {
 	X("EV_COUNT", 0x188u, "ro", 0x00000000u, 0x0000FFFFu) \
 	X("EV_LOST", 0x18Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STATUS", 0x1C0u, "ro", 0x00000000u, 0x00000007u) \
+	X("CONNS_USED", 0x1C4u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("NOW_LO", 0x1C8u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("NOW_HI", 0x1CCu, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("STAT_SEGS_IN_LO", 0x200u, "ro", 0x00000000u, 0xFFFFFFFFu) \
@@ -1166,6 +1176,6 @@ enum toe_tcp_flag {
 	X("BRIDGE_TIMEOUT", 0x34Cu, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	X("BRIDGE_REPLAY", 0x350u, "ro", 0x00000000u, 0xFFFFFFFFu) \
 	/* end */
-#define TOE_REGS_N_WORDS 139
+#define TOE_REGS_N_WORDS 140
 
 #endif
