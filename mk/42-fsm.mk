@@ -29,3 +29,11 @@ RTL_SYNTH_TOPS := $(filter-out toe_tcb_core,$(RTL_SYNTH_TOPS))
 .PHONY: synth-fsm
 synth-fsm:
 	@YOSYS=$(YOSYS) sh tests/scripts/fsm-synth-check.sh $(BUILD)/synth
+
+# Formal checks (tests/scripts/formal.sh, harnesses in tests/formal/):
+# bounded model checking from reset with Yosys' SMT back end, yosys-smtbmc
+# and z3, then every mutant (a deliberate break of the RTL) must fail.
+# Minutes, not in 'make test'; README "Figures" has the depths and times.
+.PHONY: formal
+formal: deps
+	@sh tests/scripts/formal.sh $(BUILD)/formal
