@@ -17,7 +17,7 @@
 #   NEXTPNR_SEED=...      placer seed (default 1)
 #   'make lint' (tests/scripts/lint.sh, also in 'make test') lints
 #                         fpga/common/*.v and each board top, with the
-#                         lint-only stand-ins of fpga/<board>/lint/ for the
+#                         lint-only stand-ins of fpga/common/lint/ for the
 #                         vendor primitives and the generated MAC
 #
 #   make test-board-versa build and run the board-level simulation of the

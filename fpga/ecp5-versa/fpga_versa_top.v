@@ -1,60 +1,32 @@
 // SPDX-License-Identifier: MIT
 //
 // fpga_versa_top.v - board top for the Lattice ECP5-5G Versa board
-// (LFE5UM5G-45F-8BG381): the TCP offload engine (toe_top, default
-// parameters, N_CONN 1024) behind Gigabit Ethernet (88E1512 PHY on RGMII,
-// LiteEth PHY + MAC) and a UART host link (FT2232H channel B).
+// (LFE5UM5G-45F-8BG381): the engine clock from the board's 100 MHz
+// oscillator, the push button, the pins and the LEDs around
+// fpga_board_core (fpga/common: toe_top behind the LiteEth RGMII PHY + MAC
+// of the board's first 88E1512 and a UART host link on FT2232H channel B).
 //
-//  clk100 ─► EHXPLLL ─► clk (60 MHz: engine, UART, LEDs)
-//
-//  RGMII rx ─► fpga_liteeth_rgmii ─► fpga_mac_adapt ─► fpga_async_fifo ─► toe_top s_axis
-//  RGMII tx ◄─ (LiteEth MAC, 8 bit) ◄─ (8 <-> 64 bit) ◄─ fpga_async_fifo ◄─ toe_top m_axis
-//              └────────── eth_clk: the PHY's 125 MHz RX_CLK ──────────┘    └─ clk ─┘
-//
-//  uart_rx/uart_tx ◄─► fpga_uart (3 Mbaud 8N1) ◄─► toe_top s_host / m_host
-//  toe_top m_pay ─► byte counter (always ready) ─► LED
+//  clk100 ─► fpga_ecp5_pll ─► clk (60 MHz: the whole core but the MAC)
+//  PHY RX_CLK (125 MHz) ─► eth_clk inside the core (MAC, clock crossing)
 //
 // Clocks: the engine runs at 60 MHz (100 MHz * 3 / 5), near the lowest
-// routed Fmax of toe_top alone (58.91 MHz on one seed, 60.84-65.85 MHz on
-// the five other runs, docs/synthesis.md); the routed figure of this top
-// is still to come (fpga/README.md). The MAC runs
-// on the PHY's receive clock, which LiteEth's ECP5 RGMII PHY also uses for
-// transmit (as 1000BASE-T allows); LiteEth's own "sys" domain is tied to
-// it, so its internal clock-crossing FIFOs cross nothing, and the two
-// fpga_async_fifo instances do the crossing, whole frames at a time:
-// receive frames that do not fit are dropped whole (never truncated);
-// transmit frames start only once their last beat is in (no underrun on
-// the wire).
+// routed Fmax of toe_top alone (docs/synthesis.md); the routed figures of
+// this top are in fpga/README.md.
 //
-// Resets: the push button (active low) or a PLL out of lock resets
-// everything; clk's reset is released two cycles after both are fine. The
-// PHY's reset pin is held low for 2^20 cycles of clk (17.5 ms; the 88E1512
-// wants at least 10 ms), and the eth_clk domain stays in reset until then
-// (its reset is asserted asynchronously and released by eth_clk, which
-// runs only once the PHY is out of reset). MDC/MDIO are not driven: the
-// PHY runs on its power-up strapping (autonegotiation on).
-//
-// LEDs (led[i] low = lit, as the board wires them):
-//   0  link up (the PHY's RGMII in-band status)
-//   1  frame received (stretched to ~34 ms)
-//   2  frame sent (stretched)
-//   3  engine busy (toe_top idle low, stretched to ~140 ms)
-//   4  payload bytes delivered on m_pay: bit 16 of the count (toggles
-//      every 64 KiB), XOR the parity of all delivered payload
-//   5  live connections: lit while at least one connection id is in use
-//      (toe_top conns_used, any state); while none is, it blinks as the
-//      heartbeat (clk alive: ~0.9 Hz)
-//   6  PLL locked
-//   7  sticky: a host-link byte lost (UART framing error or overrun) or a
-//      received frame dropped for lack of room
-// The count itself is the CONNS_USED register (toectl info).
+// LEDs (led[i] low = lit, as the board wires them; fpga_board_core says
+// what each status means):
+//   0  link up            4  payload (bit 16 of the byte count ^ parity)
+//   1  frame received     5  live connections: lit while one is in use;
+//   2  frame sent            while none is, the heartbeat (blinks ~0.9 Hz)
+//   3  engine busy        6  PLL locked
+//                         7  sticky: something lost
 `timescale 1ns / 1ps
 `default_nettype none
 
 module fpga_versa_top #(
     parameter CLK_HZ = 60000000,
     parameter BAUD = 3000000,
-    // PHY reset time, log2 of clk cycles
+    // PHY reset time, log2 of clk cycles (the 88E1512 wants >= 10 ms)
     parameter PHY_RST_LOG2 = 20
 ) (
     input  wire       clk100,     // 100 MHz oscillator (LVDS)
@@ -73,286 +45,37 @@ module fpga_versa_top #(
     input  wire [3:0] eth_rxd
 );
 
-// ---------------------------------------------------------------- clock
+// 100 MHz / CLKI_DIV 5 = 20 MHz at the phase detector; CLKOP = 20 MHz *
+// CLKFB_DIV 3 = 60 MHz; VCO = 60 MHz * CLKOP_DIV 10 = 600 MHz
 wire clk, pll_locked;
-// 100 MHz / CLKI_DIV 5 = 20 MHz at the phase detector; feedback from
-// CLKOP: CLKOP = 20 MHz * CLKFB_DIV 3 = 60 MHz; VCO = CLKOP * CLKOP_DIV
-// 10 = 600 MHz (400..800 MHz)
-(* FREQUENCY_PIN_CLKI = "100" *)
-(* FREQUENCY_PIN_CLKOP = "60" *)
-EHXPLLL #(
-    .PLLRST_ENA("DISABLED"),
-    .INTFB_WAKE("DISABLED"),
-    .STDBY_ENABLE("DISABLED"),
-    .DPHASE_SOURCE("DISABLED"),
-    .OUTDIVIDER_MUXA("DIVA"),
-    .OUTDIVIDER_MUXB("DIVB"),
-    .OUTDIVIDER_MUXC("DIVC"),
-    .OUTDIVIDER_MUXD("DIVD"),
-    .CLKI_DIV(5),
-    .CLKOP_ENABLE("ENABLED"),
-    .CLKOP_DIV(10),
-    .CLKOP_CPHASE(9),
-    .CLKOP_FPHASE(0),
-    .FEEDBK_PATH("CLKOP"),
-    .CLKFB_DIV(3)
-) pll (
-    .RST(1'b0),
-    .STDBY(1'b0),
-    .CLKI(clk100),
-    .CLKOP(clk),
-    .CLKFB(clk),
-    .PHASESEL0(1'b0),
-    .PHASESEL1(1'b0),
-    .PHASEDIR(1'b1),
-    .PHASESTEP(1'b1),
-    .PHASELOADREG(1'b1),
-    .PLLWAKESYNC(1'b0),
-    .ENCLKOP(1'b0),
-    .ENCLKOS(1'b0),
-    .ENCLKOS2(1'b0),
-    .ENCLKOS3(1'b0),
-    .LOCK(pll_locked)
+fpga_ecp5_pll #(.CLKI_DIV(5), .CLKFB_DIV(3), .CLKOP_DIV(10)) pll (
+    .clki(clk100), .clkop(clk), .locked(pll_locked)
 );
 
-// ---------------------------------------------------------------- resets
-wire rst_async = !pll_locked || !rst_n;
-reg [1:0] rst_sync;
-always @(posedge clk or posedge rst_async)
-    if (rst_async)
-        rst_sync <= 2'b11;
-    else
-        rst_sync <= {rst_sync[0], 1'b0};
-wire rst = rst_sync[1];
+wire st_link, st_rx_act, st_tx_act, st_busy, st_payload, st_heartbeat, st_conns, st_lost;
 
-reg [PHY_RST_LOG2:0] phy_cnt;
-always @(posedge clk)
-    if (rst)
-        phy_cnt <= {(PHY_RST_LOG2 + 1){1'b0}};
-    else if (!phy_cnt[PHY_RST_LOG2])
-        phy_cnt <= phy_cnt + 1'b1;
-wire phy_up = phy_cnt[PHY_RST_LOG2];
-assign eth_rst_n = phy_up;
-
-// eth_rst lasts 8 cycles of eth_clk once it runs: LiteEth resets its PHY
-// side (eth_rx, eth_tx) from its sys reset (with_hw_init_reset,
-// liteeth.yml), a cycle or two later, and its clock-domain FIFOs carry
-// their pointers through 2-FF synchronizers without reset: the sys side
-// (the reader of the receive FIFO) must stay in reset until the PHY
-// side's reset pointers have gone through them, or it reads stale entries
-// (found by the board-level simulation: after a button press during
-// operation, LiteEth delivered its whole old receive FIFO, then nothing).
-wire eth_clk;
-wire eth_rst_async = rst || !phy_up;
-reg [7:0] eth_rst_sync;
-always @(posedge eth_clk or posedge eth_rst_async)
-    if (eth_rst_async)
-        eth_rst_sync <= 8'hff;
-    else
-        eth_rst_sync <= {eth_rst_sync[6:0], 1'b0};
-wire eth_rst = eth_rst_sync[7];
-
-// ---------------------------------------------------------------- MAC + PHY
-wire mac_rx_valid, mac_rx_ready, mac_rx_last, mac_rx_last_be, mac_rx_error;
-wire [7:0] mac_rx_data;
-wire mac_tx_valid, mac_tx_ready, mac_tx_last, mac_tx_error;
-wire [7:0] mac_tx_data;
-wire link_up, mac_eth_rst;
-
-fpga_liteeth_rgmii mac (
-    .clk(eth_clk),
-    .rst(eth_rst),
-    .rgmii_tx_clk(eth_tx_clk),
-    .rgmii_rx_clk(eth_rx_clk),
-    .rgmii_tx_ctl(eth_tx_ctl),
-    .rgmii_txd(eth_txd),
-    .rgmii_rx_ctl(eth_rx_ctl),
-    .rgmii_rxd(eth_rxd),
-    .eth_clk(eth_clk),
-    .eth_rst(mac_eth_rst),
-    .link_up(link_up),
-    .sink_valid(mac_tx_valid),
-    .sink_ready(mac_tx_ready),
-    .sink_last(mac_tx_last),
-    .sink_data(mac_tx_data),
-    .sink_last_be(mac_tx_last),
-    .sink_error(mac_tx_error),
-    .source_valid(mac_rx_valid),
-    .source_ready(mac_rx_ready),
-    .source_last(mac_rx_last),
-    .source_data(mac_rx_data),
-    .source_last_be(mac_rx_last_be),
-    .source_error(mac_rx_error)
+fpga_board_core #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .PHY_RST_LOG2(PHY_RST_LOG2)) core (
+    .clk(clk), .pll_locked(pll_locked), .rst_n(rst_n),
+    .uart_rx(uart_rx), .uart_tx(uart_tx),
+    .eth_rst_n(eth_rst_n), .eth_tx_clk(eth_tx_clk), .eth_tx_ctl(eth_tx_ctl),
+    .eth_txd(eth_txd), .eth_rx_clk(eth_rx_clk), .eth_rx_ctl(eth_rx_ctl),
+    .eth_rxd(eth_rxd),
+    .st_link(st_link), .st_rx_act(st_rx_act), .st_tx_act(st_tx_act),
+    .st_busy(st_busy), .st_payload(st_payload), .st_heartbeat(st_heartbeat),
+    .st_conns(st_conns), .st_lost(st_lost)
 );
-
-// ---------------------------------------------------------------- 8 <-> 64 bit
-wire [63:0] erx_tdata, etx_tdata;
-wire [7:0] erx_tkeep, etx_tkeep;
-wire erx_tvalid, erx_tready, erx_tlast, erx_tuser;
-wire etx_tvalid, etx_tready, etx_tlast, etx_tuser;
-
-fpga_mac_adapt adapt (
-    .clk(eth_clk), .rst(eth_rst),
-    .rx_valid(mac_rx_valid), .rx_ready(mac_rx_ready), .rx_data(mac_rx_data),
-    .rx_last(mac_rx_last), .rx_error(mac_rx_error),
-    .m_axis_tdata(erx_tdata), .m_axis_tkeep(erx_tkeep), .m_axis_tvalid(erx_tvalid),
-    .m_axis_tready(erx_tready), .m_axis_tlast(erx_tlast), .m_axis_tuser(erx_tuser),
-    .s_axis_tdata(etx_tdata), .s_axis_tkeep(etx_tkeep), .s_axis_tvalid(etx_tvalid),
-    .s_axis_tready(etx_tready), .s_axis_tlast(etx_tlast), .s_axis_tuser(etx_tuser),
-    .tx_valid(mac_tx_valid), .tx_ready(mac_tx_ready), .tx_data(mac_tx_data),
-    .tx_last(mac_tx_last), .tx_error(mac_tx_error)
-);
-
-// ---------------------------------------------------------------- clock crossing
-wire [63:0] s_axis_tdata, m_axis_tdata;
-wire [7:0] s_axis_tkeep, m_axis_tkeep;
-wire s_axis_tvalid, s_axis_tready, s_axis_tlast, s_axis_tuser;
-wire m_axis_tvalid, m_axis_tready, m_axis_tlast, m_axis_tuser;
-wire rx_dropped;
-
-// receive: eth_clk -> clk, frames that do not fit are dropped whole
-fpga_async_fifo #(.W(73), .AW(9), .FRAME(1), .DROP(1)) rx_fifo (
-    .wclk(eth_clk), .wrst(eth_rst),
-    .s_data({erx_tuser, erx_tkeep, erx_tdata}), .s_last(erx_tlast),
-    .s_valid(erx_tvalid), .s_ready(erx_tready), .dropped(rx_dropped),
-    .rclk(clk), .rrst(rst),
-    .m_data({s_axis_tuser, s_axis_tkeep, s_axis_tdata}), .m_last(s_axis_tlast),
-    .m_valid(s_axis_tvalid), .m_ready(s_axis_tready)
-);
-
-// transmit: clk -> eth_clk, a frame leaves once its last beat is in
-wire tx_dropped_unused;
-fpga_async_fifo #(.W(73), .AW(9), .FRAME(1), .DROP(0)) tx_fifo (
-    .wclk(clk), .wrst(rst),
-    .s_data({m_axis_tuser, m_axis_tkeep, m_axis_tdata}), .s_last(m_axis_tlast),
-    .s_valid(m_axis_tvalid), .s_ready(m_axis_tready), .dropped(tx_dropped_unused),
-    .rclk(eth_clk), .rrst(eth_rst),
-    .m_data({etx_tuser, etx_tkeep, etx_tdata}), .m_last(etx_tlast),
-    .m_valid(etx_tvalid), .m_ready(etx_tready)
-);
-
-// ---------------------------------------------------------------- host link
-wire [7:0] s_host_tdata, m_host_tdata;
-wire s_host_tvalid, s_host_tready, m_host_tvalid, m_host_tready, m_host_tlast;
-wire uart_frame_err, uart_overrun;
-
-fpga_uart #(.CLK_HZ(CLK_HZ), .BAUD(BAUD)) uart (
-    .clk(clk), .rst(rst), .rxd(uart_rx), .txd(uart_tx),
-    .m_data(s_host_tdata), .m_valid(s_host_tvalid), .m_ready(s_host_tready),
-    .s_data(m_host_tdata), .s_valid(m_host_tvalid), .s_ready(m_host_tready),
-    .rx_frame_err(uart_frame_err), .rx_overrun(uart_overrun)
-);
-
-// ---------------------------------------------------------------- the engine
-wire [63:0] m_pay_tdata;
-wire [7:0] m_pay_tkeep;
-wire m_pay_tvalid, m_pay_tlast;
-wire [15:0] m_pay_tdest;
-wire idle;
-wire [10:0] conns_used;
-
-toe_top engine (
-    .clk(clk), .rst(rst),
-    .s_axis_tdata(s_axis_tdata), .s_axis_tkeep(s_axis_tkeep),
-    .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
-    .s_axis_tlast(s_axis_tlast), .s_axis_tuser(s_axis_tuser),
-    .m_axis_tdata(m_axis_tdata), .m_axis_tkeep(m_axis_tkeep),
-    .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready),
-    .m_axis_tlast(m_axis_tlast), .m_axis_tuser(m_axis_tuser),
-    .m_pay_tdata(m_pay_tdata), .m_pay_tkeep(m_pay_tkeep),
-    .m_pay_tvalid(m_pay_tvalid), .m_pay_tready(1'b1),
-    .m_pay_tlast(m_pay_tlast), .m_pay_tdest(m_pay_tdest),
-    .s_host_tdata(s_host_tdata), .s_host_tvalid(s_host_tvalid),
-    .s_host_tready(s_host_tready),
-    .m_host_tdata(m_host_tdata), .m_host_tvalid(m_host_tvalid),
-    .m_host_tready(m_host_tready), .m_host_tlast(m_host_tlast),
-    .idle(idle), .conns_used(conns_used)
-);
-
-// ---------------------------------------------------------------- user logic: counting sink
-// m_pay is always ready; the count of delivered bytes (tkeep is
-// contiguous from bit 0: its popcount) shows on an LED, XORed with the
-// parity of everything delivered (data and connection ids), so that the
-// engine's payload path stays whole in synthesis (with tdata unused, Yosys
-// would remove the payload buffers' data bits)
-reg [31:0] pay_bytes;
-reg [63:0] pay_fold;
-reg [3:0] pay_n;
-integer i;
-always @(*) begin
-    pay_n = 4'd0;
-    for (i = 0; i < 8; i = i + 1)
-        pay_n = pay_n + {3'd0, m_pay_tkeep[i]};
-end
-always @(posedge clk)
-    if (rst) begin
-        pay_bytes <= 32'd0;
-        pay_fold <= 64'd0;
-    end else if (m_pay_tvalid) begin
-        pay_bytes <= pay_bytes + {28'd0, pay_n};
-        pay_fold <= pay_fold ^ m_pay_tdata ^ {47'd0, m_pay_tlast, m_pay_tdest};
-    end
-
-// ---------------------------------------------------------------- LEDs
-reg [25:0] heartbeat;
-reg [22:0] busy_str;
-reg lost_sticky;
-reg [1:0] rx_drop_sync;
-reg rx_drop_sticky;  // eth_clk domain, below
-always @(posedge clk) begin
-    heartbeat <= heartbeat + 26'd1;
-    if (!idle)
-        busy_str <= {23{1'b1}};
-    else if (busy_str != 23'd0)
-        busy_str <= busy_str - 23'd1;
-    rx_drop_sync <= {rx_drop_sync[0], rx_drop_sticky};
-    if (uart_frame_err || uart_overrun || rx_drop_sync[1])
-        lost_sticky <= 1'b1;
-    if (rst) begin
-        heartbeat <= 26'd0;
-        busy_str <= 23'd0;
-        lost_sticky <= 1'b0;
-        rx_drop_sync <= 2'b00;
-    end
-end
-
-// eth_clk side: activity stretchers and the sticky drop flag
-reg [21:0] rx_act, tx_act;
-always @(posedge eth_clk) begin
-    if (erx_tvalid && erx_tready && erx_tlast)
-        rx_act <= {22{1'b1}};
-    else if (rx_act != 22'd0)
-        rx_act <= rx_act - 22'd1;
-    if (mac_tx_valid && mac_tx_ready && mac_tx_last)
-        tx_act <= {22{1'b1}};
-    else if (tx_act != 22'd0)
-        tx_act <= tx_act - 22'd1;
-    if (rx_dropped)
-        rx_drop_sticky <= 1'b1;
-    if (eth_rst) begin
-        rx_act <= 22'd0;
-        tx_act <= 22'd0;
-        rx_drop_sticky <= 1'b0;
-    end
-end
 
 wire [7:0] led_on = {
-    lost_sticky,
+    st_lost,
     pll_locked,
-    conns_used != 11'd0 || heartbeat[25],
-    pay_bytes[16] ^ (^pay_fold),
-    busy_str != 23'd0,
-    tx_act != 22'd0,
-    rx_act != 22'd0,
-    link_up
+    st_conns || st_heartbeat,
+    st_payload,
+    st_busy,
+    st_tx_act,
+    st_rx_act,
+    st_link
 };
 assign led = ~led_on;
-
-// not used by the board: m_host_tlast (the UART carries bytes; the
-// bridge protocol frames itself), LiteEth's receive last_be (1 on every
-// last byte at 8 bits), its eth_rst (never asserted), the transmit FIFO's
-// dropped (DROP 0: never)
-wire unused = &{1'b0, m_host_tlast, mac_rx_last_be, mac_eth_rst, tx_dropped_unused};
 
 endmodule
 

@@ -81,11 +81,11 @@ struct versa_board {
 		// m_pay changes only at clk's rising edges: as it is now, it is
 		// what the sink samples at an edge in this evaluation
 		uint8_t clk0 = r->fpga_versa_top__DOT__clk;
-		bool pv = r->fpga_versa_top__DOT__m_pay_tvalid;
-		uint64_t pd = r->fpga_versa_top__DOT__m_pay_tdata;
-		uint8_t pk = r->fpga_versa_top__DOT__m_pay_tkeep;
-		bool pl = r->fpga_versa_top__DOT__m_pay_tlast;
-		uint16_t pdest = r->fpga_versa_top__DOT__m_pay_tdest;
+		bool pv = r->fpga_versa_top__DOT__core__DOT__m_pay_tvalid;
+		uint64_t pd = r->fpga_versa_top__DOT__core__DOT__m_pay_tdata;
+		uint8_t pk = r->fpga_versa_top__DOT__core__DOT__m_pay_tkeep;
+		bool pl = r->fpga_versa_top__DOT__core__DOT__m_pay_tlast;
+		uint16_t pdest = r->fpga_versa_top__DOT__core__DOT__m_pay_tdest;
 
 		top->eval();
 		evals++;

@@ -3,9 +3,10 @@
 # Lint every RTL module: verilator --lint-only -Wall on each rtl/*.v as its
 # own top (submodules are found in rtl/ by name), on each board block of
 # fpga/common, and on each board top fpga/<board>/fpga_*_top.v (with the
-# lint-only stand-ins of fpga/<board>/lint/ for the vendor primitives and
-# the generated MAC). Any warning fails; a waiver is a one-line lint_off
-# comment at the line it waives, never a -Wno-* here.
+# lint-only stand-ins of fpga/common/lint/ for the vendor primitive EHXPLLL
+# and the generated MAC, shared by every board). Any warning fails; a
+# waiver is a one-line lint_off comment at the line it waives, never a
+# -Wno-* here.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 VERILATOR=${VERILATOR:-verilator}
@@ -13,8 +14,7 @@ n=0; bad=0
 for f in rtl/*.v fpga/common/*.v fpga/*/fpga_*_top.v; do
 	[ -e "$f" ] || continue
 	top=$(basename "$f" .v)
-	d=$(dirname "$f")
-	out=$("$VERILATOR" --lint-only -Wall -Irtl -Ifpga/common -I"$d/lint" \
+	out=$("$VERILATOR" --lint-only -Wall -Irtl -Ifpga/common -Ifpga/common/lint \
 		--top-module "$top" "$f" 2>&1)
 	rc=$?
 	n=$((n + 1))

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 //
 // EHXPLLL.v - lint-only stand-in for the ECP5 PLL primitive (Yosys and
-// nextpnr know the real one): the ports and parameters fpga_versa_top
+// nextpnr know the real one): the ports and parameters fpga_ecp5_pll
 // uses, CLKOP = CLKI, LOCK = 1. Not for synthesis, not a timing model.
 `timescale 1ns / 1ps
 `default_nettype none
