@@ -4,8 +4,10 @@
 # openFPGALoader command it would run (PROG_DRY_RUN=1). The expected
 # commands follow openFPGALoader 0.10.0's documented options
 # (`openFPGALoader --help`: -c CABLE, --ftdi-serial, --write-flash,
-# --verify; `--list-cables`: "ft2232" is FT2232 channel A at 0403:6010),
-# not fpga/prog.sh's own output.
+# --verify; `--list-cables`: "ft2232" is FT2232 channel A at 0403:6010;
+# -b BOARD, and "ecpix5" the ECPIX-5's board name in openFPGALoader's
+# board list and in LambdaConcept's ECPIX-5 documentation), not
+# fpga/prog.sh's own output.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d)
@@ -42,5 +44,12 @@ check "serial" 0 "openFPGALoader -c ft2232 --ftdi-serial FT0TOE01 $bit" \
 check "make prog" 0 "openFPGALoader -c ft2232 $tmp/fpga/ecp5-versa/toe_versa.bit" \
 	sh -c "mkdir -p $tmp/fpga/ecp5-versa && : > $tmp/fpga/ecp5-versa/toe_versa.bit && \
 	PROG_DRY_RUN=1 make --no-print-directory -s BUILD=$tmp prog BOARD=ecp5-versa"
-[ $bad -eq 0 ] && echo "prog-check: usage errors and the openFPGALoader commands of fpga/prog.sh as expected (7 checks)"
+check "ecpix5 SRAM" 0 "openFPGALoader -b ecpix5 $bit" \
+	env PROG_DRY_RUN=1 sh fpga/prog.sh ecpix5 "$bit"
+check "ecpix5 flash, serial" 0 "openFPGALoader -b ecpix5 --ftdi-serial FT0TOE01 --write-flash --verify $bit" \
+	env PROG_DRY_RUN=1 PROG_FLASH=1 FTDI_SERIAL=FT0TOE01 sh fpga/prog.sh ecpix5 "$bit"
+check "make prog ecpix5" 0 "openFPGALoader -b ecpix5 $tmp/fpga/ecpix5/toe_ecpix5.bit" \
+	sh -c "mkdir -p $tmp/fpga/ecpix5 && : > $tmp/fpga/ecpix5/toe_ecpix5.bit && \
+	PROG_DRY_RUN=1 make --no-print-directory -s BUILD=$tmp prog BOARD=ecpix5"
+[ $bad -eq 0 ] && echo "prog-check: usage errors and the openFPGALoader commands of fpga/prog.sh as expected (10 checks)"
 exit $bad
