@@ -283,20 +283,29 @@ always @(posedge clk) begin
     end
 end
 
-// eth_clk side: activity stretchers and the sticky drop flag
+// eth_clk side: activity stretchers and the sticky drop flag. The end of
+// a frame is registered once before it loads a stretcher: the stretchers
+// sit near the LED pins, and on the ECPIX-5's 85F the unregistered path
+// from LiteEth's transmit ready to them was the RGMII clock's critical
+// path (117.72 MHz at 125, docs/synthesis.md)
 reg [21:0] rx_act, tx_act;
+reg rx_done, tx_done;
 always @(posedge eth_clk) begin
-    if (erx_tvalid && erx_tready && erx_tlast)
+    rx_done <= erx_tvalid && erx_tready && erx_tlast;
+    tx_done <= mac_tx_valid && mac_tx_ready && mac_tx_last;
+    if (rx_done)
         rx_act <= {22{1'b1}};
     else if (rx_act != 22'd0)
         rx_act <= rx_act - 22'd1;
-    if (mac_tx_valid && mac_tx_ready && mac_tx_last)
+    if (tx_done)
         tx_act <= {22{1'b1}};
     else if (tx_act != 22'd0)
         tx_act <= tx_act - 22'd1;
     if (rx_dropped)
         rx_drop_sticky <= 1'b1;
     if (eth_rst) begin
+        rx_done <= 1'b0;
+        tx_done <= 1'b0;
         rx_act <= 22'd0;
         tx_act <= 22'd0;
         rx_drop_sticky <= 1'b0;
