@@ -23,6 +23,7 @@
 //   LD7  blue: engine busy              green: payload (bit 16 of the
 //                                       byte count ^ parity)
 //   LD8  green: heartbeat               red: sticky, something lost
+//        blue: live connections (at least one connection id in use)
 // fpga_board_core says what each status means; the other colours stay dark.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -57,7 +58,7 @@ fpga_ecp5_pll #(.CLKI_DIV(5), .CLKFB_DIV(3), .CLKOP_DIV(10)) pll (
     .clki(clk100), .clkop(clk), .locked(pll_locked)
 );
 
-wire st_link, st_rx_act, st_tx_act, st_busy, st_payload, st_heartbeat, st_lost;
+wire st_link, st_rx_act, st_tx_act, st_busy, st_payload, st_heartbeat, st_conns, st_lost;
 
 fpga_board_core #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .PHY_RST_LOG2(PHY_RST_LOG2)) core (
     .clk(clk), .pll_locked(pll_locked), .rst_n(1'b1),
@@ -67,13 +68,13 @@ fpga_board_core #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .PHY_RST_LOG2(PHY_RST_LOG2)) cor
     .eth_rxd(eth_rxd),
     .st_link(st_link), .st_rx_act(st_rx_act), .st_tx_act(st_tx_act),
     .st_busy(st_busy), .st_payload(st_payload), .st_heartbeat(st_heartbeat),
-    .st_lost(st_lost)
+    .st_conns(st_conns), .st_lost(st_lost)
 );
 
 //                        LD8           LD7         LD6        LD5
 wire [3:0] r_on = {st_lost,      1'b0,       1'b0,      !pll_locked};
 wire [3:0] g_on = {st_heartbeat, st_payload, st_rx_act, st_link};
-wire [3:0] b_on = {1'b0,         st_busy,    st_tx_act, 1'b0};
+wire [3:0] b_on = {st_conns,     st_busy,    st_tx_act, 1'b0};
 assign led_r = ~r_on;
 assign led_g = ~g_on;
 assign led_b = ~b_on;
