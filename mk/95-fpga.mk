@@ -62,7 +62,8 @@ RTL_SYNTH_TOPS := $(filter-out fpga_uart fpga_mac_adapt fpga_async_fifo,$(RTL_SY
 #
 # VERSA_PHY_RST_LOG2: the top's PHY reset time (log2 of engine cycles),
 # the board's 20 (17.5 ms, two of them in the run: 13 s of the runner's
-# 14 s); the test checks the release time against it. A shorter one
+# 58 s, most of the rest the noisy-UART test); the test checks the release
+# time against it. A shorter one
 # (e.g. 12) makes a quick run: use another BUILD, the model is not rebuilt
 # when only this changes.
 VERSA_PHY_RST_LOG2 ?= 20

@@ -12,8 +12,17 @@
 #define PS_PER_S 1000000000000ull
 #define QCAP 65536u /* bytes per direction; a bridge frame is < 300 */
 
+/* line noise, one direction (uart_host.h) */
+struct noise {
+	uint32_t ppm;
+	uint64_t rng; /* xorshift64* state, never 0 */
+	uint64_t hits;
+};
+
 struct uart_host {
 	uint32_t baud;
+	struct noise noise_tx, noise_rx;
+	uint64_t tx_count;
 	/* transmit: a ring of bytes, the burst's bit clock */
 	uint8_t txq[QCAP];
 	size_t tx_head, tx_n;
@@ -34,6 +43,7 @@ struct uart_host {
 	unsigned rx_bitno; /* next bit to sample, 0..9 */
 	uint64_t rx_next;  /* its sample time, UINT64_MAX if idle */
 	uint16_t rx_shift;
+	uint8_t rx_flip; /* data bits the noise inverts in this character */
 	uint64_t rx_count;
 	unsigned framing, glitches;
 };
@@ -50,6 +60,63 @@ static uint64_t bit_middle(const struct uart_host *u, uint64_t origin,
 			   uint64_t k)
 {
 	return origin + ((2 * k + 1) * PS_PER_S + u->baud) / (2 * (uint64_t)u->baud);
+}
+
+static uint64_t noise_next(struct noise *n)
+{
+	/* xorshift64* (Marsaglia 2003; Vigna 2016), as the project's
+	 * other seeded generators */
+	n->rng ^= n->rng >> 12;
+	n->rng ^= n->rng << 25;
+	n->rng ^= n->rng >> 27;
+	return n->rng * 0x2545F4914F6CDD1DULL;
+}
+
+/* The data bits to invert in the next character: one bit with
+ * probability ppm / 1e6, else none. */
+static uint8_t noise_draw(struct noise *n)
+{
+	uint64_t r;
+
+	if (!n->ppm)
+		return 0;
+	r = noise_next(n);
+	if (r % 1000000u >= n->ppm)
+		return 0;
+	n->hits++;
+	return (uint8_t)(1u << (noise_next(n) >> 61));
+}
+
+void uart_host_set_noise(struct uart_host *u, uint32_t ppm, uint64_t seed)
+{
+	if (ppm > 1000000u)
+		ppm = 1000000u;
+	seed = seed ? seed : 1;
+	u->noise_tx.ppm = ppm;
+	u->noise_rx.ppm = ppm;
+	/* two streams from one seed: the receive one offset by a constant
+	 * (the 64-bit golden ratio), so the directions are not in step */
+	u->noise_tx.rng = seed;
+	u->noise_rx.rng = seed ^ 0x9E3779B97F4A7C15ull;
+	if (!u->noise_rx.rng)
+		u->noise_rx.rng = 1;
+	u->noise_tx.hits = 0;
+	u->noise_rx.hits = 0;
+}
+
+uint64_t uart_host_noise_tx(const struct uart_host *u)
+{
+	return u->noise_tx.hits;
+}
+
+uint64_t uart_host_noise_rx(const struct uart_host *u)
+{
+	return u->noise_rx.hits;
+}
+
+uint64_t uart_host_tx_count(const struct uart_host *u)
+{
+	return u->tx_count;
 }
 
 struct uart_host *uart_host_new(uint32_t baud)
@@ -163,8 +230,11 @@ void uart_host_step(struct uart_host *u, uint64_t now_ps, uint8_t rx,
 		unsigned k = (unsigned)(u->tx_bit % 10);
 
 		if (k == 0) {
-			/* a new character: start 0, data LSB first, stop 1 */
-			u->tx_frame = (uint16_t)(u->txq[u->tx_head] << 1 | 1u << 9);
+			/* a new character: start 0, data LSB first, stop 1;
+			 * the noise inverts a data bit of some */
+			uint8_t c = u->txq[u->tx_head] ^ noise_draw(&u->noise_tx);
+
+			u->tx_frame = (uint16_t)(c << 1 | 1u << 9);
 			u->tx_head = (u->tx_head + 1) % QCAP;
 			u->tx_n--;
 		}
@@ -173,6 +243,7 @@ void uart_host_step(struct uart_host *u, uint64_t now_ps, uint8_t rx,
 		u->tx_next = bit_time(u, u->tx_origin, u->tx_bit);
 		if (k == 9) {
 			u->tx_free = u->tx_next; /* end of the stop bit */
+			u->tx_count++;
 			if (u->tx_n == 0) {
 				u->tx_busy = false;
 				u->tx_next = UINT64_MAX;
@@ -189,7 +260,9 @@ void uart_host_step(struct uart_host *u, uint64_t now_ps, uint8_t rx,
 			u->glitches++;
 			u->rx_busy = false;
 		} else if (k >= 1 && k <= 8) {
-			u->rx_shift |= (uint16_t)((rx & 1u) << (k - 1));
+			unsigned bit = (rx ^ (u->rx_flip >> (k - 1))) & 1u;
+
+			u->rx_shift |= (uint16_t)(bit << (k - 1));
 		} else if (k == 9) {
 			u->rx_busy = false;
 			if (!rx) {
@@ -223,5 +296,6 @@ void uart_host_line(struct uart_host *u, uint64_t now_ps, uint8_t level)
 	u->rx_start = now_ps;
 	u->rx_bitno = 0;
 	u->rx_shift = 0;
+	u->rx_flip = noise_draw(&u->noise_rx);
 	u->rx_next = bit_middle(u, now_ps, 0);
 }

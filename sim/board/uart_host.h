@@ -24,6 +24,15 @@
  *                      the transmit line out
  *   uart_host_line()   the receive line changed at now_ps (the harness
  *                      sees its changes after each evaluation)
+ *
+ * Line noise (uart_host_set_noise, off by default): each character, in
+ * either direction, is hit with probability ppm / 1e6; a hit inverts one of
+ * its eight data bits, chosen at random, on the line (transmit: the level
+ * driven on uart_rx during that bit; receive: the level sampled from
+ * uart_tx in the middle of that bit). Start and stop bits are left alone,
+ * so the character keeps its framing and only its value changes: what a
+ * CRC must catch. The choices come from a xorshift64* generator per
+ * direction seeded from one seed, so a run is reproducible from it.
  */
 #ifndef TOE_UART_HOST_H
 #define TOE_UART_HOST_H
@@ -52,6 +61,15 @@ size_t uart_host_rx_pending(const struct uart_host *u);
 uint64_t uart_host_rx_count(const struct uart_host *u);
 unsigned uart_host_framing_errors(const struct uart_host *u);
 unsigned uart_host_glitches(const struct uart_host *u);
+
+/* Line noise as above: ppm of the characters each way (0: off, at most
+ * 1000000), seed (any value; 0 is taken as 1). Counters start again. */
+void uart_host_set_noise(struct uart_host *u, uint32_t ppm, uint64_t seed);
+/* Characters hit so far: sent to the FPGA, received from it. */
+uint64_t uart_host_noise_tx(const struct uart_host *u);
+uint64_t uart_host_noise_rx(const struct uart_host *u);
+/* Characters sent to the FPGA so far (counted as their stop bit begins). */
+uint64_t uart_host_tx_count(const struct uart_host *u);
 
 /* Forget the bytes received and the receive errors so far (after a reset
  * of the FPGA: what it sent before came from its state at power-up). */

@@ -44,10 +44,24 @@
  *  8. the button during operation (after traffic): the board comes back,
  *     the host configures it again, an ARP request is answered, and the
  *     engine saw that frame only (nothing stale replayed from the receive
- *     FIFO, nothing stale sent by LiteEth).
+ *     FIFO, nothing stale sent by LiteEth);
+ *  9. the host link with 1 % of the UART characters corrupted, both ways
+ *     (uart_host_set_noise: one data bit inverted on the line), under a
+ *     real workload through libtoe: SCRATCH written and read back 120
+ *     times, 8 listeners, 8 handshakes whose ESTABLISHED events are
+ *     popped, 8 aborts (one RST each on the wire), 8 unlistens; every
+ *     call must succeed, every value read back must be the one written,
+ *     and each request must have run exactly once: a command run twice
+ *     fails (EADDRINUSE, ENOTCONN) or sends a second RST, an event popped
+ *     twice is missing, and the engine's count of requests it executed
+ *     (BRIDGE_FRAMES - BRIDGE_REPLAY) equals the host's count of requests
+ *     made. Retries, replays and CRC errors on both sides must have
+ *     happened (the noise really hit).
  *
  * Every wait is bounded in simulated time; the model's random initial
- * state comes from SEED, printed with every failure.
+ * state comes from SEED, the noise from NOISE_SEED (environment variable
+ * VERSA_UART_NOISE_SEED, default 20261207), both printed with every
+ * failure.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -65,6 +79,7 @@
 #include "toe_l2.h"
 #include "toe_transport.h"
 #include "toe_wire.h"
+#include "test_rng.h"
 #include "versa_host.h"
 
 #ifndef PHY_RST_LOG2
@@ -106,6 +121,33 @@ static const uint8_t PEER_MAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 #define LED_PLL VERSA_LED_PLL
 #define LED_LOST VERSA_LED_LOST
 
+/* test 9: the noisy host link */
+#define NOISE_PPM 10000            /* 1 % of the characters, each way */
+#define NOISE_SEED_DEFAULT 20261207u
+/* The host's timeout per attempt: 1 ms of simulated time. It is shorter
+ * than the bridge's byte timeout (250000 cycles, 4.2 ms at 60 MHz), which
+ * docs/host-bridge.md allows ("Timeouts": it costs retries, not
+ * correctness) and which is the harder case for exactly-once: a
+ * retransmission can arrive while the bridge still holds a broken frame.
+ * The transport's clock counts whole milliseconds, so a 1 ms timeout ends
+ * at the next millisecond boundary, 0 to 1 ms after the send: a response
+ * that needs longer than what is left (about 5 % of them here, noise or
+ * not) is retransmitted and answered from the bridge's cache, which tests
+ * exactly-once as well. So retries and replays alone do not prove that
+ * the noise hit; the CRC errors on both sides do (checked below). A
+ * timeout costs 0.5 ms of simulated time on average, about 0.2 s of the
+ * runner's time. 20 retries, so that a request swallowed by a long broken
+ * frame (a LEN hit) does not run out of them. */
+#define NOISE_URI "sim:?timeout=1&retries=20"
+#define NOISE_SCRATCH 120          /* SCRATCH write + read-back pairs */
+#define NOISE_CONNS 8              /* listeners, handshakes, aborts */
+#define NOISE_LPORT 5000           /* + i: the listeners */
+#define NOISE_RPORT 41000          /* + i: the peer's ports */
+#define NOISE_MIN_TRANSACTIONS 300
+#define NOISE_RUN_PS US(400000)    /* the watchdog of test 9 */
+
+static uint64_t noise_seed = NOISE_SEED_DEFAULT;
+
 static struct versa_board *board;
 static struct versa_host host;
 static struct toe *t;
@@ -115,7 +157,8 @@ static uint64_t parse_drops[TOE_PERR_COUNT];
 
 #define bfail(...)                                                         \
 	do {                                                               \
-		print_error("seed %u, at %" PRIu64 " ps: ", SEED,          \
+		print_error("seed %u, noise seed %" PRIu64 ", at %" PRIu64 \
+			    " ps: ", SEED, noise_seed,                      \
 			    board ? versa_board_time_ps(board) : 0);        \
 		fail_msg(__VA_ARGS__);                                     \
 	} while (0)
@@ -131,7 +174,7 @@ static void watchdog(void *arg, uint64_t now_ps)
 {
 	(void)arg;
 	(void)now_ps;
-	bfail("watchdog: simulated time beyond %" PRIu64 " ps", RUN_PS);
+	bfail("watchdog: simulated time beyond %" PRIu64 " ps", host.limit_ps);
 }
 
 /* ---- frames through the PHY ---- */
@@ -654,8 +697,237 @@ static void test_button_reset_during_operation(void **state)
 	assert_int_equal(uart_host_framing_errors(versa_board_uart(board)), 0);
 }
 
+/* ---- 9: the host link with corrupted characters ---- */
+
+/* A segment from the peer's port rport to our port lport. */
+static void peer_seg_ports(uint16_t rport, uint16_t lport, uint8_t flags,
+			   uint32_t seq, uint32_t ack, uint16_t mss)
+{
+	uint8_t buf[128];
+	size_t n = fe_peer_segment(buf, sizeof(buf), OUR_MAC, PEER_MAC, PEER_IP,
+				   OUR_IP, rport, lport, flags, seq, ack,
+				   PEER_WND, mss);
+
+	assert_true(n > 0);
+	send(buf, n, 0);
+}
+
+/* The next frame from the FPGA, which must be a TCP segment from our
+ * port lport to the peer's rport with exactly these flags; its SEQ. */
+static uint32_t expect_tcp_from(uint16_t lport, uint16_t rport, uint8_t flags,
+				uint32_t ack, const char *what)
+{
+	struct toe_frame fr;
+	uint8_t got[1600];
+	size_t n = recv_frame(got, sizeof(got), what);
+
+	if (toe_parse_frame(got, n, &fr) != TOE_PARSE_OK) {
+		hexdump("from the FPGA", got, n);
+		bfail("%s: the FPGA's frame does not parse", what);
+	}
+	if (fr.seg.src_port != lport || fr.seg.dst_port != rport ||
+	    fr.seg.flags != flags || fr.seg.ack != ack)
+		bfail("%s: ports %u -> %u flags 0x%02x ack 0x%08x, want %u -> %u "
+		      "0x%02x 0x%08x", what, fr.seg.src_port, fr.seg.dst_port,
+		      fr.seg.flags, fr.seg.ack, lport, rport, flags, ack);
+	n_segs_out++;
+	return fr.seg.seq;
+}
+
+/*
+ * 1 % of the characters corrupted each way on the UART pins; a workload
+ * through libtoe that would show a request lost (a call failing, a value
+ * read back that is not the one written, a listener or a connection
+ * missing) or run twice (a command run again fails with EADDRINUSE or
+ * ENOTCONN or sends a second RST; an EV_POP run again loses an event; the
+ * engine's count of requests executed would exceed the host's count of
+ * requests made); and the proof that the noise did hit: retries on the
+ * host, CRC errors and replays in the bridge, CRC errors in the host's
+ * decoder.
+ */
+static void test_uart_noise_loses_and_duplicates_nothing(void **state)
+{
+	struct uart_host *u = versa_board_uart(board);
+	struct toe_stats s0, s1;
+	struct toe_event ev;
+	uint64_t rng = noise_seed ^ 0x5EEDull, t0 = versa_board_time_ps(board);
+	uint64_t d_frames, d_replays, d_exec, d_trans, rx0, tx0;
+	uint32_t last = 0, v, irs[NOISE_CONNS], iss[NOISE_CONNS];
+	int conn_of[NOISE_CONNS], n_est = 0, n_closed = 0;
+	bool seen[1024] = { false };
+
+	(void)state;
+	/* the noise from the first byte of the open on */
+	toe_close(t);
+	uart_host_set_noise(u, NOISE_PPM, noise_seed);
+	rx0 = uart_host_rx_count(u);
+	tx0 = uart_host_tx_count(u);
+	host.limit_ps = t0 + NOISE_RUN_PS;
+	toe_transport_set_sim_engine(versa_host_engine(&host));
+	ok(toe_open(t, NOISE_URI), "open over the noisy UART");
+	ok(toe_get_stats(t, &s0), "stats before");
+
+	/* writes and reads: each value read back is the one written (a
+	 * lost write, or a corrupted one that got through, shows here) */
+	for (int i = 0; i < NOISE_SCRATCH; i++) {
+		uint32_t x = (uint32_t)rng_next(&rng);
+
+		ok(toe_reg_write(t, TOE_REG_SCRATCH, x), "SCRATCH write");
+		ok(toe_reg_read(t, TOE_REG_SCRATCH, &v), "SCRATCH read");
+		if (v != x)
+			bfail("round %d: SCRATCH reads 0x%08x, 0x%08x written", i,
+			      v, x);
+		last = x;
+	}
+	/* listeners: LISTEN run twice fails with EADDRINUSE */
+	for (int i = 0; i < NOISE_CONNS; i++)
+		ok(toe_listen(t, (uint16_t)(NOISE_LPORT + i)), "listen");
+	/* a handshake on each (the Ethernet side is clean): each listener
+	 * is there, and each connection pushes one ESTABLISHED event */
+	for (int i = 0; i < NOISE_CONNS; i++) {
+		uint16_t lp = (uint16_t)(NOISE_LPORT + i);
+		uint16_t rp = (uint16_t)(NOISE_RPORT + i);
+
+		irs[i] = 0x10000000u * (uint32_t)(i + 1);
+		peer_seg_ports(rp, lp, TOE_TCP_SYN, irs[i], 0, 1460);
+		iss[i] = expect_tcp_from(lp, rp, TOE_TCP_SYN | TOE_TCP_ACK,
+					 irs[i] + 1, "SYN-ACK (noisy host link)");
+		peer_seg_ports(rp, lp, TOE_TCP_ACK, irs[i] + 1, iss[i] + 1, 0);
+		conn_of[i] = -1;
+	}
+	run_for(US(20));
+	/* the events: exactly one ESTABLISHED per connection (an EV_POP
+	 * run twice would have lost one), each for a connection of ours;
+	 * all are in the engine's FIFO by now, so no waiting (a wait costs
+	 * simulated time: a poll with a timeout waits for a notification) */
+	for (;;) {
+		int r = toe_event_poll(t, &ev, 0);
+		struct toe_conn_info ci;
+		int i;
+
+		ok(r, "event poll");
+		if (r == 0)
+			break;
+		if (ev.type != TOE_EV_ESTABLISHED)
+			bfail("event %s conn %d, want ESTABLISHED",
+			      toe_event_name(ev.type), ev.conn);
+		if (ev.conn < 0 || ev.conn >= 1024 || seen[ev.conn])
+			bfail("ESTABLISHED for connection %d twice or out of "
+			      "range", ev.conn);
+		seen[ev.conn] = true;
+		ok(toe_conn_info(t, ev.conn, &ci), "conn info");
+		i = (int)ci.local_port - NOISE_LPORT;
+		if (i < 0 || i >= NOISE_CONNS || conn_of[i] >= 0 ||
+		    ci.remote_port != NOISE_RPORT + i ||
+		    ci.state != TOE_ST_ESTABLISHED || ci.irs != irs[i] ||
+		    ci.iss != iss[i])
+			bfail("connection %d: port %u -> %u, state %d, irs 0x%08x: "
+			      "not one of ours or seen twice", ev.conn,
+			      ci.local_port, ci.remote_port, ci.state, ci.irs);
+		conn_of[i] = ev.conn;
+		n_est++;
+	}
+	if (n_est != NOISE_CONNS)
+		bfail("%d ESTABLISHED events, want %d (an event lost: an EV_POP "
+		      "run twice?)", n_est, NOISE_CONNS);
+	/* aborts: one RST each on the wire; ABORT run twice would fail
+	 * with ENOTCONN (or send a second RST, seen below) */
+	for (int i = 0; i < NOISE_CONNS; i++) {
+		uint16_t lp = (uint16_t)(NOISE_LPORT + i);
+		uint16_t rp = (uint16_t)(NOISE_RPORT + i);
+
+		ok(toe_conn_abort(t, conn_of[i]), "abort");
+		/* RFC 9293 3.10.5, ABORT in ESTABLISHED: <SEQ=SND.NXT><CTL=RST> */
+		v = expect_tcp_from(lp, rp, TOE_TCP_RST, 0,
+				    "RST of the abort (noisy host link)");
+		if (v != iss[i] + 1)
+			bfail("RST of the abort: SEQ 0x%08x, want SND.NXT 0x%08x",
+			      v, iss[i] + 1);
+	}
+	expect_quiet("after the aborts (an ABORT run twice?)");
+	/* the CLOSED events of the aborts, if the engine reports them,
+	 * once per connection at most */
+	memset(seen, 0, sizeof(seen));
+	run_for(US(20));
+	for (;;) {
+		int r = toe_event_poll(t, &ev, 0);
+
+		ok(r, "event poll");
+		if (r == 0)
+			break;
+		if (ev.type != TOE_EV_CLOSED || ev.conn < 0 || ev.conn >= 1024 ||
+		    seen[ev.conn])
+			bfail("after the aborts: event %s conn %d",
+			      toe_event_name(ev.type), ev.conn);
+		seen[ev.conn] = true;
+		n_closed++;
+	}
+	/* UNLISTEN run twice fails with ENOTCONN */
+	for (int i = 0; i < NOISE_CONNS; i++)
+		ok(toe_unlisten(t, (uint16_t)(NOISE_LPORT + i)), "unlisten");
+	ok(toe_get_stats(t, &s1), "stats after");
+
+	/* exactly once: the engine executed as many requests as the host
+	 * made (each stats read is made the same way, so the two snapshots
+	 * differ by the requests in between) */
+	d_frames = (uint32_t)(s1.bridge_frames - s0.bridge_frames);
+	d_replays = (uint32_t)(s1.bridge_replays - s0.bridge_replays);
+	d_exec = d_frames - d_replays;
+	d_trans = s1.link_transactions - s0.link_transactions;
+	print_message("noisy host link (seed %" PRIu64 ", %u ppm): %" PRIu64
+		      " requests, %" PRIu64 " retries, %" PRIu64 " timeouts, "
+		      "host CRC errors %" PRIu64 "; bridge: %" PRIu64 " good "
+		      "frames, %" PRIu64 " replays, CRC errors %u, oversize %u, "
+		      "byte timeouts %u; characters hit %" PRIu64 " of %" PRIu64
+		      " to the FPGA, %" PRIu64 " of %" PRIu64 " from it; %.1f ms "
+		      "simulated; %d ESTABLISHED, %d CLOSED events\n", noise_seed, (unsigned)NOISE_PPM, d_trans,
+		      s1.link_retries - s0.link_retries,
+		      s1.link_timeouts - s0.link_timeouts,
+		      s1.link_crc_errors - s0.link_crc_errors, d_frames,
+		      d_replays,
+		      (unsigned)(s1.bridge_crc_errors - s0.bridge_crc_errors),
+		      (unsigned)(s1.bridge_oversize - s0.bridge_oversize),
+		      (unsigned)(s1.bridge_timeouts - s0.bridge_timeouts),
+		      uart_host_noise_tx(u), uart_host_tx_count(u) - tx0,
+		      uart_host_noise_rx(u), uart_host_rx_count(u) - rx0,
+		      (double)(versa_board_time_ps(board) - t0) / 1e9, n_est,
+		      n_closed);
+	if (d_exec != d_trans)
+		bfail("the engine executed %" PRIu64 " requests (%" PRIu64
+		      " good frames - %" PRIu64 " replays), the host made %"
+		      PRIu64 ": a request %s", d_exec, d_frames, d_replays,
+		      d_trans, d_exec > d_trans ? "ran twice" : "was lost");
+	if (d_trans < NOISE_MIN_TRANSACTIONS)
+		bfail("%" PRIu64 " requests, want %d at least", d_trans,
+		      NOISE_MIN_TRANSACTIONS);
+	/* the noise hit, both ways, and was recovered from */
+	if (!uart_host_noise_tx(u) || !uart_host_noise_rx(u))
+		bfail("no character hit (to the FPGA %" PRIu64 ", from it %"
+		      PRIu64 ")", uart_host_noise_tx(u), uart_host_noise_rx(u));
+	if (s1.link_retries == s0.link_retries)
+		bfail("no retransmission: the noise did not reach the protocol");
+	if (s1.bridge_crc_errors == s0.bridge_crc_errors)
+		bfail("no request with a bad CRC at the bridge");
+	if (!d_replays)
+		bfail("no replay: no response was lost to the noise");
+	if (s1.link_crc_errors == s0.link_crc_errors)
+		bfail("no response with a bad CRC at the host");
+
+	/* the link clean again: the last value written is still there,
+	 * nothing was lost at the FPGA's UART, no framing error */
+	uart_host_set_noise(u, 0, 0);
+	ok(toe_reg_read(t, TOE_REG_SCRATCH, &v), "SCRATCH read, clean link");
+	assert_int_equal(v, last);
+	if (!(versa_board_led(board) & LED_LOST))
+		bfail("LEDs 0x%02x: the FPGA's UART lost a byte",
+		      versa_board_led(board));
+	assert_int_equal(uart_host_framing_errors(u), 0);
+	assert_int_equal(rgmii_phy_errors(versa_board_phy(board)), 0);
+}
+
 int main(void)
 {
+	const char *ns = getenv("VERSA_UART_NOISE_SEED");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_board_powers_up),
 		cmocka_unit_test(test_uart_open_configure_listen),
@@ -665,7 +937,19 @@ int main(void)
 		cmocka_unit_test(test_bad_fcs_dropped_and_counted),
 		cmocka_unit_test(test_counters_after_run),
 		cmocka_unit_test(test_button_reset_during_operation),
+		cmocka_unit_test(test_uart_noise_loses_and_duplicates_nothing),
 	};
+
+	if (ns) {
+		char *end;
+
+		noise_seed = strtoull(ns, &end, 0);
+		if (!*ns || *end) {
+			fprintf(stderr, "VERSA_UART_NOISE_SEED=%s: not a number\n",
+				ns);
+			return 2;
+		}
+	}
 
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
