@@ -3,11 +3,17 @@
  * toe_tr_ftdi.c - the ftdi:// transport: the bridge byte stream through an
  * FTDI FT2232H / FT232H, with libftdi1 over libusb-1.0.
  *
- * URI: ftdi://[VID:PID[:SERIAL] | BOARD][/IFACE][?baud=N&latency=MS&
- *      mode=uart|fifo&index=N&flow=none|rtscts]
- *   VID:PID   hex, default 0403:6010 (FT2232H); SERIAL matches the USB
- *             serial string; index=N takes the N-th match (default 0)
- *   BOARD     a name from the board table below (arty-a7, ecp5-versa, ...)
+ * URI: ftdi://[VID:PID[:SERIAL] | BOARD[:SERIAL]][/IFACE][?baud=N&
+ *      latency=MS&mode=uart|fifo&index=N&flow=none|rtscts]
+ *   VID:PID   hex, default 0403:6010 (FT2232H): any chip with these IDs
+ *   BOARD     a name from the board table below (arty-a7, ecp5-versa,
+ *             ...): the board's VID:PID and, for a board, the USB
+ *             product string its FT2232H's EEPROM gives it (libftdi's
+ *             "description"), so that another FTDI chip on the same
+ *             host is not taken for the board
+ *   SERIAL    matches the USB serial string exactly (lsusb -v: iSerial):
+ *             tells two boards of one kind apart
+ *   index=N   takes the N-th match (default 0)
  *   IFACE     A..D (default: the board's; B for an FT2232H, the UART
  *             channel of the Arty A7 and the ECP5 Versa, whose channel A is
  *             JTAG; A for an FT232H)
@@ -16,6 +22,8 @@
  *             holds a partly filled packet before sending it to the host
  *   mode      uart (default) or fifo (FT245 synchronous FIFO, channel A of
  *             an FT2232H / FT232H only; the EEPROM must select it)
+ * Nothing found: TOE_ENODEV, with a message naming what was looked for
+ * (IDs, product string, serial, index).
  *
  * What libftdi does for us, and what we rely on: every USB packet the chip
  * sends starts with two modem status bytes, also when it has no data (it
@@ -40,19 +48,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Boards (as data): the FTDI channel that carries the host bridge. */
+/*
+ * Boards (as data): the FTDI channel that carries the host bridge, and the
+ * USB product string (iProduct, which libftdi matches as "description")
+ * the board's FT2232H EEPROM sets; NULL: any chip with the IDs. The
+ * strings are facts taken from public material, not from a board of ours
+ * (we have none):
+ *  - ECP5-5G Versa: product "Lattice ECP5_5G VERSA Board" (manufacturer
+ *    "FTDI"). Sources: YosysHQ/prjtrellis misc/openocd/ecp5-versa5g.cfg
+ *    and amaranth-lang/amaranth-boards amaranth_boards/versa_ecp5.py
+ *    (openocd's ftdi_device_desc, which must equal iProduct; the latter
+ *    notes that the non-5G and 5G Versa boards give the same string);
+ *    prjtrellis pull request #82 (a non-5G Versa reporting the 5G
+ *    string); and the udev serial-by-id name usb-FTDI_Lattice_ECP5_5G_
+ *    VERSA_Board_<serial>-if01-port0 in ECP5-PCIe/ECP5-PCIe's scripts
+ *    (udev names are usb-<manufacturer>_<product>_<serial>, spaces as _).
+ *    prjtrellis's maintainer also reports that the non-5G boards' EEPROM
+ *    contents are inconsistent (same pull request): a board whose product
+ *    string differs is reached as ftdi://0403:6010[:SERIAL]/B.
+ *    Lattice's user guide (EB98 / FPGA-EB-02021) was not read.
+ *  - Arty A7: product "Digilent USB Device", manufacturer "Digilent":
+ *    the udev names usb-Digilent_Digilent_USB_Device_<serial>-if01-port0
+ *    of Arty A7 boards in several public projects' scripts and notes, and
+ *    a public openocd configuration for an Arty A7-100T (ftdi device_desc
+ *    "Digilent USB Device"). Digilent's own documentation was not read.
+ */
 static const struct board {
 	const char *name;
 	uint16_t vid, pid;
 	char iface;
+	const char *product; /* iProduct; NULL: any */
 	const char *what;
 } boards[] = {
-	{ "arty-a7", 0x0403, 0x6010, 'B', "Digilent Arty A7: FT2232H, "
-	  "A = JTAG, B = UART" },
-	{ "ecp5-versa", 0x0403, 0x6010, 'B', "Lattice ECP5 Versa: FT2232H, "
-	  "A = JTAG, B = UART" },
-	{ "ft2232h", 0x0403, 0x6010, 'B', "any FT2232H, UART on B" },
-	{ "ft232h", 0x0403, 0x6014, 'A', "any FT232H (one channel)" },
+	{ "arty-a7", 0x0403, 0x6010, 'B', "Digilent USB Device",
+	  "Digilent Arty A7: FT2232H, A = JTAG, B = UART" },
+	{ "ecp5-versa", 0x0403, 0x6010, 'B', "Lattice ECP5_5G VERSA Board",
+	  "Lattice ECP5(-5G) Versa: FT2232H, A = JTAG, B = UART" },
+	{ "ft2232h", 0x0403, 0x6010, 'B', NULL, "any FT2232H, UART on B" },
+	{ "ft232h", 0x0403, 0x6014, 'A', NULL, "any FT232H (one channel)" },
 };
 #define N_BOARDS (sizeof(boards) / sizeof(boards[0]))
 
@@ -61,7 +94,7 @@ static const struct board {
 struct ftdi_priv {
 	struct ftdi_context *f;
 	bool gone; /* the device went away: fail fast from now on */
-	char desc[96];
+	char desc[160];
 };
 
 static int gone(struct toe_transport *t, struct ftdi_priv *p, int code,
@@ -101,6 +134,7 @@ static int ftdi_tr_open(struct toe_transport *t, struct toe_tr_uri *u)
 {
 	char dev[256] = "", serial[128] = "";
 	uint16_t vid = 0x0403, pid = 0x6010;
+	const char *product = NULL, *board = NULL;
 	char iface = 0;
 	const char *slash, *mode, *flow;
 	uint64_t baud, latency, index;
@@ -131,7 +165,7 @@ static int ftdi_tr_open(struct toe_transport *t, struct toe_tr_uri *u)
 		return toe_tr_err(t, TOE_EURI, "ftdi: flow=%s: want none or "
 				  "rtscts", flow);
 
-	/* body: [VID:PID[:SERIAL] | BOARD][/IFACE] */
+	/* body: [VID:PID[:SERIAL] | BOARD[:SERIAL]][/IFACE] */
 	slash = strchr(u->body, '/');
 	snprintf(dev, sizeof(dev), "%.*s", slash ? (int)(slash - u->body) :
 		 (int)strlen(u->body), u->body);
@@ -145,28 +179,34 @@ static int ftdi_tr_open(struct toe_transport *t, struct toe_tr_uri *u)
 	}
 	if (dev[0]) {
 		const char *c1 = strchr(dev, ':');
-		size_t b;
+		size_t nl = c1 ? (size_t)(c1 - dev) : strlen(dev), b;
 
-		if (!c1) {
-			for (b = 0; b < N_BOARDS; b++)
-				if (strcmp(dev, boards[b].name) == 0)
-					break;
-			if (b == N_BOARDS) {
-				char names[160] = "";
-
-				for (b = 0; b < N_BOARDS; b++)
-					snprintf(names + strlen(names),
-						 sizeof(names) - strlen(names),
-						 "%s%s", b ? ", " : "",
-						 boards[b].name);
-				return toe_tr_err(t, TOE_EURI, "ftdi://%s: want "
-						  "VID:PID[:SERIAL] or a board "
-						  "(%s)", dev, names);
-			}
+		for (b = 0; b < N_BOARDS; b++)
+			if (strlen(boards[b].name) == nl &&
+			    strncmp(dev, boards[b].name, nl) == 0)
+				break;
+		if (b < N_BOARDS && c1 && !c1[1])
+			return toe_tr_err(t, TOE_EURI, "ftdi://%s: empty serial",
+					  dev);
+		if (b < N_BOARDS && c1)
+			snprintf(serial, sizeof(serial), "%s", c1 + 1);
+		if (b < N_BOARDS) {
 			vid = boards[b].vid;
 			pid = boards[b].pid;
+			product = boards[b].product;
+			board = boards[b].name;
 			if (!iface)
 				iface = boards[b].iface;
+		} else if (!c1) {
+			char names[160] = "";
+
+			for (b = 0; b < N_BOARDS; b++)
+				snprintf(names + strlen(names),
+					 sizeof(names) - strlen(names), "%s%s",
+					 b ? ", " : "", boards[b].name);
+			return toe_tr_err(t, TOE_EURI, "ftdi://%s: want "
+					  "VID:PID[:SERIAL] or a board (%s)"
+					  "[:SERIAL]", dev, names);
 		} else {
 			const char *c2 = strchr(c1 + 1, ':');
 			size_t pl = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
@@ -199,8 +239,9 @@ static int ftdi_tr_open(struct toe_transport *t, struct toe_tr_uri *u)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return toe_tr_err(t, TOE_ENOMEM, "ftdi: out of memory");
-	snprintf(p->desc, sizeof(p->desc), "%04x:%04x%s%s/%c", vid, pid,
-		 serial[0] ? ":" : "", serial, iface);
+	snprintf(p->desc, sizeof(p->desc), "%s%s%04x:%04x%s%s/%c", board ?
+		 board : "", board ? " " : "", vid, pid, serial[0] ? ":" : "",
+		 serial, iface);
 	p->f = ftdi_new();
 	if (!p->f) {
 		r = toe_tr_err(t, TOE_ENOMEM, "ftdi: ftdi_new failed");
@@ -211,14 +252,26 @@ static int ftdi_tr_open(struct toe_transport *t, struct toe_tr_uri *u)
 			       ftdi_get_error_string(p->f));
 		goto fail_ctx;
 	}
-	r = ftdi_usb_open_desc_index(p->f, vid, pid, NULL,
+	r = ftdi_usb_open_desc_index(p->f, vid, pid, product,
 				     serial[0] ? serial : NULL,
 				     (unsigned)index);
 	if (r == -3) {
-		r = toe_tr_err(t, TOE_ENODEV, "ftdi %s: no such device (index "
-			       "%u): is the board plugged in, and may this "
-			       "user open it (udev rule)?", p->desc,
-			       (unsigned)index);
+		/* say what was looked for, all of it */
+		char want[320], hint[64] = "";
+
+		snprintf(want, sizeof(want), "USB %04x:%04x%s%s%s%s%s%s", vid,
+			 pid, product ? " with product \"" : "",
+			 product ? product : "", product ? "\"" : "",
+			 serial[0] ? ", serial \"" : "", serial,
+			 serial[0] ? "\"" : "");
+		if (product)
+			snprintf(hint, sizeof(hint), " (another product string: "
+				 "ftdi://%04x:%04x[:SERIAL]/%c)", vid, pid,
+				 iface);
+		r = toe_tr_err(t, TOE_ENODEV, "ftdi %s: no such device: no %s, "
+			       "match %u. Plugged in? May this user open it "
+			       "(udev rule)?%s", p->desc, want,
+			       (unsigned)index, hint);
 		goto fail_ctx;
 	}
 	if (r < 0) {

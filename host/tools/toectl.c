@@ -100,7 +100,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "  -d URI   the engine: sim:[?opts] (a fresh simulated engine),\n"
 	      "           tcp://HOST:PORT (a running simulation),\n"
-	      "           ftdi://[VID:PID[:SERIAL]][/IFACE] (a board);\n"
+	      "           ftdi://[VID:PID[:SERIAL]|BOARD[:SERIAL]][/IFACE]\n"
+	      "           (a board: ecp5-versa, arty-a7, ...);\n"
 	      "           default $TOE_URI, else sim:\n"
 	      "\n"
 	      "Commands:\n", out);

@@ -3,7 +3,7 @@
  * fuzz_uri.c - the device-URI parser: toe_transport_open (driver/
  * toe_transport.c: scheme, body, ?KEY=VALUE options, the common options)
  * and the transports' own parsing of what follows the scheme (sim:,
- * tcp://HOST:PORT, ftdi://VID:PID[:SERIAL]|BOARD[/IFACE]). The input is
+ * tcp://HOST:PORT, ftdi://VID:PID[:SERIAL]|BOARD[:SERIAL][/IFACE]). The input is
  * the URI (cut at a NUL byte).
  *
  * Nothing is opened: this program is linked with -Wl,--wrap=getaddrinfo

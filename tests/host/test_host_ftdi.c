@@ -11,6 +11,14 @@
  * reads, CRC errors on the way back (retried, the write still done once),
  * and the device unplugged in the middle of a request (a clean
  * TOE_EDISCONNECTED within the timeout, no hang, and at once after that).
+ * Boards by their USB strings: ftdi://ecp5-versa finds an FT2232H with
+ * the Versa's real manufacturer and product strings ("FTDI", "Lattice
+ * ECP5_5G VERSA Board"; sources in driver/toe_tr_ftdi.c) and not a plain
+ * FT2232H beside it; two Versas are told apart by serial
+ * (ftdi://ecp5-versa:SERIAL); ftdi://arty-a7 finds the Arty's strings
+ * ("Digilent", "Digilent USB Device"); a missing board gives TOE_ENODEV
+ * with a message naming the IDs, product string and serial looked for.
+ * The serial numbers here are made up (any string works).
  *
  * The runner re-executes itself with libumockdev-preload.so.0 in
  * LD_PRELOAD; without umockdev it fails, saying so.
@@ -21,6 +29,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +61,48 @@ static struct fx *fx_new(uint16_t max_packet, unsigned chunk)
 	f->t = toe_new();
 	assert_non_null(f->t);
 	return f;
+}
+
+/* the boards' USB strings (driver/toe_tr_ftdi.c says where they come
+ * from): manufacturer, product */
+#define VERSA_MFR "FTDI"
+#define VERSA_PRODUCT "Lattice ECP5_5G VERSA Board"
+#define ARTY_MFR "Digilent"
+#define ARTY_PRODUCT "Digilent USB Device"
+
+/* A fixture whose first device has these strings (NULL: the chip's
+ * defaults) and an engine. */
+static struct fx *fx_new_strings(const char *mfr, const char *product,
+				 const char *serial)
+{
+	struct ftdi_emu_cfg cfg = { .max_packet = 512, .serial = serial,
+				    .manufacturer = mfr, .product = product };
+	struct fx *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	assert_non_null(f);
+	f->eng = fake_eng_new();
+	assert_non_null(f->eng);
+	f->emu = ftdi_emu_new(&cfg, f->eng, err, sizeof(err));
+	if (!f->emu)
+		fail_msg("%s", err);
+	f->t = toe_new();
+	assert_non_null(f->t);
+	return f;
+}
+
+/* Another device beside f's first one; its index. */
+static int fx_add(struct fx *f, const char *mfr, const char *product,
+		  const char *serial, struct fake_eng *eng)
+{
+	struct ftdi_emu_cfg cfg = { .max_packet = 512, .serial = serial,
+				    .manufacturer = mfr, .product = product };
+	char err[256];
+	int k = ftdi_emu_add(f->emu, &cfg, eng, err, sizeof(err));
+
+	if (k < 0)
+		fail_msg("%s", err);
+	return k;
 }
 
 static void fx_open(struct fx *f, const char *uri)
@@ -113,8 +164,11 @@ static void test_ftdi_board_name_and_serial_match(void **state)
 	(void)state;
 	fx_open(f, "ftdi://0403:6010:FT0TOE01/B");
 	toe_close(f->t);
-	fx_open(f, "ftdi://arty-a7"); /* 0403:6010, channel B */
+	fx_open(f, "ftdi://ft2232h"); /* any 0403:6010, channel B */
 	toe_close(f->t);
+	/* a board name needs the board's product string: a plain FT2232H
+	 * is not an Arty */
+	assert_int_equal(toe_open(t2, "ftdi://arty-a7"), TOE_ENODEV);
 	assert_int_equal(toe_open(t2, "ftdi://0403:6010:OTHER/B"), TOE_ENODEV);
 	assert_non_null(strstr(toe_errmsg(t2), "no such device"));
 	assert_int_equal(toe_open(t2, "ftdi://0403:6014"), TOE_ENODEV);
@@ -239,6 +293,161 @@ static void test_ftdi_gone_before_request_edisconnected(void **state)
 	fx_free(f);
 }
 
+
+/* The Versa's FT2232H (its real strings) is found by ftdi://ecp5-versa,
+ * on channel B; the Arty's by ftdi://arty-a7; neither by the other's
+ * name. */
+static void test_ftdi_boards_found_by_their_usb_strings(void **state)
+{
+	struct fx *f = fx_new_strings(VERSA_MFR, VERSA_PRODUCT, "FT4VERSA1");
+	struct fx *a = NULL;
+	struct toe *t2 = toe_new();
+	struct toe_info in;
+	uint32_t v;
+
+	(void)state;
+	fx_open(f, "ftdi://ecp5-versa");
+	assert_int_equal(toe_get_info(f->t, &in), 0);
+	assert_int_equal(in.id, 0x544F4531);
+	assert_int_equal(toe_reg_write(f->t, TOE_REG_SCRATCH, 0x5EA5), 0);
+	assert_int_equal(toe_reg_read(f->t, TOE_REG_SCRATCH, &v), 0);
+	assert_int_equal(v, 0x5EA5);
+	toe_close(f->t);
+	fx_open(f, "ftdi://ecp5-versa:FT4VERSA1");
+	toe_close(f->t);
+	assert_int_equal(toe_open(t2, "ftdi://arty-a7"), TOE_ENODEV);
+	fx_free(f);
+
+	a = fx_new_strings(ARTY_MFR, ARTY_PRODUCT, "210319ABCDEF");
+	fx_open(a, "ftdi://arty-a7");
+	assert_int_equal(toe_reg_read(a->t, TOE_REG_ID, &v), 0);
+	assert_int_equal(v, 0x544F4531);
+	toe_close(a->t);
+	assert_int_equal(toe_open(t2, "ftdi://ecp5-versa"), TOE_ENODEV);
+	toe_free(t2);
+	fx_free(a);
+}
+
+/* A plain FT2232H (FTDI's default strings, nothing behind its UART)
+ * beside the Versa, added to the bus before it (versa_first false) or
+ * after it: ftdi://ecp5-versa goes to the Versa and sends the plain chip
+ * nothing. Both orders, because the bus lists its devices in an order of
+ * its own: with the product string ignored, one of the two would take
+ * the plain chip. By VID:PID alone, index 0 and 1 reach one each (both
+ * are on the bus: the product string is what chose). */
+static void beside(bool versa_first)
+{
+	struct fx *f = versa_first ?
+		       fx_new_strings(VERSA_MFR, VERSA_PRODUCT, "FT4VERSA1") :
+		       fx_new_strings(NULL, NULL, "FT0PLAIN");
+	struct fake_eng *veng = versa_first ? f->eng : fake_eng_new();
+	struct ftdi_emu_stats plain, versa;
+	struct toe *t2 = toe_new();
+	unsigned kv, kp;
+	int r0, r1;
+
+	if (versa_first) {
+		kv = 0;
+		kp = (unsigned)fx_add(f, NULL, NULL, "FT0PLAIN", NULL);
+	} else {
+		kp = 0;
+		/* the fixture's engine sits behind the plain chip: silence
+		 * it, a chip with nothing behind its UART */
+		fake_eng_set_silent(f->eng, true);
+		kv = (unsigned)fx_add(f, VERSA_MFR, VERSA_PRODUCT, "FT4VERSA1",
+				      veng);
+	}
+	fx_open(f, "ftdi://ecp5-versa?timeout=20&retries=1");
+	assert_int_equal(toe_reg_write(f->t, TOE_REG_SCRATCH, 77), 0);
+	toe_close(f->t);
+	assert_int_equal(fake_eng_writes_to(veng, TOE_REG_SCRATCH), 1);
+	ftdi_emu_get_dev_stats(f->emu, kp, &plain);
+	ftdi_emu_get_dev_stats(f->emu, kv, &versa);
+	if (plain.out_bytes != 0 || versa.out_bytes == 0)
+		fail_msg("versa_first %d: %llu bytes to the plain chip, %llu to "
+			 "the Versa", versa_first,
+			 (unsigned long long)plain.out_bytes,
+			 (unsigned long long)versa.out_bytes);
+	/* by IDs only: one of the two index values is the silent chip */
+	r0 = toe_open(t2, "ftdi://0403:6010/B?index=0&timeout=10&retries=0");
+	toe_close(t2);
+	r1 = toe_open(t2, "ftdi://0403:6010/B?index=1&timeout=10&retries=0");
+	toe_close(t2);
+	if (!((r0 == 0) ^ (r1 == 0)))
+		fail_msg("by VID:PID, index 0 gave %d and index 1 gave %d: want "
+			 "one open (the Versa) and one failure (the silent "
+			 "chip)", r0, r1);
+	toe_free(t2);
+	fx_free(f);
+	if (!versa_first)
+		fake_eng_free(veng);
+}
+
+static void test_ftdi_other_ft2232h_beside_versa_not_picked(void **state)
+{
+	(void)state;
+	beside(false);
+	beside(true);
+}
+
+/* Two Versas: the serial in the URI picks one, and only that one's
+ * registers change. */
+static void test_ftdi_two_versas_told_apart_by_serial(void **state)
+{
+	struct fx *f = fx_new_strings(VERSA_MFR, VERSA_PRODUCT, "FT4VERSA1");
+	struct fake_eng *e2 = fake_eng_new();
+	struct toe *t2 = toe_new();
+
+	(void)state;
+	fx_add(f, VERSA_MFR, VERSA_PRODUCT, "FT4VERSA2", e2);
+	fx_open(f, "ftdi://ecp5-versa:FT4VERSA2");
+	assert_int_equal(toe_reg_write(f->t, TOE_REG_SCRATCH, 2), 0);
+	toe_close(f->t);
+	fx_open(f, "ftdi://ecp5-versa:FT4VERSA1");
+	assert_int_equal(toe_reg_write(f->t, TOE_REG_SCRATCH, 1), 0);
+	assert_int_equal(toe_reg_write(f->t, TOE_REG_SCRATCH, 11), 0);
+	toe_close(f->t);
+	assert_int_equal(fake_eng_writes_to(e2, TOE_REG_SCRATCH), 1);
+	assert_int_equal(fake_eng_reg(e2, TOE_REG_SCRATCH), 2);
+	assert_int_equal(fake_eng_writes_to(f->eng, TOE_REG_SCRATCH), 2);
+	assert_int_equal(fake_eng_reg(f->eng, TOE_REG_SCRATCH), 11);
+	/* a third serial: no such device, and the message names it */
+	assert_int_equal(toe_open(t2, "ftdi://ecp5-versa:FT4VERSA3"),
+			 TOE_ENODEV);
+	assert_non_null(strstr(toe_errmsg(t2), "\"FT4VERSA3\""));
+	toe_free(t2);
+	fx_free(f);
+	fake_eng_free(e2);
+}
+
+/* No board of that kind on the bus (a plain FT2232H only): TOE_ENODEV,
+ * and the message says what was looked for: the IDs, the product string,
+ * the serial when one was given, the match index. */
+static void test_ftdi_missing_board_message_names_what(void **state)
+{
+	struct fx *f = fx_new_strings(NULL, NULL, "FT0PLAIN");
+	const char *m;
+
+	(void)state;
+	assert_int_equal(toe_open(f->t, "ftdi://ecp5-versa"), TOE_ENODEV);
+	m = toe_errmsg(f->t);
+	print_message("%s\n", m);
+	assert_non_null(strstr(m, "no such device"));
+	assert_non_null(strstr(m, "0403:6010"));
+	assert_non_null(strstr(m, "\"" VERSA_PRODUCT "\""));
+	assert_null(strstr(m, "serial \""));
+	assert_non_null(strstr(m, "match 0"));
+	assert_int_equal(toe_open(f->t, "ftdi://arty-a7:210319XYZ"),
+			 TOE_ENODEV);
+	m = toe_errmsg(f->t);
+	print_message("%s\n", m);
+	assert_non_null(strstr(m, "\"" ARTY_PRODUCT "\""));
+	assert_non_null(strstr(m, "serial \"210319XYZ\""));
+	assert_non_null(strstr(m, "udev rule"));
+	assert_int_equal(toe_open(f->t, "ftdi://ecp5-versa:"), TOE_EURI);
+	fx_free(f);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +458,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_ftdi_crc_errors_retried_write_once),
 		cmocka_unit_test(test_ftdi_unplug_mid_request_edisconnected),
 		cmocka_unit_test(test_ftdi_gone_before_request_edisconnected),
+		cmocka_unit_test(test_ftdi_boards_found_by_their_usb_strings),
+		cmocka_unit_test(test_ftdi_other_ft2232h_beside_versa_not_picked),
+		cmocka_unit_test(test_ftdi_two_versas_told_apart_by_serial),
+		cmocka_unit_test(test_ftdi_missing_board_message_names_what),
 	};
 	char err[256];
 

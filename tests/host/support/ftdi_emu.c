@@ -5,7 +5,9 @@
  * libusb's Linux back end uses it: SUBMITURB queues, REAPURBNDELAY hands
  * back a completed URB (EAGAIN when none), DISCARDURB cancels (the URB is
  * then reaped with -ENOENT). Transfers complete as soon as they are
- * submitted, so a reap always finds them.
+ * submitted, so a reap always finds them. Several devices can sit on the
+ * one bus (ftdi_emu_add): each has its own device node, sysfs directory,
+ * strings, ioctl handler and state; one lock serves them all.
  */
 #include "ftdi_emu.h"
 
@@ -20,8 +22,10 @@
 #include <umockdev.h>
 #include <unistd.h>
 
-#define DEVNODE "/dev/bus/usb/001/002"
-#define SYSPATH "/devices/pci0000:00/0000:00:14.0/usb1/1-1"
+/* device k (0..FTDI_EMU_MAX_DEV-1) is bus 1, device number k + 2, on
+ * root hub port k + 1 */
+#define DEVNODE_FMT "/dev/bus/usb/001/%03u"
+#define SYSPATH_FMT "/devices/pci0000:00/0000:00:14.0/usb1/1-%u"
 
 /* FTDI vendor requests (the chip's command set, as libftdi sends it) */
 enum {
@@ -43,18 +47,28 @@ struct urb_ref {
 	UMockdevIoctlData *buf; /* its buffer */
 };
 
-struct ftdi_emu {
-	UMockdevTestbed *tb;
+struct ftdi_emu;
+
+/* one device on the bus */
+struct emu_dev {
+	struct ftdi_emu *emu; /* its bus (the lock) */
+	char devnode[32];
 	UMockdevIoctlBase *ioctl;
-	struct fake_eng *eng;
+	struct fake_eng *eng; /* NULL: nothing behind the chip */
 	struct ftdi_emu_cfg cfg;
-	GMutex lock;
 	GQueue done; /* completed URBs (struct urb_ref *), reap order */
 	bool gone;
 	int unplug_after; /* -1: never */
 	unsigned corrupt;
 	unsigned latency;
 	struct ftdi_emu_stats st;
+};
+
+struct ftdi_emu {
+	UMockdevTestbed *tb;
+	GMutex lock;
+	unsigned n;
+	struct emu_dev *dev[FTDI_EMU_MAX_DEV];
 };
 
 int ftdi_emu_reexec(char **argv, char *err, size_t errlen)
@@ -106,10 +120,11 @@ static size_t device_descriptors(uint8_t *d, uint16_t mps)
 }
 
 /* String descriptor index idx into out (cap bytes): its length. */
-static size_t string_descriptor(struct ftdi_emu *e, unsigned idx, uint8_t *out,
+static size_t string_descriptor(struct emu_dev *e, unsigned idx, uint8_t *out,
 				size_t cap)
 {
-	const char *s = idx == 1 ? "FTDI" : idx == 2 ? "Dual RS232-HS" :
+	const char *s = idx == 1 ? e->cfg.manufacturer :
+			idx == 2 ? e->cfg.product :
 			idx == 3 ? e->cfg.serial : NULL;
 	size_t n = 0;
 
@@ -140,7 +155,7 @@ static void set_int(UMockdevIoctlData *d, size_t off, int v)
 }
 
 /* Complete urb: status, actual length, and the data (IN) at data_off. */
-static void finish(struct ftdi_emu *e, struct urb_ref *u, int status,
+static void finish(struct emu_dev *e, struct urb_ref *u, int status,
 		   const uint8_t *data, size_t n, size_t data_off)
 {
 	if (n)
@@ -151,7 +166,7 @@ static void finish(struct ftdi_emu *e, struct urb_ref *u, int status,
 	g_queue_push_tail(&e->done, u);
 }
 
-static void control(struct ftdi_emu *e, struct urb_ref *u, int len)
+static void control(struct emu_dev *e, struct urb_ref *u, int len)
 {
 	const uint8_t *s = u->buf->data; /* setup packet, then data */
 	unsigned type = s[0], req = s[1];
@@ -187,7 +202,8 @@ static void control(struct ftdi_emu *e, struct urb_ref *u, int len)
 				e->st.purge_rx++;
 			else if (val == 2)
 				e->st.purge_tx++;
-			if (val == 1 || val == 0) { /* the chip's RX FIFO */
+			if ((val == 1 || val == 0) && e->eng) {
+				/* the chip's RX FIFO */
 				uint8_t junk[512];
 
 				while (fake_eng_tx(e->eng, junk, sizeof(junk)))
@@ -251,7 +267,7 @@ static bool channel_ep(unsigned ep)
 	return ep == 0x81 || ep == 0x02 || ep == 0x83 || ep == 0x04;
 }
 
-static void bulk(struct ftdi_emu *e, struct urb_ref *u, unsigned ep, int len)
+static void bulk(struct emu_dev *e, struct urb_ref *u, unsigned ep, int len)
 {
 	if (!channel_ep(ep)) {
 		finish(e, u, -EPIPE, NULL, 0, 0);
@@ -259,7 +275,8 @@ static void bulk(struct ftdi_emu *e, struct urb_ref *u, unsigned ep, int len)
 	}
 	if (!(ep & 0x80)) { /* OUT: to the engine */
 		if (len > 0) {
-			fake_eng_rx(e->eng, u->buf->data, (size_t)len);
+			if (e->eng)
+				fake_eng_rx(e->eng, u->buf->data, (size_t)len);
 			e->st.out_bytes += (uint64_t)len;
 			if (e->unplug_after > 0 && --e->unplug_after == 0)
 				e->gone = true;
@@ -285,7 +302,8 @@ static void bulk(struct ftdi_emu *e, struct urb_ref *u, unsigned ep, int len)
 			out[n] = MODEM_STATUS0;
 			out[n + 1] = MODEM_STATUS1;
 			e->st.status_bytes += 2;
-			got = room ? fake_eng_tx(e->eng, out + n + 2, room) : 0;
+			got = room && e->eng ? fake_eng_tx(e->eng, out + n + 2,
+							   room) : 0;
 			n += 2 + got;
 			data += got;
 			/* a short packet ends the transfer */
@@ -316,16 +334,16 @@ static void urb_free(struct urb_ref *u)
 static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *c,
 			 gpointer arg)
 {
-	struct ftdi_emu *e = arg;
+	struct emu_dev *e = arg;
 	gulong req = umockdev_ioctl_client_get_request(c);
 	UMockdevIoctlData *a = umockdev_ioctl_client_get_arg(c);
 	GError *err = NULL;
 
 	(void)base;
-	g_mutex_lock(&e->lock);
+	g_mutex_lock(&e->emu->lock);
 	if (e->gone && req != USBDEVFS_REAPURBNDELAY &&
 	    req != USBDEVFS_REAPURB && req != USBDEVFS_DISCARDURB) {
-		g_mutex_unlock(&e->lock);
+		g_mutex_unlock(&e->emu->lock);
 		umockdev_ioctl_client_complete(c, -1, ENODEV);
 		return TRUE;
 	}
@@ -435,7 +453,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *c,
 		umockdev_ioctl_client_complete(c, -1, ENOTTY);
 		break;
 	}
-	g_mutex_unlock(&e->lock);
+	g_mutex_unlock(&e->emu->lock);
 	if (err)
 		g_error_free(err);
 	return TRUE;
@@ -443,82 +461,129 @@ static gboolean on_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *c,
 
 /* ---- testbed ---- */
 
-struct ftdi_emu *ftdi_emu_new(const struct ftdi_emu_cfg *cfg,
-			      struct fake_eng *eng, char *errbuf, size_t errlen)
+static void dev_free(struct ftdi_emu *e, struct emu_dev *d)
 {
-	struct ftdi_emu *e = g_new0(struct ftdi_emu, 1);
-	uint8_t desc[128];
-	size_t dl = device_descriptors(desc, cfg->max_packet);
-	GString *hex = g_string_new(NULL), *dump;
-	GError *err = NULL;
+	struct urb_ref *u;
 
-	e->cfg = *cfg;
-	if (!e->cfg.serial)
-		e->cfg.serial = "FT0TOE01";
-	if (e->cfg.max_packet < 8)
-		e->cfg.max_packet = 512;
-	e->eng = eng;
-	e->unplug_after = -1;
-	e->latency = 16;
-	g_mutex_init(&e->lock);
-	g_queue_init(&e->done);
+	if (e->tb && d->ioctl)
+		umockdev_testbed_detach_ioctl(e->tb, d->devnode, NULL);
+	if (d->ioctl)
+		g_object_unref(d->ioctl);
+	while ((u = g_queue_pop_head(&d->done)))
+		urb_free(u);
+	g_free(d);
+}
+
+int ftdi_emu_add(struct ftdi_emu *e, const struct ftdi_emu_cfg *cfg,
+		 struct fake_eng *eng, char *errbuf, size_t errlen)
+{
+	struct emu_dev *d;
+	uint8_t desc[128];
+	size_t dl;
+	GString *hex, *dump;
+	GError *err = NULL;
+	unsigned k = e->n;
+	char syspath[96];
+
+	if (k >= FTDI_EMU_MAX_DEV) {
+		snprintf(errbuf, errlen, "ftdi_emu: %u devices at most",
+			 FTDI_EMU_MAX_DEV);
+		return -1;
+	}
+	d = g_new0(struct emu_dev, 1);
+	d->emu = e;
+	d->cfg = *cfg;
+	if (!d->cfg.serial)
+		d->cfg.serial = "FT0TOE01";
+	/* an FT2232H as FTDI ships it (no board EEPROM) */
+	if (!d->cfg.manufacturer)
+		d->cfg.manufacturer = "FTDI";
+	if (!d->cfg.product)
+		d->cfg.product = "Dual RS232-HS";
+	if (d->cfg.max_packet < 8)
+		d->cfg.max_packet = 512;
+	d->eng = eng;
+	d->unplug_after = -1;
+	d->latency = 16;
+	g_queue_init(&d->done);
+	snprintf(d->devnode, sizeof(d->devnode), DEVNODE_FMT, k + 2);
+	snprintf(syspath, sizeof(syspath), SYSPATH_FMT, k + 1);
+	dl = device_descriptors(desc, d->cfg.max_packet);
+	hex = g_string_new(NULL);
 	for (size_t i = 0; i < dl; i++)
 		g_string_append_printf(hex, "%02X", desc[i]);
 	/* umockdump format: N: creates the device node */
 	dump = g_string_new(NULL);
 	g_string_append_printf(dump,
-		"P: " SYSPATH "\n"
-		"N: bus/usb/001/002\n"
-		"E: DEVNAME=" DEVNODE "\n"
+		"P: %s\n"
+		"N: bus/usb/001/%03u\n"
+		"E: DEVNAME=%s\n"
 		"E: DEVTYPE=usb_device\n"
 		"E: SUBSYSTEM=usb\n"
-		"E: BUSNUM=001\nE: DEVNUM=002\n"
+		"E: BUSNUM=001\nE: DEVNUM=%03u\n"
 		"E: PRODUCT=403/6010/700\n"
-		"A: busnum=1\nA: devnum=2\nA: dev=189:1\n"
+		"A: busnum=1\nA: devnum=%u\nA: dev=189:%u\n"
 		"A: idVendor=0403\nA: idProduct=6010\nA: bcdDevice=0700\n"
 		"A: speed=480\nA: bConfigurationValue=1\n"
 		"A: bNumConfigurations=1\nA: bNumInterfaces= 2\n"
-		"A: manufacturer=FTDI\nA: product=Dual RS232-HS\n"
+		"A: manufacturer=%s\nA: product=%s\n"
 		"A: serial=%s\n"
-		"H: descriptors=%s\n", e->cfg.serial, hex->str);
+		"H: descriptors=%s\n", syspath, k + 2, d->devnode, k + 2, k + 2,
+		k + 1, d->cfg.manufacturer, d->cfg.product, d->cfg.serial,
+		hex->str);
 	g_string_free(hex, TRUE);
-	e->tb = umockdev_testbed_new();
 	if (!umockdev_testbed_add_from_string(e->tb, dump->str, &err)) {
-		snprintf(errbuf, errlen, "umockdev: add device: %s",
+		snprintf(errbuf, errlen, "umockdev: add device %u: %s", k,
 			 err ? err->message : "?");
 		goto fail;
 	}
-	e->ioctl = umockdev_ioctl_base_new();
-	g_signal_connect(e->ioctl, "handle-ioctl", G_CALLBACK(on_ioctl), e);
-	if (!umockdev_testbed_attach_ioctl(e->tb, DEVNODE, e->ioctl, &err)) {
+	d->ioctl = umockdev_ioctl_base_new();
+	g_signal_connect(d->ioctl, "handle-ioctl", G_CALLBACK(on_ioctl), d);
+	if (!umockdev_testbed_attach_ioctl(e->tb, d->devnode, d->ioctl, &err)) {
 		snprintf(errbuf, errlen, "umockdev: attach ioctl handler: %s",
 			 err ? err->message : "?");
 		goto fail;
 	}
 	g_string_free(dump, TRUE);
-	return e;
+	g_mutex_lock(&e->lock);
+	e->dev[k] = d;
+	e->n++;
+	g_mutex_unlock(&e->lock);
+	return (int)k;
 fail:
 	if (err)
 		g_error_free(err);
 	g_string_free(dump, TRUE);
-	ftdi_emu_free(e);
-	return NULL;
+	if (d->ioctl) {
+		g_object_unref(d->ioctl);
+		d->ioctl = NULL;
+	}
+	dev_free(e, d);
+	return -1;
+}
+
+struct ftdi_emu *ftdi_emu_new(const struct ftdi_emu_cfg *cfg,
+			      struct fake_eng *eng, char *errbuf, size_t errlen)
+{
+	struct ftdi_emu *e = g_new0(struct ftdi_emu, 1);
+
+	g_mutex_init(&e->lock);
+	e->tb = umockdev_testbed_new();
+	if (ftdi_emu_add(e, cfg, eng, errbuf, errlen) < 0) {
+		ftdi_emu_free(e);
+		return NULL;
+	}
+	return e;
 }
 
 void ftdi_emu_free(struct ftdi_emu *e)
 {
-	struct urb_ref *u;
-
 	if (!e)
 		return;
-	if (e->tb && e->ioctl)
-		umockdev_testbed_detach_ioctl(e->tb, DEVNODE, NULL);
-	if (e->ioctl)
-		g_object_unref(e->ioctl);
+	for (unsigned k = 0; k < e->n; k++)
+		dev_free(e, e->dev[k]);
 	if (e->tb)
 		g_object_unref(e->tb);
-	while ((u = g_queue_pop_head(&e->done)))
-		urb_free(u);
 	g_mutex_clear(&e->lock);
 	g_free(e);
 }
@@ -527,22 +592,31 @@ void ftdi_emu_unplug_after(struct ftdi_emu *e, unsigned n)
 {
 	g_mutex_lock(&e->lock);
 	if (n == 0)
-		e->gone = true;
+		e->dev[0]->gone = true;
 	else
-		e->unplug_after = (int)n;
+		e->dev[0]->unplug_after = (int)n;
 	g_mutex_unlock(&e->lock);
 }
 
 void ftdi_emu_corrupt_next(struct ftdi_emu *e, unsigned n)
 {
 	g_mutex_lock(&e->lock);
-	e->corrupt = n;
+	e->dev[0]->corrupt = n;
 	g_mutex_unlock(&e->lock);
 }
 
 void ftdi_emu_get_stats(struct ftdi_emu *e, struct ftdi_emu_stats *st)
 {
+	ftdi_emu_get_dev_stats(e, 0, st);
+}
+
+void ftdi_emu_get_dev_stats(struct ftdi_emu *e, unsigned k,
+			    struct ftdi_emu_stats *st)
+{
 	g_mutex_lock(&e->lock);
-	*st = e->st;
+	if (k < e->n)
+		*st = e->dev[k]->st;
+	else
+		memset(st, 0, sizeof(*st));
 	g_mutex_unlock(&e->lock);
 }

@@ -7,11 +7,15 @@
  * one USB device in sysfs (0403:6010, bcdDevice 0x0700, two interfaces
  * with bulk endpoints 0x81/0x02 and 0x83/0x04) and its device node
  * /dev/bus/usb/001/002, whose usbdevfs ioctls (the URBs libusb submits and
- * reaps) are answered by this emulator in umockdev's worker thread:
+ * reaps) are answered by this emulator in umockdev's worker thread; more
+ * FT2232Hs can be added beside it (ftdi_emu_add: /dev/bus/usb/001/003,
+ * ...), each with its own strings and engine:
  *  - control transfers: the FTDI vendor requests libftdi sends (reset,
  *    purge, baud rate, line properties, flow control, latency timer,
  *    bitmode, modem status) are recorded and acknowledged; string
- *    descriptors give the serial number;
+ *    descriptors give the manufacturer, product and serial strings (a
+ *    board's EEPROM sets them: libftdi matches a description against the
+ *    product string, a serial against the serial string);
  *  - bulk OUT on the selected channel: the bytes go to a fake_eng (the
  *    bridge protocol and a register file, fake_eng.h);
  *  - bulk IN: like the chip, every packet starts with two modem status
@@ -35,8 +39,13 @@ struct ftdi_emu_cfg {
 				* bytes of several packets in one transfer) */
 	unsigned chunk;        /* at most this many data bytes per IN
 				* transfer (0: as many as fit): short reads */
-	const char *serial;    /* iSerialNumber string */
+	const char *serial;    /* iSerialNumber string (NULL: "FT0TOE01") */
+	const char *manufacturer; /* iManufacturer (NULL: "FTDI", the chip's
+				   * default without a board EEPROM) */
+	const char *product;   /* iProduct (NULL: "Dual RS232-HS", likewise) */
 };
+
+#define FTDI_EMU_MAX_DEV 4
 
 struct ftdi_emu_stats {
 	unsigned resets, purge_rx, purge_tx;
@@ -62,6 +71,13 @@ struct ftdi_emu *ftdi_emu_new(const struct ftdi_emu_cfg *cfg,
 			      struct fake_eng *eng, char *err, size_t errlen);
 void ftdi_emu_free(struct ftdi_emu *e);
 
+/* Another FT2232H on the same bus (the next device number), with its own
+ * strings (cfg) and engine (eng, not owned; NULL: nothing answers behind
+ * the chip). Its index (1, 2, ...), or -1 with a message in err. The
+ * knobs and stats below are device 0's; ftdi_emu_get_dev_stats any's. */
+int ftdi_emu_add(struct ftdi_emu *e, const struct ftdi_emu_cfg *cfg,
+		 struct fake_eng *eng, char *err, size_t errlen);
+
 /* The device disappears after n more bulk OUT transfers with data: every
  * later ioctl fails with ENODEV, URBs in flight end with -ENODEV, and the
  * device leaves sysfs (as when the cable is pulled). 0: now. */
@@ -70,5 +86,7 @@ void ftdi_emu_unplug_after(struct ftdi_emu *e, unsigned n);
 void ftdi_emu_corrupt_next(struct ftdi_emu *e, unsigned n);
 
 void ftdi_emu_get_stats(struct ftdi_emu *e, struct ftdi_emu_stats *st);
+void ftdi_emu_get_dev_stats(struct ftdi_emu *e, unsigned k,
+			    struct ftdi_emu_stats *st);
 
 #endif
