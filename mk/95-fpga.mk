@@ -18,8 +18,9 @@
 #   NEXTPNR_SEED=...      placer seed (default 1)
 #   'make lint' (tests/scripts/lint.sh, also in 'make test') lints
 #                         fpga/common/*.v and each board top, with the
-#                         lint-only stand-ins of fpga/common/lint/ for the
-#                         vendor primitives and the generated MAC
+#                         ECP5 primitive models of fpga/common/sim/ (the
+#                         board simulation's) and the lint-only stand-in
+#                         of fpga/common/lint/ for the generated MAC
 #
 #   make test-board-versa build and run the board-level simulation of the
 #                         Versa top alone (tests/board/, below; also in
@@ -47,7 +48,7 @@ RTL_SYNTH_TOPS := $(filter-out fpga_uart fpga_mac_adapt fpga_async_fifo,$(RTL_SY
 # board blocks of fpga/common, the LiteEth PHY + MAC generated here from
 # fpga/ecp5-versa/liteeth.yml (the pinned Python libraries installed into
 # $(BUILD)/venv by mk/synth-venv.sh eth-lib, not the ECP5 tools), and the
-# behavioural models of the ECP5 primitives in fpga/ecp5-versa/sim/
+# behavioural models of the ECP5 primitives in fpga/common/sim/
 # (found by module name, -I; never read by synthesis or by the lint of the
 # top). Verilated with --timing: the PLL model makes the 60 MHz engine
 # clock from clk100 with delays; the harness (sim/board/versa_board.cpp)
@@ -70,7 +71,7 @@ VERSA_PHY_RST_LOG2 ?= 20
 VERSA_VDIR := $(BUILD)/vobj/versa
 VERSA_GEN_DIR := $(BUILD)/fpga/ecp5-versa/sim
 VERSA_MAC_V := $(VERSA_GEN_DIR)/fpga_liteeth_rgmii.v
-VERSA_SIM_V := $(wildcard fpga/ecp5-versa/sim/*.v)
+VERSA_SIM_V := $(wildcard fpga/common/sim/*.v)
 VERSA_VLT := fpga/ecp5-versa/sim/versa_sim.vlt sim/board/versa_probe.vlt
 VERSA_MODEL := $(VERSA_VDIR)/Vfpga_versa_top__ALL.a
 VERSA_TEST := $(BUILD)/tests/test_board_versa
@@ -103,7 +104,7 @@ $(VERSA_MODEL): fpga/ecp5-versa/fpga_versa_top.v $(wildcard fpga/common/*.v) \
 		mk/40-rtl.mk mk/95-fpga.mk
 	@mkdir -p $(dir $@)
 	$(VERILATOR) $(VFLAGS) --timing --timescale 1ns/1ps -Ifpga/common \
-		-Ifpga/ecp5-versa/sim -GPHY_RST_LOG2=$(VERSA_PHY_RST_LOG2) \
+		-Ifpga/common/sim -GPHY_RST_LOG2=$(VERSA_PHY_RST_LOG2) \
 		--top-module fpga_versa_top --prefix Vfpga_versa_top --Mdir $(VERSA_VDIR) \
 		$(VERSA_VLT) fpga/ecp5-versa/fpga_versa_top.v $(VERSA_MAC_V)
 	$(MAKE) --no-print-directory -s -C $(VERSA_VDIR) -f Vfpga_versa_top.mk \

@@ -4,7 +4,7 @@
  * as a Verilator model driven through its pins only, in simulated time:
  * the 100 MHz oscillator, the push button, the RGMII PHY
  * (rgmii_phy.h) and the FT2232H's UART (uart_host.h). The ECP5 primitives
- * are the behavioural models of fpga/ecp5-versa/sim/, the PHY + MAC the
+ * are the behavioural models of fpga/common/sim/, the PHY + MAC the
  * LiteEth netlist generated at build time (mk/95-fpga.mk).
  *
  * Time is in picoseconds. The harness keeps one event schedule: the
