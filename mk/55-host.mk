@@ -121,6 +121,10 @@ TOE_BIN_DIR := $(DESTDIR)$(PREFIX)/bin
 TOE_PUB_HDRS := host/include/toe/toe.h host/include/toe/toe_regs.h \
 	host/include/toe/toe_tcp.h driver/toe_transport.h host/lib/toe_proto.h \
 	host/common/toe_proto_codec.h sim/toe_sim.h sim/joint/toe_hostsrv.h
+# the frame codec the tests use (host/pkt: Ethernet/IPv4/TCP parse and
+# build, ARP/ICMP, the seed decoder, pcap), as libtoepkt.a and toe-pkt.pc
+TOE_PKT_HDRS := host/pkt/toe_wire.h host/pkt/toe_decode.h host/pkt/toe_l2.h \
+	host/include/toe/toe_parse.h
 
 # toe.pc / toe-sim.pc from toe.pc.in: one template, two packages
 define TOE_PC
@@ -130,7 +134,7 @@ define TOE_PC
 endef
 
 .PHONY: uninstall
-install: $(TOE_LIB) $(TOE_SO) $(TOECTL) $(TOE_HOSTSRV_LIB) toe.pc.in \
+install: $(TOE_LIB) $(TOE_SO) $(TOECTL) $(TOE_HOSTSRV_LIB) $(PKT_ARCHIVE) toe.pc.in \
 		$(if $(HAVE_TOESIM),$(TOESIM_ARCHIVE) $(TOESIM_TR_OBJ))
 	$(INSTALL) -d $(TOE_INC_DIR) $(TOE_LIB_DIR) $(TOE_PC_DIR) $(TOE_BIN_DIR)
 	$(INSTALL) -m 644 $(TOE_PUB_HDRS) $(TOE_INC_DIR)/
@@ -140,6 +144,9 @@ install: $(TOE_LIB) $(TOE_SO) $(TOECTL) $(TOE_HOSTSRV_LIB) toe.pc.in \
 	ln -sf libtoe.so.$(TOE_VERSION) $(TOE_LIB_DIR)/libtoe.so
 	$(INSTALL) -m 755 $(TOECTL) $(TOE_BIN_DIR)/toectl
 	$(call TOE_PC,toe,TCP offload engine host library,,-L$${libdir} -ltoe,$(TOE_DEP_LIBS),$(TOE_PC_DIR)/toe.pc)
+	$(INSTALL) -m 644 $(TOE_PKT_HDRS) $(TOE_INC_DIR)/
+	$(INSTALL) -m 644 $(PKT_ARCHIVE) $(TOE_LIB_DIR)/libtoepkt.a
+	$(call TOE_PC,toe-pkt,the frame codec of the TCP offload engine project (frames, ARP/ICMP, pcap),libpcap,-L$${libdir} -ltoepkt,,$(TOE_PC_DIR)/toe-pkt.pc)
 ifeq ($(HAVE_TOESIM),1)
 	@# the engine model, its hostsrv, the Verilator runtime and the unit
 	@# that registers the model as libtoe's sim: engine, as one archive
@@ -154,9 +161,10 @@ ifeq ($(HAVE_TOESIM),1)
 endif
 
 uninstall:
-	rm -f $(addprefix $(TOE_INC_DIR)/,$(notdir $(TOE_PUB_HDRS)))
+	rm -f $(addprefix $(TOE_INC_DIR)/,$(notdir $(TOE_PUB_HDRS) $(TOE_PKT_HDRS)))
 	-rmdir $(TOE_INC_DIR) 2>/dev/null
 	rm -f $(TOE_LIB_DIR)/libtoe.a $(TOE_LIB_DIR)/libtoe.so* $(TOE_LIB_DIR)/libtoesim.a
-	rm -f $(TOE_PC_DIR)/toe.pc $(TOE_PC_DIR)/toe-sim.pc $(TOE_BIN_DIR)/toectl
+	rm -f $(TOE_LIB_DIR)/libtoepkt.a
+	rm -f $(TOE_PC_DIR)/toe.pc $(TOE_PC_DIR)/toe-sim.pc $(TOE_PC_DIR)/toe-pkt.pc $(TOE_BIN_DIR)/toectl
 
 comma := ,
