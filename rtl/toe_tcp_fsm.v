@@ -810,8 +810,20 @@ always @* begin
                         endcase
                     end
                 end else if (y_syn) begin
-                    // C. SYN: challenge ACK (rate-limited), drop (CA-01)
-                    chack = 1'b1;
+                    if (t_state == TOE_ST_SYN_RECEIVED && t_passive) begin
+                        // HS-10: RFC 9293 3.10.7.4, fourth check: "If the
+                        // connection was initiated with a passive OPEN, then
+                        // return this connection to the LISTEN state and
+                        // return": the half-open connection goes, nothing is
+                        // sent, the user is not told (as HS-08's RST)
+                        do_delete = 1'b1;
+                        out_valid = 1'b0;
+                    end else begin
+                        // C. SYN in a synchronized state (or SYN-RECEIVED of
+                        // an active open): challenge ACK (rate-limited),
+                        // drop (CA-01)
+                        chack = 1'b1;
+                    end
                 end else if (!s_ack) begin
                     // D. "if the ACK bit is off, drop the segment" (CA-05)
                     st_dropped = 1'b1;

@@ -956,11 +956,21 @@ static void st_synchronized(struct toe_ref *r, struct tcb *t,
 		return;
 	}
 
-	/* C. "Fourth, check the SYN bit: ... if the SYN bit is set,
-	 * irrespective of the sequence number, TCP endpoints MUST send a
-	 * "challenge ACK" ... After sending the acknowledgment, TCP
-	 * implementations MUST drop the unacceptable segment" */
+	/* C. "Fourth, check the SYN bit": HS-10, SYN-RECEIVED of a passive
+	 * open (RFC 9293 3.10.7.4): "If the connection was initiated with a
+	 * passive OPEN, then return this connection to the LISTEN state and
+	 * return" - the half-open connection goes, nothing is sent, the user
+	 * is not told (as for its RST, HS-08). CA-01, the synchronized states
+	 * (and SYN-RECEIVED of an active open, "handle per the directions for
+	 * synchronized states"): "if the SYN bit is set, irrespective of the
+	 * sequence number, TCP endpoints MUST send a "challenge ACK" ...
+	 * After sending the acknowledgment, TCP implementations MUST drop the
+	 * unacceptable segment" */
 	if (s.flags & TOE_TCP_SYN) {
+		if (t->state == TOE_ST_SYN_RECEIVED && t->passive) {
+			tcb_end(r, t, 0);
+			return;
+		}
 		challenge_ack(r, t);
 		return;
 	}

@@ -383,6 +383,36 @@ static void test_diff_HS08_synrcvd_rst_back_to_listen(void **state)
 	done(t);
 }
 
+/* HS-10: SYN-RECEIVED (from LISTEN) + an acceptable SYN (at RCV.NXT, then
+ * a SYN-ACK inside the window) -> the TCB is gone, no event, nothing sent,
+ * no challenge ACK (RFC 9293 3.10.7.4, fourth check: "return this
+ * connection to the LISTEN state"); the same tuple's new SYN opens again.
+ * The original SYN again (below the window) still gets the first check's
+ * ACK. */
+static void test_diff_HS10_synrcvd_syn_back_to_listen(void **state)
+{
+	struct td *t = mk("HS-10", 110);
+	int id;
+
+	(void)state;
+	td_listen(t, LPORT);
+	id = synrcvd(t);
+	sg(t, RPORT, LPORT, IRS, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, A_, ISS + 1, IRS + 1);
+	expect_state(t, id, TOE_ST_SYN_RECEIVED);
+	sg(t, RPORT, LPORT, IRS + 1, 0, S_, 1460, NULL, 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_CLOSED);
+	id = synrcvd(t);
+	sg(t, RPORT, LPORT, IRS + 9, ISS + 1, S_ | A_, 1460, NULL, 0);
+	td_expect_nothing(t);
+	expect_state(t, id, TOE_ST_CLOSED);
+	synrcvd(t);
+	expect_state(t, id, TOE_ST_SYN_RECEIVED);
+	td_check_stats(t);
+	done(t);
+}
+
 /* HS-09: the final ACK never comes: the SYN-ACK is sent again at RTO and
  * again 2 RTO later (backoff), same ISS each time; at the SYN-ACK give-up
  * (7 RTO here) the connection is dropped (TIMEDOUT). The engine's
@@ -2108,6 +2138,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_diff_HS06_synrcvd_ack_established),
 		cmocka_unit_test(test_diff_HS07_synrcvd_bad_ack_rst),
 		cmocka_unit_test(test_diff_HS08_synrcvd_rst_back_to_listen),
+		cmocka_unit_test(test_diff_HS10_synrcvd_syn_back_to_listen),
 		cmocka_unit_test(test_diff_HS09_synack_rto_backoff_giveup),
 		cmocka_unit_test(test_diff_AO01_connect_syn),
 		cmocka_unit_test(test_diff_AO02_synsent_synack_established),

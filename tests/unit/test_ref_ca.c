@@ -61,6 +61,7 @@ static const int sync_states[] = {
 #define N_SYNC (sizeof(sync_states) / sizeof(sync_states[0]))
 
 /* ---- CA-01: SYN in a synchronized state -> challenge ACK --------------- */
+/* (SYN-RECEIVED counts here only when it came from an active open: HS-10) */
 
 /*
  * RFC 9293 3.10.7.4 fourth check (RFC 5961 4.2): "If the SYN bit is set,
@@ -78,6 +79,12 @@ static void test_CA01_sync_states_syn_any_seq_challenge_ack_state_unchanged(void
 		struct toe_ref_conn_info in;
 
 		kit_info(sync_states[i], &in);
+		/* SYN-RECEIVED of an active open (simultaneous open): "handle
+		 * per the directions for synchronized states"; of a passive
+		 * open an acceptable SYN returns it to LISTEN (HS-10,
+		 * test_ref_hs.c) */
+		if (sync_states[i] == TOE_ST_SYN_RECEIVED)
+			in.passive = false;
 		const struct {
 			uint8_t flags;
 			uint32_t seq;

@@ -520,6 +520,56 @@ static void test_HS09_synrcvd_retransmitted_syn_gets_challenge_ack(void **state)
 	assert_int_equal(toe_ref_next_timer(r), KIT_S(1));
 }
 
+/* ---- HS-10 ---------------------------------------------------------- */
+
+/*
+ * RFC 9293 3.10.7.4, fourth check (the SYN bit), SYN-RECEIVED: "If the
+ * connection was initiated with a passive OPEN, then return this
+ * connection to the LISTEN state and return." A SYN that passed the
+ * sequence-number check (an acceptable one: at RCV.NXT, or inside the
+ * window) removes the half-open connection: nothing is sent, no event (the
+ * user never saw it), no timer left, no challenge ACK counted; the listener
+ * stays, and the same tuple can open again. A SYN-ACK in the window is a
+ * SYN too. (An unacceptable SYN, e.g. the original SYN again, is answered
+ * by the first check instead: HS-09 above.)
+ */
+static void test_HS10_synrcvd_passive_acceptable_syn_back_to_listen(void **state)
+{
+	struct toe_ref *r = *state;
+	struct toe_ref_stats st;
+	static const struct {
+		uint8_t flags;
+		uint32_t off; /* SEG.SEQ - RCV.NXT */
+	} syns[] = {
+		{ TOE_TCP_SYN, 0 },
+		{ TOE_TCP_SYN, 1000 },
+		{ TOE_TCP_SYN | TOE_TCP_ACK, 5 },
+	};
+
+	for (size_t k = 0; k < sizeof(syns) / sizeof(syns[0]); k++) {
+		int id = kit_conn(r, TOE_ST_SYN_RECEIVED, KIT_MS(10 * k));
+
+		print_message("SYN%s at RCV.NXT + %u\n",
+			      (syns[k].flags & TOE_TCP_ACK) ? "-ACK" : "",
+			      syns[k].off);
+		kit_in(r, syns[k].flags, KIT_IRS + 1 + syns[k].off, KIT_ISS + 1,
+		       KIT_MS(10 * k + 1));
+		kit_expect_nothing(r);
+		kit_expect_gone(r, id);
+		assert_int_equal(toe_ref_conn_count(r), 0);
+		assert_int_equal(toe_ref_next_timer(r), UINT64_MAX);
+	}
+	toe_ref_stats(r, &st);
+	assert_int_equal(st.challenge_acks, 0);
+	assert_int_equal(st.rst_out, 0);
+	/* the listener is still there: a new SYN from the same tuple opens */
+	toe_ref_pin_isn(r, KIT_ISS + 7000);
+	kit_in(r, TOE_TCP_SYN, KIT_IRS + 500, 0, KIT_MS(100));
+	kit_expect_seg(r, TOE_TCP_SYN | TOE_TCP_ACK, KIT_ISS + 7000, KIT_IRS + 501);
+	kit_expect_nothing(r);
+	kit_expect_state(r, 0, TOE_ST_SYN_RECEIVED);
+}
+
 /* ---- extras: several connections, table full ----------------------- */
 
 static void test_HS_listen_many_peers_get_lowest_ids(void **state)
@@ -744,6 +794,7 @@ int main(void)
 		T(test_HS09_synrcvd_synack_retransmitted_with_backoff),
 		T(test_HS09_synrcvd_ack_stops_synack_timer),
 		T(test_HS09_synrcvd_retransmitted_syn_gets_challenge_ack),
+		T(test_HS10_synrcvd_passive_acceptable_syn_back_to_listen),
 		T(test_HS_listen_many_peers_get_lowest_ids),
 		T(test_HS_listen_table_full_drops_syn),
 		T(test_HS_listen_65536_conns_fill_table),
