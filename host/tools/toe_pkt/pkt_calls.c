@@ -10,7 +10,9 @@
  */
 #include "pkt_run_priv.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -639,20 +641,72 @@ static int call_write(struct run *r, const struct pkt_event *e, int fd)
 		    "data path yet");
 }
 
-/* {l_onoff=1, l_linger=0} */
+/* The linger struct of SO_LINGER: packetdrill's "{onoff=1, linger=0}" or the
+ * struct linger member names "{l_onoff=1, l_linger=0}". Fields are told
+ * apart by their whole names (a name is [A-Za-z0-9_]+, so "l_onoff" is not
+ * "onoff"), each given once, both required, values decimal integers. */
+static const char *linger_skip_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
 static int parse_linger(const char *a, int *onoff, int *linger)
 {
-	const char *p = strstr(a, "l_onoff"), *q = strstr(a, "l_linger");
+	bool have_on = false, have_lin = false;
+	const char *s = linger_skip_ws(a);
 
-	if (!p || !q || a[0] != '{')
+	if (*s++ != '{')
 		return -1;
-	p = strchr(p, '=');
-	q = strchr(q, '=');
-	if (!p || !q)
-		return -1;
-	*onoff = atoi(p + 1);
-	*linger = atoi(q + 1);
-	return 0;
+	for (;;) {
+		const char *name;
+		size_t n = 0;
+		long v;
+		char *end;
+		int *dst;
+		bool *have;
+
+		s = linger_skip_ws(s);
+		name = s;
+		while (isalnum((unsigned char)s[n]) || s[n] == '_')
+			n++;
+		if ((n == 5 && !strncmp(name, "onoff", n)) ||
+		    (n == 7 && !strncmp(name, "l_onoff", n))) {
+			dst = onoff;
+			have = &have_on;
+		} else if ((n == 6 && !strncmp(name, "linger", n)) ||
+			   (n == 8 && !strncmp(name, "l_linger", n))) {
+			dst = linger;
+			have = &have_lin;
+		} else {
+			return -1;
+		}
+		if (*have)
+			return -1;
+		s = linger_skip_ws(s + n);
+		if (*s++ != '=')
+			return -1;
+		s = linger_skip_ws(s);
+		if (!isdigit((unsigned char)*s) && !(*s == '-' &&
+		    isdigit((unsigned char)s[1])))
+			return -1;
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || v < INT_MIN || v > INT_MAX)
+			return -1;
+		*dst = (int)v;
+		*have = true;
+		s = linger_skip_ws(end);
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (*s++ != '}')
+			return -1;
+		break;
+	}
+	return have_on && have_lin && *linger_skip_ws(s) == '\0' ? 0 : -1;
 }
 
 static bool is_tcp_level(const char *a)
@@ -679,8 +733,9 @@ static int call_setsockopt(struct run *r, const struct pkt_event *e, int fd)
 		int on, lin;
 
 		if (parse_linger(k->args[3], &on, &lin))
-			return pkt_fail(r, e, "SO_LINGER: expected {l_onoff=N, "
-				    "l_linger=N}, got '%s'", k->args[3]);
+			return pkt_fail(r, e, "SO_LINGER: expected {onoff=N, "
+				    "linger=N} or {l_onoff=N, l_linger=N}, "
+				    "got '%s'", k->args[3]);
 		/* SO_LINGER 0 makes close() an abort (RST) */
 		r->fds[fd].linger0 = on && lin == 0;
 		if (on && lin != 0)
