@@ -18,3 +18,7 @@ $(BUILD)/tests/test_drv: $(BUILD)/obj/host/common/toe_drv.o
 
 # Keep test objects between runs (they would be intermediate files).
 .SECONDARY:
+
+# docs/tcp-behaviours.md: an entry for every behaviour ID the tests name, every
+# tests/pkt script listed, nothing listed that does not exist.
+TEST_SCRIPTS += tests/scripts/behaviour-ids.sh
