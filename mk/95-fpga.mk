@@ -121,7 +121,7 @@ $(BUILD)/obj/sim/board/versa_board.o: sim/board/versa_board.cpp $(VERSA_MODEL)
 	$(CXX) $(CXXFLAGS) $(VL_CXXFLAGS) -fcoroutines $(SANFLAGS) -I$(VERSA_VDIR) \
 		-Isim/board -c $< -o $@
 
-$(BUILD)/obj/sim/board/%.o: PROJ_CFLAGS += -Isim/board -Idriver
+$(BUILD)/obj/sim/board/%.o: PROJ_CFLAGS += -Isim/board -Idriver -Itests/unit/support
 
 $(VERSA_SIM_LIB): $(VERSA_SIM_OBJS)
 	@mkdir -p $(dir $@)

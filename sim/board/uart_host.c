@@ -4,6 +4,7 @@
  * time (uart_host.h).
  */
 #include "uart_host.h"
+#include "test_rng.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -62,14 +63,10 @@ static uint64_t bit_middle(const struct uart_host *u, uint64_t origin,
 	return origin + ((2 * k + 1) * PS_PER_S + u->baud) / (2 * (uint64_t)u->baud);
 }
 
+/* the tests' seeded generator (tests/unit/support/test_rng.h) */
 static uint64_t noise_next(struct noise *n)
 {
-	/* xorshift64* (Marsaglia 2003; Vigna 2016), as the project's
-	 * other seeded generators */
-	n->rng ^= n->rng >> 12;
-	n->rng ^= n->rng << 25;
-	n->rng ^= n->rng >> 27;
-	return n->rng * 0x2545F4914F6CDD1DULL;
+	return rng_next(&n->rng);
 }
 
 /* The data bits to invert in the next character: one bit with
