@@ -20,8 +20,8 @@
 // `used` counts the ids in use: +1 on a take, -1 one cycle after a FREE
 // that found its bit set (freeing a free id changes nothing), so it equals
 // the number of 1 bits in the bitmap from the cycle after the search that
-// follows (it is never read for a decision, only reported: STATUS's
-// CONNS_USED register and the board's live-connections LED).
+// follows (it is never read for a decision, only reported: the
+// CONNS_USED register and the boards' live-connections LED).
 
 `timescale 1ns / 1ps
 `default_nettype none
