@@ -260,20 +260,25 @@ localparam [9:0] TOE_REG_RTO_MAX = 10'h070;
 localparam [9:0] TOE_REG_RTO_MAX_LO = 10'h070;
 localparam [9:0] TOE_REG_RTO_MAX_HI = 10'h074;
 localparam [63:0] TOE_REG_RTO_MAX_RESET = 64'h000000022ECB25C0;
-// SYN_GIVEUP: cfg.syn_giveup: SYN-SENT gives up after this long, ticks (180
-// s; at least 3 min).
+// SYN_GIVEUP: cfg.syn_giveup: SYN-SENT retransmits no SYN this long or longer
+// after the first; it ends (TIMEDOUT) at the first retransmission timeout at
+// or after it (183 s with the default RTOs), ticks (180 s; at least 3 min).
 localparam [9:0] TOE_REG_SYN_GIVEUP = 10'h078;
 localparam [9:0] TOE_REG_SYN_GIVEUP_LO = 10'h078;
 localparam [9:0] TOE_REG_SYN_GIVEUP_HI = 10'h07C;
 localparam [63:0] TOE_REG_SYN_GIVEUP_RESET = 64'h000000068C617140;
-// SYNACK_GIVEUP: cfg.synack_giveup: SYN-RECEIVED gives up after this long,
-// ticks (60 s).
+// SYNACK_GIVEUP: cfg.synack_giveup: SYN-RECEIVED retransmits no SYN-ACK this
+// long or longer after the first; it ends at the first retransmission timeout
+// at or after it (63 s with the default RTOs, as Linux with 5 SYN-ACK
+// retries), silently for a listener's half-open connection, ticks (60 s).
 localparam [9:0] TOE_REG_SYNACK_GIVEUP = 10'h080;
 localparam [9:0] TOE_REG_SYNACK_GIVEUP_LO = 10'h080;
 localparam [9:0] TOE_REG_SYNACK_GIVEUP_HI = 10'h084;
 localparam [63:0] TOE_REG_SYNACK_GIVEUP_RESET = 64'h000000022ECB25C0;
-// FIN_GIVEUP: cfg.fin_giveup: FIN states give up after this long, ticks (100
-// s; at least 100 s).
+// FIN_GIVEUP: cfg.fin_giveup: FIN states retransmit no FIN this long or
+// longer after the first; they end (TIMEDOUT) at the first retransmission
+// timeout at or after it (123 s with the default RTOs), ticks (100 s; at
+// least 100 s).
 localparam [9:0] TOE_REG_FIN_GIVEUP = 10'h088;
 localparam [9:0] TOE_REG_FIN_GIVEUP_LO = 10'h088;
 localparam [9:0] TOE_REG_FIN_GIVEUP_HI = 10'h08C;

@@ -557,10 +557,12 @@ always @* begin
             ev_valid[0] = 1'b1;
             ev_type0 = TOE_EV_CLOSED;
         end else if (giveup_hit) begin
-            // R2 has passed (MUST-23, SHLD-11): give up
+            // R2 has passed (MUST-23, SHLD-11): give up; silently for a
+            // listener's half-open connection the user never saw (HS-09,
+            // as HS-08's RST)
             do_delete = 1'b1;
             out_valid = 1'b0;
-            ev_valid[0] = 1'b1;
+            ev_valid[0] = !(t_state == TOE_ST_SYN_RECEIVED && t_passive);
             ev_type0 = TOE_EV_TIMEDOUT;
         end else begin
             // resend the SYN / SYN-ACK / FIN, back off (RFC 6298 5.5)

@@ -600,7 +600,12 @@ static void timer_fire(struct toe_ref *r, struct tcb *t)
 	 * "The value of R2 SHOULD correspond to at least 100 seconds
 	 * (SHLD-11)." Give up (TIMEDOUT) once R2 has passed. */
 	if (t->deadline - t->first_sent >= giveup) {
-		tcb_end(r, t, TOE_EV_TIMEDOUT);
+		/* A half-open connection of a listener the user never saw
+		 * (no ESTABLISHED event yet) goes silently, as Linux drops a
+		 * request that times out and as HS-08 drops one reset by its
+		 * peer: a SYN flood's give-ups raise no events (HS-09). */
+		tcb_end(r, t, (t->state == TOE_ST_SYN_RECEIVED && t->passive) ?
+			      0 : TOE_EV_TIMEDOUT);
 		return;
 	}
 	/* "send the segment at the front of the retransmission queue again,

@@ -415,7 +415,8 @@ static void test_diff_HS10_synrcvd_syn_back_to_listen(void **state)
 
 /* HS-09: the final ACK never comes: the SYN-ACK is sent again at RTO and
  * again 2 RTO later (backoff), same ISS each time; at the SYN-ACK give-up
- * (7 RTO here) the connection is dropped (TIMEDOUT). The engine's
+ * (7 RTO here) the connection is dropped, silently: the user never saw
+ * this half-open connection of a listener (no TIMEDOUT event). The engine's
  * retransmissions leave exactly TD_LAG0 + TD_LAT_TMR_OUT cycles after each
  * deadline. */
 static void test_diff_HS09_synack_rto_backoff_giveup(void **state)
@@ -444,7 +445,7 @@ static void test_diff_HS09_synack_rto_backoff_giveup(void **state)
 		assert_int_equal(x.time, T0 + (k ? 3 : 1) * R);
 		assert_int_equal(x.eng_first, x.time + TD_LAG0 + TD_LAT_TMR_OUT);
 	}
-	td_expect_event(t, TOE_EV_TIMEDOUT, id);
+	td_expect_nothing(t);
 	expect_state(t, id, TOE_ST_CLOSED);
 	done(t);
 }
@@ -656,6 +657,40 @@ static void test_diff_SO01_simultaneous_open(void **state)
 		td_expect_nothing(t);
 		expect_state(t, id, TOE_ST_ESTABLISHED);
 	}
+	done(t);
+}
+
+/* SO-01 / HS-09: SYN-RECEIVED of an active open (the user called connect)
+ * whose final ACK never comes: the SYN-ACK again at RTO and 3 RTO after it
+ * was first sent, then the give-up (7 RTO) with a TIMEDOUT event, unlike a
+ * listener's half-open connection, which goes silently
+ * (test_diff_HS09_synack_rto_backoff_giveup). */
+static void test_diff_SO01_simopen_synack_giveup_timedout(void **state)
+{
+	struct td_cfg c;
+	struct td *t;
+	const uint64_t R = 16 * PASS;
+	struct td_seen_seg x;
+	uint64_t T0;
+	int id, k;
+
+	(void)state;
+	td_cfg_default(&c);
+	c.ref.rto_init = R;
+	c.ref.synack_giveup = 7 * R;
+	t = mk_cfg("SO-01", 123, &c);
+	id = syn_sent(t, 4000);
+	T0 = sg(t, RPORT, 4000, IRS, 0, S_, 1460, NULL, 0);
+	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+	expect_state(t, id, TOE_ST_SYN_RECEIVED);
+	td_wait(t, 8 * R);
+	for (k = 0; k < 2; k++) {
+		x = td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+		assert_true(x.timer);
+		assert_int_equal(x.time, T0 + (k ? 3 : 1) * R);
+	}
+	td_expect_event(t, TOE_EV_TIMEDOUT, id);
+	expect_state(t, id, TOE_ST_CLOSED);
 	done(t);
 }
 
@@ -2150,6 +2185,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_diff_AO08_close_synsent_no_rst),
 		cmocka_unit_test(test_diff_AO09_syn_backoff_giveup),
 		cmocka_unit_test(test_diff_SO01_simultaneous_open),
+		cmocka_unit_test(test_diff_SO01_simopen_synack_giveup_timedout),
 		cmocka_unit_test(test_diff_SO02_simopen_rst_refused),
 		cmocka_unit_test(test_diff_CL01_close_fin_once),
 		cmocka_unit_test(test_diff_CL02_finwait1_ack_finwait2_fin_timewait),

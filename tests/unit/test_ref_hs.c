@@ -450,7 +450,12 @@ static void test_HS08_synrcvd_rst_ack_back_to_listen(void **state)
 /* ---- HS-09 ---------------------------------------------------------- */
 
 /* SYN-ACK retransmitted at 1, 3, 7, 15, 31 s with the same ISS; at 63 s
- * (>= synack_giveup 60 s) the connection times out. */
+ * (the first expiry at or after synack_giveup, 60 s: RFC 9293 3.8.3's R2)
+ * the connection goes. A listener's half-open connection the user never
+ * saw goes silently: no TIMEDOUT (as Linux drops a request that times out;
+ * a SYN flood's give-ups would otherwise fill the event FIFO). An active
+ * open's SYN-RECEIVED still times out with the event:
+ * test_SO01_synrcvd_synack_retransmitted. */
 static void test_HS09_synrcvd_synack_retransmitted_with_backoff(void **state)
 {
 	struct toe_ref *r = *state;
@@ -478,9 +483,6 @@ static void test_HS09_synrcvd_synack_retransmitted_with_backoff(void **state)
 	toe_ref_advance(r, KIT_S(63) - 1);
 	kit_expect_nothing(r);
 	toe_ref_advance(r, KIT_S(63));
-	kit_expect_no_seg(r);
-	struct toe_ref_event ev = kit_expect_event(r, TOE_EV_TIMEDOUT, 0);
-	assert_int_equal(ev.time, KIT_S(63));
 	kit_expect_nothing(r);
 	kit_expect_gone(r, 0);
 	assert_int_equal(toe_ref_next_timer(r), UINT64_MAX);

@@ -197,6 +197,13 @@ struct toe_config {
 	/* durations, ms (ticks = ms * clock_hz / 1000) */
 	uint64_t rto_init_ms;    /* first retransmission timeout */
 	uint64_t rto_max_ms;     /* backoff cap */
+	/* R2 (RFC 9293 3.8.3), per state: no retransmission is sent this
+	 * long or longer after the first transmission; the connection ends
+	 * at the first retransmission timeout at or after it, i.e. at the
+	 * expiry that would have sent the next copy (defaults: SYN 180 s ->
+	 * ends at 183 s, SYN-ACK 60 s -> 63 s as Linux's 5 SYN-ACK retries,
+	 * FIN 100 s -> 123 s). A listener's half-open connection ends
+	 * silently, any other with TOE_EV_TIMEDOUT. */
 	uint64_t syn_giveup_ms;  /* SYN-SENT gives up (>= 180000) */
 	uint64_t synack_giveup_ms; /* SYN-RECEIVED gives up (> 0) */
 	uint64_t fin_giveup_ms;  /* FIN states give up (>= 100000) */

@@ -428,8 +428,10 @@ enum toe_tcp_flag {
 #define TOE_REG_RTO_MAX_RESET 0x000000022ECB25C0ULL
 
 /*
- * SYN_GIVEUP (0x078, 64-bit, rw): cfg.syn_giveup: SYN-SENT gives up after
- * this long, ticks (180 s; at least 3 min).
+ * SYN_GIVEUP (0x078, 64-bit, rw): cfg.syn_giveup: SYN-SENT retransmits no SYN
+ * this long or longer after the first; it ends (TIMEDOUT) at the first
+ * retransmission timeout at or after it (183 s with the default RTOs), ticks
+ * (180 s; at least 3 min).
  */
 #define TOE_REG_SYN_GIVEUP 0x078u
 #define TOE_REG_SYN_GIVEUP_LO 0x078u
@@ -437,8 +439,11 @@ enum toe_tcp_flag {
 #define TOE_REG_SYN_GIVEUP_RESET 0x000000068C617140ULL
 
 /*
- * SYNACK_GIVEUP (0x080, 64-bit, rw): cfg.synack_giveup: SYN-RECEIVED gives up
- * after this long, ticks (60 s).
+ * SYNACK_GIVEUP (0x080, 64-bit, rw): cfg.synack_giveup: SYN-RECEIVED
+ * retransmits no SYN-ACK this long or longer after the first; it ends at the
+ * first retransmission timeout at or after it (63 s with the default RTOs, as
+ * Linux with 5 SYN-ACK retries), silently for a listener's half-open
+ * connection, ticks (60 s).
  */
 #define TOE_REG_SYNACK_GIVEUP 0x080u
 #define TOE_REG_SYNACK_GIVEUP_LO 0x080u
@@ -446,8 +451,10 @@ enum toe_tcp_flag {
 #define TOE_REG_SYNACK_GIVEUP_RESET 0x000000022ECB25C0ULL
 
 /*
- * FIN_GIVEUP (0x088, 64-bit, rw): cfg.fin_giveup: FIN states give up after
- * this long, ticks (100 s; at least 100 s).
+ * FIN_GIVEUP (0x088, 64-bit, rw): cfg.fin_giveup: FIN states retransmit no
+ * FIN this long or longer after the first; they end (TIMEDOUT) at the first
+ * retransmission timeout at or after it (123 s with the default RTOs), ticks
+ * (100 s; at least 100 s).
  */
 #define TOE_REG_FIN_GIVEUP 0x088u
 #define TOE_REG_FIN_GIVEUP_LO 0x088u
