@@ -166,6 +166,8 @@ void toe_close(struct toe *t)
 	toe_transport_close(t->tr);
 	t->tr = NULL;
 	t->qh = t->qn = 0;
+	free(t->tup);
+	t->tup = NULL;
 	t->key_known = false;
 	memset(t->key, 0, sizeof(t->key));
 	memset(&t->info, 0, sizeof(t->info));
@@ -338,6 +340,11 @@ int toe_open(struct toe *t, const char *uri)
 	t->info.n_listen = TOE_FIELD_GET(TOE_REG_BUILD_CONN_N_LISTEN, w[2]);
 	t->info.stream_bytes = TOE_FIELD_GET(TOE_REG_BUILD_MISC_STREAM_BYTES, w[3]);
 	t->info.ev_depth = 1u << ev_log2;
+	t->tup = calloc(t->info.n_conn ? t->info.n_conn : 1, sizeof(*t->tup));
+	if (!t->tup) {
+		r = toe_seterr(t, TOE_ENOMEM, "out of memory");
+		goto fail;
+	}
 	t->info.proto_version = pi.version;
 	t->info.max_burst = pi.max_burst;
 	snprintf(t->info.uri, sizeof(t->info.uri), "%s", uri);
@@ -555,7 +562,14 @@ int toe_connect(struct toe *t, uint16_t local_port, uint32_t remote_ip,
 				  "ARP: give the peer's (next hop's) MAC");
 	r = run_cmd(t, TOE_CMD_CONNECT, local_port, remote_ip, remote_port,
 		    remote_mac, 0, &id, "connect");
-	return r < 0 ? r : (int)id;
+	if (r < 0)
+		return r;
+	/* a SYN-SENT's REFUSED / TIMEDOUT come before any ESTABLISHED */
+	if (id < t->info.n_conn)
+		t->tup[id] = (struct toe_tuple){ .valid = true,
+			.local_port = local_port, .remote_port = remote_port,
+			.remote_ip = remote_ip };
+	return (int)id;
 }
 
 static int conn_cmd(struct toe *t, unsigned op, int conn, const char *what)
@@ -566,9 +580,23 @@ static int conn_cmd(struct toe *t, unsigned op, int conn, const char *what)
 	return run_cmd(t, op, 0, 0, 0, NULL, (uint16_t)conn, NULL, what);
 }
 
+/* A close of a SYN-SENT and every abort delete the connection without an
+ * event: forget its tuple (an id this handle saw ESTABLISHED keeps it for
+ * the events a close leads to). */
+static void tuple_forget(struct toe *t, int conn, bool unless_established)
+{
+	if (t && t->tup && (unsigned)conn < t->info.n_conn &&
+	    !(unless_established && t->tup[conn].established))
+		t->tup[conn].valid = false;
+}
+
 int toe_conn_close(struct toe *t, int conn)
 {
-	return conn_cmd(t, TOE_CMD_CLOSE, conn, "close");
+	int r = conn_cmd(t, TOE_CMD_CLOSE, conn, "close");
+
+	if (r == 0)
+		tuple_forget(t, conn, true);
+	return r;
 }
 
 int toe_conn_shutdown(struct toe *t, int conn)
@@ -578,7 +606,11 @@ int toe_conn_shutdown(struct toe *t, int conn)
 
 int toe_conn_abort(struct toe *t, int conn)
 {
-	return conn_cmd(t, TOE_CMD_ABORT, conn, "abort");
+	int r = conn_cmd(t, TOE_CMD_ABORT, conn, "abort");
+
+	if (r == 0)
+		tuple_forget(t, conn, false);
+	return r;
 }
 
 int toe_enable(struct toe *t, bool on)
@@ -653,29 +685,161 @@ const char *toe_event_name(int type)
 }
 
 /*
- * Pop the engine's event FIFO into the handle's queue: EV_POP, EV_ARG and
- * EV_COUNT in one burst (the argument of the event just popped, and how
- * many are left), until the FIFO is empty or the queue is full. Leaving
- * the FIFO empty re-arms the bridge's notification.
+ * Tuples. The engine's events name only the connection id; an id is
+ * reused as soon as its connection is gone, and a listener's connection
+ * raises no event before its ESTABLISHED. So for an ESTABLISHED the
+ * library reads the connection (CONN_SEL: a snapshot) after popping the
+ * event, then pops on until the FIFO is empty. The engine pushes an event
+ * that ends a connection (CLOSED, RESET, REFUSED, TIMEDOUT) in the same
+ * cycle it deletes it, so if the snapshot were of a later connection on
+ * that id, the end of the first one would be among the events popped
+ * after the ESTABLISHED and before the FIFO was seen empty: then nothing
+ * is claimed. Otherwise the snapshot's tuple is the connection's, and its
+ * queued events and later ones get it, until the event that ends it.
  */
-static int drain(struct toe *t)
+
+/* events after which the id is free */
+static bool ev_ends(int type)
 {
-	while (t->qn < TOE_EVQ_LEN) {
+	return type == TOE_EV_CLOSED || type == TOE_EV_RESET ||
+	       type == TOE_EV_REFUSED || type == TOE_EV_TIMEDOUT;
+}
+
+/* ESTABLISHED events awaiting their snapshot's proof, per drain */
+#define TOE_TUPLE_PENDING 32
+
+struct tuple_pending {
+	int conn;
+	unsigned pos;   /* queue position, counted from t->qh */
+	bool read, failed;
+	bool seen_empty; /* the FIFO was seen empty after the snapshot */
+	struct toe_tuple tup;
+};
+
+struct tuple_run {
+	struct tuple_pending p[TOE_TUPLE_PENDING];
+	unsigned n;
+};
+
+/* Pop events into the queue until the FIFO is empty (1) or the queue is
+ * full (0), or an error; each popped event is matched against tr. */
+static int pop_into_queue(struct toe *t, struct tuple_run *tr)
+{
+	for (;;) {
 		struct toe_drv_event de;
 		struct toe_event *e;
-		int r = toe_drv_event_pop(&t->drv, &de); /* ev_words 3 */
+		int r;
 
+		if (t->qn >= TOE_EVQ_LEN)
+			return 0;
+		r = toe_drv_event_pop(&t->drv, &de); /* ev_words 3 */
 		if (r < 0)
 			return toe_bus_err(t, r, "event pop");
 		if (r == 0)
-			break;
+			return 1;
 		e = &t->q[(t->qh + t->qn) % TOE_EVQ_LEN];
+		memset(e, 0, sizeof(*e));
 		e->type = de.type;
 		e->conn = de.conn;
 		e->arg = de.arg;
+		for (unsigned i = 0; i < tr->n; i++)
+			if (tr->p[i].conn == e->conn && ev_ends(e->type))
+				tr->p[i].failed = true;
+		if ((unsigned)e->conn < t->info.n_conn) {
+			struct toe_tuple *c = &t->tup[e->conn];
+
+			if (e->type == TOE_EV_ESTABLISHED) {
+				/* proven below, or not at all */
+				c->valid = false;
+				if (tr->n < TOE_TUPLE_PENDING)
+					tr->p[tr->n++] = (struct tuple_pending){
+						.conn = e->conn, .pos = t->qn };
+			} else if (c->valid) {
+				e->has_tuple = true;
+				e->local_port = c->local_port;
+				e->remote_port = c->remote_port;
+				e->remote_ip = c->remote_ip;
+			}
+			if (ev_ends(e->type))
+				c->valid = false;
+		}
 		t->qn++;
 		if (de.count == 0)
+			return 1;
+	}
+}
+
+/*
+ * Pop the engine's event FIFO into the handle's queue: EV_POP, EV_ARG and
+ * EV_COUNT in one burst (the argument of the event just popped, and how
+ * many are left), until the FIFO is empty or the queue is full. Leaving
+ * the FIFO empty re-arms the bridge's notification. Then prove the tuples
+ * of the ESTABLISHED events popped (above).
+ */
+static int drain(struct toe *t)
+{
+	struct tuple_run tr = { .n = 0 };
+	int empty = pop_into_queue(t, &tr);
+
+	if (empty < 0)
+		return empty;
+	/* each round reads the snapshots of the ESTABLISHEDs not yet read,
+	 * then pops until the FIFO is empty; an ESTABLISHED popped in that
+	 * round waits for the next (bounded: at most TOE_TUPLE_PENDING) */
+	while (empty == 1) {
+		bool any = false;
+
+		for (unsigned i = 0; i < tr.n; i++) {
+			struct tuple_pending *p = &tr.p[i];
+			struct toe_conn_info ci;
+			int r;
+
+			if (p->read || p->failed)
+				continue;
+			r = toe_conn_info(t, p->conn, &ci);
+			if (r < 0)
+				return r;
+			p->read = true;
+			any = true;
+			if (ci.state == TOE_ST_CLOSED || ci.state == TOE_ST_LISTEN) {
+				p->failed = true;
+				continue;
+			}
+			p->tup = (struct toe_tuple){ .valid = true,
+				.local_port = ci.local_port,
+				.remote_port = ci.remote_port,
+				.remote_ip = ci.remote_ip };
+		}
+		if (!any)
 			break;
+		empty = pop_into_queue(t, &tr);
+		if (empty < 0)
+			return empty;
+		for (unsigned i = 0; i < tr.n; i++)
+			if (tr.p[i].read && empty == 1)
+				tr.p[i].seen_empty = true;
+	}
+	/* proven: the ESTABLISHED and the events after it, up to its end */
+	for (unsigned i = 0; i < tr.n; i++) {
+		struct tuple_pending *p = &tr.p[i];
+
+		/* the queue filled before the FIFO was seen empty after this
+		 * snapshot: no proof */
+		if (!p->read || p->failed || !p->seen_empty)
+			continue;
+		for (unsigned k = p->pos; k < t->qn; k++) {
+			struct toe_event *e = &t->q[(t->qh + k) % TOE_EVQ_LEN];
+
+			if (e->conn != p->conn)
+				continue;
+			e->has_tuple = true;
+			e->local_port = p->tup.local_port;
+			e->remote_port = p->tup.remote_port;
+			e->remote_ip = p->tup.remote_ip;
+		}
+		/* later events; a later ESTABLISHED on the id overrides */
+		t->tup[p->conn] = p->tup;
+		t->tup[p->conn].established = true;
 	}
 	return 0;
 }

@@ -14,6 +14,13 @@
 /* events popped from the engine and not yet given to the caller */
 #define TOE_EVQ_LEN 256
 
+struct toe_tuple {
+	bool valid;
+	bool established; /* proven by an ESTABLISHED (else: toe_connect) */
+	uint16_t local_port, remote_port;
+	uint32_t remote_ip;
+};
+
 struct toe {
 	struct toe_transport *tr;
 	struct toe_proto *p;
@@ -32,6 +39,9 @@ struct toe {
 	/* events */
 	struct toe_event q[TOE_EVQ_LEN];
 	unsigned qh, qn;
+	/* each id's 4-tuple as far as proven (toe.c, "tuples"); info.n_conn
+	 * entries, NULL until open */
+	struct toe_tuple *tup;
 	unsigned long notified; /* EVENT notifications seen (hints) */
 	toe_event_fn fn;
 	void *fn_arg;

@@ -817,6 +817,12 @@ static int cmd_events(int argc, char **argv)
 		printf("conn %-5d %s", ev.conn, toe_event_name(ev.type));
 		if (ev.type == TOE_EV_RX_DATA)
 			printf(" %" PRIu32 " bytes", ev.arg);
+		if (ev.has_tuple) {
+			char ip[16];
+
+			printf(" :%u <-> %s:%u", ev.local_port,
+			       toe_ip_str(ev.remote_ip, ip), ev.remote_port);
+		}
 		putchar('\n');
 		fflush(stdout);
 		n++;

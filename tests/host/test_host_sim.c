@@ -458,6 +458,105 @@ static void test_sim_abort_established_rst_no_event(void **state)
 	fx_free(f);
 }
 
+/* The next event, whatever it is (fails if none comes). */
+static struct toe_event next_event(struct fx *f)
+{
+	struct toe_event ev;
+	int r = toe_event_poll(f->t, &ev, 5);
+
+	ok(f, r, "event poll");
+	if (r == 0)
+		fail_msg("no event");
+	return ev;
+}
+
+static void assert_tuple(const struct toe_event *ev, uint16_t lport,
+			 uint16_t rport)
+{
+	if (!ev->has_tuple)
+		fail_msg("%s conn %d: no tuple, want %u <- %u",
+			 toe_event_name(ev->type), ev->conn, lport, rport);
+	assert_int_equal(ev->remote_ip, PEER_IP);
+	assert_int_equal(ev->remote_port, rport);
+	assert_int_equal(ev->local_port, lport);
+}
+
+/* Events carry the connection's 4-tuple (issue 14): the tuple is the one
+ * of the frames this test sent (passive open: the SYN's ports; active: the
+ * connect call's), on the ESTABLISHED and on every later event of the
+ * connection, and on an active open's REFUSED. */
+static void test_sim_event_tuple_passive_active_refused(void **state)
+{
+	struct fx *f = fx_new();
+	struct toe_event ev;
+	struct toe_frame fr;
+	uint8_t buf[1600];
+	uint32_t iss;
+	int id, a;
+
+	(void)state;
+	ok(f, toe_listen(f->t, 80), "listen");
+	id = passive_open(f, 80, 40010, 5000, &iss);
+	ev = next_event(f);
+	assert_int_equal(ev.type, TOE_EV_ESTABLISHED);
+	assert_int_equal(ev.conn, id);
+	assert_tuple(&ev, 80, 40010);
+	/* the peer's FIN: PEER_FIN with the same tuple */
+	push(f, 40010, 80, TOE_TCP_FIN | TOE_TCP_ACK, 5001, iss + 1, 0);
+	expect_seg(f, 80, 40010, TOE_TCP_ACK, iss + 1, 5002, 0);
+	ev = next_event(f);
+	assert_int_equal(ev.type, TOE_EV_PEER_FIN);
+	assert_tuple(&ev, 80, 40010);
+	/* an active open refused by a RST: REFUSED with connect's tuple */
+	a = toe_connect(f->t, 6000, PEER_IP, 8080, PEER_MAC);
+	ok(f, a, "connect");
+	pop(f, &fr, buf, 20000);
+	assert_int_equal(fr.seg.flags, TOE_TCP_SYN);
+	push(f, 8080, 6000, TOE_TCP_RST | TOE_TCP_ACK, 0, fr.seg.seq + 1, 0);
+	ev = next_event(f);
+	assert_int_equal(ev.type, TOE_EV_REFUSED);
+	assert_int_equal(ev.conn, a);
+	assert_tuple(&ev, 6000, 8080);
+	expect_no_event(f);
+	fx_free(f);
+}
+
+/* An id reused before the library read the connection: the first
+ * connection's ESTABLISHED and RESET must not get the second one's tuple
+ * (a plain read of CONN_* at the ESTABLISHED would give them 40021); the
+ * second one's ESTABLISHED gets its own. */
+static void test_sim_event_tuple_not_claimed_when_id_reused(void **state)
+{
+	struct fx *f = fx_new();
+	struct toe_event ev;
+	uint32_t iss;
+	int a, b;
+
+	(void)state;
+	ok(f, toe_listen(f->t, 80), "listen");
+	a = passive_open(f, 80, 40020, 7000, &iss);
+	toe_sim_step(f->s, 2000);
+	/* RST at RCV.NXT: RESET, the id is free again */
+	push(f, 40020, 80, TOE_TCP_RST, 7001, 0, 0);
+	toe_sim_step(f->s, 2000);
+	b = passive_open(f, 80, 40021, 9000, &iss);
+	toe_sim_step(f->s, 2000);
+	assert_int_equal(a, b); /* the lowest free id, again */
+	ev = next_event(f);
+	assert_int_equal(ev.type, TOE_EV_ESTABLISHED);
+	assert_int_equal(ev.conn, a);
+	assert_false(ev.has_tuple);
+	ev = next_event(f);
+	assert_int_equal(ev.type, TOE_EV_RESET);
+	assert_false(ev.has_tuple);
+	ev = next_event(f);
+	assert_int_equal(ev.type, TOE_EV_ESTABLISHED);
+	assert_int_equal(ev.conn, b);
+	assert_tuple(&ev, 80, 40021);
+	expect_no_event(f);
+	fx_free(f);
+}
+
 static void test_sim_command_errors_mapped(void **state)
 {
 	struct fx *f = fx_new();
@@ -910,6 +1009,8 @@ int main(void)
 		cmocka_unit_test(test_sim_established_event_by_callback),
 		cmocka_unit_test(test_sim_connect_syn_then_close_fin_exchange_time_wait),
 		cmocka_unit_test(test_sim_abort_established_rst_no_event),
+		cmocka_unit_test(test_sim_event_tuple_passive_active_refused),
+		cmocka_unit_test(test_sim_event_tuple_not_claimed_when_id_reused),
 		cmocka_unit_test(test_sim_command_errors_mapped),
 		cmocka_unit_test(test_sim_isn_engine_choice_verified_independently),
 		cmocka_unit_test(test_sim_isn_wrong_key_check_fails),

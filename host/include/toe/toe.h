@@ -357,6 +357,23 @@ struct toe_event {
 	int type;     /* enum toe_ref_event_type: TOE_EV_ESTABLISHED ... */
 	int conn;     /* connection id */
 	uint32_t arg; /* TOE_EV_RX_DATA: payload bytes */
+	/*
+	 * The connection's peer and local port (the local address is the
+	 * engine's), when has_tuple. The engine's events carry only the id;
+	 * the library adds the rest: for an ESTABLISHED it reads the
+	 * connection (CONN_SEL) and keeps the result only if no event that
+	 * ends that id (CLOSED, RESET, REFUSED, TIMEDOUT) follows it in the
+	 * engine's FIFO up to when the FIFO is next seen empty, so the tuple
+	 * is never another connection's that reused the id; later events of
+	 * the connection, and the REFUSED / TIMEDOUT of a toe_connect() of
+	 * this handle, get it from there. has_tuple is false when that could
+	 * not be proven (the connection ended within the read, events were
+	 * lost, the handle's queue was full, or the id was opened by another
+	 * handle before this one saw its ESTABLISHED).
+	 */
+	bool has_tuple;
+	uint16_t local_port, remote_port;
+	uint32_t remote_ip;
 };
 /* "ESTABLISHED", "PEER_FIN", ... ("?" for an unknown type) */
 const char *toe_event_name(int type);
