@@ -22,11 +22,16 @@ PKT_SRCS     := $(PKT_DIR)/pkt_main.c $(PKT_DIR)/pkt_parse.c $(PKT_DIR)/pkt_run.
 PKT_OBJS     := $(PKT_SRCS:%.c=$(BUILD)/obj/%.o)
 ALL_TARGETS  += $(TOE_PKT)
 
-# the engine under test (mk/65-eut.mk): rtl back end only with libtoesim
-$(TOE_PKT): $(PKT_OBJS) $(EUT_LIB) $(REF_LIB) $(EUT_DEPS)
+# the engine under test (mk/65-eut.mk): rtl back end only with libtoesim;
+# the Linux back end (--linux: sim/eut/toe_eut_linux.c on the namespace and
+# TAP code of toe-simd, $(SIMD_LIB) from mk/80-linux.mk) always
+PKT_LINUX_OBJ := $(BUILD)/obj/sim/eut/toe_eut_linux.o
+$(TOE_PKT): $(PKT_OBJS) $(PKT_LINUX_OBJ) $(EUT_LIB) $(REF_LIB) $(EUT_DEPS)
 	@mkdir -p $(dir $@)
-	$(EUT_LD) $(PROJ_LDFLAGS) -o $@ $(PKT_OBJS) $(EUT_LIB) $(EUT_LINK) \
-		$(REF_LIB) $(PKG_LIBS)
+	$(EUT_LD) $(PROJ_LDFLAGS) -o $@ $(PKT_OBJS) $(PKT_LINUX_OBJ) \
+		$(SIMD_LIB) $(EUT_LIB) $(EUT_LINK) $(REF_LIB) $(PKG_LIBS)
+
+$(PKT_LINUX_OBJ): PROJ_CFLAGS += -Isim/eut -Isim -Ihost/tools/toe_simd
 
 $(PKT_OBJS): PROJ_CFLAGS += -I$(PKT_DIR) -Isim/eut
 
@@ -35,8 +40,13 @@ TEST_SCRIPTS += tests/scripts/pkt-model.sh tests/scripts/pkt-neg.sh tests/script
 test-run: $(TOE_PKT)
 test-run: export TOE_PKT := $(TOE_PKT)
 
-.PHONY: pkt pkt-model
+.PHONY: pkt pkt-model pkt-linux
 pkt: $(TOE_PKT)
 	$(TOE_PKT) tests/pkt/*.pkt
 pkt-model: $(TOE_PKT)
 	$(TOE_PKT) --model tests/pkt/*.pkt
+# Every script against the Linux kernel, in real time (root, /dev/net/tun;
+# docs/pkt.md "Linux as the third stack")
+pkt-linux: $(TOE_PKT)
+	$(TOE_PKT) --linux -j $(PKT_LINUX_JOBS) tests/pkt/*.pkt
+PKT_LINUX_JOBS ?= 16

@@ -53,6 +53,9 @@ TEST_BINS += $(INTEROP_TEST)
 $(SIMD_OBJS) $(SIMD_MAIN_OBJS): PROJ_CFLAGS += -Isim -Isim/joint -Isim/eut -Itests/interop -Idriver \
 	$(if $(SIMD_HOSTSRV),-DTOE_SIMD_HOSTSRV=1)
 
+# toe-pkt --linux uses the namespace and TAP code (mk/70-pkt.mk)
+$(TOE_PKT): $(SIMD_LIB)
+
 $(SIMD_LIB): $(SIMD_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^

@@ -14,6 +14,15 @@ extern struct toe_eut *toe_eut_board_new(const struct toe_eut_cfg *cfg,
 					 char *err, size_t errlen)
 	__attribute__((weak));
 extern const char *toe_eut_board_list(void) __attribute__((weak));
+/* the Linux kernel, when the program links it (toe_eut_linux.c) */
+extern struct toe_eut *toe_eut_linux_new(const struct toe_eut_cfg *cfg,
+					 char *err, size_t errlen)
+	__attribute__((weak));
+
+bool toe_eut_have_linux(void)
+{
+	return toe_eut_linux_new != NULL;
+}
 
 void toe_eut_cfg_default(struct toe_eut_cfg *cfg)
 {
@@ -64,7 +73,8 @@ void toe_eut_ref_cfg(const struct toe_eut_cfg *c, uint64_t hz,
 
 const char *toe_eut_kind_name(enum toe_eut_kind k)
 {
-	return k == TOE_EUT_RTL ? "rtl" : k == TOE_EUT_BOARD ? "board" : "ref";
+	return k == TOE_EUT_RTL ? "rtl" : k == TOE_EUT_BOARD ? "board" :
+	       k == TOE_EUT_LINUX ? "linux" : "ref";
 }
 
 const char *toe_eut_boards(void)
@@ -98,6 +108,13 @@ struct toe_eut *toe_eut_new(const struct toe_eut_cfg *cfg, char *err,
 	}
 	if (cfg->kind == TOE_EUT_RTL)
 		return toe_eut_rtl_new(cfg, err, errlen);
+	if (cfg->kind == TOE_EUT_LINUX) {
+		if (!toe_eut_have_linux()) {
+			snprintf(err, errlen, "no Linux back end in this program");
+			return NULL;
+		}
+		return toe_eut_linux_new(cfg, err, errlen);
+	}
 	if (cfg->kind == TOE_EUT_BOARD) {
 		if (!toe_eut_have_board(cfg->board)) {
 			snprintf(err, errlen, "no board model '%s' in this "

@@ -54,6 +54,7 @@ enum toe_eut_kind {
 	TOE_EUT_RTL = 0,
 	TOE_EUT_REF = 1,
 	TOE_EUT_BOARD = 2,
+	TOE_EUT_LINUX = 3,
 };
 
 /* The engine's configuration, as the register map and struct toe_ref_cfg
@@ -106,6 +107,10 @@ struct toe_eut_cfg {
 	 * lets toectl share the bridge): host bytes are left alone, every
 	 * pop reads EV_POP. */
 	bool own_bridge;
+	/* ---- linux only (toe_eut_linux.c, linked into toe-pkt) ---- */
+	uint32_t peer_ip;        /* the script's peer address (192.0.2.2 on
+				  * the link) */
+	uint64_t linux_slack_us; /* how late a kernel timer may fire */
 	const char *who;         /* prefix of messages on stderr; NULL: "eut" */
 };
 
@@ -133,6 +138,12 @@ void toe_eut_ref_cfg(const struct toe_eut_cfg *cfg, uint64_t hz,
 struct toe_eut *toe_eut_new(const struct toe_eut_cfg *cfg, char *err,
 			    size_t errlen);
 void toe_eut_free(struct toe_eut *e);
+/* The Linux kernel as the engine (toe-pkt --linux): in a network
+ * namespace with a TAP link it creates, real time (toe_eut_linux.c; in the
+ * programs that link it, else toe_eut_new says it is missing). */
+bool toe_eut_have_linux(void);
+/* linux: write a sysctl of its namespace; 0 or -1 with errno. */
+int toe_eut_linux_sysctl(struct toe_eut *e, const char *key, const char *val);
 /* Whether this build has the rtl back end. */
 bool toe_eut_have_rtl(void);
 /* The boards this program can run (the board back end linked in): their

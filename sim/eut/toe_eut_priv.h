@@ -72,6 +72,9 @@ struct toe_eut *toe_eut_rtl_new(const struct toe_eut_cfg *cfg, char *err,
 struct toe_eut *toe_eut_board_new(const struct toe_eut_cfg *cfg, char *err,
 				  size_t errlen);
 const char *toe_eut_board_list(void);
+/* In the programs that link toe_eut_linux.c (weak in toe_eut.c). */
+struct toe_eut *toe_eut_linux_new(const struct toe_eut_cfg *cfg, char *err,
+				  size_t errlen);
 
 /*
  * The register half of a back end whose engine is reached through its

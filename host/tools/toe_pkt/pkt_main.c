@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +16,213 @@
 
 #include "pkt.h"
 
-/* One script: parse and run it, output on stdout. 0 pass, 1 fail. */
+/* What run_one found: the exit status of a -j child too. */
+enum {
+	R_PASS = 0,  /* passed (linux: agrees with the script) */
+	R_FAIL = 1,
+	R_DIFF = 3,  /* linux: differs, exactly as the script's annotation says */
+	R_SKIP = 4,  /* linux: the script says Linux cannot run it */
+};
+
+/*
+ * The script's Linux annotation (docs/pkt.md, "Linux as the third stack"),
+ * one comment line at most:
+ *   // linux: skip: REASON
+ *   // linux: differs LINE "TEXT" ["MORE" ...]: REASON
+ * (LINE a number, or "end"). differs: on Linux the script must fail,
+ * first at LINE (end: after the last line), with TEXT in the failure
+ * message and each MORE (up to two) somewhere in the failure's report
+ * (e.g. the segment Linux sent).
+ */
+struct lx_annot {
+	int kind;        /* 0 none, R_SKIP, R_DIFF */
+	int line;        /* differs: the script line; 0 = end */
+	int at;          /* the annotation's own line */
+	char text[3][160]; /* the first in the failure's first line, the
+			    * others anywhere in its report */
+	int ntext;
+	char reason[256];
+};
+
+static int lx_annot_read(const char *path, struct lx_annot *a, char *err,
+			 size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char l[1024];
+	int ln = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(l, sizeof(l), f)) {
+		char *p = l, *q;
+
+		ln++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "// linux:", 9))
+			continue;
+		p += 9;
+		p[strcspn(p, "\r\n")] = 0;
+		while (*p == ' ')
+			p++;
+		if (a->kind) {
+			snprintf(err, errlen, "%s:%d: a second Linux annotation "
+				 "(the first is line %d)", path, ln, a->at);
+			goto bad;
+		}
+		a->at = ln;
+		if (!strncmp(p, "skip:", 5)) {
+			p += 5;
+			while (*p == ' ')
+				p++;
+			if (!*p)
+				goto syntax;
+			a->kind = R_SKIP;
+			snprintf(a->reason, sizeof(a->reason), "%s", p);
+			continue;
+		}
+		if (strncmp(p, "differs ", 8))
+			goto syntax;
+		p += 8;
+		if (!strncmp(p, "end ", 4)) {
+			a->line = 0;
+			p += 4;
+		} else {
+			a->line = (int)strtol(p, &q, 10);
+			if (q == p || a->line <= 0 || *q != ' ')
+				goto syntax;
+			p = q + 1;
+		}
+		while (*p == ' ')
+			p++;
+		a->ntext = 0;
+		while (*p == '"') {
+			p++;
+			if (a->ntext == 3 || !(q = strchr(p, '"')) || q == p ||
+			    (size_t)(q - p) >= sizeof(a->text[0]))
+				goto syntax;
+			memcpy(a->text[a->ntext], p, (size_t)(q - p));
+			a->text[a->ntext++][q - p] = 0;
+			p = q + 1;
+			while (*p == ' ')
+				p++;
+		}
+		if (!a->ntext || *p++ != ':')
+			goto syntax;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			goto syntax;
+		snprintf(a->reason, sizeof(a->reason), "%s", p);
+		a->kind = R_DIFF;
+	}
+	fclose(f);
+	return 0;
+syntax:
+	snprintf(err, errlen, "%s:%d: bad Linux annotation: want '// linux: "
+		 "skip: REASON' or '// linux: differs LINE \"TEXT\" "
+		 "[\"MORE\" ...]: REASON' (LINE a number or 'end', at most "
+		 "3 texts)", path, ln);
+bad:
+	fclose(f);
+	return -1;
+}
+
+/* "line 12" or "the end" */
+static const char *lx_where(const struct lx_annot *a, char *b, size_t n)
+{
+	if (a->line)
+		snprintf(b, n, "line %d", a->line);
+	else
+		snprintf(b, n, "the end");
+	return b;
+}
+
+/* A linux run's output against the script's annotation: prints the
+ * result, returns R_PASS, R_DIFF or R_FAIL. */
+static int lx_judge(const char *path, const struct lx_annot *a, int rc,
+		    const char *out)
+{
+	char want[64], where[24], *nl;
+	const char *d;
+	size_t wl;
+
+	if (a->kind != R_DIFF) {
+		fputs(out, stdout);
+		return rc ? R_FAIL : R_PASS;
+	}
+	if (rc == 0) {
+		printf("FAIL %s (linux)\n  %s:%d: the annotation no longer "
+		       "holds: Linux passed the script, it was said to differ "
+		       "at %s (\"%s\")\n", path, path, a->at,
+		       lx_where(a, where, sizeof(where)), a->text[0]);
+		nl = strchr(out, '\n');
+		fputs(nl ? nl + 1 : "", stdout);
+		return R_FAIL;
+	}
+	/* the first failure line: "  PATH:LINE: message" or "  PATH: ..." */
+	nl = strchr(out, '\n');
+	d = nl ? nl + 1 : out;
+	if (a->line)
+		snprintf(want, sizeof(want), ":%d: ", a->line);
+	else
+		snprintf(want, sizeof(want), ": ");
+	wl = strlen(path);
+	{
+		const char *eol = strchr(d, '\n');
+		size_t n = eol ? (size_t)(eol - d) : strlen(d);
+		char first[1024];
+
+		if (n >= sizeof(first))
+			n = sizeof(first) - 1;
+		memcpy(first, d, n);
+		first[n] = 0;
+		bool ok = !strncmp(first, "  ", 2) &&
+			  !strncmp(first + 2, path, wl) &&
+			  !strncmp(first + 2 + wl, want, strlen(want)) &&
+			  strstr(first + 2 + wl + strlen(want), a->text[0]);
+
+		for (int i = 1; i < a->ntext && ok; i++)
+			ok = strstr(d, a->text[i]) != NULL;
+		if (ok) {
+			printf("DIFF %s (linux): differs as annotated (line %d): "
+			       "%s\n", path, a->at, a->reason);
+			fputs(d, stdout);
+			return R_DIFF;
+		}
+	}
+	printf("FAIL %s (linux)\n  %s:%d: Linux differs, but not as "
+	       "annotated (at %s, \"%s\"); what happened:\n", path, path,
+	       a->at, lx_where(a, where, sizeof(where)), a->text[0]);
+	for (int i = 1; i < a->ntext; i++)
+		printf("    (and \"%s\" in the report)\n", a->text[i]);
+	fputs(d, stdout);
+	return R_FAIL;
+}
+
+/* One script: parse and run it, output on stdout: R_*. */
 static int run_one(const char *path, const struct pkt_settings *set,
 		   const struct pkt_run_opts *ro)
 {
 	struct pkt_script sc;
+	struct lx_annot an;
 	char err[1024];
 	int rc;
 
+	if (lx_annot_read(path, &an, err, sizeof(err))) {
+		printf("FAIL %s (%s)\n  %s\n", path, pkt_kind_name(ro->kind), err);
+		return R_FAIL;
+	}
+	if (ro->kind == TOE_EUT_LINUX && an.kind == R_SKIP) {
+		printf("SKIP %s (linux): %s\n", path, an.reason);
+		return R_SKIP;
+	}
 	if (pkt_parse_file(path, set, &sc, err, sizeof(err))) {
 		printf("FAIL %s (%s)\n  %s\n", path, pkt_kind_name(ro->kind), err);
-		return 1;
+		return R_FAIL;
 	}
 	/* a failure on a run that skipped idle time: run it again stepping
 	 * every cycle, for exact times in the report */
@@ -54,13 +251,33 @@ static int run_one(const char *path, const struct pkt_settings *set,
 				       "counted as a failure)");
 				rc = 1;
 			}
+		} else if (ro->kind == TOE_EUT_LINUX) {
+			rc = lx_judge(path, &an, rc, buf);
+			free(buf);
+			pkt_script_free(&sc);
+			return rc;
 		} else {
 			fputs(buf, stdout);
 		}
 		free(buf);
 	}
 	pkt_script_free(&sc);
-	return rc ? 1 : 0;
+	return rc ? R_FAIL : R_PASS;
+}
+
+/* linux: agree / differ as annotated / skipped, from run_one's results */
+static int n_diff, n_skip;
+
+static void count(int rc, int *pass, int *failed)
+{
+	if (rc == R_PASS || rc == R_DIFF || rc == R_SKIP)
+		(*pass)++;
+	else
+		(*failed)++;
+	if (rc == R_DIFF)
+		n_diff++;
+	if (rc == R_SKIP)
+		n_skip++;
 }
 
 /* -j N: scripts in child processes, N at a time; their output is printed
@@ -164,8 +381,9 @@ static int run_parallel(struct job *jobs, int n, int par,
 			struct job *j = &jobs[shown++];
 
 			fwrite(j->out, 1, j->len, stdout);
-			if (j->rc == 0) {
-				(*pass)++;
+			if (j->rc == R_PASS || j->rc == R_DIFF ||
+			    j->rc == R_SKIP) {
+				count(j->rc, pass, &failed);
 			} else {
 				if (j->len == 0 || !strstr(j->out, "FAIL "))
 					printf("FAIL %s (%s)\n  the run crashed "
@@ -187,11 +405,17 @@ static void usage(FILE *f)
 	      "\n"
 	      "Runs packetdrill-style scripts against the engine (Verilator "
 	      "model of\nrtl/toe_top.v, the default) or the reference stack "
-	      "(--model), on simulated\ntime. One line per script; exit 0 only "
-	      "when all pass, 1 if any failed,\n2 on a usage error.\n"
+	      "(--model), on simulated\ntime, or the Linux kernel (--linux) in "
+	      "real time. One line per script;\nexit 0 only when all pass (on "
+	      "Linux: agree, or differ / skip as the\nscript's annotation "
+	      "says), 1 if any failed, 2 on a usage error.\n"
 	      "\n"
 	      "  --model              run against the reference stack\n"
 	      "  --engine             run against the engine (default)\n"
+	      "  --linux              run against the Linux kernel, in a "
+	      "network namespace\n"
+	      "                       with a TAP link, in real time (root, "
+	      "/dev/net/tun)\n"
 	      "  -v, --verbose        print every event as it runs\n"
 	      "  -j N                 run N scripts at a time (own processes)\n"
 	      "  --pcap=FILE          engine: write both directions of the "
@@ -223,6 +447,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--model")) {
 			ro.kind = TOE_EUT_REF;
+		} else if (!strcmp(a, "--linux")) {
+			ro.kind = TOE_EUT_LINUX;
 		} else if (!strcmp(a, "--engine")) {
 			ro.kind = TOE_EUT_RTL;
 			if (!toe_eut_have_rtl()) {
@@ -298,15 +524,18 @@ int main(int argc, char **argv)
 			}
 			if (argv[i][0] == '-')
 				continue;
-			if (run_one(argv[i], &set, &ro))
-				failed++;
-			else
-				pass++;
+			count(run_one(argv[i], &set, &ro), &pass, &failed);
 			fflush(stdout);
 		}
 	}
-	printf("toe-pkt (%s): %d scripts, %d passed, %d failed\n",
-	       pkt_kind_name(ro.kind), pass + failed, pass, failed);
+	if (ro.kind == TOE_EUT_LINUX)
+		printf("toe-pkt (linux): %d scripts: %d agree, %d differ as "
+		       "annotated, %d skipped as annotated, %d failed\n",
+		       pass + failed, pass - n_diff - n_skip, n_diff, n_skip,
+		       failed);
+	else
+		printf("toe-pkt (%s): %d scripts, %d passed, %d failed\n",
+		       pkt_kind_name(ro.kind), pass + failed, pass, failed);
 	if (pass + failed != nfiles) {
 		fprintf(stderr, "toe-pkt: %d of %d scripts ran\n", pass + failed, nfiles);
 		return 2;

@@ -13,6 +13,7 @@
  */
 #include "pkt_run_priv.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ void pkt_fmt_time(char *b, size_t n, int64_t us)
 
 const char *pkt_kind_name(enum toe_eut_kind k)
 {
-	return k == TOE_EUT_RTL ? "engine" : "model";
+	return k == TOE_EUT_RTL ? "engine" : k == TOE_EUT_LINUX ? "linux" : "model";
 }
 
 const char *pkt_be_name(const struct run *r)
@@ -312,6 +313,9 @@ static int flow_of(struct run *r, const struct pkt_seg_spec *s)
 /* back end                                                            */
 /* ------------------------------------------------------------------ */
 
+static int lx_sysctl_apply(struct run *r, const struct pkt_event *e,
+			   const char *key, const char *val);
+
 int pkt_ensure_backend(struct run *r, const struct pkt_event *e)
 {
 	char err[256];
@@ -324,6 +328,10 @@ int pkt_ensure_backend(struct run *r, const struct pkt_event *e)
 	if (!r->cfg.tick_hz)
 		r->cfg.tick_hz = r->o->kind == TOE_EUT_RTL ? 250000 : 1000000;
 	r->cfg.kind = r->o->kind;
+	/* linux: the peer's address (mapped onto the link's), how late its
+	 * timers may fire (docs/pkt.md, "Linux as the third stack") */
+	r->cfg.peer_ip = r->set->remote_ip;
+	r->cfg.linux_slack_us = PKT_LINUX_SLACK_US;
 	/* the bridge is ours, one register a request, synchronous */
 	r->cfg.own_bridge = true;
 	r->cfg.bridge_burst = 1;
@@ -333,6 +341,11 @@ int pkt_ensure_backend(struct run *r, const struct pkt_event *e)
 		return pkt_fail(r, e, "cannot start the %s: %s", pkt_be_name(r), err);
 	if (r->o->verbose)
 		fprintf(r->o->out, "    started %s\n", toe_eut_describe(r->be));
+	/* linux: the script's sysctls, in its namespace */
+	for (int i = 0; i < r->n_lx_sysctl; i++)
+		if (lx_sysctl_apply(r, r->lx_sysctl[i].e, r->lx_sysctl[i].key,
+				    r->lx_sysctl[i].val))
+			return -1;
 	return 0;
 }
 
@@ -606,8 +619,18 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 		 * stimulus's: it comes within a few cycles, and gets no timer
 		 * slack. Only replies due later (a timer's) may be late by
 		 * the timer scan's bound. */
-		if (r->t_stim >= 0 && lo <= r->t_stim)
-			slack = 0;
+		if (r->t_stim >= 0 && lo <= r->t_stim) {
+			/* Linux runs in real time beside other programs:
+			 * its replies get the fixed slack (scheduling) */
+			if (r->o->kind != TOE_EUT_LINUX)
+				slack = 0;
+		}
+		/* Linux: a kernel timer fires late by up to 1/8 of its
+		 * timeout (the timer wheel's granularity), counted here from
+		 * the previous event; at least the fixed slack */
+		else if (r->o->kind == TOE_EUT_LINUX &&
+			 (lo - r->t_prev) / 8 > slack)
+			slack = (lo - r->t_prev) / 8;
 		limit = hi + tol + slack;
 	}
 	for (;;) {
@@ -655,6 +678,13 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 	}
 	if (compare_out(r, e, fr))
 		return -1;
+	if (r->o->verbose) {
+		char ts[32];
+
+		pkt_fmt_time(ts, sizeof(ts), (int64_t)fr->t_us);
+		fprintf(r->o->out, "    [%s] line %d: sent as expected: %s\n", ts,
+			e->line, e->text);
+	}
 	r->have_frame = false;
 	/* packetdrill: what follows '+' counts from when it was sent */
 	r->t_prev = (int64_t)fr->t_us;
@@ -878,6 +908,64 @@ opt:
 	return 0;
 }
 
+/* ---- linux: sysctls in the namespace ---- */
+
+static int lx_sysctl_apply(struct run *r, const struct pkt_event *e,
+			   const char *key, const char *val)
+{
+	if (toe_eut_linux_sysctl(r->be, key, val) == 0)
+		return 0;
+	if (errno == ENOENT) {
+		pkt_note(r, e, "ignored sysctl %s=%s: not in this kernel's "
+			 "network namespace", key, val);
+		return 0;
+	}
+	return pkt_fail(r, e, "sysctl %s=%s in the namespace: %s", key, val,
+			strerror(errno));
+}
+
+/* One sysctl of a script run on Linux: a Linux name is written in the
+ * namespace (now, or when it is made); a net.toe.* name is mapped onto
+ * its Linux equivalent where there is one, else noted as unsupported. */
+static int lx_sysctl(struct run *r, const struct pkt_event *e, const char *key,
+		     const char *val)
+{
+	const char *why;
+
+	if (!strncmp(key, "net.toe.", 8)) {
+		struct toe_eut_cfg keep = r->cfg;
+
+		/* the same checks of the value as on the engine */
+		if (apply_sysctl(r, key, val, &why) < 0)
+			return pkt_fail(r, e, "bad value for %s: '%s'", key, val);
+		if (!strcmp(key, "net.toe.mtu"))
+			return 0; /* the link's MTU: kept in r->cfg */
+		r->cfg = keep;
+		if (!strcmp(key, "net.toe.challenge_ack_limit"))
+			key = "net.ipv4.tcp_challenge_ack_limit";
+		else {
+			pkt_note(r, e, "ignored sysctl %s=%s: no Linux "
+				 "equivalent", key, val);
+			return 0;
+		}
+	}
+	if (strncmp(key, "net.", 4)) {
+		pkt_note(r, e, "ignored sysctl %s=%s: only net.* is set in "
+			 "the namespace", key, val);
+		return 0;
+	}
+	if (r->be)
+		return lx_sysctl_apply(r, e, key, val);
+	if (r->n_lx_sysctl == PKT_LX_MAX_SYSCTL)
+		return pkt_fail(r, e, "more than %d sysctls", PKT_LX_MAX_SYSCTL);
+	snprintf(r->lx_sysctl[r->n_lx_sysctl].key,
+		 sizeof(r->lx_sysctl[0].key), "%s", key);
+	snprintf(r->lx_sysctl[r->n_lx_sysctl].val,
+		 sizeof(r->lx_sysctl[0].val), "%s", val);
+	r->lx_sysctl[r->n_lx_sysctl++].e = e;
+	return 0;
+}
+
 static bool changes_config(const struct toe_eut_cfg *a,
 			   const struct toe_eut_cfg *b)
 {
@@ -920,6 +1008,13 @@ static int do_shell(struct run *r, const struct pkt_event *e)
 				}
 				*eq = 0;
 				any = true;
+				if (r->o->kind == TOE_EUT_LINUX) {
+					if (lx_sysctl(r, e, w[i], eq + 1)) {
+						rc = -1;
+						break;
+					}
+					continue;
+				}
 				a = apply_sysctl(r, w[i], eq + 1, &why);
 				if (a < 0) {
 					rc = pkt_fail(r, e, "bad value for %s: '%s'",

@@ -15,6 +15,12 @@
 #define MAX_FDS 256
 #define ANY_WAIT_US (3600LL * 1000000) /* '*' waits at most an hour */
 #define FD_FIRST 3
+#define PKT_LX_MAX_SYSCTL 16
+/* linux: how late any segment or blocking call may be, on top of the
+ * tolerance (real time on a shared machine: scheduling); a segment due
+ * later than its stimulus (a kernel timer's) gets 1/8 of the time since
+ * the previous event if that is more (docs/pkt.md) */
+#define PKT_LINUX_SLACK_US 20000
 
 enum fd_kind { FD_SOCK = 1, FD_LISTEN, FD_CONN };
 
@@ -88,6 +94,12 @@ struct run {
 	bool have_frame;
 	struct pending pend;
 	const struct pkt_event *cur_ev;
+	/* linux: the script's sysctls until the namespace exists */
+	struct {
+		char key[64], val[32];
+		const struct pkt_event *e;
+	} lx_sysctl[PKT_LX_MAX_SYSCTL];
+	int n_lx_sysctl;
 };
 
 /* ---- pkt_run.c: messages, the back end, flows ---- */

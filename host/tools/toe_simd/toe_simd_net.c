@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
+#include <net/if_arp.h>
 #include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
@@ -437,6 +438,86 @@ fail_orig:
 	close(n->orig_fd);
 	n->orig_fd = -1;
 	return -1;
+}
+
+/* Enter the namespace / go back (the calling thread only). */
+static int enter_ns(struct simd_net *n)
+{
+	return setns(n->ns_fd, CLONE_NEWNET);
+}
+
+static void leave_ns(struct simd_net *n)
+{
+	if (setns(n->orig_fd, CLONE_NEWNET) < 0) {
+		perror("toe-simd: setns back to the original namespace");
+		abort();
+	}
+}
+
+int simd_net_socket(struct simd_net *n, int domain, int type, int protocol)
+{
+	int fd, e;
+
+	if (enter_ns(n) < 0)
+		return -1;
+	fd = socket(domain, type, protocol);
+	e = errno;
+	leave_ns(n);
+	errno = e;
+	return fd;
+}
+
+int simd_net_sysctl(struct simd_net *n, const char *key, const char *val)
+{
+	char path[160];
+	int rc, e;
+	size_t i;
+
+	/* "net.ipv4.x" -> "/proc/sys/net/ipv4/x"; a key is a dotted name */
+	if (!*key || strlen(key) > 100 || strstr(key, "..") || key[0] == '.') {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	for (i = strlen("/proc/sys/"); path[i]; i++) {
+		if (path[i] == '.')
+			path[i] = '/';
+		else if (path[i] == '/') {
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	/* /proc/sys/net is the namespace of the thread that opens it */
+	if (enter_ns(n) < 0)
+		return -1;
+	rc = write_file(path, val);
+	e = errno;
+	leave_ns(n);
+	errno = e;
+	return rc;
+}
+
+int simd_net_add_neigh(struct simd_net *n, uint32_t ip, const uint8_t mac[6])
+{
+	struct arpreq ar;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ar.arp_pa;
+	int sock = simd_net_socket(n, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc, e;
+
+	if (sock < 0)
+		return -1;
+	memset(&ar, 0, sizeof(ar));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(ip);
+	ar.arp_ha.sa_family = ARPHRD_ETHER;
+	memcpy(ar.arp_ha.sa_data, mac, 6);
+	ar.arp_flags = ATF_PERM | ATF_COM;
+	snprintf(ar.arp_dev, sizeof(ar.arp_dev), "%s", n->ifname);
+	rc = ioctl(sock, SIOCSARP, &ar);
+	e = errno;
+	close(sock);
+	errno = e;
+	return rc;
 }
 
 static void kill_children(struct simd_net *n)

@@ -123,6 +123,15 @@ int simd_net_reap(struct simd_net *n, pid_t pid, int *status, bool wait);
 int simd_net_run(struct simd_net *n, char *const argv[], char *out,
 		 size_t cap, int timeout_ms);
 
+/* A socket(domain, type, protocol) inside the namespace (the process
+ * enters it for the call only). The fd, or -1 with errno. */
+int simd_net_socket(struct simd_net *n, int domain, int type, int protocol);
+/* Write a sysctl of the namespace ("net.ipv4.tcp_syn_retries", "6"):
+ * 0, or -1 with errno (ENOENT: no such sysctl here). */
+int simd_net_sysctl(struct simd_net *n, const char *key, const char *val);
+/* A permanent neighbour entry on the link (no ARP for ip): 0 or -1. */
+int simd_net_add_neigh(struct simd_net *n, uint32_t ip, const uint8_t mac[6]);
+
 /* Remove /run/netns/toe-sim-<pid> entries whose process is gone. */
 void simd_net_sweep_stale(void);
 
