@@ -13,7 +13,10 @@
 # (tests/scripts/pkt-model.sh), against the engine (tests/scripts/pkt-engine.sh, and
 # tests/scripts/pkt-engine-long.sh for the scripts tagged "// toe-pkt: long"), and the
 # runner's negative tests (tests/scripts/pkt-neg.sh: tests/pkt/neg/*.pkt must fail
-# with the message each one names).
+# with the message each one names), and against the Linux kernel in real
+# time (tests/scripts/pkt-linux.sh: every script not tagged
+# "// toe-pkt: linux-long", about 10 s; root and /dev/net/tun, like the
+# interop tests). `make pkt-linux` runs them all (about 65 s).
 
 TOE_PKT      := $(BUILD)/toe-pkt
 PKT_DIR      := host/tools/toe_pkt
@@ -36,7 +39,8 @@ $(PKT_LINUX_OBJ): PROJ_CFLAGS += -Isim/eut -Isim -Ihost/tools/toe_simd
 $(PKT_OBJS): PROJ_CFLAGS += -I$(PKT_DIR) -Isim/eut
 
 # The test scripts find the runner through TOE_PKT.
-TEST_SCRIPTS += tests/scripts/pkt-model.sh tests/scripts/pkt-neg.sh tests/scripts/pkt-engine.sh tests/scripts/pkt-engine-long.sh
+TEST_SCRIPTS += tests/scripts/pkt-model.sh tests/scripts/pkt-neg.sh tests/scripts/pkt-engine.sh tests/scripts/pkt-engine-long.sh \
+                tests/scripts/pkt-linux.sh
 test-run: $(TOE_PKT)
 test-run: export TOE_PKT := $(TOE_PKT)
 

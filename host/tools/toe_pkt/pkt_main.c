@@ -59,7 +59,8 @@ static int lx_annot_read(const char *path, struct lx_annot *a, char *err,
 	while (fgets(l, sizeof(l), f)) {
 		char *p = l, *q;
 
-		ln++;
+		if (ln++ > 1000000)
+			break; /* the parser has read this file whole */
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (strncmp(p, "// linux:", 9))
@@ -212,17 +213,20 @@ static int run_one(const char *path, const struct pkt_settings *set,
 	char err[1024];
 	int rc;
 
+	if (pkt_parse_file(path, set, &sc, err, sizeof(err))) {
+		printf("FAIL %s (%s)\n  %s\n", path, pkt_kind_name(ro->kind), err);
+		return R_FAIL;
+	}
+	/* the file is a script (read whole, no NUL, not too long) */
 	if (lx_annot_read(path, &an, err, sizeof(err))) {
 		printf("FAIL %s (%s)\n  %s\n", path, pkt_kind_name(ro->kind), err);
+		pkt_script_free(&sc);
 		return R_FAIL;
 	}
 	if (ro->kind == TOE_EUT_LINUX && an.kind == R_SKIP) {
 		printf("SKIP %s (linux): %s\n", path, an.reason);
+		pkt_script_free(&sc);
 		return R_SKIP;
-	}
-	if (pkt_parse_file(path, set, &sc, err, sizeof(err))) {
-		printf("FAIL %s (%s)\n  %s\n", path, pkt_kind_name(ro->kind), err);
-		return R_FAIL;
 	}
 	/* a failure on a run that skipped idle time: run it again stepping
 	 * every cycle, for exact times in the report */
