@@ -847,6 +847,14 @@ struct toe_eut *toe_eut_linux_new(const struct toe_eut_cfg *cfg, char *err,
 	x->script_local = cfg->local_ip;
 	x->script_peer = cfg->peer_ip;
 	o.mtu = cfg->mtu;
+	/* a signal removes the namespace (else the next run sweeps it) */
+	{
+		static bool signals;
+
+		if (!signals)
+			simd_net_install_signals(NULL);
+		signals = true;
+	}
 	if (simd_net_open(&x->net, &o, err, errlen)) {
 		free(x);
 		return NULL;
