@@ -15,7 +15,7 @@
 # runner's negative tests (tests/scripts/pkt-neg.sh: tests/pkt/neg/*.pkt must fail
 # with the message each one names), and against the Linux kernel in real
 # time (tests/scripts/pkt-linux.sh: every script not tagged
-# "// toe-pkt: linux-long", about 10 s; root and /dev/net/tun, like the
+# "// toe-pkt: linux-long", about 6 s; root and /dev/net/tun, like the
 # interop tests). `make pkt-linux` runs them all (about 65 s).
 
 TOE_PKT      := $(BUILD)/toe-pkt

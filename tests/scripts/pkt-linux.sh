@@ -4,7 +4,7 @@
 # a network namespace of its own with a TAP link, in real time; docs/pkt.md
 # "Linux as the third stack"): every script but those tagged
 # "// toe-pkt: linux-long" (over 10 s of real time each; `make pkt-linux`
-# runs all), PKT_LINUX_JOBS at a time (default 8: they mostly sleep). Each
+# runs all), PKT_LINUX_JOBS at a time (default 32: they mostly sleep). Each
 # must agree with Linux, or differ exactly as its "// linux:" annotation
 # says. Then the annotations' negative tests (tests/pkt/linux-neg/*.pkt,
 # through tests/scripts/pkt-neg.sh) and one skip.
@@ -18,7 +18,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 pkt=${TOE_PKT:-build/toe-pkt}
-jobs=${PKT_LINUX_JOBS:-8}
+jobs=${PKT_LINUX_JOBS:-32}
 retry=${PKT_LINUX_RETRY:-3}
 [ -x "$pkt" ] || { echo "pkt-linux: $pkt not built"; exit 1; }
 out=$(mktemp) || exit 1
