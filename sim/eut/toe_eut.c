@@ -277,6 +277,11 @@ int toe_eut_abort(struct toe_eut *e, int conn)
 	return e->ops->command(e, TOE_CMD_ABORT, 0, 0, 0, NULL, conn);
 }
 
+int toe_eut_accept(struct toe_eut *e, int conn)
+{
+	return e->ops->accept ? e->ops->accept(e, conn) : conn;
+}
+
 int toe_eut_pop_event(struct toe_eut *e, struct toe_eut_event *ev)
 {
 	return e->ops->pop_event(e, ev);

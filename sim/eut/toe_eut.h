@@ -235,6 +235,11 @@ int toe_eut_close(struct toe_eut *e, int conn);
 int toe_eut_shutdown(struct toe_eut *e, int conn);
 int toe_eut_abort(struct toe_eut *e, int conn);
 
+/* The user accepts passive connection conn (it had its ESTABLISHED event):
+ * the id of the connection actually accepted (linux: the kernel's accept()
+ * gives the oldest in its queue; the others: conn), or < 0. */
+int toe_eut_accept(struct toe_eut *e, int conn);
+
 /* ---- events, connections, statistics ---- */
 /* 1 and *ev if an event was waiting, 0 if none, < 0 bridge failure. */
 int toe_eut_pop_event(struct toe_eut *e, struct toe_eut_event *ev);

@@ -19,11 +19,13 @@
  *     socket/bind/listen, CONNECT a nonblocking connect() from the given
  *     port, CLOSE close(), SHUTDOWN shutdown(SHUT_WR), ABORT SO_LINGER 0
  *     then close().
- *   - events are what the sockets say: ESTABLISHED when accept() gives a
- *     connection (the back end accepts as soon as the kernel has one ready)
- *     or a connect() completes; RX_DATA from read(); PEER_FIN at EOF;
- *     RESET / REFUSED / TIMEDOUT from the socket's error; CLOSED when a
- *     socket the script has not closed reaches TCP_CLOSE.
+ *   - events are what the sockets say: ESTABLISHED when a connection is
+ *     seen established in a listener's accept queue (sock_diag, while the
+ *     listener is readable) or a connect() completes; the script's
+ *     accept() is the kernel's (toe_eut_accept: the oldest of the queue);
+ *     RX_DATA from read(); PEER_FIN at EOF; RESET / REFUSED / TIMEDOUT
+ *     from the socket's error; CLOSED when a socket the script holds
+ *     reaches TCP_CLOSE.
  *   - connection read-out (state, MSS, retransmits) comes from the kernel's
  *     sock_diag (what `ss` uses), by 4-tuple, so connections no fd knows
  *     (SYN-RECEIVED, orphans after close(), TIME-WAIT) have a state too.
@@ -37,7 +39,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/inet_diag.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
@@ -59,11 +65,14 @@
 #define LX_MAX_LISTEN 8
 #define LX_POLL_MS 1
 #define LX_FRAME_MAX 16384
+#define LX_DIAG_MAX 256
 
 struct lx_conn {
 	uint16_t lport, rport;
 	int fd;                /* -1: none (closed by the script, or never had) */
 	bool connecting;       /* connect() not finished */
+	bool queued;           /* established, in the listener's accept queue */
+	uint64_t cookie;       /* the kernel socket's SO_COOKIE, 0 unknown */
 	bool fin_seen, dead;   /* EOF reported; no more events */
 };
 
@@ -82,6 +91,8 @@ struct lx {
 	struct toe_eut head;
 	struct simd_net net;
 	int diag;              /* NETLINK_SOCK_DIAG socket in the namespace */
+	int pkt;               /* AF_PACKET on the link: Linux's frames, stamped */
+	int64_t real_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	uint64_t start_ns;
 	uint32_t lx_ip, peer_ns_ip;     /* on the link */
 	uint32_t script_local, script_peer;
@@ -98,6 +109,9 @@ struct lx {
 	size_t payload_len;
 	uint16_t payload_conn;
 	uint64_t last_rx;
+	/* the tuples (our port, the peer's) the peer has sent to */
+	uint16_t cand[LX_DIAG_MAX][2];
+	int ncand;
 	char err[160];
 };
 
@@ -217,79 +231,85 @@ static int conn_add(struct lx *x, uint16_t lport, uint16_t rport, int fd)
 	return x->nc++;
 }
 
-/* sock_diag: the kernel's state of (lport, rport) with the peer, Linux's
- * TCP_* number, and its tcp_info when it has one. 0 found, -1 not. A
- * TIME-WAIT socket counts only when nothing else has the tuple. */
+/* One TCP socket of the namespace, as sock_diag reports it. */
+struct lx_diag {
+	uint16_t sport, dport;
+	int state;          /* Linux's TCP_* number */
+	unsigned retrans;   /* request sockets too: SYN-ACK retransmissions */
+	uint64_t cookie;    /* SO_COOKIE */
+	bool have_ti;
+	uint32_t snd_mss;
+};
+
+
+
+/* The kernel's socket of (lport, rport) with the peer: 0 and *d, or -1
+ * (none). An exact lookup (a dump walks the host's whole connection hash:
+ * milliseconds); a listener the lookup falls back to is "none". */
 static int diag_lookup(struct lx *x, uint16_t lport, uint16_t rport,
-		       int *state, unsigned *retrans, struct tcp_info *ti,
-		       bool *have_ti)
+		       struct lx_diag *d)
 {
 	struct {
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 r;
 	} req;
-	static uint8_t buf[32768];
-	bool found = false, done = false;
+	static uint8_t buf[8192];
+	struct nlmsghdr *h;
+	struct inet_diag_msg *m;
+	struct rtattr *a;
+	ssize_t n;
+	int alen;
 
-	*have_ti = false;
 	memset(&req, 0, sizeof(req));
 	req.nlh.nlmsg_len = sizeof(req);
 	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST;
 	req.r.sdiag_family = AF_INET;
 	req.r.sdiag_protocol = IPPROTO_TCP;
 	req.r.idiag_states = ~0u;
 	req.r.idiag_ext = 1u << (INET_DIAG_INFO - 1);
+	req.r.id.idiag_sport = htons(lport);
+	req.r.id.idiag_dport = htons(rport);
+	req.r.id.idiag_src[0] = htonl(x->lx_ip);
+	req.r.id.idiag_dst[0] = htonl(x->peer_ns_ip);
+	req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 	if (send(x->diag, &req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
 		set_err(x, "sock_diag %s: %s", "send", errno);
 		return -1;
 	}
-	while (!done) {
-		ssize_t n = recv(x->diag, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			set_err(x, "sock_diag %s: %s", "recv", errno);
-			return -1;
-		}
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			struct inet_diag_msg *m;
-			struct rtattr *a;
-			int alen;
-
-			if (h->nlmsg_type == NLMSG_DONE ||
-			    h->nlmsg_type == NLMSG_ERROR) {
-				done = true;
-				break;
-			}
-			m = NLMSG_DATA(h);
-			if (ntohs(m->id.idiag_sport) != lport ||
-			    ntohs(m->id.idiag_dport) != rport)
-				continue;
-			if (found && m->idiag_state == 6 /* TIME_WAIT */)
-				continue;
-			found = true;
-			*state = m->idiag_state;
-			/* request sockets too: their SYN-ACK retransmissions */
-			*retrans = m->idiag_retrans;
-			*have_ti = false;
-			alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
-			for (a = (struct rtattr *)(m + 1); RTA_OK(a, alen);
-			     a = RTA_NEXT(a, alen))
-				if (a->rta_type == INET_DIAG_INFO) {
-					size_t l = RTA_PAYLOAD(a);
-
-					memset(ti, 0, sizeof(*ti));
-					memcpy(ti, RTA_DATA(a),
-					       l < sizeof(*ti) ? l : sizeof(*ti));
-					*have_ti = true;
-				}
-		}
+	do
+		n = recv(x->diag, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		set_err(x, "sock_diag %s: %s", "recv", errno);
+		return -1;
 	}
-	return found ? 0 : -1;
+	h = (struct nlmsghdr *)buf;
+	if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return -1; /* NLMSG_ERROR: ENOENT */
+	m = NLMSG_DATA(h);
+	if (m->id.idiag_dport == 0)
+		return -1; /* the listener */
+	memset(d, 0, sizeof(*d));
+	d->sport = ntohs(m->id.idiag_sport);
+	d->dport = ntohs(m->id.idiag_dport);
+	d->state = m->idiag_state;
+	d->retrans = m->idiag_retrans;
+	d->cookie = (uint64_t)m->id.idiag_cookie[0] |
+		    (uint64_t)m->id.idiag_cookie[1] << 32;
+	alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*m)));
+	for (a = (struct rtattr *)(m + 1); RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+		if (a->rta_type == INET_DIAG_INFO) {
+			struct tcp_info ti;
+			size_t l = RTA_PAYLOAD(a);
+
+			memset(&ti, 0, sizeof(ti));
+			memcpy(&ti, RTA_DATA(a), l < sizeof(ti) ? l : sizeof(ti));
+			d->have_ti = true;
+			d->snd_mss = ti.tcpi_snd_mss;
+		}
+	return 0;
 }
 
 /* Linux's TCP_* state -> enum toe_tcp_state */
@@ -312,14 +332,46 @@ static int map_state(int s)
 
 /* ---- the kernel's side: frames and socket events ---- */
 
+/* Frames the kernel sent: read with their kernel timestamps from a packet
+ * socket on the link (outgoing only), so a late runner does not make
+ * Linux look late; the TAP's copies are drained. */
 static void take_frames(struct lx *x)
 {
 	uint8_t b[LX_FRAME_MAX];
 	ssize_t n;
 
-	while ((n = simd_net_read(&x->net, b, sizeof(b))) > 0) {
+	while (simd_net_read(&x->net, b, sizeof(b)) > 0)
+		;
+	for (;;) {
 		struct lx_frame *f;
+		struct sockaddr_ll sll;
+		char cbuf[CMSG_SPACE(sizeof(struct timespec))];
+		struct iovec iov = { .iov_base = b, .iov_len = sizeof(b) };
+		struct msghdr mh = {
+			.msg_name = &sll, .msg_namelen = sizeof(sll),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct cmsghdr *cm;
+		uint64_t t = now_us(x);
 
+		n = recvmsg(x->pkt, &mh, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		if (sll.sll_pkttype != PACKET_OUTGOING)
+			continue; /* ours, written to the TAP */
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_TIMESTAMPNS) {
+				struct timespec ts;
+				int64_t rt;
+
+				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+				rt = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec -
+				     x->real_minus_mono - (int64_t)x->start_ns;
+				if (rt >= 0 && (uint64_t)rt / 1000u <= t)
+					t = (uint64_t)rt / 1000u;
+			}
 		if (remap(b, (size_t)n, x->script_local, x->script_peer))
 			continue; /* not TCP over IPv4 (nothing else is asked) */
 		memcpy(b, x->head.cfg.remote_mac, 6);
@@ -331,37 +383,128 @@ static void take_frames(struct lx *x)
 			exit(2);
 		memcpy(f->buf, b, (size_t)n);
 		f->len = (size_t)n;
-		f->tick = now_us(x);
+		f->tick = t;
 	}
 }
 
-static void take_accepts(struct lx *x)
+static uint64_t fd_cookie(int fd)
 {
+	uint64_t c = 0;
+	socklen_t l = sizeof(c);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &c, &l) < 0)
+		return 0;
+	return c;
+}
+
+/* Connections established in a listener's accept queue, which the script
+ * has not accepted yet: each gets an id (or the one find() gave its tuple)
+ * and an ESTABLISHED event when it is first seen. Looked at while a
+ * listener is readable (something is queued). */
+static void scan_queued(struct lx *x)
+{
+	static struct lx_diag all[LX_DIAG_MAX];
+	struct pollfd p[LX_MAX_LISTEN];
+	int np = 0, n;
+
+	bool more = false;
+
+	/* a listener's TCP_INFO has its accept queue's length (unacked) */
 	for (int i = 0; i < LX_MAX_LISTEN; i++) {
-		struct sockaddr_in a;
-		socklen_t al = sizeof(a);
-		int fd;
+		struct tcp_info ti;
+		socklen_t tl = sizeof(ti);
+		unsigned known = 0;
 
 		if (x->lfd[i] < 0)
 			continue;
-		while ((fd = accept4(x->lfd[i], (struct sockaddr *)&a, &al,
-				     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-			int id = -1;
-			uint16_t rp = ntohs(a.sin_port);
-
-			for (int k = 0; k < x->nc; k++)
-				if (x->c[k].lport == x->lport[i] &&
-				    x->c[k].rport == rp && x->c[k].fd < 0 &&
-				    !x->c[k].dead)
-					id = k; /* known from find() */
-			if (id < 0)
-				id = conn_add(x, x->lport[i], rp, fd);
-			else
-				x->c[id].fd = fd;
-			push_event(x, TOE_EV_ESTABLISHED, id, NULL, 0);
-			al = sizeof(a);
-		}
+		p[np].fd = x->lfd[i];
+		p[np].events = POLLIN;
+		p[np++].revents = 0;
+		if (getsockopt(x->lfd[i], IPPROTO_TCP, TCP_INFO, &ti, &tl) < 0)
+			continue;
+		for (int k = 0; k < x->nc; k++)
+			if (x->c[k].queued && x->c[k].lport == x->lport[i])
+				known++;
+		if (ti.tcpi_unacked > known)
+			more = true;
 	}
+	if (np == 0 || !more || poll(p, (nfds_t)np, 0) <= 0)
+		return;
+	/* which: the tuples the peer has sent to, looked up one by one (a
+	 * dump would walk the host's whole connection hash) */
+	n = 0;
+	for (int k = 0; k < x->ncand; k++)
+		if (!diag_lookup(x, x->cand[k][0], x->cand[k][1], &all[n]))
+			n++;
+	for (int k = 0; k < n; k++) {
+		struct lx_diag *d = &all[k];
+		bool listening = false, known = false;
+		int id = -1;
+
+		/* a full socket past the handshake that no fd holds */
+		if (d->dport == 0 || d->state == 2 || d->state == 3 ||
+		    d->state == 6 || d->state == 7 || d->state >= 10)
+			continue;
+		for (int i = 0; i < LX_MAX_LISTEN; i++)
+			if (x->lfd[i] >= 0 && x->lport[i] == d->sport)
+				listening = true;
+		if (!listening)
+			continue;
+		for (int i = 0; i < x->nc && !known; i++)
+			known = x->c[i].cookie == d->cookie;
+		if (known)
+			continue;
+		for (int i = 0; i < x->nc; i++)
+			if (x->c[i].lport == d->sport &&
+			    x->c[i].rport == d->dport && x->c[i].fd < 0 &&
+			    !x->c[i].dead && !x->c[i].queued &&
+			    !x->c[i].cookie)
+				id = i; /* known from find() */
+		if (id < 0)
+			id = conn_add(x, d->sport, d->dport, -1);
+		x->c[id].queued = true;
+		x->c[id].cookie = d->cookie;
+		push_event(x, TOE_EV_ESTABLISHED, id, NULL, 0);
+	}
+}
+
+/* The script's accept(): the kernel's, on the listener of conn's port. */
+static int lx_accept(struct toe_eut *e, int conn)
+{
+	struct lx *x = LX(e);
+	struct sockaddr_in a;
+	socklen_t al = sizeof(a);
+	uint64_t ck;
+	int fd, lfd = -1, id = -1;
+
+	if (conn < 0 || conn >= x->nc)
+		return -1;
+	for (int i = 0; i < LX_MAX_LISTEN; i++)
+		if (x->lfd[i] >= 0 && x->lport[i] == x->c[conn].lport)
+			lfd = x->lfd[i];
+	if (lfd < 0)
+		return -1;
+	fd = accept4(lfd, (struct sockaddr *)&a, &al,
+		     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ck = fd_cookie(fd);
+	for (int i = 0; i < x->nc; i++)
+		if (x->c[i].queued && x->c[i].cookie == ck)
+			id = i;
+	if (id < 0) /* not seen queued yet (accepted within a millisecond) */
+		for (int i = 0; i < x->nc; i++)
+			if (x->c[i].queued && x->c[i].lport == x->c[conn].lport &&
+			    x->c[i].rport == ntohs(a.sin_port))
+				id = i;
+	if (id < 0) {
+		id = conn_add(x, x->c[conn].lport, ntohs(a.sin_port), -1);
+		push_event(x, TOE_EV_ESTABLISHED, id, NULL, 0);
+	}
+	x->c[id].fd = fd;
+	x->c[id].cookie = ck;
+	x->c[id].queued = false;
+	return id;
 }
 
 static void end_conn(struct lx *x, int id, int type)
@@ -426,7 +569,7 @@ static void check_conn(struct lx *x, int id)
 static void service(struct lx *x)
 {
 	take_frames(x);
-	take_accepts(x);
+	scan_queued(x);
 	for (int i = 0; i < x->nc; i++)
 		check_conn(x, i);
 }
@@ -445,6 +588,8 @@ static void lx_free(struct toe_eut *e)
 			close(x->c[i].fd);
 	if (x->diag >= 0)
 		close(x->diag);
+	if (x->pkt >= 0)
+		close(x->pkt);
 	simd_net_close(&x->net);
 	for (size_t i = 0; i < x->fq_n; i++)
 		free(x->fq[i].buf);
@@ -493,7 +638,7 @@ static void lx_run(struct toe_eut *e, uint64_t until, unsigned stop,
 		t = now_us(x);
 		if (t >= until)
 			return;
-		p[np].fd = x->net.fd;
+		p[np].fd = x->pkt;
 		p[np++].events = POLLIN;
 		for (int i = 0; i < LX_MAX_LISTEN; i++)
 			if (x->lfd[i] >= 0) {
@@ -529,8 +674,18 @@ static int lx_push_frame(struct toe_eut *e, const uint8_t *buf, size_t len)
 		return TOE_REF_EINVAL;
 	memcpy(b, buf, len);
 	if (remap(b, len, x->peer_ns_ip, x->lx_ip) == 0) {
+		const uint8_t *tcp = b + TOE_ETH_HLEN + (b[TOE_ETH_HLEN] & 15) * 4;
+		uint16_t sp = toe_get_be16(tcp), dp = toe_get_be16(tcp + 2);
+		bool have = false;
+
 		memcpy(b, x->net.linux_mac, 6);
 		memcpy(b + 6, x->head.cfg.remote_mac, 6);
+		for (int k = 0; k < x->ncand && !have; k++)
+			have = x->cand[k][0] == dp && x->cand[k][1] == sp;
+		if (!have && x->ncand < LX_DIAG_MAX) {
+			x->cand[x->ncand][0] = dp;
+			x->cand[x->ncand++][1] = sp;
+		}
 	}
 	if (simd_net_write(&x->net, b, len) < 0) {
 		set_err(x, "%s to the TAP: %s", "write", errno);
@@ -666,6 +821,7 @@ static int lx_command(struct toe_eut *e, int op, uint16_t lport, uint32_t rip,
 		}
 		id = conn_add(x, lport, rport, fd);
 		x->c[id].connecting = true;
+		x->c[id].cookie = fd_cookie(fd);
 		service(x);
 		return id;
 	}
@@ -722,28 +878,24 @@ static int lx_conn_info(struct toe_eut *e, int conn,
 			struct toe_ref_conn_info *in, bool full)
 {
 	struct lx *x = LX(e);
-	struct tcp_info ti;
-	bool have_ti;
-	unsigned rt = 0;
-	int st;
+	struct lx_diag d;
 
 	(void)full;
 	memset(in, 0, sizeof(*in));
 	if (conn < 0 || conn >= x->nc)
 		return TOE_REF_ENOTCONN;
-	if (diag_lookup(x, x->c[conn].lport, x->c[conn].rport, &st, &rt, &ti,
-			&have_ti))
+	if (diag_lookup(x, x->c[conn].lport, x->c[conn].rport, &d))
 		return TOE_REF_ENOTCONN;
-	in->state = map_state(st);
+	in->state = map_state(d.state);
 	if (in->state == TOE_ST_CLOSED)
 		return TOE_REF_ENOTCONN;
 	in->local_ip = x->script_local;
 	in->remote_ip = x->script_peer;
 	in->local_port = x->c[conn].lport;
 	in->remote_port = x->c[conn].rport;
-	in->retransmits = rt;
-	if (have_ti)
-		in->eff_mss = (uint16_t)ti.tcpi_snd_mss;
+	in->retransmits = d.retrans;
+	if (d.have_ti)
+		in->eff_mss = (uint16_t)d.snd_mss;
 	return 0;
 }
 
@@ -758,15 +910,12 @@ static int lx_find(struct toe_eut *e, uint16_t lport, uint32_t rip,
 		   uint16_t rport)
 {
 	struct lx *x = LX(e);
-	struct tcp_info ti;
-	bool have_ti;
-	unsigned rt;
-	int st;
+	struct lx_diag d;
 
 	(void)rip;
 	/* the newest entry of the tuple that the kernel still has */
-	if (diag_lookup(x, lport, rport, &st, &rt, &ti, &have_ti) ||
-	    map_state(st) == TOE_ST_CLOSED)
+	if (diag_lookup(x, lport, rport, &d) ||
+	    map_state(d.state) == TOE_ST_CLOSED)
 		return -1;
 	for (int i = x->nc - 1; i >= 0; i--)
 		if (x->c[i].lport == lport && x->c[i].rport == rport)
@@ -803,6 +952,7 @@ static const struct toe_eut_ops lx_ops = {
 	.payload_pending = lx_payload_pending,
 	.command = lx_command,
 	.pop_event = lx_pop_event,
+	.accept = lx_accept,
 	.conn_info = lx_conn_info,
 	.conn_state = lx_conn_state,
 	.find = lx_find,
@@ -842,6 +992,7 @@ struct toe_eut *toe_eut_linux_new(const struct toe_eut_cfg *cfg, char *err,
 	x->head.cfg = *cfg;
 	x->head.tick_hz = 1000000;
 	x->diag = -1;
+	x->pkt = -1;
 	for (int i = 0; i < LX_MAX_LISTEN; i++)
 		x->lfd[i] = -1;
 	x->script_local = cfg->local_ip;
@@ -881,7 +1032,38 @@ struct toe_eut *toe_eut_linux_new(const struct toe_eut_cfg *cfg, char *err,
 			 strerror(errno));
 		goto fail;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	{
+		struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+					   .sll_protocol = htons(ETH_P_ALL) };
+		struct ifreq ifr;
+		int one = 1;
+
+		x->pkt = simd_net_socket(&x->net, AF_PACKET, SOCK_RAW |
+					 SOCK_CLOEXEC, htons(ETH_P_ALL));
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s",
+			 x->net.ifname);
+		if (x->pkt < 0 || ioctl(x->pkt, SIOCGIFINDEX, &ifr) < 0 ||
+		    (sll.sll_ifindex = ifr.ifr_ifindex,
+		     bind(x->pkt, (struct sockaddr *)&sll, sizeof(sll)) < 0) ||
+		    setsockopt(x->pkt, SOL_SOCKET, SO_TIMESTAMPNS, &one,
+			       sizeof(one)) < 0) {
+			snprintf(err, errlen, "cannot open a packet socket on "
+				 "%s in the namespace: %s", x->net.ifname,
+				 strerror(errno));
+			goto fail;
+		}
+	}
+	{
+		struct timespec rt, m1;
+
+		clock_gettime(CLOCK_MONOTONIC, &m1);
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		x->real_minus_mono = ((int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec) -
+			(((int64_t)m1.tv_sec + ts.tv_sec) * 1000000000 +
+			 m1.tv_nsec + ts.tv_nsec) / 2;
+	}
 	x->start_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	x->head.t0 = 0;
 	x->head.max_conns = 0;

@@ -36,6 +36,8 @@ struct toe_eut_ops {
 	int (*command)(struct toe_eut *e, int op, uint16_t lport, uint32_t rip,
 		       uint16_t rport, const uint8_t *rmac, int conn);
 	int (*pop_event)(struct toe_eut *e, struct toe_eut_event *ev);
+	/* NULL: accepting is bookkeeping only (rtl, ref, board) */
+	int (*accept)(struct toe_eut *e, int conn);
 	int (*conn_info)(struct toe_eut *e, int conn,
 			 struct toe_ref_conn_info *info, bool full);
 	int (*conn_state)(struct toe_eut *e, int conn);

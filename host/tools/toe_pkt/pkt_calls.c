@@ -394,11 +394,20 @@ static int find_acceptable(struct run *r)
 static int finish_accept(struct run *r, const struct pkt_event *e, int lfd,
 			 int ci)
 {
-	int fd = fd_alloc(r, FD_CONN);
+	int fd = fd_alloc(r, FD_CONN), id;
 
 	(void)lfd;
 	if (fd < 0)
 		return pkt_fail(r, e, "out of file descriptors");
+	/* linux: the kernel's accept() gives the oldest of its queue */
+	id = toe_eut_accept(r->be, r->conns[ci].id);
+	if (id < 0) {
+		r->fds[fd].kind = 0;
+		return pkt_fail(r, e, "the %s could not accept connection %d",
+				pkt_be_name(r), r->conns[ci].id);
+	}
+	if (id != r->conns[ci].id && conn_by_id(r, id) >= 0)
+		ci = conn_by_id(r, id);
 	r->fds[fd].conn = ci;
 	r->conns[ci].accepted = true;
 	r->cur = r->conns[ci].flow;
