@@ -6,6 +6,7 @@
  */
 #include "toe_eut_priv.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -280,6 +281,16 @@ int toe_eut_abort(struct toe_eut *e, int conn)
 int toe_eut_accept(struct toe_eut *e, int conn)
 {
 	return e->ops->accept ? e->ops->accept(e, conn) : conn;
+}
+
+long toe_eut_recv(struct toe_eut *e, int conn, uint8_t *buf, size_t cap)
+{
+	return e->ops->recv ? e->ops->recv(e, conn, buf, cap) : -ENOSYS;
+}
+
+bool toe_eut_has_recv(const struct toe_eut *e)
+{
+	return e->ops->recv != NULL;
 }
 
 int toe_eut_pop_event(struct toe_eut *e, struct toe_eut_event *ev)

@@ -240,6 +240,14 @@ int toe_eut_abort(struct toe_eut *e, int conn);
  * gives the oldest in its queue; the others: conn), or < 0. */
 int toe_eut_accept(struct toe_eut *e, int conn);
 
+/* The user reads connection conn (linux: the kernel's recv(), nonblocking;
+ * its payload never comes as RX_DATA events): bytes (> 0), 0 at the
+ * peer's FIN, -EAGAIN nothing yet, -errno; -ENOSYS: the back end delivers
+ * payload as RX_DATA events (rtl, ref, board). */
+long toe_eut_recv(struct toe_eut *e, int conn, uint8_t *buf, size_t cap);
+/* Whether toe_eut_recv is how payload is read. */
+bool toe_eut_has_recv(const struct toe_eut *e);
+
 /* ---- events, connections, statistics ---- */
 /* 1 and *ev if an event was waiting, 0 if none, < 0 bridge failure. */
 int toe_eut_pop_event(struct toe_eut *e, struct toe_eut_event *ev);

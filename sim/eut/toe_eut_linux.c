@@ -22,8 +22,9 @@
  *   - events are what the sockets say: ESTABLISHED when a connection is
  *     seen established in a listener's accept queue (sock_diag, while the
  *     listener is readable) or a connect() completes; the script's
- *     accept() is the kernel's (toe_eut_accept: the oldest of the queue);
- *     RX_DATA from read(); PEER_FIN at EOF; RESET / REFUSED / TIMEDOUT
+ *     accept() is the kernel's (toe_eut_accept: the oldest of the queue),
+ *     and so is its read() (toe_eut_recv: no RX_DATA events); PEER_FIN
+ *     when the FIN is in (POLLRDHUP); RESET / REFUSED / TIMEDOUT
  *     from the socket's error; CLOSED when a socket the script holds
  *     reaches TCP_CLOSE.
  *   - connection read-out (state, MSS, retransmits) comes from the kernel's
@@ -520,7 +521,6 @@ static void check_conn(struct lx *x, int id)
 	socklen_t el = sizeof(err);
 	struct tcp_info ti;
 	socklen_t tl = sizeof(ti);
-	uint8_t b[4096];
 
 	if (c->fd < 0 || c->dead)
 		return;
@@ -543,23 +543,16 @@ static void check_conn(struct lx *x, int id)
 		}
 		return;
 	}
-	while (!c->fin_seen) {
-		ssize_t n = recv(c->fd, b, sizeof(b), MSG_DONTWAIT);
+	/* the data stays in the socket until the script's read()
+	 * (toe_eut_recv), as an application's would: the peer's FIN is
+	 * noticed by POLLRDHUP */
+	if (!c->fin_seen) {
+		struct pollfd p = { .fd = c->fd, .events = POLLRDHUP };
 
-		if (n > 0) {
-			push_event(x, TOE_EV_RX_DATA, id, b, (size_t)n);
-			continue;
-		}
-		if (n == 0) {
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLRDHUP)) {
 			c->fin_seen = true;
 			push_event(x, TOE_EV_PEER_FIN, id, NULL, 0);
-			break;
 		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			break;
-		end_conn(x, id, errno == ETIMEDOUT ? TOE_EV_TIMEDOUT
-						   : TOE_EV_RESET);
-		return;
 	}
 	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0 &&
 	    ti.tcpi_state == 7 /* TCP_CLOSE */)
@@ -855,6 +848,19 @@ static int lx_command(struct toe_eut *e, int op, uint16_t lport, uint32_t rip,
 	}
 }
 
+static long lx_recv(struct toe_eut *e, int conn, uint8_t *buf, size_t cap)
+{
+	struct lx *x = LX(e);
+	ssize_t n;
+
+	if (conn < 0 || conn >= x->nc || x->c[conn].fd < 0)
+		return -ENOTCONN;
+	n = recv(x->c[conn].fd, buf, cap, MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return n;
+}
+
 static int lx_pop_event(struct toe_eut *e, struct toe_eut_event *ev)
 {
 	struct lx *x = LX(e);
@@ -953,6 +959,7 @@ static const struct toe_eut_ops lx_ops = {
 	.command = lx_command,
 	.pop_event = lx_pop_event,
 	.accept = lx_accept,
+	.recv = lx_recv,
 	.conn_info = lx_conn_info,
 	.conn_state = lx_conn_state,
 	.find = lx_find,

@@ -38,6 +38,8 @@ struct toe_eut_ops {
 	int (*pop_event)(struct toe_eut *e, struct toe_eut_event *ev);
 	/* NULL: accepting is bookkeeping only (rtl, ref, board) */
 	int (*accept)(struct toe_eut *e, int conn);
+	/* NULL: payload comes as RX_DATA events (rtl, ref, board) */
+	long (*recv)(struct toe_eut *e, int conn, uint8_t *buf, size_t cap);
 	int (*conn_info)(struct toe_eut *e, int conn,
 			 struct toe_ref_conn_info *info, bool full);
 	int (*conn_state)(struct toe_eut *e, int conn);

@@ -232,6 +232,24 @@ int pkt_pending_poll(struct run *r)
 		when = (int64_t)c->t_change;
 		break;
 	case PEND_READ:
+		if (toe_eut_has_recv(r->be) && !c->so_error && c->live) {
+			/* linux: the kernel's read() */
+			long n = toe_eut_recv(r->be, c->id, r->data,
+					      p->read_max < sizeof(r->data)
+						      ? (size_t)p->read_max
+						      : sizeof(r->data));
+
+			if (n == -EAGAIN)
+				return 0;
+			if (n < 0) {
+				ret = -1;
+				err = (int)-n;
+			} else {
+				ret = n;
+			}
+			when = pkt_now(r);
+			break;
+		}
 		if (c->rx_len) {
 			ret = (int64_t)(c->rx_len < p->read_max ? c->rx_len
 								 : p->read_max);
@@ -619,6 +637,19 @@ static int call_read(struct run *r, const struct pkt_event *e, int fd,
 	pkt_drain_events(r);
 	c = fd_conn(r, fd);
 	r->cur = c->flow;
+	if (toe_eut_has_recv(r->be)) {
+		/* linux: try the kernel's read(); nonblocking: EAGAIN if it
+		 * has nothing */
+		start_pending(r, e, PEND_READ, fd, T);
+		r->pend.read_max = max;
+		if (pkt_pending_poll(r) < 0)
+			return -1;
+		if (r->pend.kind != PEND_NONE && r->fds[fd].nonblock) {
+			r->pend.kind = PEND_NONE;
+			return check_ret(r, e, -1, EAGAIN);
+		}
+		return 0;
+	}
 	if (!c->rx_len && !c->so_error && !c->peer_fin && c->live &&
 	    r->fds[fd].nonblock)
 		return check_ret(r, e, -1, EAGAIN);
