@@ -142,6 +142,8 @@ void toe_eut_free(struct toe_eut *e);
  * namespace with a TAP link it creates, real time (toe_eut_linux.c; in the
  * programs that link it, else toe_eut_new says it is missing). */
 bool toe_eut_have_linux(void);
+/* linux: the backlog of the next listen (default 128). */
+void toe_eut_linux_backlog(struct toe_eut *e, int backlog);
 /* linux: write a sysctl of its namespace; 0 or -1 with errno. */
 int toe_eut_linux_sysctl(struct toe_eut *e, const char *key, const char *val);
 /* Whether this build has the rtl back end. */

@@ -113,6 +113,7 @@ struct lx {
 	/* the tuples (our port, the peer's) the peer has sent to */
 	uint16_t cand[LX_DIAG_MAX][2];
 	int ncand;
+	int backlog;           /* of the next listen() */
 	char err[160];
 };
 
@@ -775,7 +776,7 @@ static int lx_command(struct toe_eut *e, int op, uint16_t lport, uint32_t rip,
 		a.sin_addr.s_addr = htonl(x->lx_ip);
 		a.sin_port = htons(lport);
 		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-		    listen(fd, 128) < 0) {
+		    listen(fd, x->backlog) < 0) {
 			close(fd);
 			return TOE_REF_EADDRINUSE;
 		}
@@ -977,6 +978,11 @@ static const char *const lx_base_sysctls[][2] = {
 	{ "net.ipv4.tcp_ecn", "0" },
 };
 
+void toe_eut_linux_backlog(struct toe_eut *e, int backlog)
+{
+	LX(e)->backlog = backlog;
+}
+
 int toe_eut_linux_sysctl(struct toe_eut *e, const char *key, const char *val)
 {
 	return simd_net_sysctl(&LX(e)->net, key, val);
@@ -1000,6 +1006,7 @@ struct toe_eut *toe_eut_linux_new(const struct toe_eut_cfg *cfg, char *err,
 	x->head.tick_hz = 1000000;
 	x->diag = -1;
 	x->pkt = -1;
+	x->backlog = 128;
 	for (int i = 0; i < LX_MAX_LISTEN; i++)
 		x->lfd[i] = -1;
 	x->script_local = cfg->local_ip;

@@ -488,6 +488,16 @@ static int call_listen(struct run *r, const struct pkt_event *e, int fd)
 		return check_ret(r, e, -1, r->fds[fd].kind ? EINVAL : EBADF);
 	if (pkt_ensure_backend(r, e))
 		return -1;
+	if (toe_eut_kind(r->be) == TOE_EUT_LINUX) {
+		/* the kernel's listen() takes the script's backlog */
+		const char *a = e->u.call.nargs > 1 ? e->u.call.args[1] : "...";
+		char *end;
+		long n = strtol(a, &end, 10);
+
+		if (strcmp(a, "...") && (*end || end == a || n < 0 || n > 65535))
+			return pkt_fail(r, e, "bad listen backlog '%s'", a);
+		toe_eut_linux_backlog(r->be, strcmp(a, "...") ? (int)n : 128);
+	}
 	rc = toe_eut_listen(r->be, r->set->bind_port);
 	if (rc)
 		return check_ret(r, e, -1, map_err(rc));
