@@ -2,7 +2,7 @@
 /*
  * toe_eut.h - the engine under test: one interface to "a TCP engine with a
  * MAC", used by the interop daemon toe-simd (host/tools/toe_simd/toe_simd*.c) and the
- * conformance runner toe-pkt (host/tools/toe_pkt/). Two back ends:
+ * conformance runner toe-pkt (host/tools/toe_pkt/). Back ends:
  *
  *   rtl  the Verilator model of rtl/toe_top.v (sim/toe_sim.h, libtoesim):
  *        frames into the MAC receive stream and out of the transmit
@@ -23,6 +23,13 @@
  *        pins; payload comes from a probe on toe_top's user stream
  *        (toe_eut_board.c, sim/board/). Linked only into the programs that
  *        carry the board models (toe-simd, the board interop test).
+ *
+ *   linux
+ *        the Linux kernel's TCP itself, in a network namespace with a TAP
+ *        link (toe_eut_linux.c, on host/tools/toe_simd/toe_simd_net.c),
+ *        in real time: commands are real socket calls, accept and read
+ *        happen at the caller's toe_eut_accept / toe_eut_recv, state comes
+ *        from sock_diag. Linked only into toe-pkt (--linux).
  *
  * The rtl and board back ends share their register half (toe_eut_regs.c):
  * every command, event pop, read-out and configuration is the same driver
