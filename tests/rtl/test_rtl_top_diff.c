@@ -26,6 +26,7 @@
  *   build-x/tests/test_rtl_top_diff --random    the randomized run only
  *   build-x/tests/test_rtl_top_diff --directed  everything else
  *   TOE_DIFF_SEED=<n> TOE_DIFF_SEGS=<n> TOE_DIFF_LIVE=<n>   (random run)
+ *   TOE_DIFF_PROGRESS=<n>       a progress line every n segments (1e6)
  *   TOE_DIFF_TRACE_CONN=<id>    print one connection's history (harness)
  */
 #include <setjmp.h>
@@ -2157,7 +2158,8 @@ static void test_diff_random_1000_conns_100k_segments(void **state)
 	(void)state;
 	top_random_run(env_u64("TOE_DIFF_SEED", TOP_RANDOM_SEED),
 		       env_u64("TOE_DIFF_SEGS", TOP_RANDOM_SEGS),
-		       (unsigned)env_u64("TOE_DIFF_LIVE", TOP_RANDOM_LIVE));
+		       (unsigned)env_u64("TOE_DIFF_LIVE", TOP_RANDOM_LIVE),
+		       env_u64("TOE_DIFF_PROGRESS", TOP_RANDOM_PROGRESS));
 }
 
 int main(int argc, char **argv)

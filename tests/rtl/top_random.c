@@ -1522,14 +1522,26 @@ static double wall_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live)
+static uint64_t aimed(const struct rnd *r)
+{
+	uint64_t n = 0;
+	unsigned k, o;
+
+	for (k = 0; k < K_COUNT; k++)
+		for (o = 0; o < O_COUNT; o++)
+			n += r->aim[k][o];
+	return n;
+}
+
+void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live, uint64_t progress)
 {
 	struct td_cfg c;
 	struct rnd *r = calloc(1, sizeof(*r));
 	struct td_stats st;
 	struct toe_ref_stats rs;
 	double w0 = wall_s();
-	uint64_t epoch_len = nsegs / RUN_EPOCHS + 1, next_epoch, steps = 0, stall_until = 0;
+	uint64_t epoch_len = nsegs / RUN_EPOCHS + 1, next_epoch, next_progress, steps = 0;
+	uint64_t stall_until = 0;
 	unsigned i, epochs = 0;
 
 	assert_non_null(r);
@@ -1560,6 +1572,7 @@ void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live)
 		      toe_ref_conn_count(td_ref(r->t)), (unsigned long long)r->segs,
 		      (unsigned long long)td_engine_now(r->t), wall_s() - w0);
 	next_epoch = r->segs + epoch_len;
+	next_progress = progress ? (r->segs / progress + 1) * progress : UINT64_MAX;
 	while (r->segs < nsegs) {
 		struct act cand[K_CAND], *best = NULL;
 		uint64_t bs = UINT64_MAX, bo = UINT64_MAX;
@@ -1642,6 +1655,19 @@ void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live)
 		}
 		if (steps % 48 == 0)
 			td_sync(r->t);
+		if (r->segs >= next_progress) {
+			double el = wall_s() - w0;
+
+			td_get_stats(r->t, &st);
+			print_message("  progress: %llu of %llu segments, 0 divergences, %llu frames "
+				      "compared, %llu timers, %llu aimed, %u connections, %.1f s, "
+				      "%.0f segments/s\n", (unsigned long long)r->segs,
+				      (unsigned long long)nsegs, (unsigned long long)st.frames_cmp,
+				      (unsigned long long)st.timers, (unsigned long long)aimed(r),
+				      toe_ref_conn_count(td_ref(r->t)), el, (double)r->segs / el);
+			fflush(stdout);
+			next_progress = (r->segs / progress + 1) * progress;
+		}
 		if (r->segs >= next_epoch || r->segs >= nsegs) {
 			if (stall_until) {
 				td_user_ready(r->t, true);
@@ -1705,7 +1731,8 @@ void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live)
 	print_message("  divergences           0\n");
 	print_message("  cycles simulated      %llu (%.3f s at 156.25 MHz)\n",
 		      (unsigned long long)st.cycles, (double)st.cycles / 156.25e6);
-	print_message("  wall time             %.1f s\n", wall_s() - w0);
+	print_message("  wall time             %.1f s (%.0f segments/s)\n", wall_s() - w0,
+		      (double)r->segs / (wall_s() - w0));
 	print_message("  stimuli by kind:\n");
 	for (i = 0; i < G_COUNT; i++)
 		print_message("    %-44s %llu\n", tag_name[i], (unsigned long long)r->kinds[i]);

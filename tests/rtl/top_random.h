@@ -20,10 +20,14 @@
  * full load, where with 4-way buckets it refused inserts the reference
  * accepts (the 8-way default refuses none; `make bench-conn-table`). */
 #define TOP_RANDOM_LIVE 1000
+/* A progress line every this many segments (TOE_DIFF_PROGRESS; 0: none),
+ * so that a long run (make diff-long) is visibly alive. */
+#define TOP_RANDOM_PROGRESS 1000000
 
 /*
  * One run: `seed` (printed, so that TOE_DIFF_SEED replays it), `nsegs` TCP
- * segments, `live` connections kept alive. Prints the run's figures,
+ * segments, `live` connections kept alive, a progress line (segments,
+ * divergences, frames compared, rate) every `progress` segments (0: none). Prints the run's figures,
  * stimuli by kind, the stimuli aimed at their own connection's timer (by
  * kind and offset from the deadline) and the reply latencies by kind; fails
  * the calling cmocka test on the first divergence (the harness; a reply
@@ -33,6 +37,6 @@
  * stimuli at every offset and nsegs / 2500 of every kind, some decided
  * late by a timer's job; no deadline left off its connection's phase).
  */
-void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live);
+void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live, uint64_t progress);
 
 #endif
