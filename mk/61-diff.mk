@@ -14,12 +14,12 @@
 
 DIFF_TEST := $(BUILD)/tests/test_rtl_top_diff
 DIFF_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff.o $(BUILD)/obj/tests/rtl/top_random.o \
-	$(BUILD)/obj/tests/rtl/top_dual.o
+	$(BUILD)/obj/tests/rtl/top_fuzz.o $(BUILD)/obj/tests/rtl/top_dual.o
 TEST_BINS += $(DIFF_TEST)
 ALL_TARGETS += $(DIFF_TEST)
 
 $(DIFF_OBJS): PROJ_CFLAGS += -Isim
-$(DIFF_OBJS): sim/toe_sim.h tests/rtl/top_dual.h tests/rtl/top_random.h
+$(DIFF_OBJS): sim/toe_sim.h tests/rtl/top_dual.h tests/rtl/top_random.h tests/rtl/top_fuzz.h
 
 $(DIFF_TEST): $(DIFF_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM_DEPS)
 	@mkdir -p $(dir $@)
@@ -35,13 +35,13 @@ diff-random: $(DIFF_TEST)
 # the harness are the same objects (they do not depend on N_CONN).
 DIFF64_TEST := $(BUILD)/tests/test_rtl_top_diff_64k
 DIFF64_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o $(BUILD)/obj/tests/rtl/top_random.o \
-	$(BUILD)/obj/tests/rtl/top_dual.o
+	$(BUILD)/obj/tests/rtl/top_fuzz.o $(BUILD)/obj/tests/rtl/top_dual.o
 TEST_BINS += $(DIFF64_TEST)
 ALL_TARGETS += $(DIFF64_TEST)
 
 $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: PROJ_CFLAGS += -Isim
 $(BUILD)/obj/tests/rtl/test_rtl_top_diff_64k.o: sim/toe_sim.h tests/rtl/top_dual.h \
-	tests/rtl/top_random.h tests/rtl/test_rtl_top_diff.c
+	tests/rtl/top_random.h tests/rtl/top_fuzz.h tests/rtl/test_rtl_top_diff.c
 
 $(DIFF64_TEST): $(DIFF64_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(VL_RT_LIB)
 	@mkdir -p $(dir $@)

@@ -27,6 +27,8 @@
  *   build-x/tests/test_rtl_top_diff --directed  everything else
  *   TOE_DIFF_SEED=<n> TOE_DIFF_SEGS=<n> TOE_DIFF_LIVE=<n>   (random run)
  *   TOE_DIFF_PROGRESS=<n>       a progress line every n segments (1e6)
+ *   build-x/tests/test_rtl_top_diff --fuzz      the engine frame fuzzer only
+ *   TOE_FUZZ_SEED=<n> TOE_FUZZ_FRAMES=<n> TOE_FUZZ_PROGRESS=<n>   (fuzzer)
  *   TOE_DIFF_TRACE_CONN=<id>    print one connection's history (harness)
  */
 #include <setjmp.h>
@@ -42,6 +44,7 @@
 #include "frame_edit.h"
 #include "toe_bytes.h"
 #include "top_dual.h"
+#include "top_fuzz.h"
 #include "top_random.h"
 
 #define IP4(a, b, c, d) \
@@ -1916,6 +1919,165 @@ static void test_diff_time_option_walk_syn_decision_exact(void **state)
 	td_free(t);
 }
 
+/*
+ * Found by the engine frame fuzzer (seeds 20261208, 2, 3): a frame whose TCP
+ * option bytes lie past its end (an earlier check drops it: IPv4 total
+ * length beyond the frame, or a data offset beyond the TCP length) leaves
+ * the parser's option walker waiting for a position that never comes. The
+ * parser sees that one cycle after the walk is stuck (rtl/toe_rx_parse.v,
+ * wblk_reg: "It costs such a frame one cycle"), so the next frame's first
+ * beat waits a cycle: the frame is finalised 2 cycles after its last beat,
+ * not 1. The harness's model (td_parse_fin) had 1, and a frame fed in the
+ * cycle after found the engine's receive queue busy (a false divergence).
+ * Here: three such layouts, each followed at once by two segments to a
+ * closed port (answered by RSTs) and checked against the model: the data offset in the frame's last beat
+ * (IPv4 IHL 12, the fuzzer's frame), NOPs that walk up to the frame's end,
+ * and a data offset of 15 in a 54-byte runt; then a frame whose options end
+ * inside it (a finished walk: 1 cycle). No divergence with the fix; without
+ * it the harness fails at the second segment after the first frame (the
+ * receive queue still busy with the first).
+ */
+static void test_diff_time_option_walk_blocked_missing_bytes(void **state)
+{
+	struct td *t = mk("timing: option walk blocked", 223);
+	uint8_t f[256], pay[32], pay200[200];
+	struct toe_seg s;
+	size_t n;
+	unsigned k;
+
+	(void)state;
+	memset(pay, 0x5a, sizeof(pay));
+	memset(pay200, 0x33, sizeof(pay200));
+	assert_int_equal(td_listen(t, LPORT), 0);
+	for (k = 0; k < 4; k++) {
+		memset(&s, 0, sizeof(s));
+		s.src_ip = PEER;
+		s.dst_ip = LOCAL;
+		s.src_port = (uint16_t)(3000 + k);
+		s.dst_port = LPORT;
+		s.seq = 7000;
+		s.flags = A_;
+		s.win = 8192;
+		switch (k) {
+		case 0: /* IHL 12: TCP at 62, its data offset (12) at 74, in
+			 * the last beat of 79 bytes; total length 563 */
+			s.data = pay;
+			s.len = 25;
+			n = td_build(t, f, sizeof(f), &s);
+			assert_int_equal(n, 79);
+			f[14] = 0x4c;
+			f[16] = 0x02;
+			f[17] = 0x33;
+			f[74] = 0xc0;
+			fe_fix_checksums(f, n);
+			break;
+		case 1: /* data offset 15, NOPs to the end of a 60-byte frame
+			 * that says it is 100 bytes long */
+			n = td_build(t, f, sizeof(f), &s);
+			assert_int_equal(n, 60);
+			f[46] = 0xf0;
+			memset(f + 54, TOE_TCPOPT_NOP, 6);
+			f[17] = 100;
+			fe_fix_checksums(f, n);
+			break;
+		case 2: /* data offset 15 in a 54-byte runt (TCP length 20) */
+			n = td_build(t, f, sizeof(f), &s);
+			n = 54;
+			f[46] = 0xf0;
+			fe_fix_checksums(f, n);
+			break;
+		default: /* options ending inside the frame: a walk that ends
+			  * (EOL in the padding), dropped by its data offset */
+			n = td_build(t, f, sizeof(f), &s);
+			f[46] = 0x60;
+			fe_fix_checksums(f, n);
+			break;
+		}
+		/* the model: blocked at once (0, 2) or after the NOPs (1) */
+		if (k == 1)
+			assert_true(td_parse_fin(f, n) >= (n + 7) / 8 + 1);
+		else
+			assert_int_equal(td_parse_fin(f, n), (n + 7) / 8 + (k < 3));
+		td_frame(t, f, n);
+		/* at once, from the earliest cycle the model allows: a segment
+		 * of 200 bytes (its decision waits for its last beat, so it
+		 * starts right at the end of the frame) to a closed port, for
+		 * no connection (no id phase to wait for): a RST */
+		sg(t, (uint16_t)(4000 + k), 9, 9000, 7000, A_, 0, pay200, sizeof(pay200));
+		/* and another right after it: it finds the receive queue
+		 * still busy if the first waited a cycle the model missed */
+		sg(t, (uint16_t)(5000 + k), 9, 9000, 7000, A_, 0, pay200, sizeof(pay200));
+		td_sync(t);
+	}
+	for (k = 0; k < 8; k++) {
+		struct td_seen_seg x;
+
+		assert_true(td_seen_seg(t, &x));
+		assert_int_equal(x.seg.flags, R_);
+		assert_int_equal(x.seg.dst_port, (k % 2 ? 5000 : 4000) + k / 2);
+	}
+	done(t);
+}
+
+/* Frames longer than the engine's payload buffer (td_rx_max) are cut and
+ * counted by the engine (STAT_RX_TOO_LONG, STAT_MAC_BAD) and never reach
+ * the reference (top_dual.h, TD_FRAME_MAX): one byte over, a 9000-byte
+ * jumbo segment for a live connection, and a jumbo frame that is not TCP;
+ * the connection is untouched (the segment after it is taken as if they
+ * had not been there: RCV.NXT unchanged), and a frame at the limit is a
+ * normal segment. Counters compared by done(). */
+static void test_diff_frames_over_max_length_dropped_counted(void **state)
+{
+	struct td *t = mk("frames over the maximum length", 224);
+	static uint8_t f[TD_FRAME_MAX], data[TD_FRAME_MAX];
+	const size_t lim = td_rx_max(t);
+	uint32_t seq = IRS + 1;
+	struct toe_seg s;
+	size_t n;
+	int id;
+
+	(void)state;
+	memset(data, 0xa5, sizeof(data));
+	assert_true(lim >= 1024 && lim + 1 <= 9000);
+	td_listen(t, LPORT);
+	id = established(t);
+	memset(&s, 0, sizeof(s));
+	s.src_ip = PEER;
+	s.dst_ip = LOCAL;
+	s.src_port = RPORT;
+	s.dst_port = LPORT;
+	s.ack = ISS + 1;
+	s.flags = A_ | P_;
+	s.win = 8192;
+	s.data = data;
+	/* one byte over the limit, then 9000 bytes */
+	s.seq = seq;
+	s.len = (uint16_t)(lim + 1 - 54);
+	n = td_build(t, f, sizeof(f), &s);
+	assert_int_equal(n, lim + 1);
+	td_frame(t, f, n);
+	s.len = (uint16_t)(9000 - 54);
+	n = td_build(t, f, sizeof(f), &s);
+	assert_int_equal(n, 9000);
+	td_frame(t, f, n);
+	/* not TCP: the same with protocol 17 */
+	f[23] = 17;
+	fe_fix_checksums(f, n);
+	td_frame(t, f, n);
+	td_expect_nothing(t);
+	td_check_conn(t, id);
+	assert_int_equal(td_info(t, id).rcv_nxt, seq);
+	/* at the limit: delivered and ACKed */
+	s.len = (uint16_t)(lim - 54);
+	n = td_build(t, f, sizeof(f), &s);
+	assert_int_equal(n, lim);
+	td_frame(t, f, n);
+	td_expect_seg(t, A_, ISS + 1, seq + s.len);
+	td_check_conn(t, id);
+	td_seen_clear(t);
+	done(t);
+}
+
 /* Exact timing of a segment that is not a SYN (last beat + 3) and of a
  * command (write + 17), at a timer's deadline: decided one cycle before
  * the deadline the segment's reply comes first and the scanner fires the
@@ -2162,6 +2324,16 @@ static void test_diff_random_1000_conns_100k_segments(void **state)
 		       env_u64("TOE_DIFF_PROGRESS", TOP_RANDOM_PROGRESS));
 }
 
+/* The engine frame fuzzer (top_fuzz.c): a short run here; `--fuzz` (make
+ * fuzz-engine) runs it alone, TOE_FUZZ_FRAMES frames. */
+static void test_diff_fuzz_frames(void **state)
+{
+	(void)state;
+	top_fuzz_run(env_u64("TOE_FUZZ_SEED", TOP_FUZZ_SEED),
+		     env_u64("TOE_FUZZ_FRAMES", TOP_FUZZ_FRAMES),
+		     env_u64("TOE_FUZZ_PROGRESS", 100000));
+}
+
 int main(int argc, char **argv)
 {
 	struct td_lat lat;
@@ -2230,13 +2402,23 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_diff_payload_trimmed_to_window),
 		cmocka_unit_test(test_diff_payload_user_not_ready),
 		cmocka_unit_test(test_diff_time_option_walk_syn_decision_exact),
+		cmocka_unit_test(test_diff_time_option_walk_blocked_missing_bytes),
+		cmocka_unit_test(test_diff_frames_over_max_length_dropped_counted),
 		cmocka_unit_test(test_diff_time_deadline_edge_segment_and_command),
 		cmocka_unit_test(test_diff_time_timer_job_holds_core),
 		cmocka_unit_test(test_diff_time_readout_delays_scan_one_cycle),
 		cmocka_unit_test(test_diff_l2_arp_icmp_replies),
+		cmocka_unit_test(test_diff_fuzz_frames),
 		cmocka_unit_test(test_diff_random_1000_conns_100k_segments),
 	};
 
+	if (argc > 1 && strcmp(argv[1], "--fuzz") == 0) {
+		const struct CMUnitTest one[] = {
+			cmocka_unit_test(test_diff_fuzz_frames),
+		};
+
+		return cmocka_run_group_tests(one, NULL, NULL);
+	}
 	if (argc > 1 && strcmp(argv[1], "--random") == 0) {
 		const struct CMUnitTest one[] = {
 			cmocka_unit_test(test_diff_random_1000_conns_100k_segments),

@@ -186,6 +186,8 @@ struct td {
 	bool user_ready;
 	uint32_t icmp_n;       /* echo replies so far (their IP ID counter) */
 	uint64_t mac_bad;
+	uint64_t too_long;     /* frames over rx_max fed (cut by the engine) */
+	size_t rx_max;         /* the engine's longest frame: 8 * 2^PAY_BUF_LOG2 */
 	int dump_id;           /* a connection to show with a divergence */
 	/* last values written to the CMD argument registers */
 	uint32_t w_lport, w_rip, w_rport, w_conn;
@@ -362,8 +364,14 @@ static void diverge(struct td *t, unsigned step, const char *what,
 	       t->cfg.seed, step, t->step, (unsigned long long)toe_sim_cycle(t->s),
 	       (unsigned long long)enow(t), (unsigned long long)t->floor);
 	if (h) {
+		const struct hist *hp = step > 0 ? hist_find(t, step - 1) : NULL;
+
 		printf("  the stimulus:\n");
 		hist_print(h, true);
+		if (hp && hp->n) {
+			printf("  the one before it:\n");
+			hist_print(hp, true);
+		}
 	} else if (step == 0) {
 		printf("  (a timer, no stimulus)\n");
 	}
@@ -979,9 +987,9 @@ static void write_cfg(struct td *t, uint64_t rto_init)
 				    TOE_DRV_CFG_ISN_KEY), "configuration");
 }
 
-/* v[]: SEGS_IN .. RETRANSMITS, MAC_BAD, then PARSE_DROP(i) at
- * N_STAT_REGS + i (i >= 1) */
-#define N_STAT_REGS 9
+/* v[]: SEGS_IN .. RETRANSMITS, MAC_BAD, RX_TOO_LONG, then PARSE_DROP(i)
+ * at N_STAT_REGS + i (i >= 1) */
+#define N_STAT_REGS 10
 
 static void read_stats(struct td *t, uint64_t *v)
 {
@@ -998,6 +1006,7 @@ static void read_stats(struct td *t, uint64_t *v)
 	v[6] = rs.rx_bytes;
 	v[7] = rs.retransmits;
 	v[8] = rd64(t, TOE_REG_STAT_MAC_BAD);
+	v[9] = rd64(t, TOE_REG_STAT_RX_TOO_LONG);
 	for (i = 1; i < TOE_PERR_COUNT; i++)
 		v[N_STAT_REGS + i] = rs.parse_drops[i];
 }
@@ -1113,6 +1122,7 @@ struct td *td_new(const struct td_cfg *c)
 	wait_ready(t);
 	v = rd(t, TOE_REG_BUILD_MISC);
 	t->pass = 1u << TOE_FIELD_GET(TOE_REG_BUILD_MISC_CONN_LOG2, v);
+	t->rx_max = (size_t)8 << TOE_FIELD_GET(TOE_REG_BUILD_MISC_PAY_BUF_LOG2, v);
 	if (c->max_conns) {
 		/* fewer ids than the build has: the scan pass shrinks with them */
 		assert_true(c->max_conns <= t->pass && (c->max_conns & (c->max_conns - 1)) == 0);
@@ -1496,7 +1506,10 @@ static void expect_l2(struct td *t, const uint8_t *f, size_t n, unsigned step)
  * be taken in that cycle at the earliest. A model of the walker's timing:
  * the option bytes' summaries become valid in the cycle after the beat
  * that brings an option's length byte (its kind byte for the list's last
- * byte); bytes past the frame in its last beat read as 0.
+ * byte); bytes past the frame in its last beat read as 0. A walk that waits
+ * for a position the frame does not have (option bytes missing: an earlier
+ * check fails) is seen blocked one cycle later, and the frame is finalised
+ * then (rtl/toe_rx_parse.v, wblk_reg: "It costs such a frame one cycle").
  */
 static unsigned parse_fin_rel(const uint8_t *f, size_t n)
 {
@@ -1508,7 +1521,8 @@ static unsigned parse_fin_rel(const uint8_t *f, size_t n)
 	bool nop[64], eol[64], bad[64], lastopt[64], wdone = false;
 
 	memset(b, 0, sizeof(b));
-	memcpy(b, f, n);
+	/* the headers lie in the first 14 + 60 + 60 bytes */
+	memcpy(b, f, n < 2048 ? n : 2048);
 	ihl = b[14] & 15u;
 	if (ihl < 5)
 		ihl = 5;
@@ -1558,8 +1572,12 @@ static unsigned parse_fin_rel(const uint8_t *f, size_t n)
 				kk = k;
 			}
 		}
-		if (c >= L + 1 && (wdone || blocked))
+		/* a walk blocked for good (option bytes missing from the
+		 * frame) is seen the cycle after (the parser's wblk_reg) */
+		if (c >= L + 1 && wdone)
 			return c;
+		if (c >= L + 1 && blocked)
+			return c + 1;
 		if (wdone || blocked)
 			continue;
 		if (!found) {
@@ -1645,14 +1663,25 @@ static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uin
 	struct toe_frame pf;
 	struct binder b = { .kind = B_NONE };
 	int pr = toe_parse_frame(f, n, &pf);
-	bool good = pr == TOE_PARSE_OK && !bad;
+	/* longer than the engine's payload buffer: cut by the engine like a
+	 * MAC's over-long frame (flagged bad, the rest taken and thrown
+	 * away, STAT_RX_TOO_LONG and STAT_MAC_BAD), so the reference, which
+	 * has no frame length limit, never sees it (top_dual.h) */
+	const bool cut = n > t->rx_max;
+	bool good = pr == TOE_PARSE_OK && !bad && !cut;
 	bool syn = good && (pf.seg.flags & TOE_TCP_SYN) && !(pf.seg.flags & TOE_TCP_ACK);
 	uint64_t lat, T, P, fin, A;
 	char fl[8];
 
-	assert_true(n > 0 && n <= 2048);
+	assert_true(n > 0 && n <= TD_FRAME_MAX);
+	if (cut)
+		bad = true;
 	fin = parse_fin_rel(f, n);
+	if (cut)
+		fin = (n + 7) / 8; /* the cut frame's walk ends long before */
 	lat = decision_lat(f, n, syn);
+	if (cut)
+		lat = fin + 2;
 	if (fin > (n + 7) / 8 && fin - (n + 7) / 8 > t->lat.walk_max)
 		t->lat.walk_max = fin - (n + 7) / 8;
 	if (good) {
@@ -1685,11 +1714,11 @@ static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uin
 	t->step++;
 	if (pr == TOE_PARSE_OK)
 		hist_add(t, bad ? H_BAD : H_FRAME, T, f, n, "%sframe %zu bytes %u>%u %s seq %u ack %u "
-			 "len %u", bad ? "MAC-bad " : "", n, pf.seg.src_port, pf.seg.dst_port,
+			 "len %u", cut ? "too long " : bad ? "MAC-bad " : "", n, pf.seg.src_port, pf.seg.dst_port,
 			 toe_decode_flag_str(pf.seg.flags, fl), pf.seg.seq, pf.seg.ack, pf.seg.len);
 	else
 		hist_add(t, bad ? H_BAD : H_FRAME, T, f, n, "%sframe %zu bytes, not TCP (%s)",
-			 bad ? "MAC-bad " : "", n, toe_parse_result_name(pr));
+			 cut ? "too long " : bad ? "MAC-bad " : "", n, toe_parse_result_name(pr));
 	step_to(t, P);
 	if (toe_sim_rx_pending(t->s))
 		DIVERGE(t, t->step, "the engine did not take the previous frame at one beat per "
@@ -1706,6 +1735,7 @@ static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uin
 	t->st.frames_in++;
 	if (bad) {
 		t->mac_bad++;
+		t->too_long += cut;
 	} else {
 		if (pr == TOE_PARSE_OK)
 			t->st.tcp_frames_in++;
@@ -1753,9 +1783,14 @@ uint64_t td_frame_aim(struct td *t, const uint8_t *f, size_t n, uint64_t A)
 	return do_frame(t, f, n, false, A, M_AIM);
 }
 
+size_t td_rx_max(const struct td *t)
+{
+	return t->rx_max;
+}
+
 uint64_t td_seg(struct td *t, const struct toe_seg *s)
 {
-	uint8_t b[2048];
+	uint8_t b[TD_FRAME_MAX];
 	size_t n = td_build(t, b, sizeof(b), s);
 
 	return td_frame(t, b, n);
@@ -2196,7 +2231,7 @@ static void dump_stats(struct td *t)
 {
 	static const char *const names[] = {
 		"SEGS_IN", "SEGS_OUT", "RST_OUT", "CHALLENGE_ACKS", "CHALLENGE_ACKS_SUPPRESSED",
-		"DROPPED", "RX_BYTES", "RETRANSMITS", "MAC_BAD",
+		"DROPPED", "RX_BYTES", "RETRANSMITS", "MAC_BAD", "RX_TOO_LONG",
 	};
 	struct toe_ref_stats rs;
 	uint64_t v[TOE_PERR_COUNT + 16], ref[N_STAT_REGS];
@@ -2213,6 +2248,7 @@ static void dump_stats(struct td *t)
 	ref[6] = rs.rx_bytes;
 	ref[7] = rs.retransmits;
 	ref[8] = t->mac_bad;
+	ref[9] = t->too_long;
 	printf("  counters (reference / engine, since start; the engine's may be a "
 	       "little ahead or behind in time):\n");
 	for (i = 0; i < N_STAT_REGS; i++)
@@ -2236,6 +2272,7 @@ void td_check_stats(struct td *t)
 	static const char *const names[] = {
 		"SEGS_IN", "SEGS_OUT", "RST_OUT", "CHALLENGE_ACKS",
 		"CHALLENGE_ACKS_SUPPRESSED", "DROPPED", "RX_BYTES", "RETRANSMITS", "MAC_BAD",
+		"RX_TOO_LONG",
 	};
 	uint64_t ref[N_STAT_REGS];
 
@@ -2251,6 +2288,7 @@ void td_check_stats(struct td *t)
 	ref[6] = rs.rx_bytes;
 	ref[7] = rs.retransmits;
 	ref[8] = t->mac_bad;
+	ref[9] = t->too_long;
 	for (i = 0; i < N_STAT_REGS; i++)
 		if (v[i] - t->base[i] != ref[i])
 			DIVERGE(t, t->step, "STAT_%s: reference %llu, engine %llu", names[i],

@@ -19,7 +19,9 @@
  *  - command results (CMD_STATUS ERR / RESULT) against the reference's
  *    return values;
  *  - connections (CONN_SEL + CONN_*) against toe_ref_conn_info, and the
- *    statistics counters against toe_ref_stats, at checkpoints.
+ *    statistics counters against toe_ref_stats (STAT_MAC_BAD and
+ *    STAT_RX_TOO_LONG against the harness's own counts of the frames it
+ *    flagged bad / that were too long for the engine), at checkpoints.
  * Nothing extra on either side: after td_sync() every queue is empty.
  *
  * Time, exactly. The reference's `now` for a stimulus is the engine's
@@ -295,6 +297,18 @@ unsigned td_decision_latency(const uint8_t *f, size_t n);
 size_t td_build(const struct td *t, uint8_t *buf, size_t cap, const struct toe_seg *s);
 
 /* ---- stimuli ---- */
+
+/* Frames of 1 to TD_FRAME_MAX bytes may be fed (jumbo frames up to 9000
+ * and a little more). A frame longer than the engine's payload buffer
+ * (td_rx_max: 8 * 2^BUILD_MISC.PAY_BUF_LOG2 bytes, 4096 in the default
+ * build) is cut by the engine as a MAC cuts an over-long frame: flagged
+ * bad at the limit, the rest taken and thrown away, counted in
+ * STAT_RX_TOO_LONG and STAT_MAC_BAD (docs/regmap.md). The reference has no
+ * such limit, so the harness does not give it such a frame, as for a
+ * MAC-bad frame, and counts it on the engine's side (both counters are
+ * compared by td_check_stats): a documented difference, not compared. */
+#define TD_FRAME_MAX 9216
+size_t td_rx_max(const struct td *t);
 
 /* A frame from the network, decided as early as the rules allow but not
  * before `not_before` (engine now). Returns the decision time. */

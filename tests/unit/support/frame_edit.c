@@ -112,3 +112,29 @@ size_t fe_peer_segment(uint8_t *f, size_t cap, const uint8_t dst_mac[6],
 	n = toe_build_frame(f, cap, dst_mac, src_mac, &ip, &sg);
 	return n > 0 ? (size_t)n : 0;
 }
+
+unsigned fe_fix_checksums(uint8_t *f, size_t n)
+{
+	size_t ihl, tl;
+	unsigned done = 0;
+	uint16_t cs;
+
+	if (n < 34 || f[12] != 0x08 || f[13] != 0x00)
+		return 0;
+	ihl = (size_t)(f[14] & 15u) * 4;
+	if (ihl < 20 || 14 + ihl > n)
+		return 0;
+	f[24] = f[25] = 0;
+	cs = toe_ipv4_csum(f + 14, ihl);
+	f[24] = (uint8_t)(cs >> 8);
+	f[25] = (uint8_t)cs;
+	done |= 1;
+	tl = (size_t)(f[16] << 8 | f[17]);
+	if (f[23] != TOE_IPPROTO_TCP || tl < ihl + 18 || 14 + tl > n)
+		return done;
+	f[14 + ihl + 16] = f[14 + ihl + 17] = 0;
+	cs = toe_tcp_csum(toe_get_be32(f + 26), toe_get_be32(f + 30), f + 14 + ihl, tl - ihl);
+	f[14 + ihl + 16] = (uint8_t)(cs >> 8);
+	f[14 + ihl + 17] = (uint8_t)cs;
+	return done | 2;
+}

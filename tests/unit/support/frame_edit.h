@@ -42,4 +42,12 @@ size_t fe_peer_segment(uint8_t *f, size_t cap, const uint8_t dst_mac[6],
 		       uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 		       uint16_t mss);
 
+/* Redo the checksums of an Ethernet/IPv4 frame whatever else is wrong
+ * with it, with the codec's sums: the IPv4 header checksum (over IHL * 4
+ * bytes) when IHL >= 5 and that header lies in the frame, and the TCP
+ * checksum (pseudo-header and the IPv4 total length less the header) when
+ * the protocol is 6 and that segment, 18 bytes at least, lies in the
+ * frame. Returns 1 if the IPv4 checksum was redone, + 2 for TCP's. */
+unsigned fe_fix_checksums(uint8_t *f, size_t n);
+
 #endif
