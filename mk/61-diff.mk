@@ -9,8 +9,10 @@
 #                                       and the harness tests/rtl/top_dual.c)
 #
 # The random run's seed is printed; TOE_DIFF_SEED=<n> in the environment
-# replays another one, TOE_DIFF_SEGS=<n> changes its length. 'make
-# diff-random' runs only the random run.
+# replays another one, TOE_DIFF_SEGS=<n> changes its length,
+# TOE_DIFF_PROGRESS=<n> prints a progress line every n segments (10^6).
+# 'make diff-random' runs only the random run; 'make diff-long' runs it at
+# 10^7 segments, 'make fuzz-engine' the engine frame fuzzer (below).
 
 DIFF_TEST := $(BUILD)/tests/test_rtl_top_diff
 DIFF_OBJS := $(BUILD)/obj/tests/rtl/test_rtl_top_diff.o $(BUILD)/obj/tests/rtl/top_random.o \
@@ -84,3 +86,22 @@ diff-long: $(DIFF_TEST)
 	@echo "diff-long: $(DIFF_LONG_SEGS) segments, seed $(DIFF_LONG_SEED), watchdog $(DIFF_LONG_TIMEOUT) s"
 	@TOE_DIFF_SEGS=$(DIFF_LONG_SEGS) TOE_DIFF_SEED=$(DIFF_LONG_SEED) \
 		timeout $(DIFF_LONG_TIMEOUT) nice $(DIFF_TEST) --random
+
+# The engine frame fuzzer (tests/rtl/top_fuzz.c, docs/fuzz.md "The
+# engine"): FUZZ_ENGINE_FRAMES mutated frames (bit flips, byte changes,
+# truncations, extensions, lengths 1..9000, extreme IHL and data offsets,
+# IPv4 lengths, header fields, bad and recomputed checksums, garbage
+# options) on live connections in every state, engine against reference
+# through top_dual; prints frames, mutations by kind, drops by reason and
+# divergences; fails on the first divergence or RTL assertion. 'make test'
+# runs a short run of it (test_diff_fuzz_frames, TOP_FUZZ_FRAMES).
+# FUZZ_ENGINE_TIMEOUT (seconds) is its watchdog.
+FUZZ_ENGINE_FRAMES  ?= 100000
+FUZZ_ENGINE_SEED    ?= 20261208
+FUZZ_ENGINE_TIMEOUT ?= 86400
+
+.PHONY: fuzz-engine
+fuzz-engine: $(DIFF_TEST)
+	@echo "fuzz-engine: $(FUZZ_ENGINE_FRAMES) frames, seed $(FUZZ_ENGINE_SEED), watchdog $(FUZZ_ENGINE_TIMEOUT) s"
+	@TOE_FUZZ_FRAMES=$(FUZZ_ENGINE_FRAMES) TOE_FUZZ_SEED=$(FUZZ_ENGINE_SEED) \
+		TOE_FUZZ_PROGRESS=10000 timeout $(FUZZ_ENGINE_TIMEOUT) nice $(DIFF_TEST) --fuzz
