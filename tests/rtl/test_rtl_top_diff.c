@@ -2078,6 +2078,71 @@ static void test_diff_frames_over_max_length_dropped_counted(void **state)
 	done(t);
 }
 
+/*
+ * Found by the random run once it fed frames over the engine's maximum
+ * length on live connections: a frame cut at the limit leaves ~505 beats of
+ * payload in the payload gate's in buffer, thrown away a beat per cycle
+ * once its verdict is known (rtl/toe_pay_gate.v), and the core's payload
+ * decisions for the data segments after it wait for the gate: their ACKs
+ * came up to ~110 cycles after the segment, over the 24-cycle bound the
+ * harness checks, while the bytes were right. A long delivered payload
+ * holds the gate the same way. Not an RFC matter and not a wrong reply: the
+ * engine's latency bounds hold with the pipeline idle, and the harness did
+ * not model the gate; it now spaces the stimulus after a payload packet of
+ * more than GATE_LONG beats by its length (top_dual.c, pay_beats). Here: a
+ * cut frame (limit + 8 bytes) on a connection, then 24 data segments for no
+ * connection at once (more than the gate's 16 queued jobs), each answered
+ * (RST) within the bound; then a 4042-byte payload, delivered, and the
+ * same. Without the spacing the harness fails on a RST's latency.
+ */
+static void test_diff_time_long_payload_holds_gate(void **state)
+{
+	struct td *t = mk("timing: long payload holds the gate", 225);
+	static uint8_t f[TD_FRAME_MAX], data[TD_FRAME_MAX];
+	const size_t lim = td_rx_max(t);
+	struct td_seen_seg x;
+	struct toe_seg s;
+	int id, k, round;
+	size_t n;
+
+	(void)state;
+	memset(data, 0x3c, sizeof(data));
+	td_listen(t, LPORT);
+	id = established(t);
+	for (round = 0; round < 2; round++) {
+		memset(&s, 0, sizeof(s));
+		s.src_ip = PEER;
+		s.dst_ip = LOCAL;
+		s.src_port = RPORT;
+		s.dst_port = LPORT;
+		s.seq = IRS + 1;
+		s.ack = ISS + 1;
+		s.flags = A_ | P_;
+		s.win = 8192;
+		s.data = data;
+		/* the connection: cut (limit + 8), then delivered (at the
+		 * limit) */
+		s.len = (uint16_t)((round ? lim : lim + 8) - 54);
+		n = td_build(t, f, sizeof(f), &s);
+		td_frame(t, f, n);
+		/* at once, 24 data segments for no connection (no id phase to
+		 * wait for; each has a payload packet, a job in the gate's
+		 * queue of 16, and a RST) */
+		for (k = 0; k < 24; k++)
+			sg(t, (uint16_t)(6000 + 24 * round + k), 9, 1000, 2000, A_, 0, data, 16);
+		td_sync(t);
+		if (round)
+			td_expect_seg(t, A_, ISS + 1, IRS + 1 + (uint32_t)(lim - 54));
+		for (k = 0; k < 24; k++) {
+			assert_true(td_seen_seg(t, &x));
+			assert_int_equal(x.seg.flags, R_);
+		}
+		td_seen_clear(t);
+	}
+	td_check_conn(t, id);
+	done(t);
+}
+
 /* Exact timing of a segment that is not a SYN (last beat + 3) and of a
  * command (write + 17), at a timer's deadline: decided one cycle before
  * the deadline the segment's reply comes first and the scanner fires the
@@ -2409,6 +2474,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_diff_time_option_walk_syn_decision_exact),
 		cmocka_unit_test(test_diff_time_option_walk_blocked_missing_bytes),
 		cmocka_unit_test(test_diff_frames_over_max_length_dropped_counted),
+		cmocka_unit_test(test_diff_time_long_payload_holds_gate),
 		cmocka_unit_test(test_diff_time_deadline_edge_segment_and_command),
 		cmocka_unit_test(test_diff_time_timer_job_holds_core),
 		cmocka_unit_test(test_diff_time_readout_delays_scan_one_cycle),

@@ -1655,6 +1655,34 @@ static void stim_note(struct td *t, bool cmd, int op, const struct toe_frame *pf
 
 enum { M_PLAN, M_EXACT, M_AIM };
 
+/*
+ * The payload packet the parser makes of a frame that looks like a TCP
+ * segment where its payload begins (rtl/toe_rx_parse.v), in beats, from the
+ * bytes the engine takes (a frame over td_rx_max is cut there): 0 if none.
+ * The payload gate (rtl/toe_pay_gate.v) delivers or throws a packet away a
+ * beat per cycle from its decision on, and the core's payload decisions
+ * wait for it; the harness spaces stimuli after a packet longer than
+ * GATE_LONG beats by its length (shorter ones the gate's queues absorb, as
+ * the random run's 1460-byte payloads show). Found with frames over the
+ * engine's limit: a cut frame's ~505 beats, thrown away, delayed the ACKs
+ * of the data segments after it past their bound.
+ */
+#define GATE_LONG 200
+static unsigned pay_beats(const uint8_t *f, size_t n)
+{
+	size_t ihl, doff;
+
+	if (n < 34 || f[12] != 0x08 || f[13] != 0x00 || f[23] != TOE_IPPROTO_TCP)
+		return 0;
+	ihl = (size_t)(f[14] & 15u) * 4;
+	if (ihl < 20 || 14 + ihl + 13 > n)
+		return 0;
+	doff = (size_t)(f[14 + ihl + 12] >> 4) * 4;
+	if (doff < 20 || 14 + ihl + doff >= n)
+		return 0;
+	return (unsigned)((n - 14 - ihl - doff + 7) / 8);
+}
+
 static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uint64_t not_before,
 			 int mode)
 {
@@ -1731,6 +1759,15 @@ static uint64_t do_frame(struct td *t, const uint8_t *f, size_t n, bool bad, uin
 	/* (+2 cycles per timer the job runs first, +2 for a reopen) */
 	if (t->core_free < T + BUSY_SEG + (own_tmr ? 4 : 0))
 		t->core_free = T + BUSY_SEG + (own_tmr ? 4 : 0);
+	/* a long payload packet holds the payload gate (it is delivered or
+	 * thrown away from its decision on, a beat per cycle), and the core's
+	 * next payload decisions wait for the gate: keep the pipeline idle */
+	{
+		unsigned pb = pay_beats(f, n < t->rx_max ? n : t->rx_max);
+
+		if (pb > GATE_LONG && t->core_free < T + pb)
+			t->core_free = T + pb;
+	}
 	t->st.steps++;
 	t->st.frames_in++;
 	if (bad) {

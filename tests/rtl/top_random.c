@@ -85,6 +85,8 @@ enum tag {
 	G_U_CLOSED, G_U_LISTEN, G_U_TRUNC, G_U_IPCSUM, G_U_TCPCSUM, G_U_DOFF, G_U_OPTLEN,
 	G_U_FRAG, G_U_NONTCP, G_U_ICMP, G_U_ARP, G_U_WRONGIP, G_U_MACBAD, G_U_IPOPT,
 	G_U_IPHDR, G_U_CMD_BAD, G_U_LISTEN_CMD, G_U_CONNECT_DUP,
+	/* a live connection's segment, spoilt */
+	G_C_TRUNC, G_C_TCPCSUM, G_C_IPCSUM, G_C_DOFF, G_C_TOOLONG,
 	/* time and the user stream */
 	G_WAIT, G_USER_STALL,
 	G_COUNT
@@ -109,6 +111,8 @@ static const char *const tag_name[G_COUNT] = {
 	"not TCP (UDP, IPv6, ...)", "ICMP", "ARP", "not our IP", "MAC bad frame",
 	"IP options", "bad IP header", "command on a free id", "listen / unlisten",
 	"connect to a tuple in use",
+	"live conn.: truncated", "live conn.: bad TCP checksum", "live conn.: bad IP checksum",
+	"live conn.: bad data offset", "live conn.: over the engine's max length",
 	"time jump", "user stream stall",
 };
 
@@ -1368,6 +1372,83 @@ static void do_unbound(struct rnd *r)
 	}
 }
 
+/* A live connection's next segment (gen_conn), spoilt: truncated inside
+ * its headers or payload, a bad TCP or IP checksum, a data offset below 5
+ * or beyond the segment, or made longer than the engine's payload buffer
+ * (td_rx_max; cut and counted by the engine, not given to the reference:
+ * top_dual.h, TD_FRAME_MAX). The connection must carry on as if it had
+ * not come (the next moves on it show it). */
+static void do_spoilt(struct rnd *r)
+{
+	static uint8_t f[TD_FRAME_MAX], big[TD_FRAME_MAX];
+	struct td *t = r->t;
+	struct act a;
+	unsigned p = rr(r, 100);
+	size_t n;
+	int id, tag, k;
+
+	for (k = 0, id = -1; k < 8 && id < 0; k++) {
+		struct toe_ref_conn_info ci;
+
+		id = (int)rr(r, td_pass(t));
+		if (toe_ref_conn_info(td_ref(t), id, &ci) != TOE_REF_OK ||
+		    ci.state == TOE_ST_LISTEN)
+			id = -1;
+	}
+	if (id < 0) {
+		do_unbound(r);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	do
+		gen_conn(r, &a, id, r->data[0], r->opt[0]);
+	while (a.kind != A_SEG);
+	if (p < 15) {
+		/* longer than the engine takes: a payload to rx_max + 1 ..
+		 * + 64 bytes, now and then to 9000 */
+		size_t lim = td_rx_max(t), len = chance(r, 80) ? lim + 1 + rr(r, 64)
+							      : lim + 1 + rr(r, (uint32_t)(9000 - lim));
+		size_t hl = 54 + ((a.seg.opt_raw_len + 3u) & ~3u);
+
+		fill_data(r, big, (uint16_t)(len - hl));
+		a.seg.data = big;
+		a.seg.len = (uint16_t)(len - hl);
+		n = td_build(t, f, sizeof(f), &a.seg);
+		assert_int_equal(n, len);
+		tag = G_C_TOOLONG;
+	} else {
+		n = td_build(t, f, sizeof(f), &a.seg);
+		if (p < 40) {
+			n = 1 + rr(r, (uint32_t)n - 1);
+			tag = G_C_TRUNC;
+		} else if (p < 65) {
+			f[34 + rr(r, (uint32_t)n - 34)] ^= (uint8_t)(1 + rr(r, 255));
+			tag = G_C_TCPCSUM;
+		} else if (p < 80) {
+			f[14 + rr(r, 20)] ^= (uint8_t)(1 + rr(r, 255));
+			if (chance(r, 50))
+				fix_ip_csum(f); /* then some other IP check fails */
+			tag = G_C_IPCSUM;
+		} else {
+			f[46] = (uint8_t)((chance(r, 50) ? rr(r, 5) : 6 + rr(r, 10)) << 4);
+			tag = G_C_DOFF;
+		}
+	}
+	r->kinds[tag]++;
+	r->touched[r->ntouched++ % 64] = id;
+	k = state_of(r, id);
+	td_frame(t, f, n);
+	r->segs++;
+	/* (a spoilt frame that still parses is a segment like any other) */
+	tw_note(r, id, k, a.seg.flags & TOE_TCP_FIN);
+	{
+		struct toe_frame pf;
+
+		if (toe_parse_frame(f, n, &pf) != TOE_PARSE_OK)
+			r->junk++;
+	}
+}
+
 /* Bring every connection to a state without a timer, so the run can
  * rephase and read every connection out: complete handshakes, ACK our
  * FINs, abort what is left (CLOSING, LAST-ACK, TIME-WAIT). In slot order. */
@@ -1589,6 +1670,8 @@ void top_random_run(uint64_t seed, uint64_t nsegs, unsigned live, uint64_t progr
 			/* aimed at a timer */
 		} else if (chance(r, 14)) {
 			do_unbound(r);
+		} else if (chance(r, 2)) {
+			do_spoilt(r);
 		} else if (rr(r, 4000) == 0) {
 			r->kinds[G_WAIT]++;
 			td_wait(r->t, (uint64_t)(1 + rr(r, 4)) * td_config(r->t)->ref.rto_init);
