@@ -21,8 +21,12 @@
  *     (closed ports, listeners without SYN, malformed: truncated, bad
  *     checksums, data offsets, option lengths, fragments, not TCP, IPv4
  *     options, bad IP headers, another host's IP, MAC-bad frames; ARP and
- *     ICMP echo) or commands on free ids; now and then time jumps (timers
- *     fire anyway: RTO 16 passes) and user stream stalls;
+ *     ICMP echo) or commands on free ids; 2% are a live connection's
+ *     segment spoilt (truncated, a bad TCP or IP checksum, a bad data
+ *     offset, or longer than the engine's payload buffer: cut and counted
+ *     by the engine, not given to the reference, top_dual.h); now and then
+ *     time jumps (timers fire anyway: RTO 16 passes) and user stream
+ *     stalls;
  *  3. five times along the way: every connection brought to a state with
  *     no timer (handshakes completed, FINs ACKed, the rest aborted), all
  *     1024 connection slots read out and compared, counters compared.
