@@ -3,10 +3,12 @@
 # mk/60-top.mk) against the reference stack, byte for byte.
 #
 #   $(BUILD)/tests/test_rtl_top_diff   directed scenarios, one or more per
-#                                       behaviour ID, and the randomized run
+#                                       behaviour ID, a short run of the frame
+#                                       fuzzer and the randomized run
 #                                       (tests/rtl/test_rtl_top_diff.c, the
-#                                       run's generator tests/rtl/top_random.c
-#                                       and the harness tests/rtl/top_dual.c)
+#                                       run's generator tests/rtl/top_random.c,
+#                                       the fuzzer tests/rtl/top_fuzz.c and
+#                                       the harness tests/rtl/top_dual.c)
 #
 # The random run's seed is printed; TOE_DIFF_SEED=<n> in the environment
 # replays another one, TOE_DIFF_SEGS=<n> changes its length,

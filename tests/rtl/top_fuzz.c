@@ -469,6 +469,9 @@ static size_t mutate(struct fz *z, size_t n, int m)
 		size_t len = chance(z, 50) ? edge[rr(z, sizeof(edge) / sizeof(edge[0]))]
 					   : 1 + rr(z, FZ_MAX_LEN);
 
+		if (len > FZ_MAX_LEN) /* a build with a larger buffer */
+			len = FZ_MAX_LEN;
+
 		if (len > n)
 			resize(z, n, len);
 		if (len >= 18 && chance(z, 50))
