@@ -121,7 +121,13 @@
  *    apart;
  *  - frames are fed one beat per cycle, the MAC transmit side always
  *    ready, nothing else running (the engine's own tests cover
- *    backpressure); CTRL.ENABLE stays on.
+ *    backpressure); CTRL.ENABLE stays on;
+ *  - the payload gate delivers or throws away a payload packet a beat per
+ *    cycle after its decision, and once its queues are full the segments
+ *    after it wait: after a packet of more than 200 beats (a delivered
+ *    payload of over 1600 bytes, a frame cut at the engine's limit) the
+ *    next stimulus is decided no earlier than its length later (top_dual.c,
+ *    pay_beats), so the reply bounds below are those of an idle gate.
  *
  * Debugging: TOE_DIFF_TRACE_CONN=<id> prints what the reference sent and
  * reported for that connection id, every timer it ran and every engine
