@@ -53,25 +53,6 @@ $(DIFF64_TEST): $(DIFF64_OBJS) $(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(V
 		$(RTL_SUPPORT_LIB) $(REF_LIB) $(TOESIM64_LIB) $(VL_RT_LIB) \
 		$(PKG_LIBS) $(VL_LDLIBS) $(CMOCKA_LIBS)
 
-# The engine frame fuzzer (tests/rtl/top_fuzz.c, docs/fuzz.md "The
-# engine"): FUZZ_ENGINE_FRAMES mutated frames (bit flips, byte changes,
-# truncations, extensions, lengths 1..9000, extreme IHL and data offsets,
-# IPv4 lengths, header fields, bad and recomputed checksums, garbage
-# options) on live connections in every state, engine against reference
-# through top_dual; prints frames, mutations by kind, drops by reason and
-# divergences; fails on the first divergence or RTL assertion. 'make test'
-# runs a short run of it (test_diff_fuzz_frames, TOP_FUZZ_FRAMES).
-# FUZZ_ENGINE_TIMEOUT (seconds) is its watchdog.
-FUZZ_ENGINE_FRAMES  ?= 100000
-FUZZ_ENGINE_SEED    ?= 20261208
-FUZZ_ENGINE_TIMEOUT ?= 86400
-
-.PHONY: fuzz-engine
-fuzz-engine: $(DIFF_TEST)
-	@echo "fuzz-engine: $(FUZZ_ENGINE_FRAMES) frames, seed $(FUZZ_ENGINE_SEED), watchdog $(FUZZ_ENGINE_TIMEOUT) s"
-	@TOE_FUZZ_FRAMES=$(FUZZ_ENGINE_FRAMES) TOE_FUZZ_SEED=$(FUZZ_ENGINE_SEED) \
-		TOE_FUZZ_PROGRESS=10000 timeout $(FUZZ_ENGINE_TIMEOUT) nice $(DIFF_TEST) --fuzz
-
 # The long random run (issue 15): DIFF_LONG_SEGS segments (10^7) of the
 # same generator, seed DIFF_LONG_SEED, a progress line every 10^6
 # segments, the figures, the stimuli by kind (the aimed timer races and
