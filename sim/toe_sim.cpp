@@ -5,8 +5,17 @@
 //
 // One call steps whole clock cycles. Each cycle: the harness drives the
 // inputs from its queues (received frames, host bytes, the ready patterns),
-// lets the logic settle, records every handshake that happens at the coming
-// edge (frames out, payload out, bytes out), then makes the edge. Register
+// records every handshake that happens at the coming edge (frames out,
+// payload out, bytes out), then makes the edge. No output of toe_top
+// depends combinationally on an input (every output port comes from
+// registers through logic of their own), so the outputs the previous edge
+// left are the ones of this cycle: one eval a cycle, the edge's, makes the
+// cycle (the input logic settles in it before the edge's logic runs).
+// That is checked: with TOE_SIM_CHECK_COMB=1 in the environment each cycle
+// also lets the logic settle before the edge, as a model that had such a
+// path would need, and aborts if an output changed (the test runner does
+// that for a run of its own). With a waveform open, each cycle is the
+// three evals a waveform wants (settle, rise, fall). Register
 // access goes through the real host bridge: requests encoded and responses
 // decoded with the bridge codec (host/common/toe_proto_codec.h, a unit this
 // library carries itself: it needs nothing of the host library).
@@ -110,6 +119,10 @@ struct toe_sim {
 	struct toe_proto_dec dec;
 	uint64_t events_dropped = 0;
 
+	// one eval a cycle (see the top); check_comb: TOE_SIM_CHECK_COMB=1
+	bool one_eval = false;
+	bool check_comb = false;
+
 	// pcap
 	pcap_t *pd = nullptr;
 	pcap_dumper_t *dumper = nullptr;
@@ -161,6 +174,48 @@ static void pcap_write(struct toe_sim *s, const std::vector<uint8_t> &b, uint64_
 	pcap_dump((u_char *)s->dumper, &h, b.data());
 }
 
+namespace {
+
+// The model remembers the clock's value at its last eval to find the
+// rising edge (Verilator 5's __Vtrigrprev__TOP__clk): telling it the clock
+// was low lets the edge be made by one eval, without an eval at clk = 0
+// that would only settle the input logic again. A model without that member
+// (another Verilator) gets the eval at clk = 0 instead.
+template <typename R, typename = void>
+struct probe_clk_prev : std::false_type {
+	static void set_low(R &) {}
+};
+template <typename R>
+struct probe_clk_prev<R, std::void_t<decltype(std::declval<R &>().__Vtrigrprev__TOP__clk)>>
+	: std::true_type {
+	static void set_low(R &r) { r.__Vtrigrprev__TOP__clk = 0; }
+};
+
+// The output ports, to compare before and after a settle (check_comb).
+struct outs {
+	uint64_t m_axis_tdata, m_pay_tdata;
+	uint16_t m_pay_tdest, conns_used;
+	uint8_t b[14];
+
+	explicit outs(const Vtoe_top *v)
+		: m_axis_tdata(v->m_axis_tdata), m_pay_tdata(v->m_pay_tdata),
+		  m_pay_tdest(v->m_pay_tdest), conns_used(v->conns_used),
+		  b{ v->s_axis_tready, v->m_axis_tkeep, v->m_axis_tvalid, v->m_axis_tlast,
+		     v->m_axis_tuser, v->m_pay_tkeep, v->m_pay_tvalid, v->m_pay_tlast,
+		     v->s_host_tready, v->m_host_tdata, v->m_host_tvalid, v->m_host_tlast,
+		     v->idle, 0 }
+	{
+	}
+	bool operator==(const outs &o) const
+	{
+		return m_axis_tdata == o.m_axis_tdata && m_pay_tdata == o.m_pay_tdata &&
+		       m_pay_tdest == o.m_pay_tdest && conns_used == o.conns_used &&
+		       memcmp(b, o.b, sizeof(b)) == 0;
+	}
+};
+
+} // namespace
+
 // Drive every input for this cycle from the queues.
 static void drive(struct toe_sim *s)
 {
@@ -206,8 +261,22 @@ static void step1(struct toe_sim *s)
 	// current one while it runs
 	Verilated::threadContextp(s->ctx.get());
 	drive(s);
-	v->clk = 0;
-	v->eval();
+	if (!s->one_eval) {
+		v->clk = 0;
+		v->eval();
+	} else if (s->check_comb) {
+		const outs before(v);
+
+		v->clk = 0;
+		v->eval();
+		if (!(outs(v) == before)) {
+			fprintf(stderr, "toe_sim: cycle %llu: an output of toe_top changed with "
+				"its inputs (a combinational path from an input to an output): "
+				"this library's one eval a cycle needs none\n",
+				(unsigned long long)s->cycle);
+			abort();
+		}
+	}
 
 	// the handshakes of this edge
 	rx_hs = v->s_axis_tvalid && v->s_axis_tready;
@@ -232,6 +301,8 @@ static void step1(struct toe_sim *s)
 
 	// the edge
 	s->ctx->timeInc(1);
+	if (s->one_eval)
+		probe_clk_prev<Vtoe_top___024root>::set_low(*v->rootp);
 	v->clk = 1;
 	v->eval();
 	dump(s);
@@ -389,6 +460,12 @@ extern "C" struct toe_sim *toe_sim_create(const struct toe_sim_opts *opts)
 		}
 	}
 	toe_proto_dec_init(&s->dec, 255);
+	{
+		const char *c = std::getenv("TOE_SIM_CHECK_COMB");
+
+		s->one_eval = !s->trace && probe_clk_prev<Vtoe_top___024root>::value;
+		s->check_comb = c && std::string(c) == "1";
+	}
 	s->m->clk = 0;
 	s->m->rst = 1;
 	s->m->eval();

@@ -2287,6 +2287,23 @@ static void print_figures(const struct figures *fg)
 	}
 }
 
+/* sim/toe_sim.cpp makes a cycle with one eval, the edge's: it reads the
+ * output ports the previous edge left, which is right only while no output
+ * of toe_top depends combinationally on an input. TOE_SIM_CHECK_COMB=1
+ * makes it also settle the logic before each edge and abort if an output
+ * moved: scenarios that move every input (frames in, with tuser; transmit
+ * backpressure; the user's tready; host bytes) run again with it. */
+static void test_sim_one_eval_outputs_not_combinational_on_inputs(void **state)
+{
+	assert_int_equal(setenv("TOE_SIM_CHECK_COMB", "1", 1), 0);
+	test_seed_connect_sends_frame1_frame2_in_frame3_out(state);
+	test_malformed_frames_counted_by_reason(state);
+	test_payload_back_to_back_all_delivered_then_user_stall_drops(state);
+	test_payload_user_not_ready_not_acked_then_acked_on_retransmit(state);
+	test_host_stream_ping_and_event_frames(state);
+	assert_int_equal(unsetenv("TOE_SIM_CHECK_COMB"), 0);
+}
+
 /* The engine issue's targets, asserted on exact cycle counts: every reply
  * (SYN-ACK, ACK) within 100 ns of the last beat in at the issue's lowest
  * acceptable clock, 125 MHz: 12 cycles (96 ns); a new minimum-size segment
@@ -2347,6 +2364,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_payload_frame_longer_than_buffer_cut_dropped_counted),
 		cmocka_unit_test(test_isn_equals_reference_siphash),
 		cmocka_unit_test(test_figures_latency_and_rate_targets),
+		cmocka_unit_test(test_sim_one_eval_outputs_not_combinational_on_inputs),
 	};
 
 	if (sodium_init() < 0)
