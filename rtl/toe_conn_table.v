@@ -160,6 +160,17 @@ wire [127:0] kx = hash_key ^ HASH_C;
 wire [255:0] kext = {kx, kx};
 
 // PRESENT cipher S-box
+`ifdef VERILATOR
+// The Verilated model evaluates the four hashes on every cycle: there the
+// S-box is a shift of a constant table (nibble x of SBOX_T is sbox(x),
+// 0 -> C ... F -> 2), not the four-deep branch tree the case becomes.
+// Synthesis reads the case, unchanged (the same 4-input functions, but a
+// different netlist to map).
+localparam [63:0] SBOX_T = 64'h2174_8FE3_DA09_B65C;
+function [3:0] sbox(input [3:0] x);
+    sbox = SBOX_T[4*x +: 4];
+endfunction
+`else
 function [3:0] sbox(input [3:0] x);
     case (x)
         4'h0: sbox = 4'hC; 4'h1: sbox = 4'h5; 4'h2: sbox = 4'h6; 4'h3: sbox = 4'hB;
@@ -168,6 +179,7 @@ function [3:0] sbox(input [3:0] x);
         4'hC: sbox = 4'h4; 4'hD: sbox = 4'h7; 4'hE: sbox = 4'h1; default: sbox = 4'h2;
     endcase
 endfunction
+`endif
 
 function [63:0] sbox_layer(input [63:0] x);
     integer n;
@@ -179,22 +191,32 @@ function [63:0] sbox_layer(input [63:0] x);
 endfunction
 
 // Toeplitz hash: bit n is the parity of y AND the 64-bit window of k at
-// base + n (64 output bits; the caller keeps the ones it needs)
-function [63:0] toeplitz(input [63:0] y, input [255:0] k, input integer base);
+// base + n. The caller keeps the low nbits (<= 64) output bits: synthesis
+// drops the logic of the others; the Verilated model, which would compute
+// all 64 parities on every cycle, computes those bits only (the rest 0).
+/* verilator lint_off UNUSEDSIGNAL */
+// nbits: read by the Verilated model only
+function [63:0] toeplitz(input [63:0] y, input [255:0] k, input integer base,
+                         input integer nbits);
+/* verilator lint_on UNUSEDSIGNAL */
     integer n;
     begin
         for (n = 0; n < 64; n = n + 1) begin
+`ifdef VERILATOR
+            toeplitz[n] = n < nbits ? ^(y & k[base + n +: 64]) : 1'b0;
+`else
             toeplitz[n] = ^(y & k[base + n +: 64]);
+`endif
         end
     end
 endfunction
 
 /* verilator lint_off UNUSEDSIGNAL */
-// only the low IDX_W / FP_W bits are used
-wire [63:0] lk_h0_g = toeplitz(sbox_layer(lk_key ^ kx[63:0]), kext, 64);
-wire [63:0] lk_hf_g = toeplitz(sbox_layer(lk_key ^ kx[127:64]), kext, 128);
-wire [63:0] lk_h0_s = toeplitz(sbox_layer(lk_key_seg ^ kx[63:0]), kext, 64);
-wire [63:0] lk_hf_s = toeplitz(sbox_layer(lk_key_seg ^ kx[127:64]), kext, 128);
+// only the low IDX_W / FP_W bits are computed and used
+wire [63:0] lk_h0_g = toeplitz(sbox_layer(lk_key ^ kx[63:0]), kext, 64, IDX_W);
+wire [63:0] lk_hf_g = toeplitz(sbox_layer(lk_key ^ kx[127:64]), kext, 128, FP_W);
+wire [63:0] lk_h0_s = toeplitz(sbox_layer(lk_key_seg ^ kx[63:0]), kext, 64, IDX_W);
+wire [63:0] lk_hf_s = toeplitz(sbox_layer(lk_key_seg ^ kx[127:64]), kext, 128, FP_W);
 /* verilator lint_on UNUSEDSIGNAL */
 wire [FP_W-1:0] lk_fp = lk_seg ? lk_hf_s[FP_W-1:0] : lk_hf_g[FP_W-1:0];
 wire [IDX_W-1:0] lk_idx0 = lk_seg ? lk_h0_s[IDX_W-1:0] : lk_h0_g[IDX_W-1:0];
