@@ -51,6 +51,10 @@ struct toe_sim_opts {
 
 /* Create an engine, held in reset for 16 cycles and then released. Returns
  * NULL (message on stderr) if the trace or pcap cannot be opened. */
+/* With TOE_SIM_CHECK_COMB=1 in the environment, every cycle also checks
+ * that no output of the model moved with its inputs alone (the library
+ * makes a cycle with one eval, which relies on that: sim/toe_sim.cpp);
+ * a violation aborts. Read at create. */
 struct toe_sim *toe_sim_create(const struct toe_sim_opts *opts);
 void toe_sim_destroy(struct toe_sim *s);
 
