@@ -417,6 +417,37 @@ static void test_diff_HS10_synrcvd_syn_back_to_listen(void **state)
 	done(t);
 }
 
+/* The SYN-ACK give-up scenarios: RTO R, give-up at 7 R. */
+#define SYNACK_R (16 * PASS)
+
+static struct td *mk_synack_giveup(const char *label, uint32_t seed)
+{
+	struct td_cfg c;
+
+	td_cfg_default(&c);
+	c.ref.rto_init = SYNACK_R;
+	c.ref.synack_giveup = 7 * SYNACK_R;
+	return mk_cfg(label, seed, &c);
+}
+
+/* After the SYN-ACK first sent at T0: let 8 R pass; the SYN-ACK again at
+ * T0 + R and T0 + 3 R (then 7 R >= the give-up: no more), each leaving
+ * exactly TD_LAG0 + TD_LAT_TMR_OUT cycles after its deadline when
+ * `exact` (the connection's id phase is the harness's). */
+static void expect_synack_backoff(struct td *t, uint64_t T0, bool exact)
+{
+	struct td_seen_seg x;
+
+	td_wait(t, 8 * SYNACK_R);
+	for (int k = 0; k < 2; k++) {
+		x = td_expect_seg(t, S_ | A_, ISS, IRS + 1);
+		assert_true(x.timer);
+		assert_int_equal(x.time, T0 + (k ? 3 : 1) * SYNACK_R);
+		if (exact)
+			assert_int_equal(x.eng_first, x.time + TD_LAG0 + TD_LAT_TMR_OUT);
+	}
+}
+
 /* HS-09: the final ACK never comes: the SYN-ACK is sent again at RTO and
  * again 2 RTO later (backoff), same ISS each time; at the SYN-ACK give-up
  * (7 RTO here) the connection is dropped, silently: the user never saw
@@ -425,30 +456,17 @@ static void test_diff_HS10_synrcvd_syn_back_to_listen(void **state)
  * deadline. */
 static void test_diff_HS09_synack_rto_backoff_giveup(void **state)
 {
-	struct td_cfg c;
-	struct td *t;
-	const uint64_t R = 16 * PASS;
-	struct td_seen_seg x;
+	struct td *t = mk_synack_giveup("HS-09", 109);
 	uint64_t T0;
-	int id, k;
+	int id;
 
 	(void)state;
-	td_cfg_default(&c);
-	c.ref.rto_init = R;
-	c.ref.synack_giveup = 7 * R;
-	t = mk_cfg("HS-09", 109, &c);
 	td_listen(t, LPORT);
 	td_pin_isn(t, ISS);
 	id = td_lowest_free(t, -1);
 	T0 = sg(t, RPORT, LPORT, IRS, 0, S_, 1460, NULL, 0);
 	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
-	td_wait(t, 8 * R);
-	for (k = 0; k < 2; k++) {
-		x = td_expect_seg(t, S_ | A_, ISS, IRS + 1);
-		assert_true(x.timer);
-		assert_int_equal(x.time, T0 + (k ? 3 : 1) * R);
-		assert_int_equal(x.eng_first, x.time + TD_LAG0 + TD_LAT_TMR_OUT);
-	}
+	expect_synack_backoff(t, T0, true);
 	td_expect_nothing(t);
 	expect_state(t, id, TOE_ST_CLOSED);
 	done(t);
@@ -671,28 +689,16 @@ static void test_diff_SO01_simultaneous_open(void **state)
  * (test_diff_HS09_synack_rto_backoff_giveup). */
 static void test_diff_SO01_simopen_synack_giveup_timedout(void **state)
 {
-	struct td_cfg c;
-	struct td *t;
-	const uint64_t R = 16 * PASS;
-	struct td_seen_seg x;
+	struct td *t = mk_synack_giveup("SO-01", 123);
 	uint64_t T0;
-	int id, k;
+	int id;
 
 	(void)state;
-	td_cfg_default(&c);
-	c.ref.rto_init = R;
-	c.ref.synack_giveup = 7 * R;
-	t = mk_cfg("SO-01", 123, &c);
 	id = syn_sent(t, 4000);
 	T0 = sg(t, RPORT, 4000, IRS, 0, S_, 1460, NULL, 0);
 	td_expect_seg(t, S_ | A_, ISS, IRS + 1);
 	expect_state(t, id, TOE_ST_SYN_RECEIVED);
-	td_wait(t, 8 * R);
-	for (k = 0; k < 2; k++) {
-		x = td_expect_seg(t, S_ | A_, ISS, IRS + 1);
-		assert_true(x.timer);
-		assert_int_equal(x.time, T0 + (k ? 3 : 1) * R);
-	}
+	expect_synack_backoff(t, T0, false);
 	td_expect_event(t, TOE_EV_TIMEDOUT, id);
 	expect_state(t, id, TOE_ST_CLOSED);
 	done(t);
