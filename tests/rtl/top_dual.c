@@ -2434,3 +2434,20 @@ struct toe_ref_conn_info td_info(struct td *t, int id)
 		ci.state = TOE_ST_CLOSED;
 	return ci;
 }
+
+struct toe_seg td_conn_seg(const struct toe_ref_conn_info *ci, uint32_t seq,
+			   uint32_t ack, uint8_t flags, uint16_t win)
+{
+	struct toe_seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.src_ip = ci->remote_ip;
+	s.dst_ip = ci->local_ip;
+	s.src_port = ci->remote_port;
+	s.dst_port = ci->local_port;
+	s.seq = seq;
+	s.ack = ack;
+	s.flags = flags;
+	s.win = win;
+	return s;
+}

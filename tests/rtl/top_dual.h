@@ -467,4 +467,9 @@ void td_print_lat(const struct td_lat *l, const char *title);
 /* A label printed with a divergence (the scenario's or run's name). */
 void td_set_label(struct td *t, const char *label);
 
+/* A segment from a connection's peer (its 4-tuple reversed), no options,
+ * no payload: the random run's and the fuzzer's stimuli start from it. */
+struct toe_seg td_conn_seg(const struct toe_ref_conn_info *ci, uint32_t seq,
+			   uint32_t ack, uint8_t flags, uint16_t win);
+
 #endif

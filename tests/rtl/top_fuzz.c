@@ -125,23 +125,6 @@ static int state_of(struct fz *z, int id, struct toe_ref_conn_info *ci)
 	return ci->state;
 }
 
-static struct toe_seg peer_seg(const struct toe_ref_conn_info *ci, uint32_t seq, uint32_t ack,
-			       uint8_t flags)
-{
-	struct toe_seg s;
-
-	memset(&s, 0, sizeof(s));
-	s.src_ip = ci->remote_ip;
-	s.dst_ip = ci->local_ip;
-	s.src_port = ci->remote_port;
-	s.dst_port = ci->local_port;
-	s.seq = seq;
-	s.ack = ack;
-	s.flags = flags;
-	s.win = 8192;
-	return s;
-}
-
 /* ---- leading connections to states (valid stimuli, compared too) ---- */
 
 static uint32_t peer_ip(struct fz *z)
@@ -162,16 +145,16 @@ static bool lead_step(struct fz *z, int id, int want)
 	z->spawn_steps++;
 	switch (st) {
 	case TOE_ST_SYN_SENT:
-		s = peer_seg(&ci, (uint32_t)rng_next(&z->x), ci.iss + 1, TOE_TCP_SYN | TOE_TCP_ACK);
+		s = td_conn_seg(&ci, (uint32_t)rng_next(&z->x), ci.iss + 1, TOE_TCP_SYN | TOE_TCP_ACK, 8192);
 		td_seg(z->t, &s);
 		return true;
 	case TOE_ST_SYN_RECEIVED:
-		s = peer_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_ACK);
+		s = td_conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_ACK, 8192);
 		td_seg(z->t, &s);
 		return true;
 	case TOE_ST_ESTABLISHED:
 		if (want == TOE_ST_CLOSE_WAIT || want == TOE_ST_LAST_ACK) {
-			s = peer_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_FIN | TOE_TCP_ACK);
+			s = td_conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_FIN | TOE_TCP_ACK, 8192);
 			td_seg(z->t, &s);
 		} else {
 			td_close(z->t, id);
@@ -182,12 +165,12 @@ static bool lead_step(struct fz *z, int id, int want)
 		return true;
 	case TOE_ST_FIN_WAIT_1:
 		/* CLOSING: the peer's FIN not ACKing ours; else ACK it */
-		s = peer_seg(&ci, ci.rcv_nxt, want == TOE_ST_CLOSING ? ci.snd_una : ci.snd_nxt,
-			     want == TOE_ST_CLOSING ? TOE_TCP_FIN | TOE_TCP_ACK : TOE_TCP_ACK);
+		s = td_conn_seg(&ci, ci.rcv_nxt, want == TOE_ST_CLOSING ? ci.snd_una : ci.snd_nxt,
+			     want == TOE_ST_CLOSING ? TOE_TCP_FIN | TOE_TCP_ACK : TOE_TCP_ACK, 8192);
 		td_seg(z->t, &s);
 		return true;
 	case TOE_ST_FIN_WAIT_2:
-		s = peer_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_FIN | TOE_TCP_ACK);
+		s = td_conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_FIN | TOE_TCP_ACK, 8192);
 		td_seg(z->t, &s);
 		return true;
 	default:
@@ -377,8 +360,8 @@ static size_t base_tcp(struct fz *z, const struct toe_ref_conn_info *ci, uint16_
 		none.snd_nxt = (uint32_t)rng_next(&z->x);
 		ci = &none;
 	}
-	s = peer_seg(ci, ci->rcv_nxt, ci->snd_nxt,
-		     chance(z, 15) ? (uint8_t)rng_next(&z->x) : fl[rr(z, sizeof(fl))]);
+	s = td_conn_seg(ci, ci->rcv_nxt, ci->snd_nxt,
+		     chance(z, 15) ? (uint8_t)rng_next(&z->x) : fl[rr(z, sizeof(fl))], 8192);
 	if (chance(z, 20))
 		s.seq += (uint32_t)rr(z, 20000) - 10000;
 	if (chance(z, 15))

@@ -370,24 +370,6 @@ static void fill_data(struct rnd *r, uint8_t *d, uint16_t n)
 		d[i] = (uint8_t)rn(r);
 }
 
-/* A segment from the connection's peer. */
-static struct toe_seg conn_seg(const struct toe_ref_conn_info *ci, uint32_t seq, uint32_t ack,
-			       uint8_t flags, uint16_t win)
-{
-	struct toe_seg s;
-
-	memset(&s, 0, sizeof(s));
-	s.src_ip = ci->remote_ip;
-	s.dst_ip = ci->local_ip;
-	s.src_port = ci->remote_port;
-	s.dst_port = ci->local_port;
-	s.seq = seq;
-	s.ack = ack;
-	s.flags = flags;
-	s.win = win;
-	return s;
-}
-
 /* An ACK value: mostly SND.NXT, sometimes old, beyond SND.NXT, or before
  * SND.UNA - MAX.SND.WND (CA-02, CA-03). */
 static uint32_t rnd_ack(struct rnd *r, const struct toe_ref_conn_info *ci)
@@ -451,31 +433,31 @@ static void gen_conn(struct rnd *r, struct act *a, int id, uint8_t *buf, uint8_t
 	switch (ci.state) {
 	case TOE_ST_SYN_SENT:
 		if (p < 40) {
-			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_SYN | TOE_TCP_ACK,
+			*s = td_conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_SYN | TOE_TCP_ACK,
 				      rnd_win(r));
 			a->tag = G_SS_SYNACK;
 		} else if (p < 50) {
-			*s = conn_seg(&ci, (uint32_t)rn(r),
+			*s = td_conn_seg(&ci, (uint32_t)rn(r),
 				      chance(r, 50) ? ci.iss : ci.iss + 2 + rr(r, 1000),
 				      TOE_TCP_SYN | TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_SS_BADACK;
 		} else if (p < 58) {
-			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_RST | TOE_TCP_ACK, 0);
+			*s = td_conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_RST | TOE_TCP_ACK, 0);
 			a->tag = G_SS_RST_OK;
 		} else if (p < 63) {
-			*s = conn_seg(&ci, (uint32_t)rn(r), 0, TOE_TCP_RST, 0);
+			*s = td_conn_seg(&ci, (uint32_t)rn(r), 0, TOE_TCP_RST, 0);
 			a->tag = G_SS_RST_NOACK;
 		} else if (p < 68) {
-			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss, TOE_TCP_RST | TOE_TCP_ACK, 0);
+			*s = td_conn_seg(&ci, (uint32_t)rn(r), ci.iss, TOE_TCP_RST | TOE_TCP_ACK, 0);
 			a->tag = G_SS_RST_BADACK;
 		} else if (p < 74) {
-			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_ACK, rnd_win(r));
+			*s = td_conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_SS_ACK;
 		} else if (p < 90) {
-			*s = conn_seg(&ci, (uint32_t)rn(r), 0, TOE_TCP_SYN, rnd_win(r));
+			*s = td_conn_seg(&ci, (uint32_t)rn(r), 0, TOE_TCP_SYN, rnd_win(r));
 			a->tag = G_SS_SIMOPEN;
 		} else {
-			*s = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1,
+			*s = td_conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1,
 				      TOE_TCP_SYN | TOE_TCP_ACK | (chance(r, 50) ? TOE_TCP_FIN : 0),
 				      rnd_win(r));
 			if (chance(r, 70))
@@ -489,37 +471,37 @@ static void gen_conn(struct rnd *r, struct act *a, int id, uint8_t *buf, uint8_t
 		return;
 	case TOE_ST_SYN_RECEIVED:
 		if (!ci.passive && p < 35) {
-			*s = conn_seg(&ci, ci.irs, snd, TOE_TCP_SYN | TOE_TCP_ACK, rnd_win(r));
+			*s = td_conn_seg(&ci, ci.irs, snd, TOE_TCP_SYN | TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_SR_SIMOPEN;
 		} else if (p < 50) {
-			*s = conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
+			*s = td_conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
 			if (chance(r, 25))
 				add_data(r, s, buf, rnd_len(r, 1460));
 			a->tag = G_SR_ACK;
 		} else if (p < 60) {
-			*s = conn_seg(&ci, nxt, chance(r, 50) ? ci.snd_una : snd + 1 + rr(r, 1000),
+			*s = td_conn_seg(&ci, nxt, chance(r, 50) ? ci.snd_una : snd + 1 + rr(r, 1000),
 				      TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_SR_BADACK;
 		} else if (p < 66) {
-			*s = conn_seg(&ci, nxt, 0, TOE_TCP_RST, 0);
+			*s = td_conn_seg(&ci, nxt, 0, TOE_TCP_RST, 0);
 			a->tag = G_SR_RST;
 		} else if (p < 71) {
-			*s = conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
+			*s = td_conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
 			a->tag = G_SR_RST_IN;
 		} else if (p < 75) {
-			*s = conn_seg(&ci, chance(r, 50) ? nxt - 1 : nxt + wnd + rr(r, 100), 0,
+			*s = td_conn_seg(&ci, chance(r, 50) ? nxt - 1 : nxt + wnd + rr(r, 100), 0,
 				      TOE_TCP_RST, 0);
 			a->tag = G_SR_RST_OUT;
 		} else if (p < 82) {
-			*s = conn_seg(&ci, ci.irs, 0, TOE_TCP_SYN, rnd_win(r));
+			*s = td_conn_seg(&ci, ci.irs, 0, TOE_TCP_SYN, rnd_win(r));
 			s->opt_raw = ob;
 			s->opt_raw_len = rnd_opts(r, ob, true);
 			a->tag = G_SR_SYN;
 		} else if (p < 90) {
-			*s = conn_seg(&ci, nxt, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
+			*s = td_conn_seg(&ci, nxt, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_SR_FIN;
 		} else {
-			*s = conn_seg(&ci, nxt, 0, chance(r, 50) ? TOE_TCP_FIN : 0, rnd_win(r));
+			*s = td_conn_seg(&ci, nxt, 0, chance(r, 50) ? TOE_TCP_FIN : 0, rnd_win(r));
 			if (chance(r, 50))
 				add_data(r, s, buf, rnd_len(r, 200));
 			a->tag = G_SR_NOACK;
@@ -527,32 +509,32 @@ static void gen_conn(struct rnd *r, struct act *a, int id, uint8_t *buf, uint8_t
 		return;
 	case TOE_ST_TIME_WAIT:
 		if (p < 25) {
-			*s = conn_seg(&ci, nxt - 1, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
+			*s = td_conn_seg(&ci, nxt - 1, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_TW_FIN;
 		} else if (p < 35) {
-			*s = conn_seg(&ci, nxt + rr(r, 3) - 1, 0, TOE_TCP_RST, 0);
+			*s = td_conn_seg(&ci, nxt + rr(r, 3) - 1, 0, TOE_TCP_RST, 0);
 			a->tag = G_TW_RST;
 		} else if (p < 52) {
-			*s = conn_seg(&ci, nxt + 1 + rr(r, 100000), 0, TOE_TCP_SYN, rnd_win(r));
+			*s = td_conn_seg(&ci, nxt + 1 + rr(r, 100000), 0, TOE_TCP_SYN, rnd_win(r));
 			s->opt_raw = ob;
 			s->opt_raw_len = rnd_opts(r, ob, chance(r, 85));
 			a->tag = G_TW_SYN_NEW;
 		} else if (p < 60) {
-			*s = conn_seg(&ci, nxt - rr(r, 1000), 0, TOE_TCP_SYN, rnd_win(r));
+			*s = td_conn_seg(&ci, nxt - rr(r, 1000), 0, TOE_TCP_SYN, rnd_win(r));
 			a->tag = G_TW_SYN_OLD;
 		} else if (p < 65) {
-			*s = conn_seg(&ci, nxt + rr(r, 1000), snd, TOE_TCP_SYN | TOE_TCP_ACK,
+			*s = td_conn_seg(&ci, nxt + rr(r, 1000), snd, TOE_TCP_SYN | TOE_TCP_ACK,
 				      rnd_win(r));
 			a->tag = G_TW_SYNACK;
 		} else if (p < 80) {
-			*s = conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
+			*s = td_conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_TW_ACK;
 		} else if (p < 90) {
-			*s = conn_seg(&ci, chance(r, 50) ? nxt - 2 - rr(r, 100) : nxt + wnd + rr(r, 100),
+			*s = td_conn_seg(&ci, chance(r, 50) ? nxt - 2 - rr(r, 100) : nxt + wnd + rr(r, 100),
 				      snd, TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_TW_ACK_BAD;
 		} else {
-			*s = conn_seg(&ci, nxt + rr(r, 3) - 1, snd, TOE_TCP_ACK | TOE_TCP_PSH,
+			*s = td_conn_seg(&ci, nxt + rr(r, 3) - 1, snd, TOE_TCP_ACK | TOE_TCP_PSH,
 				      rnd_win(r));
 			add_data(r, s, buf, rnd_len(r, 1460));
 			a->tag = G_TW_DATA;
@@ -563,67 +545,67 @@ static void gen_conn(struct rnd *r, struct act *a, int id, uint8_t *buf, uint8_t
 	}
 	/* ESTABLISHED .. LAST-ACK */
 	if (p < 34) {
-		*s = conn_seg(&ci, nxt, rnd_ack(r, &ci), TOE_TCP_ACK | (chance(r, 50) ? TOE_TCP_PSH : 0),
+		*s = td_conn_seg(&ci, nxt, rnd_ack(r, &ci), TOE_TCP_ACK | (chance(r, 50) ? TOE_TCP_PSH : 0),
 			      rnd_win(r));
 		add_data(r, s, buf, rnd_len(r, 1460));
 		a->tag = G_E_DATA;
 	} else if (p < 40) {
-		*s = conn_seg(&ci, nxt + 1 + rr(r, wnd), snd, TOE_TCP_ACK, rnd_win(r));
+		*s = td_conn_seg(&ci, nxt + 1 + rr(r, wnd), snd, TOE_TCP_ACK, rnd_win(r));
 		add_data(r, s, buf, rnd_len(r, 1460));
 		a->tag = G_E_OOO;
 	} else if (p < 45) {
 		uint16_t l = rnd_len(r, 1460), k = (uint16_t)(1 + rr(r, l));
 
-		*s = conn_seg(&ci, nxt - k, snd, TOE_TCP_ACK, rnd_win(r));
+		*s = td_conn_seg(&ci, nxt - k, snd, TOE_TCP_ACK, rnd_win(r));
 		add_data(r, s, buf, l < 2 ? 2 : l);
 		a->tag = G_E_OVERLAP;
 	} else if (p < 49) {
 		uint16_t l = rnd_len(r, 1460);
 
-		*s = conn_seg(&ci, nxt - l - rr(r, 100), snd, TOE_TCP_ACK, rnd_win(r));
+		*s = td_conn_seg(&ci, nxt - l - rr(r, 100), snd, TOE_TCP_ACK, rnd_win(r));
 		add_data(r, s, buf, l);
 		a->tag = G_E_OLD;
 	} else if (p < 54) {
-		*s = conn_seg(&ci, nxt + wnd + rr(r, 5000), snd, TOE_TCP_ACK, rnd_win(r));
+		*s = td_conn_seg(&ci, nxt + wnd + rr(r, 5000), snd, TOE_TCP_ACK, rnd_win(r));
 		add_data(r, s, buf, rnd_len(r, 1460));
 		a->tag = G_E_OOW;
 	} else if (p < 66) {
-		*s = conn_seg(&ci, chance(r, 85) ? nxt : nxt + rr(r, 20000) - 10000, rnd_ack(r, &ci),
+		*s = td_conn_seg(&ci, chance(r, 85) ? nxt : nxt + rr(r, 20000) - 10000, rnd_ack(r, &ci),
 			      TOE_TCP_ACK, rnd_win(r));
 		a->tag = G_E_ACK;
 	} else if (p < 75) {
-		*s = conn_seg(&ci, nxt, chance(r, 70) ? snd : ci.snd_una, TOE_TCP_FIN | TOE_TCP_ACK,
+		*s = td_conn_seg(&ci, nxt, chance(r, 70) ? snd : ci.snd_una, TOE_TCP_FIN | TOE_TCP_ACK,
 			      rnd_win(r));
 		if (chance(r, 30))
 			add_data(r, s, buf, rnd_len(r, 1460));
 		a->tag = G_E_FIN;
 	} else if (p < 78) {
-		*s = conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), snd, TOE_TCP_FIN | TOE_TCP_ACK,
+		*s = td_conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), snd, TOE_TCP_FIN | TOE_TCP_ACK,
 			      rnd_win(r));
 		a->tag = G_E_FIN_OOO;
 	} else if (p < 82) {
-		*s = conn_seg(&ci, nxt, chance(r, 50) ? snd : 0,
+		*s = td_conn_seg(&ci, nxt, chance(r, 50) ? snd : 0,
 			      TOE_TCP_RST | (chance(r, 50) ? TOE_TCP_ACK : 0), 0);
 		if (chance(r, 20))
 			add_data(r, s, buf, rnd_len(r, 100));
 		a->tag = G_E_RST;
 	} else if (p < 86) {
-		*s = conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
+		*s = td_conn_seg(&ci, nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
 		a->tag = G_E_RST_IN;
 	} else if (p < 89) {
-		*s = conn_seg(&ci, chance(r, 50) ? nxt - 1 - rr(r, 3) : nxt + wnd + rr(r, 3), 0,
+		*s = td_conn_seg(&ci, chance(r, 50) ? nxt - 1 - rr(r, 3) : nxt + wnd + rr(r, 3), 0,
 			      TOE_TCP_RST, 0);
 		a->tag = G_E_RST_OUT;
 	} else if (p < 93) {
-		*s = conn_seg(&ci, (uint32_t)rn(r), chance(r, 50) ? snd : 0,
+		*s = td_conn_seg(&ci, (uint32_t)rn(r), chance(r, 50) ? snd : 0,
 			      TOE_TCP_SYN | (chance(r, 50) ? TOE_TCP_ACK : 0), rnd_win(r));
 		a->tag = G_E_SYN;
 	} else if (p < 96) {
-		*s = conn_seg(&ci, nxt, 0, chance(r, 50) ? TOE_TCP_FIN : TOE_TCP_PSH, rnd_win(r));
+		*s = td_conn_seg(&ci, nxt, 0, chance(r, 50) ? TOE_TCP_FIN : TOE_TCP_PSH, rnd_win(r));
 		add_data(r, s, buf, rnd_len(r, 500));
 		a->tag = G_E_NOACK;
 	} else {
-		*s = conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
+		*s = td_conn_seg(&ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
 		s->opt_raw = ob;
 		s->opt_raw_len = rnd_opts(r, ob, true);
 		if (chance(r, 50))
@@ -669,13 +651,13 @@ static void gen_complete(struct rnd *r, struct act *a, int id, uint8_t *buf, uin
 	a->kind = A_SEG;
 	a->id = id;
 	if (ci.state == TOE_ST_SYN_SENT) {
-		a->seg = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_SYN | TOE_TCP_ACK,
+		a->seg = td_conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1, TOE_TCP_SYN | TOE_TCP_ACK,
 				  rnd_win(r));
 		a->seg.opt_raw = ob;
 		a->seg.opt_raw_len = rnd_opts(r, ob, chance(r, 90));
 		a->tag = G_SS_SYNACK;
 	} else {
-		a->seg = conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_ACK, rnd_win(r));
+		a->seg = td_conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_ACK, rnd_win(r));
 		if (chance(r, 20))
 			add_data(r, &a->seg, buf, rnd_len(r, 1460));
 		a->tag = G_SR_ACK;
@@ -832,21 +814,21 @@ static bool gen_aim_seg(struct rnd *r, struct act *a, const struct toe_ref_conn_
 	if (ci->state == TOE_ST_TIME_WAIT) {
 		switch (k) {
 		case K_ACK:
-			*s = conn_seg(ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
+			*s = td_conn_seg(ci, nxt, snd, TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_TW_ACK;
 			break;
 		case K_DATA:
-			*s = conn_seg(ci, nxt + rr(r, 3) - 1, snd, TOE_TCP_ACK | TOE_TCP_PSH,
+			*s = td_conn_seg(ci, nxt + rr(r, 3) - 1, snd, TOE_TCP_ACK | TOE_TCP_PSH,
 				      rnd_win(r));
 			add_data(r, s, buf, rnd_len(r, 1460));
 			a->tag = G_TW_DATA;
 			break;
 		case K_FIN:
-			*s = conn_seg(ci, nxt - 1, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
+			*s = td_conn_seg(ci, nxt - 1, snd, TOE_TCP_FIN | TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_TW_FIN;
 			break;
 		case K_RST:
-			*s = conn_seg(ci, nxt + rr(r, 3) - 1, 0, TOE_TCP_RST, 0);
+			*s = td_conn_seg(ci, nxt + rr(r, 3) - 1, 0, TOE_TCP_RST, 0);
 			a->tag = G_TW_RST;
 			break;
 		case K_SYN_TW: {
@@ -854,22 +836,22 @@ static bool gen_aim_seg(struct rnd *r, struct act *a, const struct toe_ref_conn_
 
 			if (q < 60) {
 				/* reopens before d, a new connection from d on */
-				*s = conn_seg(ci, nxt + 1 + rr(r, 100000), 0, TOE_TCP_SYN, rnd_win(r));
+				*s = td_conn_seg(ci, nxt + 1 + rr(r, 100000), 0, TOE_TCP_SYN, rnd_win(r));
 				s->opt_raw = ob;
 				s->opt_raw_len = rnd_opts(r, ob, chance(r, 85));
 				a->tag = G_TW_SYN_NEW;
 			} else if (q < 80) {
-				*s = conn_seg(ci, nxt - rr(r, 1000), 0, TOE_TCP_SYN, rnd_win(r));
+				*s = td_conn_seg(ci, nxt - rr(r, 1000), 0, TOE_TCP_SYN, rnd_win(r));
 				a->tag = G_TW_SYN_OLD;
 			} else {
-				*s = conn_seg(ci, nxt + rr(r, 1000), ci->snd_nxt,
+				*s = td_conn_seg(ci, nxt + rr(r, 1000), ci->snd_nxt,
 					      TOE_TCP_SYN | TOE_TCP_ACK, rnd_win(r));
 				a->tag = G_TW_SYNACK;
 			}
 			break;
 		}
 		default:
-			*s = conn_seg(ci, chance(r, 50) ? nxt - 2 - rr(r, 100)
+			*s = td_conn_seg(ci, chance(r, 50) ? nxt - 2 - rr(r, 100)
 						      : nxt + wnd + rr(r, 100),
 				      snd, TOE_TCP_ACK, rnd_win(r));
 			a->tag = G_TW_ACK_BAD;
@@ -884,24 +866,24 @@ static bool gen_aim_seg(struct rnd *r, struct act *a, const struct toe_ref_conn_
 
 		switch (k) {
 		case K_RST:
-			*s = conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, TOE_TCP_RST | TOE_TCP_ACK, 0);
+			*s = td_conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, TOE_TCP_RST | TOE_TCP_ACK, 0);
 			a->tag = G_SS_RST_OK;
 			return true;
 		case K_OOW:
-			*s = conn_seg(ci, (uint32_t)rn(r), ci->iss + 2 + rr(r, 1000), fl, rnd_win(r));
+			*s = td_conn_seg(ci, (uint32_t)rn(r), ci->iss + 2 + rr(r, 1000), fl, rnd_win(r));
 			a->tag = G_SS_BADACK;
 			break;
 		case K_FIN:
 			fl |= TOE_TCP_FIN;
 			/* fall through */
 		case K_DATA:
-			*s = conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, fl, rnd_win(r));
+			*s = td_conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, fl, rnd_win(r));
 			if (k == K_DATA)
 				add_data(r, s, buf, rnd_len(r, 1400));
 			a->tag = G_SS_SYNACK_DATA;
 			break;
 		default:
-			*s = conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, fl, rnd_win(r));
+			*s = td_conn_seg(ci, (uint32_t)rn(r), ci->iss + 1, fl, rnd_win(r));
 			a->tag = G_SS_SYNACK;
 			break;
 		}
@@ -912,25 +894,25 @@ static bool gen_aim_seg(struct rnd *r, struct act *a, const struct toe_ref_conn_
 	/* SYN-RECEIVED, FIN-WAIT-1, CLOSING, LAST-ACK */
 	switch (k) {
 	case K_ACK:
-		*s = conn_seg(ci, nxt, chance(r, 80) ? snd : ci->snd_una, TOE_TCP_ACK, rnd_win(r));
+		*s = td_conn_seg(ci, nxt, chance(r, 80) ? snd : ci->snd_una, TOE_TCP_ACK, rnd_win(r));
 		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_ACK : G_E_ACK;
 		break;
 	case K_DATA:
-		*s = conn_seg(ci, nxt, snd, TOE_TCP_ACK | TOE_TCP_PSH, rnd_win(r));
+		*s = td_conn_seg(ci, nxt, snd, TOE_TCP_ACK | TOE_TCP_PSH, rnd_win(r));
 		add_data(r, s, buf, rnd_len(r, 1460));
 		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_ACK : G_E_DATA;
 		break;
 	case K_FIN:
-		*s = conn_seg(ci, nxt, chance(r, 70) ? snd : ci->snd_una, TOE_TCP_FIN | TOE_TCP_ACK,
+		*s = td_conn_seg(ci, nxt, chance(r, 70) ? snd : ci->snd_una, TOE_TCP_FIN | TOE_TCP_ACK,
 			      rnd_win(r));
 		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_FIN : G_E_FIN;
 		break;
 	case K_RST:
-		*s = conn_seg(ci, chance(r, 70) ? nxt : nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
+		*s = td_conn_seg(ci, chance(r, 70) ? nxt : nxt + 1 + rr(r, wnd - 1), 0, TOE_TCP_RST, 0);
 		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_RST : G_E_RST;
 		break;
 	default:
-		*s = conn_seg(ci, nxt + wnd + rr(r, 5000), snd, TOE_TCP_ACK, rnd_win(r));
+		*s = td_conn_seg(ci, nxt + wnd + rr(r, 5000), snd, TOE_TCP_ACK, rnd_win(r));
 		add_data(r, s, buf, rnd_len(r, 1460));
 		a->tag = ci->state == TOE_ST_SYN_RECEIVED ? G_SR_NOACK : G_E_OOW;
 		break;
@@ -1498,13 +1480,13 @@ static void quiesce(struct rnd *r)
 			    ci.state == TOE_ST_TIME_WAIT) {
 				td_abort(t, bi);
 			} else if (ci.state == TOE_ST_SYN_SENT) {
-				struct toe_seg sg = conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1,
+				struct toe_seg sg = td_conn_seg(&ci, (uint32_t)rn(r), ci.iss + 1,
 							     TOE_TCP_SYN | TOE_TCP_ACK, 8192);
 
 				td_seg(t, &sg);
 			} else {
 				/* SYN-RECEIVED, FIN-WAIT-1: ACK everything */
-				struct toe_seg sg = conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_ACK,
+				struct toe_seg sg = td_conn_seg(&ci, ci.rcv_nxt, ci.snd_nxt, TOE_TCP_ACK,
 							     8192);
 
 				td_seg(t, &sg);
