@@ -745,12 +745,35 @@ static size_t lx_payload_pending(const struct toe_eut *e)
 	return LX(e)->payload_len;
 }
 
+/* A nonblocking TCP socket in the namespace, bound to Linux's address
+ * and lport: the fd, or TOE_REF_ENOMEM / TOE_REF_EADDRINUSE. */
+static int lx_bound_socket(struct lx *x, uint16_t lport)
+{
+	struct sockaddr_in a;
+	int fd, one = 1;
+
+	fd = simd_net_socket(&x->net, AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
+			     SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd < 0)
+		return TOE_REF_ENOMEM;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(x->lx_ip);
+	a.sin_port = htons(lport);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		close(fd);
+		return TOE_REF_EADDRINUSE;
+	}
+	return fd;
+}
+
 static int lx_command(struct toe_eut *e, int op, uint16_t lport, uint32_t rip,
 		      uint16_t rport, const uint8_t *rmac, int conn)
 {
 	struct lx *x = LX(e);
 	struct sockaddr_in a;
-	int fd, one = 1;
+	int fd;
 
 	(void)rip;
 	(void)rmac;
@@ -768,15 +791,10 @@ static int lx_command(struct toe_eut *e, int op, uint16_t lport, uint32_t rip,
 		}
 		if (slot < 0)
 			return TOE_REF_ENOMEM;
-		fd = simd_net_socket(&x->net, AF_INET, SOCK_STREAM |
-				     SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+		fd = lx_bound_socket(x, lport);
 		if (fd < 0)
-			return TOE_REF_ENOMEM;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		a.sin_addr.s_addr = htonl(x->lx_ip);
-		a.sin_port = htons(lport);
-		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-		    listen(fd, x->backlog) < 0) {
+			return fd;
+		if (listen(fd, x->backlog) < 0) {
 			close(fd);
 			return TOE_REF_EADDRINUSE;
 		}
@@ -795,17 +813,9 @@ static int lx_command(struct toe_eut *e, int op, uint16_t lport, uint32_t rip,
 	case TOE_CMD_CONNECT: {
 		int id;
 
-		fd = simd_net_socket(&x->net, AF_INET, SOCK_STREAM |
-				     SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+		fd = lx_bound_socket(x, lport);
 		if (fd < 0)
-			return TOE_REF_ENOMEM;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		a.sin_addr.s_addr = htonl(x->lx_ip);
-		a.sin_port = htons(lport);
-		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-			close(fd);
-			return TOE_REF_EADDRINUSE;
-		}
+			return fd;
 		a.sin_addr.s_addr = htonl(x->peer_ns_ip);
 		a.sin_port = htons(rport);
 		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 &&

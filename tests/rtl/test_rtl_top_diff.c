@@ -93,9 +93,9 @@ static const struct toe_ref_cfg *cfg_of(struct td *t)
 	return &td_config(t)->ref;
 }
 
-/* A segment from PEER:sport to us at dport: the decision time. */
-static uint64_t sg(struct td *t, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
-		   uint8_t flags, uint16_t mss, const void *data, uint16_t len)
+/* A segment from PEER:sport to us at dport, window 8192, no options. */
+static struct toe_seg peer_seg(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+			       uint8_t flags)
 {
 	struct toe_seg s;
 
@@ -108,6 +108,15 @@ static uint64_t sg(struct td *t, uint16_t sport, uint16_t dport, uint32_t seq, u
 	s.ack = ack;
 	s.flags = flags;
 	s.win = 8192;
+	return s;
+}
+
+/* A segment from PEER:sport to us at dport: the decision time. */
+static uint64_t sg(struct td *t, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+		   uint8_t flags, uint16_t mss, const void *data, uint16_t len)
+{
+	struct toe_seg s = peer_seg(sport, dport, seq, ack, flags);
+
 	s.opt.has_mss = mss != 0;
 	s.opt.mss = mss;
 	s.data = data;
@@ -944,15 +953,7 @@ static size_t ack_frame(struct td *t, uint8_t *f, uint32_t seq, uint32_t ack)
 {
 	struct toe_seg s;
 
-	memset(&s, 0, sizeof(s));
-	s.src_ip = PEER;
-	s.dst_ip = LOCAL;
-	s.src_port = RPORT;
-	s.dst_port = LPORT;
-	s.seq = seq;
-	s.ack = ack;
-	s.flags = A_;
-	s.win = 8192;
+	s = peer_seg(RPORT, LPORT, seq, ack, A_);
 	return td_build(t, f, 128, &s);
 }
 
@@ -1681,15 +1682,7 @@ static void test_diff_CK01_checksums(void **state)
 	(void)state;
 	td_listen(t, LPORT);
 	established(t);
-	memset(&s, 0, sizeof(s));
-	s.src_ip = PEER;
-	s.dst_ip = LOCAL;
-	s.src_port = RPORT;
-	s.dst_port = LPORT;
-	s.seq = IRS + 1;
-	s.ack = ISS + 1;
-	s.flags = A_ | P_;
-	s.win = 8192;
+	s = peer_seg(RPORT, LPORT, IRS + 1, ISS + 1, A_ | P_);
 	s.data = (const uint8_t *)"checksummed";
 	s.len = 11;
 	n = td_build(t, f, sizeof(f), &s);
@@ -2116,15 +2109,7 @@ static void test_diff_time_long_payload_holds_gate(void **state)
 	td_listen(t, LPORT);
 	id = established(t);
 	for (round = 0; round < 2; round++) {
-		memset(&s, 0, sizeof(s));
-		s.src_ip = PEER;
-		s.dst_ip = LOCAL;
-		s.src_port = RPORT;
-		s.dst_port = LPORT;
-		s.seq = IRS + 1;
-		s.ack = ISS + 1;
-		s.flags = A_ | P_;
-		s.win = 8192;
+		s = peer_seg(RPORT, LPORT, IRS + 1, ISS + 1, A_ | P_);
 		s.data = data;
 		/* the connection: cut (limit + 8), then delivered (at the
 		 * limit) */
