@@ -244,11 +244,20 @@ always @* begin : beat_sums
     end
 end
 
-// ---- check stage (the cycle after the last beat) and write stage ----
+// ---- check stages and write stage ----
+// done (the cycle after the last beat): the verdict and the reply's
+// metadata are worked out and registered; chk (the cycle after): the
+// request is committed or rolled back. The write stage runs two cycles
+// behind the input register, so that a frame's last beat is written in
+// its chk cycle and the next frame's first beat goes where the commit
+// left the ring's write point.
 reg        done_reg = 1'b0;
 reg [11:0] flen_reg = 12'd0;  // frame length (>= 2040 when saturated)
 reg        fbad_reg = 1'b0;
 
+reg        d_valid_reg = 1'b0;  // one cycle behind the input register
+reg [63:0] d_data_reg = 64'd0;
+reg [7:0]  d_beat_reg = 8'd0;
 reg        w_valid_reg = 1'b0;  // the beat to write into the frame buffer
 reg [63:0] w_data_reg = 64'd0;
 reg [7:0]  w_beat_reg = 8'd0;
@@ -262,11 +271,14 @@ always @(posedge clk) begin
         r_user_reg <= s_axis_tuser;
     end
 
-    // one cycle after the input register, so that a frame's last beat is
-    // written in the cycle the frame is checked (and committed or not)
-    w_valid_reg <= r_valid_reg;
-    w_data_reg <= r_data_reg;
-    w_beat_reg <= beat_reg;
+    // two cycles after the input register, so that a frame's last beat is
+    // written in the cycle the frame is committed or not (chk)
+    d_valid_reg <= r_valid_reg;
+    d_data_reg <= r_data_reg;
+    d_beat_reg <= beat_reg;
+    w_valid_reg <= d_valid_reg;
+    w_data_reg <= d_data_reg;
+    w_beat_reg <= d_beat_reg;
 
     done_reg <= 1'b0;
     if (r_valid_reg) begin
@@ -325,6 +337,7 @@ always @(posedge clk) begin
 
     if (rst) begin
         r_valid_reg <= 1'b0;
+        d_valid_reg <= 1'b0;
         w_valid_reg <= 1'b0;
         beat_reg <= 8'd0;
         bad_reg <= 1'b0;
@@ -393,13 +406,55 @@ reg              ovf_reg = 1'b0;  // a beat of this frame did not fit
 wire [BUF_LOG2:0] ring_room = RING - (fs_ptr_reg - free_ptr_reg);
 wire              w_fits = {{(BUF_LOG2-7){1'b0}}, w_beat_reg} < ring_room;
 wire              w_write = w_valid_reg && w_fits;
-// the frame checked now (its last beat is in the write stage) overflowed
+// the frame committed now (its last beat is in the write stage) overflowed
 wire              frame_ovf = ovf_reg || (w_valid_reg && !w_fits);
 // beats the frame occupies (an echo request is at most 1514 bytes)
 wire [7:0]        frame_beats = flen_reg[10:3] + {7'd0, flen_reg[2:0] != 3'd0};
 
+// ---- chk: the verdict and the reply's metadata, registered at done ----
+wire [10:0] r_end = 11'd34 + icmp_len[10:0];
+wire [10:0] r_flen = r_end < 11'd60 ? 11'd60 : r_end;  // with padding
+wire [3:0]  r_opt = ver_ihl_reg[3:0] - 4'd5;
+
+reg        chk_reg = 1'b0;
+reg        c_echo_reg = 1'b0;
+reg [6:0]  c_drop_reg = 7'd0;
+reg [7:0]  c_beats_reg = 8'd0;
+reg [47:0] c_mac_reg = 48'd0;
+reg [31:0] c_ip_reg = 32'd0;
+reg [7:0]  c_tos_reg = 8'd0;
+reg [10:0] c_len_reg = 11'd0;
+reg [15:0] c_csum_reg = 16'd0;
+reg [3:0]  c_opt_reg = 4'd0;
+reg [10:0] c_end_reg = 11'd0;
+reg [7:0]  c_last_k_reg = 8'd0;
+reg [7:0]  c_last_keep_reg = 8'd0;
+reg [7:0]  c_reads_reg = 8'd0;
+
 always @(posedge clk) begin
-    if (done_reg)
+    chk_reg <= done_reg;
+    c_echo_reg <= echo;
+    c_drop_reg <= drop;
+    c_beats_reg <= frame_beats;
+    c_mac_reg <= src_mac_reg;
+    c_ip_reg <= src_ip_reg;
+    c_tos_reg <= tos_reg;
+    c_len_reg <= icmp_len[10:0];
+    c_csum_reg <= ~y_fold;
+    c_opt_reg <= r_opt;
+    c_end_reg <= r_end;
+    c_last_k_reg <= r_flen[10:3] - {7'd0, r_flen[2:0] == 3'd0};
+    c_last_keep_reg <= r_flen[2:0] == 3'd0 ? 8'hff : ~(8'hff << r_flen[2:0]);
+    c_reads_reg <= r_flen[10:3] + {7'd0, r_flen[2:0] != 3'd0} + {7'd0, r_opt[0]};
+    if (rst) begin
+        chk_reg <= 1'b0;
+        c_echo_reg <= 1'b0;
+        c_drop_reg <= 7'd0;
+    end
+end
+
+always @(posedge clk) begin
+    if (chk_reg)
         ovf_reg <= 1'b0;
     else if (w_valid_reg && !w_fits)
         ovf_reg <= 1'b1;
@@ -412,8 +467,8 @@ reg [QUEUE_LOG2-1:0] q_wr_reg = {QUEUE_LOG2{1'b0}};
 reg [QUEUE_LOG2-1:0] q_rd_reg = {QUEUE_LOG2{1'b0}};
 reg [QUEUE_LOG2:0]   q_count_reg = {(QUEUE_LOG2+1){1'b0}};  // queued + in transmission
 
-wire push = echo && !frame_ovf && q_count_reg != QDEPTH;
-wire busy = echo && (frame_ovf || q_count_reg == QDEPTH);
+wire push = c_echo_reg && !frame_ovf && q_count_reg != QDEPTH;
+wire busy = c_echo_reg && (frame_ovf || q_count_reg == QDEPTH);
 
 reg [BUF_LOG2-1:0] meta_start [0:(1 << QUEUE_LOG2)-1];  // first beat in the ring
 reg [7:0]  meta_beats [0:(1 << QUEUE_LOG2)-1];  // beats it occupies
@@ -429,24 +484,20 @@ reg [7:0]  meta_last_k [0:(1 << QUEUE_LOG2)-1]; // index of the last beat
 reg [7:0]  meta_last_keep [0:(1 << QUEUE_LOG2)-1];
 reg [7:0]  meta_reads [0:(1 << QUEUE_LOG2)-1];  // ring reads: beats + shift
 
-wire [10:0] r_end = 11'd34 + icmp_len[10:0];
-wire [10:0] r_flen = r_end < 11'd60 ? 11'd60 : r_end;  // with padding
-wire [3:0]  r_opt = ver_ihl_reg[3:0] - 4'd5;
-
 always @(posedge clk) begin
     if (push) begin
         meta_start[q_wr_reg] <= fs_ptr_reg[BUF_LOG2-1:0];
-        meta_beats[q_wr_reg] <= frame_beats;
-        meta_mac[q_wr_reg] <= src_mac_reg;
-        meta_ip[q_wr_reg] <= src_ip_reg;
-        meta_tos[q_wr_reg] <= tos_reg;
-        meta_len[q_wr_reg] <= icmp_len[10:0];
-        meta_csum[q_wr_reg] <= ~y_fold;
-        meta_opt[q_wr_reg] <= r_opt;
-        meta_end[q_wr_reg] <= r_end;
-        meta_last_k[q_wr_reg] <= r_flen[10:3] - {7'd0, r_flen[2:0] == 3'd0};
-        meta_last_keep[q_wr_reg] <= r_flen[2:0] == 3'd0 ? 8'hff : ~(8'hff << r_flen[2:0]);
-        meta_reads[q_wr_reg] <= r_flen[10:3] + {7'd0, r_flen[2:0] != 3'd0} + {7'd0, r_opt[0]};
+        meta_beats[q_wr_reg] <= c_beats_reg;
+        meta_mac[q_wr_reg] <= c_mac_reg;
+        meta_ip[q_wr_reg] <= c_ip_reg;
+        meta_tos[q_wr_reg] <= c_tos_reg;
+        meta_len[q_wr_reg] <= c_len_reg;
+        meta_csum[q_wr_reg] <= c_csum_reg;
+        meta_opt[q_wr_reg] <= c_opt_reg;
+        meta_end[q_wr_reg] <= c_end_reg;
+        meta_last_k[q_wr_reg] <= c_last_k_reg;
+        meta_last_keep[q_wr_reg] <= c_last_keep_reg;
+        meta_reads[q_wr_reg] <= c_reads_reg;
     end
 end
 
@@ -561,7 +612,7 @@ always @(posedge clk) begin
     end
     if (push) begin
         q_wr_reg <= q_wr_reg + 1'b1;
-        fs_ptr_reg <= fs_ptr_reg + {{(BUF_LOG2-7){1'b0}}, frame_beats};
+        fs_ptr_reg <= fs_ptr_reg + {{(BUF_LOG2-7){1'b0}}, c_beats_reg};
     end
     q_count_reg <= q_count_reg + {{QUEUE_LOG2{1'b0}}, push} - {{QUEUE_LOG2{1'b0}}, finishing};
 
@@ -619,7 +670,7 @@ always @(posedge clk) begin
     if (busy)
         busy_reg <= busy_reg + 1'b1;
     for (c = 0; c < 7; c = c + 1) begin
-        if (drop[c])
+        if (c_drop_reg[c])
             drop_reg[c*CNT_W +: CNT_W] <= drop_reg[c*CNT_W +: CNT_W] + 1'b1;
     end
     if (rst) begin

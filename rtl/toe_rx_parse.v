@@ -230,6 +230,10 @@ endfunction
 // takes this option: done when it is an EOL, illegal, or the last option
 // (the next would start at or past the list's end); mss for a legal MSS
 // option; next where the following option starts (used only if not done).
+// The walker reads done and next of options only (never of a NOP). For an
+// option that is not illegal, 2 <= len <= avail, so next = pos + len does
+// not wrap and "next >= olen" is "len == avail": an equality on the input
+// byte, not an add and a compare in a row (the parser's longest path).
 function [9:0] opt_info;
     input [7:0] kind;
     input [7:0] len;
@@ -249,7 +253,7 @@ function [9:0] opt_info;
         bad = !nop && !eol &&
               (last || len < 8'd2 || len > {2'b00, avail} || known_bad);
         nxt = pos + len[5:0];
-        opt_info = {kind == 8'd2 && !bad, bad, eol || bad || nxt >= olen, nop, nxt};
+        opt_info = {kind == 8'd2 && !bad, bad, eol || bad || len == {2'b00, avail}, nop, nxt};
     end
 endfunction
 

@@ -39,28 +39,41 @@
 //             LK   (hit, from the table's registers? TCB read issued)
 //             LKRD (the TCB read registered; its tuple checked)
 //             PRE  (toe_tcp_fsm's stage P: compares and sums registered)
-//             STEP (decide; all writes; outputs pushed)   -> 5 cycles,
-//             descriptor visible on m_tx the cycle after STEP
+//             STEP (decide; the results registered: stage W)
+//             WB   (all writes; outputs pushed)   -> 6 cycles a segment;
+//             the descriptor is on m_tx in WB (the descriptor and
+//             payload-decision FIFOs pass an entry written into an empty
+//             FIFO straight through), so a reply leaves as early as when
+//             STEP pushed it (5 cycles after acceptance); events and
+//             command responses show a cycle later than then
 //             Without a prefetch: IDLE issues the table lookup and LKW
-//             (buckets compared, hit registered) comes before LK: 6.
-//   +2 (PRE, STEP) per timer fired first, +2 for a TIME-WAIT reopen
+//             (buckets compared, hit registered) comes before LK: 7.
+//   +3 (PRE, STEP, WB) per timer fired first, +3 for a TIME-WAIT reopen
 //   close/shutdown/abort/timer: IDLE, IDRD (TCB read, table lookup), PRE,
-//   STEP
+//   STEP, WB
 //   connect: IDLE, ISN (request, lookup), ISNW (response), LK, LKRD, PRE,
-//   STEP
-//   listen/unlisten: IDLE, LST
+//   STEP, WB
+//   listen/unlisten: IDLE, LST, LSTW (the bitmap word registered first:
+//   its block RAM's output is not in front of the bitmap's write)
+//
+// Why WB: the decision (toe_tcp_fsm's stage D, ~10 LUT levels) used to
+// drive the TCB RAM's write data and enables, the table's insert/delete,
+// the allocator, three FIFOs' writes and ten 64-bit counters in the same
+// cycle: every one of those wide, spread-out endpoints was a critical
+// path. Now it ends at the W registers, one cycle per job more (6 cycles
+// a segment, still under the 8 of a minimum frame at 64 bits).
 //
 // Lookup prefetch. The table's hit is registered (toe_conn_table): its
 // block-RAM output and fingerprint compares were the routed critical path
-// into the TCB RAM's address while LK used them directly. To keep the 5
-// cycles, the segment front end announces (s_pf_valid, s_pf_key) the key
+// into the TCB RAM's address while LK used them directly. To save the
+// LKW cycle, the segment front end announces (s_pf_valid, s_pf_key) the key
 // of the segment it offers in the next cycle, and the sequencer looks it
 // up a cycle before the take: in IDLE when it takes no segment, and in
-// the STEP that ends a job. The STEP's lookup counts only if the job ends
+// the WB that ends a job. The WB's lookup counts only if the job ends
 // there without inserting or deleting a table entry (else the table voids
 // it: lk_void, or its own insert / delete; its registers stay the job's);
 // the take then skips LKW. A SYN that creates a connection therefore makes
-// the segment right behind it take the 6-cycle path; one that follows an
+// the segment right behind it take the 7-cycle path; one that follows an
 // idle cycle never does. The prefetch changes no decision: the table
 // returns the same result a cycle earlier (nothing modifies it between
 // the prefetch and the take), and a simulation check compares the
@@ -72,9 +85,9 @@
 //
 //   clk        _/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_/‾\_
 //   s_seg_valid ‾‾‾‾‾‾‾‾\_____________________________
-//   s_seg_ready ‾‾‾‾‾‾‾‾\_____________________/‾‾‾‾‾‾‾   (high in IDLE only)
-//   sequencer  | IDLE | LK  | LKRD| PRE | STEP| IDLE|
-//   m_tx_valid _________________________________/‾‾‾‾‾   5 cycles after acceptance
+//   s_seg_ready ‾‾‾‾‾‾‾‾\___________________________/‾‾‾‾‾‾‾   (high in IDLE only)
+//   sequencer  | IDLE | LK  | LKRD| PRE | STEP| WB  | IDLE|
+//   m_tx_valid _________________________________/‾‾‾‾‾‾‾‾‾‾‾   5 cycles after acceptance
 //
 // Timer scan: the timer shadow RAM (state, timer kind and deadline of every
 // TCB, written with it) is read one id per cycle, ids 0 .. min(max_conns,
@@ -305,11 +318,13 @@ localparam [3:0]
     SQ_ISN  = 4'd4, // connect: ask for the tuple's ISN
     SQ_ISNW = 4'd5, // connect: wait for it, then look the tuple up
     SQ_LST  = 4'd6, // listen / unlisten: the port's bit is read
-    SQ_STEP = 4'd7, // toe_tcp_fsm decides (its stage D); writes and outputs
+    SQ_STEP = 4'd7, // toe_tcp_fsm decides (its stage D); its results registered
     SQ_LKRD = 4'd8, // the TCB read after a hit is on the RAM output: registered
     SQ_PRE  = 4'd9, // toe_tcp_fsm's stage P: its compares and sums registered
     SQ_LKW  = 4'd10, // the table's buckets compared (no prefetch): hit registered
-    SQ_FXLK = 4'd11; // fixture: look its tuple up
+    SQ_FXLK = 4'd11, // fixture: look its tuple up
+    SQ_WB   = 4'd12, // the registered results acted on: writes and outputs
+    SQ_LSTW = 4'd13; // listen / unlisten: the bit, registered, decides
 
 localparam TCB_W_ = `TOE_TCB_W;
 localparam [31:0] N_CONN_32 = N_CONN;
@@ -374,6 +389,28 @@ reg floor_valid_reg = 1'b0;
 reg [31:0] floor_reg = 32'd0;
 
 reg [15:0] ip_id_reg = 16'd0;
+
+// Stage W: the step's results, registered at the end of STEP and acted on
+// in WB (the TCB written back, the table and the allocator changed, the
+// FIFOs pushed, the counters counted), so the decision ends at flip-flops
+// and none of those wide, far-spread consumers hangs behind it. The TCB
+// and the outputs below; the pushed FIFO words with the FIFOs.
+reg w_again = 1'b0, w_out_valid = 1'b0;
+reg w_we = 1'b0, w_live = 1'b0, w_create = 1'b0, w_delete = 1'b0;
+reg [ID_W-1:0] w_addr = {ID_W{1'b0}};
+reg [TCB_W_-1:0] w_tcb = {TCB_W_{1'b0}};
+reg w_floor_valid = 1'b0;
+reg [31:0] w_floor = 32'd0;
+reg w_pin_consume = 1'b0;
+reg w_tx_valid = 1'b0, w_tx_rst = 1'b0;
+reg [2:0] w_ev_valid = 3'b000;
+reg w_pl_valid = 1'b0, w_pl_deliver = 1'b0;
+reg [15:0] w_pl_len = 16'd0;
+reg w_st_dropped = 1'b0, w_st_chack = 1'b0, w_st_chack_supp = 1'b0;
+reg w_st_retrans = 1'b0, w_st_table_full = 1'b0, w_st_tmr_inline = 1'b0;
+reg w_cmd_done = 1'b0;
+reg [3:0] w_cmd_err = 4'd0;
+reg [ID_W-1:0] w_cmd_conn = {ID_W{1'b0}};
 
 // ------------------------------------------------------------------------
 // tables
@@ -507,24 +544,17 @@ wire [SH_W-1:0] sh_a_wdata = {tr_a_wdata[TCB_DEADLINE +: TCB_TIME_W], tr_a_wdata
 // The old value of a word port A writes while the scanner reads it.
 // sh_cur_* hold the shadow word of the id port A last read (LKRD after a
 // hit, IDRD) or wrote (the clear sweep, a step's write), i.e. that id's
-// current word; set by sequencer state, never by the step's decision
-// except on its own write. A collision is named without the decision too
-// (as the read-out's): in STEP, the id the step would write (its TCB, or
-// the allocator's free offer for a create); when the step then writes nothing
-// the word is unchanged, which sh_cur_* or "free" (below) also is. An id
-// port A has not touched since it was last written is either sh_cur_id or
-// free (state CLOSED, no timer: what deletes and the sweep write), and the
-// scanner looks at nothing else of a free id.
+// current word; set by sequencer state and the registered write of WB. A
+// collision is a write in WB (w_we, at w_addr: registers, not the step's
+// decision) at the id the scanner reads. An id port A has not touched
+// since it was last written is either sh_cur_id or free (state CLOSED, no
+// timer: what deletes and the sweep write; a create writes a free id), and
+// the scanner looks at nothing else of a free id.
 reg [ID_W-1:0] sh_cur_id = {ID_W{1'b0}};
 reg [SH_W-1:0] sh_cur_val = {SH_W{1'b0}};
 reg sc_coll_reg = 1'b0;
 reg [SH_W-1:0] sc_old_reg = {SH_W{1'b0}};
-// a create needs the allocator's offer, sampled in PRE (as toe_tcp_fsm's
-// new_ok): only then is al_id a free id the step may write
-reg cr_ok_reg = 1'b0;
-wire sc_coll = sh_b_en && sq_reg == SQ_STEP &&
-               (tcb_valid_reg ? tcb_id_reg == scan_addr_reg
-                              : cr_ok_reg && al_id == scan_addr_reg);
+wire sc_coll = sh_b_en && sq_reg == SQ_WB && w_we && w_addr == scan_addr_reg;
 
 // (sh_cur_* and sc_*_reg are set below, after the step's signals)
 
@@ -571,11 +601,9 @@ wire scan_wrap = scan_next >= conn_limit;
 // port-A write of the same id (undefined data on block RAM) is issued again
 // in the next cycle (info_retry_reg), so the snapshot is the word after
 // that write; the CSR block waits for info_valid. "May": port A writes only
-// in INIT (the clear sweep, at clr_reg) and in STEP (at tcb_id_reg, or at
-// al_id for a create), so the check names those ids without waiting for
-// the step's decision (which would put the whole TCP step in front of this
-// compare); a read-out of the running job's id during its STEP is retried
-// even when the step writes nothing. The scanner still pauses in the cycle
+// in INIT (the clear sweep, at clr_reg) and in WB (at w_addr, the step's
+// registered write address, when w_we), so the check reads registers only,
+// never the step's decision. The scanner still pauses in the cycle
 // of an info_req, as when the two shared the port (the differential
 // harness's timer phase counts those cycles).
 reg info_retry_reg = 1'b0;
@@ -584,8 +612,7 @@ wire info_rd = info_req || info_retry_reg;
 wire [15:0] info_rd_id = info_req ? info_id : info_retry_id_reg;
 wire info_coll = info_rd &&
     ((sq_reg == SQ_INIT && clr_reg == info_rd_id[ID_W-1:0]) ||
-     (sq_reg == SQ_STEP && (tcb_id_reg == info_rd_id[ID_W-1:0] ||
-                            al_id == info_rd_id[ID_W-1:0])));
+     (sq_reg == SQ_WB && w_we && w_addr == info_rd_id[ID_W-1:0]));
 
 always @* begin
     tr_b_en = info_rd;
@@ -677,8 +704,8 @@ wire f_floor_valid;
 wire [31:0] f_floor;
 wire [TCB_W_-1:0] f_tcb;
 // state [3:0] and timer kind [5:4] are the word's low 6 bits (layout)
-assign tr_a_wdata = {f_tcb[TCB_W_-1:TCB_TMR + 2],
-                     tr_wd_live ? f_tcb[TCB_TMR + 1:0] : 6'd0};
+assign tr_a_wdata = {w_tcb[TCB_W_-1:TCB_TMR + 2],
+                     tr_wd_live ? w_tcb[TCB_TMR + 1:0] : 6'd0};
 wire f_tx_valid, f_tx_to_seg, f_tx_conn_valid;
 wire [7:0] f_tx_flags;
 wire [31:0] f_tx_seq, f_tx_ack;
@@ -756,14 +783,15 @@ wire [TXD_W-1:0] txd_in = {
     f_tx_flags[1], mss_local,
     ip_id_reg, cfg_ttl, cfg_df
 };
+reg [TXD_W-1:0] w_txd = {TXD_W{1'b0}};
 wire [TXD_W-1:0] txd_out;
 reg txq_push;
 wire [TX_FIFO_LOG2:0] txq_space;
 /* verilator lint_off UNUSEDSIGNAL */ wire [TX_FIFO_LOG2:0] txq_count; /* verilator lint_on UNUSEDSIGNAL */
 
-toe_tcb_fifo #(.WIDTH(TXD_W), .DEPTH_LOG2(TX_FIFO_LOG2), .NPUSH(1)) tx_queue (
+toe_tcb_fifo #(.WIDTH(TXD_W), .DEPTH_LOG2(TX_FIFO_LOG2), .NPUSH(1), .BYPASS(1)) tx_queue (
     .clk(clk), .rst(rst),
-    .push_valid(txq_push), .push_data(txd_in), .space(txq_space),
+    .push_valid(txq_push), .push_data(w_txd), .space(txq_space),
     .m_valid(m_tx_valid), .m_ready(m_tx_ready), .m_data(txd_out), .count(txq_count)
 );
 
@@ -778,13 +806,14 @@ reg [2:0] evq_push;
 wire [3*EVD_W-1:0] evd_in = {{f_ev_type2, f_ev_conn16, 16'd0},
                              {f_ev_type1, f_ev_conn16, f_ev_arg1},
                              {f_ev_type0, f_ev_conn16, 16'd0}};
+reg [3*EVD_W-1:0] w_evd = {(3*EVD_W){1'b0}};
 wire [EVD_W-1:0] evd_out;
 wire [EV_FIFO_LOG2:0] evq_space;
 /* verilator lint_off UNUSEDSIGNAL */ wire [EV_FIFO_LOG2:0] evq_count; /* verilator lint_on UNUSEDSIGNAL */
 
 toe_tcb_fifo #(.WIDTH(EVD_W), .DEPTH_LOG2(EV_FIFO_LOG2), .NPUSH(3)) ev_queue (
     .clk(clk), .rst(rst),
-    .push_valid(evq_push), .push_data(evd_in), .space(evq_space),
+    .push_valid(evq_push), .push_data(w_evd), .space(evq_space),
     .m_valid(m_ev_valid), .m_ready(m_ev_ready), .m_data(evd_out), .count(evq_count)
 );
 
@@ -793,14 +822,15 @@ assign {m_ev_type, m_ev_conn, m_ev_arg} = evd_out;
 // payload decisions: {deliver, conn, off, len}
 localparam PLD_W = 1 + 16 + 16 + 16;
 reg plq_push;
+reg [PLD_W-1:0] w_pld = {PLD_W{1'b0}};
 wire [PLD_W-1:0] pld_out;
 wire [PL_FIFO_LOG2:0] plq_space;
 /* verilator lint_off UNUSEDSIGNAL */ wire [PL_FIFO_LOG2:0] plq_count; /* verilator lint_on UNUSEDSIGNAL */
 
-toe_tcb_fifo #(.WIDTH(PLD_W), .DEPTH_LOG2(PL_FIFO_LOG2), .NPUSH(1)) pl_queue (
+toe_tcb_fifo #(.WIDTH(PLD_W), .DEPTH_LOG2(PL_FIFO_LOG2), .NPUSH(1), .BYPASS(1)) pl_queue (
     .clk(clk), .rst(rst),
     .push_valid(plq_push),
-    .push_data({f_pl_deliver, f_ev_conn16, f_pl_off, f_pl_len}),
+    .push_data(w_pld),
     .space(plq_space),
     .m_valid(m_pl_valid), .m_ready(m_pl_ready), .m_data(pld_out), .count(plq_count)
 );
@@ -831,12 +861,9 @@ always @(posedge clk) begin
         sh_cur_id <= clr_reg;
         sh_cur_val <= sh_a_wdata;
     end
-    if (step_go && (f_do_write || f_do_delete || f_do_create)) begin
-        sh_cur_id <= tcb_valid_reg ? tcb_id_reg : al_id;
+    if (sq_reg == SQ_WB && w_we) begin
+        sh_cur_id <= w_addr;
         sh_cur_val <= sh_a_wdata;
-    end
-    if (sq_reg == SQ_PRE) begin
-        cr_ok_reg <= al_avail && ct_can_ins;
     end
     sc_coll_reg <= sc_coll;
     sc_old_reg <= (sh_cur_id == scan_addr_reg) ? sh_cur_val : {SH_W{1'b0}};
@@ -849,7 +876,7 @@ wire tmr_take = sq_reg == SQ_IDLE && !s_seg_valid && !cmd_valid && tq_valid;
 assign s_seg_ready = sq_reg == SQ_IDLE;
 assign cmd_ready = sq_reg == SQ_IDLE && !s_seg_valid;
 assign idle = sq_reg == SQ_IDLE && !tq_valid;
-assign isn_pin_consume = step_go && f_pin_consume;
+assign isn_pin_consume = sq_reg == SQ_WB && w_pin_consume;
 
 assign isn_req_valid = sq_reg == SQ_ISN;
 assign isn_req_local_port = cmd_lport_reg;
@@ -1006,6 +1033,11 @@ always @* begin
             end
         end
         SQ_LST: begin
+            // the bitmap's word is on the block RAM's output: the listen
+            // table registers it (its word_reg) for LSTW
+            sq_next = SQ_LSTW;
+        end
+        SQ_LSTW: begin
             if (cmd_op_reg == {1'b0, TOE_CMD_LISTEN}) begin
                 if (cmd_lport_reg != 16'd0 && !lt_hit && lt_can_add) begin
                     lt_add_en = 1'b1;
@@ -1016,32 +1048,34 @@ always @* begin
             sq_next = SQ_IDLE;
         end
         SQ_STEP: begin
+            // the decision is registered (stage W, below); room for its
+            // outputs is checked here, nothing else pushes meanwhile
             if (step_room) begin
-                // write the TCB back / delete it / create one
-                // the address does not wait for the decision: a step
-                // creates only when it has no TCB, and writes or deletes
-                // only the one it has (asserted below)
-                tr_a_addr = step_tcb_valid ? tcb_id_reg : al_id;
-                if (f_do_write || f_do_delete || f_do_create) begin
-                    tr_a_en = 1'b1;
-                    tr_a_we = 1'b1;
-                    tr_wd_live = !f_do_delete;
-                end
-                ct_ins_en = f_do_create;
-                ct_del_en = f_do_delete;
-                al_take = f_do_create;
-                al_free = f_do_delete;
-                txq_push = f_tx_valid;
-                evq_push = f_ev_valid;
-                plq_push = f_pl_valid;
-                sq_next = f_again ? SQ_PRE : SQ_IDLE;
+                sq_next = SQ_WB;
             end
+        end
+        SQ_WB: begin
+            // write the TCB back / delete it / create one
+            tr_a_addr = w_addr;
+            if (w_we) begin
+                tr_a_en = 1'b1;
+                tr_a_we = 1'b1;
+                tr_wd_live = w_live;
+            end
+            ct_ins_en = w_create;
+            ct_del_en = w_delete;
+            al_take = w_create;
+            al_free = w_delete;
+            txq_push = w_tx_valid;
+            evq_push = w_ev_valid;
+            plq_push = w_pl_valid;
+            sq_next = w_again ? SQ_PRE : SQ_IDLE;
             // prefetch: read the table for the next segment now; the
             // table does not take it (its registers stay this job's)
             // unless this cycle ends the job without touching the table
             ct_lk_en = s_pf_valid;
-            ct_lk_void = !step_room || f_again;
-            pf_issue = s_pf_valid && step_room && !f_again && !f_do_create && !f_do_delete;
+            ct_lk_void = w_again;
+            pf_issue = s_pf_valid && !w_again && !w_create && !w_delete;
         end
         default: begin
             sq_next = SQ_IDLE;
@@ -1140,7 +1174,7 @@ always @(posedge clk) begin
                 cmd_isn_reg <= isn_rsp_isn;
             end
         end
-        SQ_LST: begin
+        SQ_LSTW: begin
             cmd_rsp_valid <= 1'b1;
             cmd_rsp_conn <= 16'd0;
             if (cmd_op_reg == {1'b0, TOE_CMD_LISTEN}) begin
@@ -1153,48 +1187,82 @@ always @(posedge clk) begin
         end
         SQ_STEP: begin
             if (step_room) begin
-                if (f_again) begin
-                    tcb_reg <= f_tcb;
-                    tcb_valid_reg <= f_out_valid;
-                    if (f_floor_valid) begin
-                        floor_valid_reg <= 1'b1;
-                        floor_reg <= f_floor;
-                    end
+                // stage W: the decision registered
+                w_again <= f_again;
+                w_out_valid <= f_out_valid;
+                w_we <= f_do_write || f_do_delete || f_do_create;
+                w_live <= !f_do_delete;
+                w_create <= f_do_create;
+                w_delete <= f_do_delete;
+                // a step creates only when it has no TCB, and writes or
+                // deletes only the one it has (asserted below)
+                w_addr <= step_tcb_valid ? tcb_id_reg : al_id;
+                w_tcb <= f_tcb;
+                w_floor_valid <= f_floor_valid;
+                w_floor <= f_floor;
+                w_pin_consume <= f_pin_consume;
+                w_tx_valid <= f_tx_valid;
+                w_tx_rst <= f_tx_flags[2];
+                w_txd <= txd_in;
+                w_ev_valid <= f_ev_valid;
+                w_evd <= evd_in;
+                w_pl_valid <= f_pl_valid;
+                w_pl_deliver <= f_pl_deliver;
+                w_pl_len <= f_pl_len;
+                w_pld <= {f_pl_deliver, f_ev_conn16, f_pl_off, f_pl_len};
+                w_st_dropped <= f_st_dropped;
+                w_st_chack <= f_st_chack;
+                w_st_chack_supp <= f_st_chack_supp;
+                w_st_retrans <= f_st_retrans;
+                w_st_table_full <= f_st_table_full;
+                w_st_tmr_inline <= f_st_tmr_inline;
+                w_cmd_done <= f_cmd_done;
+                w_cmd_err <= f_cmd_err;
+                w_cmd_conn <= f_cmd_conn;
+            end
+        end
+        SQ_WB: begin
+            if (w_again) begin
+                tcb_reg <= w_tcb;
+                tcb_valid_reg <= w_out_valid;
+                if (w_floor_valid) begin
+                    floor_valid_reg <= 1'b1;
+                    floor_reg <= w_floor;
                 end
-                if (f_cmd_done) begin
-                    cmd_rsp_valid <= 1'b1;
-                    cmd_rsp_err <= f_cmd_err;
-                    cmd_rsp_conn <= (f_cmd_err == TOE_CMD_OK) ?
-                                    {{(16 - ID_W){1'b0}}, f_cmd_conn} : 16'd0;
+            end
+            if (w_cmd_done) begin
+                cmd_rsp_valid <= 1'b1;
+                cmd_rsp_err <= w_cmd_err;
+                cmd_rsp_conn <= (w_cmd_err == TOE_CMD_OK) ?
+                                {{(16 - ID_W){1'b0}}, w_cmd_conn} : 16'd0;
+            end
+            if (w_tx_valid) begin
+                ip_id_reg <= ip_id_reg + cfg_ip_id_step;
+                stat_segs_out <= stat_segs_out + 1'b1;
+                if (w_tx_rst) begin
+                    stat_rst_out <= stat_rst_out + 1'b1;
                 end
-                if (f_tx_valid) begin
-                    ip_id_reg <= ip_id_reg + cfg_ip_id_step;
-                    stat_segs_out <= stat_segs_out + 1'b1;
-                    if (f_tx_flags[2]) begin
-                        stat_rst_out <= stat_rst_out + 1'b1;
-                    end
-                end
-                if (f_st_dropped) begin
-                    stat_dropped <= stat_dropped + 1'b1;
-                end
-                if (f_st_chack) begin
-                    stat_challenge_acks <= stat_challenge_acks + 1'b1;
-                end
-                if (f_st_chack_supp) begin
-                    stat_challenge_acks_suppressed <= stat_challenge_acks_suppressed + 1'b1;
-                end
-                if (f_st_retrans) begin
-                    stat_retransmits <= stat_retransmits + 1'b1;
-                end
-                if (f_st_table_full) begin
-                    stat_table_full <= stat_table_full + 1'b1;
-                end
-                if (f_st_tmr_inline) begin
-                    stat_timers_inline <= stat_timers_inline + 1'b1;
-                end
-                if (f_pl_valid && f_pl_deliver) begin
-                    stat_rx_bytes <= stat_rx_bytes + {48'd0, f_pl_len};
-                end
+            end
+            if (w_st_dropped) begin
+                stat_dropped <= stat_dropped + 1'b1;
+            end
+            if (w_st_chack) begin
+                stat_challenge_acks <= stat_challenge_acks + 1'b1;
+            end
+            if (w_st_chack_supp) begin
+                stat_challenge_acks_suppressed <= stat_challenge_acks_suppressed + 1'b1;
+            end
+            if (w_st_retrans) begin
+                stat_retransmits <= stat_retransmits + 1'b1;
+            end
+            if (w_st_table_full) begin
+                stat_table_full <= stat_table_full + 1'b1;
+            end
+            if (w_st_tmr_inline) begin
+                stat_timers_inline <= stat_timers_inline + 1'b1;
+            end
+            if (w_pl_valid && w_pl_deliver) begin
+                stat_rx_bytes <= stat_rx_bytes + {48'd0, w_pl_len};
             end
         end
         default: begin

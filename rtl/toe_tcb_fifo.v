@@ -9,6 +9,13 @@
 // fall-through: an entry written in cycle t is visible in cycle t+1).
 // `space` says how many entries can still be written.
 //
+// BYPASS = 1 (NPUSH 1 only): an entry written into an empty FIFO is on the
+// read side in the same cycle (from push_data, which must then come from
+// flip-flops: it is in front of the reader's logic), and is not stored if
+// the reader takes it at once. The connection core's descriptor queue uses
+// it so that registering the step's results (toe_tcb_core, stage W) costs
+// the replies no cycle.
+//
 // With NPUSH > 1 the storage is 2^ceil(log2 NPUSH) banks, entry i in bank
 // i mod banks: the up to NPUSH entries of one cycle go to consecutive
 // slots, so to different banks, and each bank has a single write port (LUT
@@ -25,7 +32,9 @@ module toe_tcb_fifo #(
     // log2 of the number of entries
     parameter DEPTH_LOG2 = 3,
     // writes per cycle
-    parameter NPUSH = 1
+    parameter NPUSH = 1,
+    // first-word bypass of an empty FIFO (see above)
+    parameter BYPASS = 0
 ) (
     input  wire                   clk,
     input  wire                   rst,
@@ -47,6 +56,10 @@ localparam DEPTH = 1 << DEPTH_LOG2;
 localparam NB_LOG2 = (NPUSH > 1) ? $clog2(NPUSH) : 0;
 
 initial begin
+    if (BYPASS != 0 && NPUSH != 1) begin
+        $error("%m: BYPASS needs NPUSH 1");
+        $finish;
+    end
     if (NPUSH < 1 || NPUSH > DEPTH || DEPTH_LOG2 < 1) begin
         $error("%m: NPUSH (%0d) must be 1..2^DEPTH_LOG2 (%0d), DEPTH_LOG2 >= 1",
                NPUSH, DEPTH);
@@ -64,7 +77,8 @@ reg [DEPTH_LOG2:0] count_reg = {(DEPTH_LOG2+1){1'b0}};
 
 wire pop = m_valid && m_ready;
 
-assign m_valid = count_reg != {(DEPTH_LOG2+1){1'b0}};
+wire empty = count_reg == {(DEPTH_LOG2+1){1'b0}};
+assign m_valid = !empty || (BYPASS != 0 && push_valid[0]);
 assign count = count_reg;
 assign space = DEPTH[DEPTH_LOG2:0] - count_reg;
 
@@ -101,7 +115,7 @@ always @(posedge clk) begin
     end
 end
 
-assign m_data = mem[rd_ptr_reg];
+assign m_data = (BYPASS != 0 && empty) ? push_data[WIDTH-1:0] : mem[rd_ptr_reg];
 
 end else begin : g_banked
 

@@ -1622,8 +1622,9 @@ static void test_wrap_diff_free_running(void **state)
 /* The core's reply latency, from the sequencer's states (a regression pin
  * of this design, not an outside figure): the segment is taken in IDLE,
  * looked up (LK), its TCB registered (LKRD), toe_tcp_fsm's stage P
- * registered (PRE), the step decides and pushes the descriptor (STEP), and
- * the FIFO shows it a cycle later: 5 cycles. */
+ * registered (PRE), the step decides and its results are registered
+ * (STEP), the descriptor is pushed (WB) and, the FIFO being empty, shown
+ * on m_tx in the same cycle (its bypass): 5 cycles. */
 #define CORE_REPLY_CYCLES 5
 
 /* Back-to-back segments on random live 4-tuples: cycles per segment

@@ -174,8 +174,10 @@
  * the free). Both measured with a SYN whose ISN (M = now) shows its
  * decision cycle; test_diff_time_timer_job_holds_core pins the deleting
  * job (a SYN reopening the expiring TIME-WAIT, its own connection). */
-#define TD_TMR_BUSY_RTX 5
-#define TD_TMR_BUSY_DEL 8
+#define TD_TMR_BUSY_RTX 6
+#define TD_TMR_BUSY_DEL 10
+/* (5 and 8 until 2026-12-08, when the core's step results got their own
+ * register stage, WB: one cycle more per job) */
 
 /*
  * Reply latency bounds (top of file), last beat in / CMD write -> first
@@ -195,15 +197,19 @@
  *    options and no payload, gives 15, test_diff_time_option_walk_*): */
 #define TD_WALK_MAX 15
 /*  - after a timer of the stimulus's own connection: when its job runs the
- *    timer first, 2 more cycles and the timer's frame (8 beats: every
+ *    timer first, 3 more cycles (PRE, STEP, WB) and the timer's frame (8 beats: every
  *    frame the core sends fits 64 bytes) goes out first; when the timer's
  *    job holds the core, at most TD_TMR_BUSY_DEL cycles later, the timer's
  *    frame already on its way: */
-#define TD_LAT_OWN_TMR (2 + 8)
+#define TD_LAT_OWN_TMR (3 + 8)
 /*  - ARP and ICMP echo replies (toe_l2_resp, not through the core: from
- *    the request's last beat); measured, a pin: */
+ *    the request's last beat); measured, a pin. A reply that is ready
+ *    while another frame is on the wire (a SYN-ACK decided late, up to
+ *    TD_BOUND_SYN after its SYN, spaced only td_cfg.gap before the
+ *    request) starts right after that frame's last beat (toe_top's
+ *    arbiter takes whole frames): its bound is then that frame's end. */
 #define TD_LAT_ARP 6
-#define TD_LAT_ICMP 7
+#define TD_LAT_ICMP 8    /* 7 until the responder's check stage (2026-12-08) */
 /* Per kind:
  *  - a segment that is not a SYN (any ACK, challenge ACK, RST): decided
  *    TD_LAT_SEG after its last beat, later only by the walk; + TD_TX_SEG;
@@ -219,9 +225,9 @@
 /* A timer's frame, from its deadline: the lag (a pass at most for a
  * deadline off its connection's phase), then its job may wait for one
  * stimulus's job (the harness spaces stimuli td_cfg.gap = 12 cycles apart,
- * a job takes at most 5 + 2 + 2 = 9) and its frame for that stimulus's
+ * a job takes at most 6 + 3 + 3 = 12) and its frame for that stimulus's
  * reply (8 beats): TD_TMR_QWAIT; then TD_LAT_TMR_OUT. */
-#define TD_TMR_QWAIT (9 + 8)
+#define TD_TMR_QWAIT (12 + 8)
 
 enum td_reply_kind {
 	TD_RK_SYNACK,        /* SYN-ACK to a SYN */
