@@ -346,21 +346,34 @@ always @(posedge clk) begin
 end
 
 // ---- the decision, in toe_l2.h's order ----
+// What follows from the IP header's version/IHL (beat 1) and total length
+// (beat 2) alone is worked out in registers behind them: a request to us
+// has at least 5 beats, so its done cycle comes at least 3 cycles after
+// beat 2's, when icmp_len_reg (1 cycle) and the values derived from it (2
+// cycles) hold; the next frame's beat 2 comes after done.
 wire [5:0]  ihl_bytes = {ver_ihl_reg[3:0], 2'b00};
-wire [15:0] icmp_len = total_reg - {10'd0, ihl_bytes};
+reg  [15:0] icmp_len = 16'd0;       // total length - IHL * 4
+reg         hdr_bad_reg = 1'b0;     // version / IHL / total length wrong
+reg         trunc_reg = 1'b0;       // icmp_len < 8
+reg  [10:0] r_end = 11'd0;          // 34 + ICMP length: the reply's bytes before padding
+always @(posedge clk) begin
+    icmp_len <= total_reg - {10'd0, ihl_bytes};
+    hdr_bad_reg <= ver_ihl_reg[7:4] != 4'd4 || ver_ihl_reg[3:0] < 4'd5 ||
+                   total_reg < {10'd0, ihl_bytes};
+    trunc_reg <= icmp_len < 16'd8;
+    r_end <= 11'd34 + icmp_len[10:0];
+end
 wire [15:0] y_fold = fold32({5'd0, y_acc_reg});
 
 wire v_for_us = cfg_enable && !fbad_reg && flen_reg >= 12'd34 && dst_mac_reg == cfg_mac &&
                 etype_reg == 16'h0800 && proto_reg == 8'd1 && dst_ip_reg == cfg_ip;
 wire v_too_big = flen_reg > 12'd1514;
-wire v_ip_hdr = ver_ihl_reg[7:4] != 4'd4 || ver_ihl_reg[3:0] < 4'd5 ||
-                total_reg < {10'd0, ihl_bytes} ||
-                {1'b0, total_reg} + 17'd14 > {5'd0, flen_reg};
+wire v_ip_hdr = hdr_bad_reg || ip_end_reg > {5'd0, flen_reg};
 wire v_ip_csum = fold32({11'd0, ip_acc_reg}) != 16'hffff;
 wire v_ip_frag = frag_reg != 14'd0;
 wire v_ip_src = src_ip_reg[31:24] == 8'd0 || src_ip_reg[31:24] == 8'd127 ||
                 src_ip_reg[31:29] == 3'b111;
-wire v_icmp_trunc = icmp_len < 16'd8;
+wire v_icmp_trunc = trunc_reg;
 wire v_not_echo = type_reg != 8'd8 || code_reg != 8'd0;
 wire [27:0] hy_sum = {11'd0, head_acc_reg} + {1'b0, y_acc_reg};
 wire v_icmp_csum = fold32({4'd0, hy_sum}) != 16'hffff;
@@ -412,7 +425,6 @@ wire              frame_ovf = ovf_reg || (w_valid_reg && !w_fits);
 wire [7:0]        frame_beats = flen_reg[10:3] + {7'd0, flen_reg[2:0] != 3'd0};
 
 // ---- chk: the verdict and the reply's metadata, registered at done ----
-wire [10:0] r_end = 11'd34 + icmp_len[10:0];
 wire [10:0] r_flen = r_end < 11'd60 ? 11'd60 : r_end;  // with padding
 wire [3:0]  r_opt = ver_ihl_reg[3:0] - 4'd5;
 

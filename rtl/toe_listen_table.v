@@ -7,9 +7,11 @@
 // listeners, plus a count that caps them at `limit` (cfg.max_listeners,
 // at most N_LISTEN) the way the reference stack's listener array does.
 //
-// Timing, as toe_conn_table: lk_en + lk_port in cycle 0 -> hit valid from
-// cycle 1 until the next lookup; add_en / del_en later change the bit of
-// that port (write-through). After rst the bitmap is cleared (1024 cycles)
+// Timing, as toe_conn_table: lk_en + lk_port in cycle 0 -> the word on the
+// block RAM's output in cycle 1, registered: hit valid from cycle 2 until
+// the next lookup, straight from that register (the RAM's clock-to-out is
+// not in front of hit, nor of the add / delete it decides); add_en /
+// del_en from cycle 2 on change the bit of that port (write-through). After rst the bitmap is cleared (1024 cycles)
 // before `ready` rises.
 
 `timescale 1ns / 1ps
@@ -65,7 +67,7 @@ wire [31:0] n_listen = N_LISTEN;
 wire [31:0] eff_limit = (limit < n_listen) ? limit : n_listen;
 
 assign ready = !clearing_reg;
-assign hit = |(word & mask);
+assign hit = |(word_reg & mask);
 assign count = count_reg;
 assign can_add = {{(32 - CNT_W){1'b0}}, count_reg} < eff_limit;
 

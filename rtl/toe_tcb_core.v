@@ -1034,7 +1034,7 @@ always @* begin
         end
         SQ_LST: begin
             // the bitmap's word is on the block RAM's output: the listen
-            // table registers it (its word_reg) for LSTW
+            // table registers it, its hit is valid in LSTW
             sq_next = SQ_LSTW;
         end
         SQ_LSTW: begin
