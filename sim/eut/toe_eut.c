@@ -214,6 +214,38 @@ bool toe_eut_busy(const struct toe_eut *e)
 	return e->ops->busy(e);
 }
 
+uint64_t toe_eut_cmd_count(const struct toe_eut *e)
+{
+	return e->cmd_count;
+}
+
+uint64_t toe_eut_cmd_tick(const struct toe_eut *e)
+{
+	return e->cmd_tick;
+}
+
+int toe_eut_cmd_op(const struct toe_eut *e)
+{
+	return e->cmd_op;
+}
+
+int64_t toe_eut_reply_bound(const struct toe_eut *e, int op,
+			    const uint8_t *frame, size_t len)
+{
+	return e->ops->reply_bound ? e->ops->reply_bound(e, op, frame, len) : -1;
+}
+
+/* Every command goes through here: its number, op and (until the back end
+ * says better) tick. */
+static int command(struct toe_eut *e, int op, uint16_t lport, uint32_t rip,
+		   uint16_t rport, const uint8_t *rmac, int conn)
+{
+	e->cmd_count++;
+	e->cmd_op = op;
+	e->cmd_tick = e->ops->tick(e);
+	return e->ops->command(e, op, lport, rip, rport, rmac, conn);
+}
+
 int toe_eut_push_frame(struct toe_eut *e, const uint8_t *buf, size_t len)
 {
 	return e->ops->push_frame(e, buf, len);
@@ -248,34 +280,34 @@ size_t toe_eut_payload_pending(const struct toe_eut *e)
 
 int toe_eut_listen(struct toe_eut *e, uint16_t port)
 {
-	return e->ops->command(e, TOE_CMD_LISTEN, port, 0, 0, NULL, 0);
+	return command(e, TOE_CMD_LISTEN, port, 0, 0, NULL, 0);
 }
 
 int toe_eut_unlisten(struct toe_eut *e, uint16_t port)
 {
-	return e->ops->command(e, TOE_CMD_UNLISTEN, port, 0, 0, NULL, 0);
+	return command(e, TOE_CMD_UNLISTEN, port, 0, 0, NULL, 0);
 }
 
 int toe_eut_connect(struct toe_eut *e, uint16_t lport, uint32_t rip,
 		    uint16_t rport, const uint8_t rmac[6])
 {
-	return e->ops->command(e, TOE_CMD_CONNECT, lport, rip, rport,
-			       rmac ? rmac : e->cfg.remote_mac, 0);
+	return command(e, TOE_CMD_CONNECT, lport, rip, rport,
+		       rmac ? rmac : e->cfg.remote_mac, 0);
 }
 
 int toe_eut_close(struct toe_eut *e, int conn)
 {
-	return e->ops->command(e, TOE_CMD_CLOSE, 0, 0, 0, NULL, conn);
+	return command(e, TOE_CMD_CLOSE, 0, 0, 0, NULL, conn);
 }
 
 int toe_eut_shutdown(struct toe_eut *e, int conn)
 {
-	return e->ops->command(e, TOE_CMD_SHUTDOWN, 0, 0, 0, NULL, conn);
+	return command(e, TOE_CMD_SHUTDOWN, 0, 0, 0, NULL, conn);
 }
 
 int toe_eut_abort(struct toe_eut *e, int conn)
 {
-	return e->ops->command(e, TOE_CMD_ABORT, 0, 0, 0, NULL, conn);
+	return command(e, TOE_CMD_ABORT, 0, 0, 0, NULL, conn);
 }
 
 int toe_eut_accept(struct toe_eut *e, int conn)

@@ -205,6 +205,30 @@ uint64_t toe_eut_timer_slack(const struct toe_eut *e);
 bool toe_eut_busy(const struct toe_eut *e);
 
 /*
+ * Reply latency (toe-pkt's timing checks, docs/pkt.md "Timing"). The
+ * commands given so far (listen ... abort): their number, and the op
+ * (TOE_CMD_*) and tick of the last one - the tick its CMD register write
+ * began (rtl, board; the engine settled before it), or the tick it ran at
+ * (ref, linux).
+ */
+uint64_t toe_eut_cmd_count(const struct toe_eut *e);
+uint64_t toe_eut_cmd_tick(const struct toe_eut *e);
+int toe_eut_cmd_op(const struct toe_eut *e);
+/*
+ * The most ticks from a stimulus to the first beat of the engine's reply
+ * to it, by the engine's design, with nothing else in its way: for a
+ * frame (op 0; frame/len the frame as pushed) from its last beat in
+ * (toe_eut_rx_last_tick), for a command (op TOE_CMD_*, frame NULL) from
+ * toe_eut_cmd_tick. A reply that waits for another frame the engine sends
+ * first may start later: op -1 gives the most ticks from that frame's
+ * last beat to the waiting frame's first. ref: 0 (it answers in the tick
+ * of the stimulus); rtl: the latencies of sim/toe_top_latency.h; -1 when
+ * the back end states none (board, linux).
+ */
+int64_t toe_eut_reply_bound(const struct toe_eut *e, int op,
+			    const uint8_t *frame, size_t len);
+
+/*
  * The link's pump: a back end whose register accesses take long in engine
  * time (board: thousands of cycles over its UART) calls fn(arg) while it
  * steps the clock inside one, at most every TOE_EUT_PUMP_TICKS ticks, so

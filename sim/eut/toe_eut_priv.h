@@ -50,6 +50,9 @@ struct toe_eut_ops {
 	/* NULL: no registers (ref) */
 	int (*csr_read)(struct toe_eut *e, uint32_t addr, uint32_t *v);
 	int (*csr_write)(struct toe_eut *e, uint32_t addr, uint32_t v);
+	/* NULL: no stated reply latency (board, linux) */
+	int64_t (*reply_bound)(const struct toe_eut *e, int op,
+			       const uint8_t *frame, size_t len);
 };
 
 struct toe_eut {
@@ -61,6 +64,10 @@ struct toe_eut {
 	double model_rate;
 	uint64_t skips;          /* inexact skips of toe_eut_run */
 	uint64_t timer_slack;
+	/* the last command (toe_eut.c sets them before the back end runs
+	 * it; a back end that writes it later moves cmd_tick there) */
+	uint64_t cmd_count, cmd_tick;
+	int cmd_op;
 	char desc[192];
 	void (*pump)(void *arg); /* toe_eut_set_pump */
 	void *pump_arg;

@@ -378,6 +378,18 @@ static int ref_stats(struct toe_eut *e, struct toe_ref_stats *st)
 	return 0;
 }
 
+/* The reference stack answers in the tick of its stimulus, and every
+ * frame leaves whole in one tick: no latency, no queue (toe_eut.h). */
+static int64_t ref_reply_bound(const struct toe_eut *e, int op,
+			       const uint8_t *frame, size_t len)
+{
+	(void)e;
+	(void)op;
+	(void)frame;
+	(void)len;
+	return 0;
+}
+
 static const struct toe_eut_ops ref_ops = {
 	.free = ref_free,
 	.error = ref_error,
@@ -399,6 +411,7 @@ static const struct toe_eut_ops ref_ops = {
 	.find = ref_find,
 	.conn_count = ref_conn_count,
 	.stats = ref_stats,
+	.reply_bound = ref_reply_bound,
 };
 
 struct toe_eut *toe_eut_ref_new(const struct toe_eut_cfg *cfg, char *err,

@@ -114,13 +114,14 @@ int toe_eut_regs_command(struct toe_eut *e, int op, uint16_t lport,
 		memcpy(c.remote_mac, rmac, 6);
 	if (r->cmd_burst) {
 		/* the arguments and CMD in as few requests as the burst
-		 * allows */
+		 * allows (cmd_tick: their start) */
 		rc = toe_drv_command(&r->d, &c, &st);
 	} else {
 		/* the steps apart (own_bridge: the engine settled between
-		 * them) */
+		 * them); the reply latency counts from the CMD write */
 		rc = toe_drv_cmd_write_args(&r->d, &c);
 		settle(r);
+		e->cmd_tick = e->ops->tick(e);
 		if (rc == 0)
 			rc = toe_drv_cmd_start(&r->d, c.op);
 		if (rc == 0)

@@ -25,6 +25,7 @@
 
 #include "toe_sim.h"
 #include "toe_sim_drv.h"
+#include "toe_top_latency.h"
 
 /*
  * Optional in libtoesim: skip `ticks` cycles without clocking the model,
@@ -218,6 +219,89 @@ static size_t rtl_payload_pending(const struct toe_eut *e)
 	return toe_sim_payload_pending(T(e)->s);
 }
 
+/*
+ * Reply latency bounds (toe_eut.h, toe_eut_reply_bound), from the
+ * engine's latencies (sim/toe_top_latency.h).
+ *
+ * The receive parser's option walker finalises a frame in the cycle after
+ * its last beat, or later while it is still walking: it takes one option
+ * other than NOP a cycle (with up to three NOPs before it), or four NOPs,
+ * and a walk ends with its last option, an EOL, a malformed option or the
+ * end of the option bytes. From the cycle after the last beat it never
+ * waits for bytes, so it runs past it by at most one step per option
+ * (EOL and the first malformed one included), one per four NOPs and one
+ * to find the end: an upper bound, capped by the worst layout measured
+ * (TOE_LAT_WALK_MAX).
+ */
+static unsigned walk_bound(const uint8_t *f, size_t n)
+{
+	size_t t, end, i;
+	unsigned steps = 1, nops = 0;
+
+	if (n < 14 + 20 || f[12] != 0x08 || f[13] != 0x00)
+		return 0;
+	t = 14 + (size_t)(f[14] & 15u) * 4;
+	if (t + 20 > n)
+		return 0;
+	end = t + (size_t)(f[t + 12] >> 4) * 4;
+	if (end > n)
+		end = n;
+	for (i = t + 20; i < end;) {
+		if (f[i] == 1) { /* NOP */
+			nops++;
+			i++;
+			continue;
+		}
+		steps++;
+		if (f[i] == 0 || i + 1 >= end || f[i + 1] < 2)
+			break;
+		i += f[i + 1];
+	}
+	steps += (nops + 3) / 4;
+	return steps < TOE_LAT_WALK_MAX ? steps : TOE_LAT_WALK_MAX;
+}
+
+/*
+ * op 0, a frame, from its last beat: decided TOE_LAT_SEG after it, later
+ * by the walk; a SYN without ACK no earlier than its SipHash (TOE_LAT_SYN
+ * after the first beat, a cycle more for each beat IPv4 options move its
+ * ports) and TOE_LAT_SYN_HOLD; its job up to TOE_LAT_SEG_EXTRA (a SYN
+ * without ACK: TOE_LAT_SYN_EXTRA) longer; then TOE_TX_SEG to the reply's
+ * first beat. A command, from its CMD write: TOE_LAT_CMD, up to
+ * TOE_LAT_CMD_EXTRA more, then TOE_TX_CMD (connect: TOE_TX_CONNECT).
+ * op -1: a frame that waits for another to go out starts TOE_TX_QUEUE
+ * after that one's last beat.
+ */
+static int64_t rtl_reply_bound(const struct toe_eut *e, int op,
+			       const uint8_t *f, size_t n)
+{
+	int64_t dec, extra = TOE_LAT_SEG_EXTRA;
+
+	(void)e;
+	if (op < 0)
+		return TOE_TX_QUEUE;
+	if (op > 0)
+		return TOE_LAT_CMD + TOE_LAT_CMD_EXTRA +
+		       (op == TOE_CMD_CONNECT ? TOE_TX_CONNECT : TOE_TX_CMD);
+	dec = TOE_LAT_SEG + (int64_t)walk_bound(f, n);
+	if (n >= 14 + 20 + 14 && f[12] == 0x08 && f[13] == 0x00) {
+		size_t t = 14 + (size_t)(f[14] & 15u) * 4;
+		int64_t last = (int64_t)((n + 7) / 8) - 1;
+		int64_t pb = (17 + 4 * (int64_t)(f[14] & 15u)) / 8;
+
+		if (t + 14 <= n && (f[t + 13] & 0x12) == 0x02) {
+			/* SYN without ACK: its hash, from the first beat */
+			int64_t h = TOE_LAT_SYN + (pb > 4 ? pb - 4 : 0) - last;
+
+			if (h > dec)
+				dec = h;
+			dec += TOE_LAT_SYN_HOLD;
+			extra = TOE_LAT_SYN_EXTRA;
+		}
+	}
+	return dec + extra + TOE_TX_SEG;
+}
+
 static const struct toe_eut_ops rtl_ops = {
 	.free = rtl_free,
 	.error = toe_eut_regs_error,
@@ -242,6 +326,7 @@ static const struct toe_eut_ops rtl_ops = {
 	.stats = toe_eut_regs_stats,
 	.csr_read = toe_eut_regs_csr_read,
 	.csr_write = toe_eut_regs_csr_write,
+	.reply_bound = rtl_reply_bound,
 };
 
 bool toe_eut_have_rtl(void)

@@ -172,7 +172,7 @@ for s in ["HS-01_listen_syn_synack.pkt", "AO-02_synsent_synack_established.pkt",
     os.makedirs(d, exist_ok=True)
     shutil.copy(os.path.join(TOP, "tests", "pkt", s), os.path.join(d, s))
 write("pkt", "syntax_extras.pkt", """/* options, a time window, SACK blocks,
-   raw option bytes, '@port', an errno, a command */
+   raw option bytes, '@port', IPv4 fields, an errno, a command */
 --tolerance_usecs=10000
 --local_ip=10.0.0.1
 --isn_key=000102030405060708090a0b0c0d0e0f
@@ -180,8 +180,8 @@ write("pkt", "syntax_extras.pkt", """/* options, a time window, SACK blocks,
 +0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
 +0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
 0~0.2 > S 0:0(0) <mss 1460>
-+0.1 < @40000 S. 0:0(0) ack 1 win 100 <sack 1:2 3:4,raw 0102,eol>
-+0 > . 1:1(0) ack 1 <...>
++0.1 < @40000 [tos 0x0] S. 0:0(0) ack 1 win 100 <sack 1:2 3:4,raw 0102,eol>
++0 > (ttl 64, df, id 1) . 1:1(0) ack 1 <...>
 +0 `true`
 +0 %{
 assert tcpi_state == TCP_ESTABLISHED

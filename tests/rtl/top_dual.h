@@ -145,18 +145,15 @@
 #include <stdint.h>
 
 #include "toe_ref.h"
+#include "toe_top_latency.h"
 #include "toe_wire.h"
 
-/* Decision latencies (cycles), see the top. */
-#define TD_LAT_SEG 3      /* last beat -> core take, no option walk left */
-#define TD_LAT_SYN 11     /* first beat -> core take, SYN without ACK
-                           * (SipHash started at beat 4; toe_top's
-                           * iterative unit at ISN_HR_PER_STAGE 4: a
-                           * loading cycle, 4 stages, the output skid =
-                           * 6 cycles; then the take) */
-#define TD_LAT_SYN_HOLD 1 /* SYN without ACK: the registered "hash is
-                           * there" flag (toe_top_seg) */
-#define TD_LAT_CMD 17     /* toe_sim_csr_write(CMD) called -> core take */
+/* Decision latencies (cycles), see the top; the numbers are the engine's,
+ * shared with toe-pkt (sim/toe_top_latency.h). */
+#define TD_LAT_SEG TOE_LAT_SEG
+#define TD_LAT_SYN TOE_LAT_SYN
+#define TD_LAT_SYN_HOLD TOE_LAT_SYN_HOLD
+#define TD_LAT_CMD TOE_LAT_CMD
 /* Scanner lag aimed for: deadline -> the scan cycle that finds it due.
  * The frame a timer sends starts TD_LAT_TMR_OUT cycles after that. */
 #define TD_LAG0 16
@@ -187,15 +184,15 @@
  *    regression pin for that part (test_rtl_top.c --bench: SYN -> SYN-ACK
  *    11 = 5 + 6, ACK 9 = 3 + 6):
  */
-#define TD_TX_SEG 6      /* a segment's job: 5 cycles, the frame's first
-                          * beat the cycle after */
-#define TD_TX_CMD 5      /* close / shutdown / abort: a 4-cycle job */
-#define TD_TX_CONNECT 15 /* connect: its job waits for its ISN's SipHash */
+#define TD_TX_SEG TOE_TX_SEG         /* a segment's job: 5 cycles, the frame's
+                                     * first beat the cycle after */
+#define TD_TX_CMD TOE_TX_CMD         /* close / shutdown / abort: a 4-cycle job */
+#define TD_TX_CONNECT TOE_TX_CONNECT /* connect: waits for its ISN's SipHash */
 /*  - the option walker can finalise a frame up to this many cycles after
  *    the cycle after its last beat (td_parse_fin: one non-NOP option a
  *    cycle, at most 20 of them in 40 bytes; the worst layout, 20 two-byte
  *    options and no payload, gives 15, test_diff_time_option_walk_*): */
-#define TD_WALK_MAX 15
+#define TD_WALK_MAX TOE_LAT_WALK_MAX
 /*  - after a timer of the stimulus's own connection: when its job runs the
  *    timer first, 3 more cycles (PRE, STEP, WB) and the timer's frame (8 beats: every
  *    frame the core sends fits 64 bytes) goes out first; when the timer's

@@ -25,6 +25,7 @@
 /* Runner settings: command line options, then the script's own options. */
 struct pkt_settings {
 	int64_t tolerance_us;   /* --tolerance_usecs (default 4000) */
+	bool tolerance_given;   /* set by an option (not the default) */
 	uint32_t local_ip;      /* --local_ip: the engine (192.168.0.1) */
 	uint32_t remote_ip;     /* --remote_ip: the peer (192.0.2.1) */
 	uint16_t bind_port;     /* --bind_port: listening port (8080) */
@@ -85,6 +86,13 @@ struct pkt_seg_spec {
 	 * 32-bit edges inside opt[] (injected segments only) */
 	uint8_t sack_edge[8];
 	uint8_t n_sack_edge;
+	/* IPv4 header fields, "(ttl 64)" before the flags (packetdrill: one
+	 * of tos, ttl; toe-pkt extensions: a list, id, df, nodf); injected:
+	 * set, expected: checked, when given */
+	bool has_tos, has_ttl, has_id, has_df;
+	uint8_t tos, ttl;
+	uint16_t ip_id;
+	bool df;
 	bool bad_tcp_csum;  /* extension: "csum bad" */
 	bool bad_ip_csum;   /* extension: "ipcsum bad" */
 };
@@ -161,6 +169,7 @@ struct pkt_frame {
 	size_t len;
 	bool bad;                /* sent with tuser (bad frame) set */
 	uint64_t t_us;           /* when its first byte left the engine */
+	uint64_t first_tick, last_tick; /* its first and last beat (ticks) */
 };
 
 /* An event (TOE_EV_*), with the payload of RX_DATA. */

@@ -113,6 +113,7 @@ int pkt_settings_option(struct pkt_settings *s, const char *opt, char *err,
 		if (parse_u64(val, &v) || v > 100000000)
 			goto bad;
 		s->tolerance_us = (int64_t)v;
+		s->tolerance_given = true;
 	} else if (!strcmp(name, "local_ip")) {
 		if (toe_ip_parse(val, &s->local_ip))
 			goto bad;
@@ -570,6 +571,69 @@ static const char *word(const char *p, char *buf, size_t n)
 	return p;
 }
 
+/*
+ * IPv4 header fields: "(ITEM, ...)" or "[ITEM, ...]" at *pp, after the
+ * direction (and @PORT). packetdrill's forms: "tos 0xNN" or "ttl N" (one
+ * of them); toe-pkt's extensions: several items, "id N" (the IP
+ * identification), "df" and "nodf" (the don't-fragment flag). Each item
+ * at most once.
+ */
+static int parse_ip_info(struct ctx *c, struct pkt_seg_spec *s,
+			 const char **pp)
+{
+	char close = **pp == '(' ? ')' : ']';
+	const char *p = *pp + 1, *end = strchr(p, close);
+	char *list, *item, *save = NULL;
+	int rc = 0;
+
+	if (!end)
+		return perr(c, "IP field list without closing '%c'", close);
+	list = trim_dup(p, end);
+	*pp = end + 1;
+	if (!*list) {
+		free(list);
+		return perr(c, "empty IP field list");
+	}
+	for (item = strtok_r(list, ",", &save); item && !rc;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *t = trim_dup(item, item + strlen(item)), w[16];
+		const char *q = word(t, w, sizeof(w));
+		uint32_t v = 0;
+		bool *seen = NULL;
+
+		q = skip_ws(q);
+		if (!strcmp(w, "tos") || !strcmp(w, "ttl") || !strcmp(w, "id")) {
+			const char *z = scan_u32(q, &v);
+
+			if (!z || *skip_ws(z) || v > (w[1] == 'd' ? 65535u : 255u))
+				rc = perr(c, "bad IP field '%s'", t);
+			seen = w[0] == 'i' ? &s->has_id : w[1] == 'o' ? &s->has_tos
+								       : &s->has_ttl;
+		} else if ((!strcmp(w, "df") || !strcmp(w, "nodf")) && !*q) {
+			seen = &s->has_df;
+		} else {
+			rc = perr(c, "IP field '%s' is not supported (tos N, ttl N, "
+				  "id N, df, nodf)", t);
+		}
+		if (!rc && *seen)
+			rc = perr(c, "IP field '%s' given twice", w);
+		if (!rc) {
+			*seen = true;
+			if (!strcmp(w, "tos"))
+				s->tos = (uint8_t)v;
+			else if (!strcmp(w, "ttl"))
+				s->ttl = (uint8_t)v;
+			else if (!strcmp(w, "id"))
+				s->ip_id = (uint16_t)v;
+			else
+				s->df = w[0] == 'd';
+		}
+		free(t);
+	}
+	free(list);
+	return rc;
+}
+
 static int parse_packet(struct ctx *c, const char *text, struct pkt_event *e)
 {
 	struct pkt_seg_spec *s = &e->u.seg;
@@ -585,6 +649,11 @@ static int parse_packet(struct ctx *c, const char *text, struct pkt_event *e)
 		if (!p || v == 0 || v > 65535)
 			return perr(c, "bad '@port'");
 		s->port = (int)v;
+		p = skip_ws(p);
+	}
+	if (*p == '(' || *p == '[') {
+		if (parse_ip_info(c, s, &p))
+			return -1;
 		p = skip_ws(p);
 	}
 	p = word(p, w, sizeof(w));

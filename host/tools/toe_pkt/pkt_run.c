@@ -87,14 +87,17 @@ static int be_pop_frame(struct run *r, struct pkt_frame *f)
 {
 	uint64_t first = 0;
 	bool bad = false;
+	uint64_t last = 0;
 	size_t n = toe_eut_pop_frame(r->be, f->buf, sizeof(f->buf), &first,
-				     NULL, &bad);
+				     &last, &bad);
 
 	if (n == 0)
 		return 0;
 	f->len = n < sizeof(f->buf) ? n : sizeof(f->buf);
 	f->bad = bad;
 	f->t_us = be_us(r, first);
+	f->first_tick = first;
+	f->last_tick = last;
 	return 1;
 }
 
@@ -172,7 +175,10 @@ void pkt_note(struct run *r, const struct pkt_event *e, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(r->notes, "  note: %s:%d: ", r->sc->path, e->line);
+	if (e)
+		fprintf(r->notes, "  note: %s:%d: ", r->sc->path, e->line);
+	else
+		fprintf(r->notes, "  note: %s: ", r->sc->path);
 	va_start(ap, fmt);
 	vfprintf(r->notes, fmt, ap);
 	va_end(ap);
@@ -473,6 +479,14 @@ static int do_inject(struct run *r, const struct pkt_event *e)
 	s.data = zeros;
 	s.len = (uint16_t)sp->len;
 	ip.id = r->ip_id++;
+	if (sp->has_id)
+		ip.id = sp->ip_id;
+	if (sp->has_tos)
+		ip.tos = sp->tos;
+	if (sp->has_ttl)
+		ip.ttl = sp->ttl;
+	if (sp->has_df)
+		ip.df = sp->df;
 	n = toe_build_frame(buf, sizeof(buf), r->cfg.local_mac, r->cfg.remote_mac,
 			    &ip, &s);
 	if (n < 0)
@@ -490,7 +504,44 @@ static int do_inject(struct run *r, const struct pkt_event *e)
 	}
 	if (toe_eut_push_frame(r->be, buf, (size_t)n))
 		return pkt_fail(r, e, "the %s refused the frame", pkt_be_name(r));
+	/* the stimulus of the replies due now: its bound counts from its
+	 * last beat in */
+	r->in_t = r->in_upto = r->t_stim;
+	r->in_line = e->line;
+	r->in_frame = true;
+	r->in_bound = toe_eut_reply_bound(r->be, 0, buf, (size_t)n);
 	return 0;
+}
+
+/* The IPv4 header fields a '>' line gives (tos, ttl, id, df). Linux: the
+ * IP ID is not compared (noted): the kernel gives 0 to a SYN-ACK or a
+ * RST with DF, and a connection's segments IDs from a counter that starts
+ * at a random value (inet_id). */
+static int compare_ip(struct run *r, const struct pkt_event *e,
+		      const struct toe_frame *pf, const struct pkt_frame *fr,
+		      const struct flow *f)
+{
+	const struct pkt_seg_spec *sp = &e->u.seg;
+
+	if (sp->has_tos && pf->ip.tos != sp->tos)
+		pkt_fail(r, e, "tos: expected 0x%02x, got 0x%02x", sp->tos,
+			 pf->ip.tos);
+	else if (sp->has_ttl && pf->ip.ttl != sp->ttl)
+		pkt_fail(r, e, "ttl: expected %u, got %u", sp->ttl, pf->ip.ttl);
+	else if (sp->has_df && pf->ip.df != sp->df)
+		pkt_fail(r, e, "DF: expected %s, got %s", sp->df ? "set" : "clear",
+			 pf->ip.df ? "set" : "clear");
+	else if (sp->has_id && r->o->kind == TOE_EUT_LINUX) {
+		pkt_note(r, e, "IP id not checked on Linux (it sent %u): the "
+			 "kernel's IDs are 0 or from a random start",
+			 pf->ip.id);
+		return 0;
+	} else if (sp->has_id && pf->ip.id != sp->ip_id)
+		pkt_fail(r, e, "IP id: expected %u, got %u", sp->ip_id, pf->ip.id);
+	else
+		return 0;
+	show_frame(r, fr, f);
+	return -1;
 }
 
 /* Compare the engine's frame with a '>' line. */
@@ -542,6 +593,8 @@ static int compare_out(struct run *r, const struct pkt_event *e,
 		return -1;
 	}
 	r->cur = fl;
+	if (compare_ip(r, e, &pf, fr, f))
+		return -1;
 	if (pf.seg.flags != sp->flags) {
 		pkt_fail(r, e, "flags: expected %s, got %s", pkt_flags_str(sp->flags, a),
 		     pkt_flags_str(pf.seg.flags, b));
@@ -600,11 +653,122 @@ static int compare_out(struct run *r, const struct pkt_event *e,
 	return 0;
 }
 
+/* Script time us (>= 0) as a tick of the back end, rounded up. */
+static uint64_t us_tick(const struct run *r, int64_t us)
+{
+	return toe_eut_t0(r->be) +
+	       toe_eut_us_to_ticks_ceil(us > 0 ? (uint64_t)us : 0,
+					toe_eut_tick_hz(r->be));
+}
+
+/*
+ * The simulated back ends' late side for a '>' line due from lo to hi
+ * (docs/pkt.md "Timing"): the last tick its first beat may come in. A
+ * reply due when the last input that reached the engine (a frame or a
+ * command) went in - lo not after it - is that stimulus's: within the
+ * back end's stated reply latency of it (toe_eut_reply_bound: from the
+ * frame's last beat, from the command's CMD write; *stim set). Any other
+ * is a timer's: within the timer scan's bound (toe_eut_timer_slack) after
+ * hi. Either may wait for a frame the engine sent before it (the queue
+ * bound after that frame's last beat). 0: not known yet (the stimulus
+ * frame is still going in: a reply now is to an earlier input).
+ */
+static uint64_t sim_deadline(struct run *r, int64_t lo, int64_t hi,
+			     bool *stim)
+{
+	int64_t q = toe_eut_reply_bound(r->be, -1, NULL, 0);
+	uint64_t d;
+
+	*stim = r->in_t >= 0 && lo <= r->in_upto;
+	if (*stim && r->in_bound < 0) {
+		/* a back end that states no latency: the tolerance */
+		d = us_tick(r, hi + r->sc->set.tolerance_us);
+	} else if (*stim) {
+		if (r->in_frame && toe_eut_rx_pending(r->be))
+			return 0;
+		d = (r->in_frame ? toe_eut_rx_last_tick(r->be) : r->in_cmd_tick) +
+		    (uint64_t)r->in_bound;
+		if (us_tick(r, hi) > d)
+			d = us_tick(r, hi); /* a window a~b */
+	} else {
+		d = us_tick(r, hi) + toe_eut_timer_slack(r->be);
+	}
+	if (r->have_out && q >= 0 && r->out_tick + (uint64_t)q > d)
+		d = r->out_tick + (uint64_t)q;
+	return d;
+}
+
+/* The tick the last input's reply latency counts from (sim_deadline). */
+static uint64_t in_tick(struct run *r)
+{
+	return r->in_frame ? toe_eut_rx_last_tick(r->be) : r->in_cmd_tick;
+}
+
+/* Simulated back ends: the frame fr against the window of a '>' line due
+ * from lo to hi: 0, or -1 (failed). *is_stim: it was due as a stimulus's
+ * reply. */
+static int sim_timing(struct run *r, const struct pkt_event *e, int64_t lo,
+		      int64_t hi, const struct pkt_frame *fr, bool *is_stim)
+{
+	char t1[32], t2[32], t3[32];
+	bool stim, bounded;
+	uint64_t d = sim_deadline(r, lo, hi, &stim);
+	/* what the late side counts from: the stimulus, or the time due */
+	uint64_t from = stim ? in_tick(r) : us_tick(r, hi);
+
+	*is_stim = stim;
+	bounded = !stim || r->in_bound >= 0;
+	pkt_fmt_time(t1, sizeof(t1), lo);
+	pkt_fmt_time(t2, sizeof(t2), (int64_t)fr->t_us);
+	pkt_fmt_time(t3, sizeof(t3), hi);
+	if ((int64_t)fr->t_us < lo) {
+		if (e->t.range)
+			pkt_fail(r, e, "timing: expected between %s and %s s, sent "
+				 "at %s s: early (no early slack on a simulated "
+				 "back end)", t1, t3, t2);
+		else
+			pkt_fail(r, e, "timing: expected at %s s, sent at %s s: "
+				 "early (no early slack on a simulated back end)",
+				 t1, t2);
+	} else if (d && fr->first_tick > d) {
+		if (!bounded)
+			pkt_fail(r, e, "timing: expected at %s s (tolerance %lld "
+				 "us), sent at %s s", t1,
+				 (long long)r->sc->set.tolerance_us, t2);
+		else if (stim)
+			pkt_fail(r, e, "timing: expected at %s s, sent at %s s: "
+				 "%llu ticks after its stimulus (line %d, %s), "
+				 "over the %s's reply bound of %lld", t1, t2,
+				 (unsigned long long)(fr->first_tick - from),
+				 r->in_line, r->in_frame ? "its last beat in" :
+				 "its command written", pkt_be_name(r),
+				 (long long)r->in_bound);
+		else
+			pkt_fail(r, e, "timing: expected at %s s%s%s, sent at %s "
+				 "s: %llu ticks after it, over the timer scan's "
+				 "bound of %llu", t1, e->t.range ? " to " : "",
+				 e->t.range ? t3 : "", t2,
+				 (unsigned long long)(fr->first_tick - from),
+				 (unsigned long long)toe_eut_timer_slack(r->be));
+	} else {
+		if (r->o->verbose && d && bounded)
+			fprintf(r->o->out, "    [%s] line %d: %lld ticks after %s, "
+				"at most %llu\n", t2, e->line,
+				(long long)fr->first_tick - (long long)from,
+				stim ? "its stimulus" : "its time",
+				(unsigned long long)(d - from));
+		return 0;
+	}
+	show_frame(r, fr, frame_flow(r, fr));
+	return -1;
+}
+
 static int do_expect(struct run *r, const struct pkt_event *e)
 {
 	const struct pkt_time *t = &e->t;
 	int64_t tol = r->sc->set.tolerance_us, lo, hi, limit;
 	int64_t slack = (int64_t)pkt_be_slack_us(r);
+	bool lx = r->o->kind == TOE_EUT_LINUX, stim = false;
 	const struct pkt_frame *fr;
 	char t1[32], t2[32], t3[32];
 
@@ -622,15 +786,20 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 		if (r->t_stim >= 0 && lo <= r->t_stim) {
 			/* Linux runs in real time beside other programs:
 			 * its replies get the fixed slack (scheduling) */
-			if (r->o->kind != TOE_EUT_LINUX)
+			if (!lx)
 				slack = 0;
 		}
 		/* Linux: a kernel timer fires late by up to 1/8 of its
 		 * timeout (the timer wheel's granularity), counted here from
 		 * the previous event; at least the fixed slack */
-		else if (r->o->kind == TOE_EUT_LINUX &&
-			 (lo - r->t_prev) / 8 > slack)
+		else if (lx && (lo - r->t_prev) / 8 > slack)
 			slack = (lo - r->t_prev) / 8;
+		/* the simulated back ends' bounds are checked below, once
+		 * the frame is there (sim_timing); waiting up to the
+		 * tolerance and the timer slack past them only lets a late
+		 * frame be reported as late, not as missing */
+		if (!lx && slack < (int64_t)pkt_be_slack_us(r))
+			slack = (int64_t)pkt_be_slack_us(r);
 		limit = hi + tol + slack;
 	}
 	for (;;) {
@@ -639,6 +808,17 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 		fr = peek_frame(r);
 		if (fr)
 			break;
+		if (t->kind != PKT_T_ANY && !lx) {
+			/* never stop waiting before the back end's own bound
+			 * (a tolerance set below it), nor while the stimulus
+			 * frame is still going in */
+			bool st;
+			uint64_t d = sim_deadline(r, lo, hi, &st);
+			int64_t dl = d ? (int64_t)be_us(r, d) + 1 : pkt_now(r) + 1;
+
+			if (dl > limit)
+				limit = dl;
+		}
 		if (pkt_now(r) >= limit) {
 			pkt_fmt_time(t1, sizeof(t1), lo);
 			pkt_fmt_time(t2, sizeof(t2), hi);
@@ -650,6 +830,12 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 			if (t->range)
 				return pkt_fail(r, e, "missing outbound segment: "
 					    "expected between %s and %s s", t1, t2);
+			if (!lx) {
+				pkt_fmt_time(t3, sizeof(t3), limit);
+				return pkt_fail(r, e, "missing outbound segment: "
+					    "expected at %s s, nothing was sent "
+					    "by %s s", t1, t3);
+			}
 			pkt_fmt_time(t3, sizeof(t3), tol);
 			return pkt_fail(r, e, "missing outbound segment: expected at "
 				    "%s s (tolerance %s s%s), nothing was sent",
@@ -660,8 +846,11 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 				    (r->pend.kind != PEND_NONE ? TOE_EUT_STOP_EVENT : 0),
 			    t->kind == PKT_T_ANY ? 0 : quiet_until(r, lo - tol));
 	}
-	if ((int64_t)fr->t_us < lo - tol ||
-	    (int64_t)fr->t_us > hi + tol + slack) {
+	if (t->kind != PKT_T_ANY && !lx) {
+		if (sim_timing(r, e, lo, hi, fr, &stim))
+			return -1;
+	} else if ((int64_t)fr->t_us < lo - tol ||
+		   (int64_t)fr->t_us > hi + tol + slack) {
 		pkt_fmt_time(t1, sizeof(t1), lo);
 		pkt_fmt_time(t2, sizeof(t2), (int64_t)fr->t_us);
 		pkt_fmt_time(t3, sizeof(t3), tol);
@@ -686,6 +875,11 @@ static int do_expect(struct run *r, const struct pkt_event *e)
 			e->line, e->text);
 	}
 	r->have_frame = false;
+	r->have_out = true;
+	r->out_tick = fr->last_tick;
+	/* '+0' after a stimulus's reply: another reply to it */
+	if (stim && (int64_t)fr->t_us > r->in_upto)
+		r->in_upto = (int64_t)fr->t_us;
 	/* packetdrill: what follows '+' counts from when it was sent */
 	r->t_prev = (int64_t)fr->t_us;
 	return 0;
@@ -1125,9 +1319,24 @@ static int do_event(struct run *r, const struct pkt_event *e)
 	case PKT_EV_IN:
 		r->t_stim = T;
 		return do_inject(r, e);
-	case PKT_EV_CALL:
+	case PKT_EV_CALL: {
+		uint64_t nc = toe_eut_cmd_count(r->be);
+		int rc;
+
 		r->t_stim = T;
-		return pkt_do_call(r, e, T);
+		rc = pkt_do_call(r, e, T);
+		if (toe_eut_cmd_count(r->be) != nc) {
+			/* it gave the engine a command: the stimulus of the
+			 * replies due now, its bound from the CMD write */
+			r->in_t = r->in_upto = T;
+			r->in_line = e->line;
+			r->in_frame = false;
+			r->in_cmd_tick = toe_eut_cmd_tick(r->be);
+			r->in_bound = toe_eut_reply_bound(
+				r->be, toe_eut_cmd_op(r->be), NULL, 0);
+		}
+		return rc;
+	}
 	case PKT_EV_CODE:
 		return do_code(r, e);
 	default:
@@ -1151,6 +1360,7 @@ int pkt_run(const struct pkt_script *sc, const struct pkt_run_opts *o)
 	r->next_eph = sc->set.ephemeral;
 	r->ip_id = 1;
 	r->t_stim = -1;
+	r->in_t = -1;
 	r->frame = malloc(sizeof(*r->frame));
 	r->msg = open_memstream(&r->msgbuf, &r->msglen);
 	r->notes = open_memstream(&r->notebuf, &r->notelen);
@@ -1159,6 +1369,12 @@ int pkt_run(const struct pkt_script *sc, const struct pkt_run_opts *o)
 		exit(2);
 	}
 	r->cur = pkt_flow_get(r, sc->set.bind_port, sc->set.remote_port);
+	if (sc->set.tolerance_given && o->kind != TOE_EUT_LINUX)
+		pkt_note(r, NULL, "--tolerance_usecs=%lld: the %s's segments "
+			 "are timed by its own bounds; the tolerance applies "
+			 "to blocking calls returning late and the wait after "
+			 "the last line (docs/pkt.md, \"Timing\")",
+			 (long long)sc->set.tolerance_us, pkt_be_name(r));
 	for (int i = 0; i < sc->nev && !r->failed; i++) {
 		do_event(r, &sc->ev[i]);
 		if (r->be && be_error(r))

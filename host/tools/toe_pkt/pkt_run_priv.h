@@ -90,6 +90,21 @@ struct run {
 	/* when the last segment or call reached the back end (us); -1: none.
 	 * A reply expected then is that stimulus's, not a timer's. */
 	int64_t t_stim;
+	/* Simulated back ends (docs/pkt.md "Timing"): the last input that
+	 * reached the back end, a frame or a command - its script time (-1:
+	 * none) and line (a '>' line due by in_upto is its reply: due then,
+	 * or with '+0' after another of its replies), its reply bound in
+	 * ticks (toe_eut_reply_bound; -1:
+	 * none stated) and, for a command, its tick; the last beat of the
+	 * last frame the engine sent (out_tick valid with have_out). */
+	int64_t in_t;
+	int64_t in_upto;    /* in_t, or when the last of its replies was sent */
+	int in_line;
+	bool in_frame;
+	int64_t in_bound;
+	uint64_t in_cmd_tick;
+	uint64_t out_tick;
+	bool have_out;
 	struct pkt_frame *frame;
 	bool have_frame;
 	struct pending pend;
