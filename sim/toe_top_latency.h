@@ -37,9 +37,13 @@
                              * test_diff_time_option_walk_*) */
 /* decision -> first beat out, the transmit side idle (measured, pinned by
  * test_rtl_top.c --bench: SYN -> SYN-ACK 11 = 5 + 6, ACK 9 = 3 + 6) */
-#define TOE_TX_SEG 6       /* a segment's job: 5 cycles, the frame's first
-                            * beat the cycle after */
-#define TOE_TX_CMD 5       /* close / shutdown / abort: a 4-cycle job */
+#define TOE_TX_SEG 6       /* a segment's job: its descriptor on m_tx 5
+                            * cycles after the take (in WB, the 6th cycle
+                            * of the job, through the descriptor FIFO's
+                            * bypass), the frame's first beat the cycle
+                            * after */
+#define TOE_TX_CMD 5       /* close / shutdown / abort: descriptor 4
+                            * cycles after the take (WB), + 1 */
 #define TOE_TX_CONNECT 15  /* connect: its job waits for its ISN's SipHash */
 /* a frame that waits for another to go out: its first beat at most this
  * many cycles after the other's last */
@@ -48,17 +52,18 @@
  * A job may take longer than the idle figures above (rtl/toe_tcb_core.v,
  * "Cycles"; rtl/toe_tcb_alloc.v): +1 without the lookup prefetch (a
  * segment taken right after a job that inserted or deleted a table
- * entry), +2 (PRE, STEP) when a timer of its own connection fires first,
- * +2 for a TIME-WAIT reopen (a SYN without ACK), and PRE waits for the id
- * allocator: up to 4 cycles after a free (a reopen's own; a job right
- * after another's delete waits 1). Summed per kind, whether or not they
- * can coincide:
+ * entry), +3 (PRE, STEP, WB) when a timer of its own connection fires
+ * first, +3 for a TIME-WAIT reopen (a SYN without ACK), and PRE waits for
+ * the id allocator: up to 4 cycles after a free (a reopen's own; a job
+ * right after another's delete waits 1). Summed per kind, whether or not
+ * they can coincide (+2 where 3 stands until the core's WB stage of
+ * 2026-12-08):
  */
-#define TOE_LAT_SEG_EXTRA (1 + 2 + 1)         /* any segment */
-#define TOE_LAT_SYN_EXTRA (1 + 2 + 2 + 4)     /* a SYN without ACK */
-#define TOE_LAT_CMD_EXTRA 2                   /* a command (own timer) */
+#define TOE_LAT_SEG_EXTRA (1 + 3 + 1)         /* any segment */
+#define TOE_LAT_SYN_EXTRA (1 + 3 + 3 + 4)     /* a SYN without ACK */
+#define TOE_LAT_CMD_EXTRA 3                   /* a command (own timer) */
 /* Not in them: a timer job of ANOTHER connection holding the core when the
- * stimulus arrives (up to 8 cycles, tests/rtl/top_dual.h TD_TMR_BUSY_DEL;
+ * stimulus arrives (up to 10 cycles, tests/rtl/top_dual.h TD_TMR_BUSY_DEL;
  * the differential harness keeps its stimuli out of those windows). */
 
 #endif

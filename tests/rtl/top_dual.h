@@ -184,9 +184,10 @@
  *    regression pin for that part (test_rtl_top.c --bench: SYN -> SYN-ACK
  *    11 = 5 + 6, ACK 9 = 3 + 6):
  */
-#define TD_TX_SEG TOE_TX_SEG         /* a segment's job: 5 cycles, the frame's
-                                     * first beat the cycle after */
-#define TD_TX_CMD TOE_TX_CMD         /* close / shutdown / abort: a 4-cycle job */
+#define TD_TX_SEG TOE_TX_SEG         /* descriptor on m_tx 5 cycles after the
+                                     * take, the frame's first beat the
+                                     * cycle after */
+#define TD_TX_CMD TOE_TX_CMD         /* close / shutdown / abort: 4, + 1 */
 #define TD_TX_CONNECT TOE_TX_CONNECT /* connect: waits for its ISN's SipHash */
 /*  - the option walker can finalise a frame up to this many cycles after
  *    the cycle after its last beat (td_parse_fin: one non-NOP option a
@@ -194,8 +195,8 @@
  *    options and no payload, gives 15, test_diff_time_option_walk_*): */
 #define TD_WALK_MAX TOE_LAT_WALK_MAX
 /*  - after a timer of the stimulus's own connection: when its job runs the
- *    timer first, 3 more cycles (PRE, STEP, WB) and the timer's frame (8 beats: every
- *    frame the core sends fits 64 bytes) goes out first; when the timer's
+ *    timer first, 3 more cycles (PRE, STEP, WB) and the timer's frame (8
+ *    beats: every frame the core sends fits 64 bytes) goes out first; when the timer's
  *    job holds the core, at most TD_TMR_BUSY_DEL cycles later, the timer's
  *    frame already on its way: */
 #define TD_LAT_OWN_TMR (3 + 8)
