@@ -437,7 +437,7 @@ reg ct_ins_en, ct_del_en;
 // the key of the last lookup
 reg [63:0] lk_key_reg = 64'd0;
 // lookup prefetch: the next segment's lookup issued in a cycle that ends
-// the sequencer's work (IDLE taking no segment, or a STEP that completes
+// the sequencer's work (IDLE taking no segment, or a WB that completes
 // the job and leaves the table as it was); the take in the next cycle
 // then skips LKW. pf_issue: such a lookup counts; pf_ok_reg: one did last
 // cycle (so the table's registers hold its result from this cycle's
@@ -1305,7 +1305,8 @@ always @(posedge clk) begin
     end
 end
 
-// the step's TCB RAM address is chosen before its decision (see STEP)
+// the step's TCB RAM address (w_addr, registered in STEP) is the TCB's id
+// or the allocator's offer: a step creates only without a TCB
 always @(posedge clk) begin
     if (!rst && step_go && ((f_do_create && step_tcb_valid) ||
                             ((f_do_write || f_do_delete) && !step_tcb_valid))) begin
