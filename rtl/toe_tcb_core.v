@@ -404,8 +404,7 @@ reg [31:0] w_floor = 32'd0;
 reg w_pin_consume = 1'b0;
 reg w_tx_valid = 1'b0, w_tx_rst = 1'b0;
 reg [2:0] w_ev_valid = 3'b000;
-reg w_pl_valid = 1'b0, w_pl_deliver = 1'b0;
-reg [15:0] w_pl_len = 16'd0;
+reg w_pl_valid = 1'b0;
 reg w_st_dropped = 1'b0, w_st_chack = 1'b0, w_st_chack_supp = 1'b0;
 reg w_st_retrans = 1'b0, w_st_table_full = 1'b0, w_st_tmr_inline = 1'b0;
 reg w_cmd_done = 1'b0;
@@ -1207,8 +1206,6 @@ always @(posedge clk) begin
                 w_ev_valid <= f_ev_valid;
                 w_evd <= evd_in;
                 w_pl_valid <= f_pl_valid;
-                w_pl_deliver <= f_pl_deliver;
-                w_pl_len <= f_pl_len;
                 w_pld <= {f_pl_deliver, f_ev_conn16, f_pl_off, f_pl_len};
                 w_st_dropped <= f_st_dropped;
                 w_st_chack <= f_st_chack;
@@ -1261,8 +1258,9 @@ always @(posedge clk) begin
             if (w_st_tmr_inline) begin
                 stat_timers_inline <= stat_timers_inline + 1'b1;
             end
-            if (w_pl_valid && w_pl_deliver) begin
-                stat_rx_bytes <= stat_rx_bytes + {48'd0, w_pl_len};
+            // w_pld = {deliver, conn, off, len}
+            if (w_pl_valid && w_pld[PLD_W-1]) begin
+                stat_rx_bytes <= stat_rx_bytes + {48'd0, w_pld[15:0]};
             end
         end
         default: begin
